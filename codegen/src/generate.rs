@@ -1,0 +1,55 @@
+//! Stage 4: progenitor turns the normalized spec into a token stream, parsed as a syn file.
+//! Validation should have caught everything progenitor rejects; a panic that still escapes it
+//! is caught and reported as an error naming the file, never propagated.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Mutex;
+
+use openapiv3::OpenAPI;
+use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+
+use crate::error::{Error, Location, Result};
+use crate::load::Spec;
+
+/// Settings shared by every generated module: builder-style calls (`client.show_notebook()
+/// .id(..).send()`), one `Client` per spec, and `PartialEq` on every type for tests and users.
+fn settings() -> GenerationSettings {
+    let mut settings = GenerationSettings::default();
+    settings.with_interface(InterfaceStyle::Builder).with_tag(TagStyle::Merged).with_derive("PartialEq");
+    settings
+}
+
+/// Serializes the panic-hook swap: the hook is process-wide.
+static PANIC_HOOK: Mutex<()> = Mutex::new(());
+
+pub fn generate(spec: &Spec, normalized: &OpenAPI) -> Result<syn::File> {
+    let tokens = {
+        let _guard = PANIC_HOOK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(|_| {}));
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| Generator::new(&settings()).generate_tokens(normalized)));
+        panic::set_hook(previous);
+        outcome
+    };
+    let tokens = match tokens {
+        Ok(Ok(tokens)) => tokens,
+        Ok(Err(error)) => {
+            return Err(Error::one(&spec.path, Location::Document, format!("progenitor refused the spec: {error}")));
+        }
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_else(|| "no message".to_owned());
+            return Err(Error::one(
+                &spec.path,
+                Location::Document,
+                format!("progenitor failed on a construct validation does not know yet: {message}"),
+            ));
+        }
+    };
+    syn::parse2(tokens).map_err(|error| {
+        Error::one(&spec.path, Location::Document, format!("progenitor produced unparsable code: {error}"))
+    })
+}

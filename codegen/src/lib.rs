@@ -1,0 +1,50 @@
+//! Turns a hand-written OpenAPI spec into a generated Rust module of `otc-client`.
+//!
+//! The pipeline, one module per stage, data flowing top to bottom:
+//!
+//! 1. [`load`]: YAML text → raw JSON tree + typed `openapiv3` model.
+//! 2. [`validate`]: everything the generator would panic or fail on, as diagnostics.
+//! 3. [`normalize`]: named passes adapting a copy of the faithful spec to progenitor.
+//! 4. `generate`: progenitor → syn tree.
+//! 5. [`postprocess`]: named passes over the syn tree (open enums, no `api-version`, ...).
+//! 6. `format`: prettyplease, with a "do not edit" header.
+
+mod error;
+mod format;
+mod generate;
+pub mod load;
+pub mod normalize;
+pub mod postprocess;
+pub mod tree;
+pub mod validate;
+
+use std::path::Path;
+
+pub use error::{Diagnostic, Error, Location, Result};
+pub use load::Spec;
+
+/// Generated source for one spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    /// Module name, the spec's file stem (`modelarts`).
+    pub module: String,
+    /// The formatted Rust source.
+    pub source: String,
+}
+
+/// Runs the whole pipeline on the spec at `path`. `display_path` is how the header names it
+/// (`specs/modelarts.yaml`), so the output does not depend on where the checkout lives.
+pub fn generate_file(path: &Path, display_path: &str) -> Result<Generated> {
+    let spec = load::load(path)?;
+    generate_spec(&spec, display_path)
+}
+
+/// Stages 2–6 on an already loaded spec.
+pub fn generate_spec(spec: &Spec, display_path: &str) -> Result<Generated> {
+    validate::validate(spec)?;
+    let normalized = normalize::normalize(&spec.openapi);
+    let mut file = generate::generate(spec, &normalized)?;
+    postprocess::postprocess(&mut file, &spec.openapi)
+        .map_err(|message| Error::one(&spec.path, Location::Document, message))?;
+    Ok(Generated { module: spec.name(), source: format::format(&file, display_path) })
+}

@@ -1,0 +1,59 @@
+//! Stage 3: small named passes that adapt a faithful spec to what progenitor 0.15 and typify
+//! support. They work on an in-memory copy; the spec on disk is never edited. Each pass says
+//! which limitation it works around, and has its own unit tests.
+
+mod collapse_success_responses;
+mod documentation_only_constraints;
+mod drop_security;
+mod error_responses_to_runtime;
+mod nullable_optional_collections;
+mod schemas;
+mod server_side_defaults;
+
+use openapiv3::OpenAPI;
+
+/// One normalize pass.
+pub struct Pass {
+    pub name: &'static str,
+    pub run: fn(&mut OpenAPI),
+}
+
+/// The passes, in the order they run.
+pub const PASSES: &[Pass] = &[
+    Pass { name: "collapse_success_responses", run: collapse_success_responses::run },
+    Pass { name: "error_responses_to_runtime", run: error_responses_to_runtime::run },
+    Pass { name: "drop_security", run: drop_security::run },
+    Pass { name: "server_side_defaults", run: server_side_defaults::run },
+    Pass { name: "documentation_only_constraints", run: documentation_only_constraints::run },
+    Pass { name: "nullable_optional_collections", run: nullable_optional_collections::run },
+];
+
+/// Runs every pass on a copy of `spec`.
+pub fn normalize(spec: &OpenAPI) -> OpenAPI {
+    let mut copy = spec.clone();
+    for pass in PASSES {
+        (pass.run)(&mut copy);
+    }
+    copy
+}
+
+/// Appends a sentence to a schema's description (the facts a pass removes stay documented).
+fn document(description: &mut Option<String>, sentence: &str) {
+    match description {
+        Some(text) if !text.trim().is_empty() => {
+            let text_end = text.trim_end().len();
+            text.truncate(text_end);
+            if !text.ends_with('.') {
+                text.push('.');
+            }
+            text.push(' ');
+            text.push_str(sentence);
+        }
+        _ => *description = Some(sentence.to_owned()),
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn parse(yaml: &str) -> OpenAPI {
+    serde_yaml::from_str(yaml).expect("test spec parses")
+}

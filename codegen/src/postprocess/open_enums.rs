@@ -1,0 +1,273 @@
+//! typify generates closed enums: a value the server adds tomorrow fails the whole response's
+//! decoding, and RegisterImage's documented `"arch": "x86_64"` (outside the documented
+//! `X86_64`/`AARCH64`) fails today. This pass makes every string enum open: typed variants for
+//! the documented values plus `Unrecognized(String)` holding any other value verbatim, which
+//! encodes back unchanged. Display, `FromStr` (infallible), `From<&str>`/`From<String>` and the
+//! serde impls all go through one `as_str`/`from` pair, so they cannot disagree.
+
+use proc_macro2::Ident;
+use quote::{format_ident, quote};
+use syn::punctuated::Punctuated;
+use syn::{Attribute, Fields, Item, ItemEnum, LitStr, Path, Token, Type};
+
+/// The catch-all variant's name.
+const CATCH_ALL: &str = "Unrecognized";
+
+pub fn run(file: &mut syn::File) -> Result<(), String> {
+    let Some(items) = super::types_module(file) else { return Ok(()) };
+    let mut opened = Vec::new();
+    for item in items.iter_mut() {
+        let Item::Enum(item_enum) = item else { continue };
+        let Some(values) = string_enum_values(item_enum) else { continue };
+        if item_enum.variants.iter().any(|variant| variant.ident == CATCH_ALL) {
+            return Err(format!(
+                "enum `{}` has a documented value named like the catch-all variant `{CATCH_ALL}`",
+                item_enum.ident
+            ));
+        }
+        open(item_enum);
+        opened.push((item_enum.ident.clone(), values));
+    }
+    if opened.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&Ident> = opened.iter().map(|(name, _)| name).collect();
+    items.retain(|item| !is_replaced_conversion(item, &names));
+    // Each enum's impls go right after it, so a reader (and a PR diff) sees them together.
+    let mut arranged = Vec::with_capacity(items.len() + opened.len() * 7 + 2);
+    for item in items.drain(..) {
+        let conversions = match &item {
+            Item::Enum(item_enum) => {
+                opened.iter().find(|(name, _)| *name == item_enum.ident).map(|(name, values)| conversions(name, values))
+            }
+            _ => None,
+        };
+        arranged.push(item);
+        arranged.extend(conversions.into_iter().flatten());
+    }
+    arranged.push(visitor());
+    arranged.push(visitor_impl());
+    *items = arranged;
+    Ok(())
+}
+
+/// `(variant, wire value)` pairs when `item` is a serde string enum of unit variants.
+fn string_enum_values(item: &ItemEnum) -> Option<Vec<(Ident, String)>> {
+    let derives = derives(&item.attrs);
+    let has = |name: &str| derives.iter().any(|path| path.segments.last().is_some_and(|s| s.ident == name));
+    if !has("Serialize") || !has("Deserialize") || item.attrs.iter().any(|attr| attr.path().is_ident("serde")) {
+        return None;
+    }
+    item.variants
+        .iter()
+        .map(|variant| {
+            if !matches!(variant.fields, Fields::Unit) {
+                return None;
+            }
+            let wire = serde_rename(&variant.attrs).unwrap_or_else(|| variant.ident.to_string());
+            Some((variant.ident.clone(), wire))
+        })
+        .collect()
+}
+
+fn derives(attrs: &[Attribute]) -> Vec<Path> {
+    attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("derive"))
+        .filter_map(|attr| attr.parse_args_with(Punctuated::<Path, Token![,]>::parse_terminated).ok())
+        .flatten()
+        .collect()
+}
+
+fn serde_rename(attrs: &[Attribute]) -> Option<String> {
+    let mut rename = None;
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                rename = Some(meta.value()?.parse::<LitStr>()?.value());
+            }
+            Ok(())
+        });
+    }
+    rename
+}
+
+/// Drops the serde derives and `Copy` (a `String` variant is not `Copy`), drops the variants'
+/// serde attributes, and adds the catch-all variant.
+fn open(item: &mut ItemEnum) {
+    let kept: Vec<Path> = derives(&item.attrs)
+        .into_iter()
+        .filter(|path| {
+            let last = path.segments.last().map(|segment| segment.ident.to_string()).unwrap_or_default();
+            !matches!(last.as_str(), "Serialize" | "Deserialize" | "Copy")
+        })
+        .collect();
+    item.attrs.retain(|attr| !attr.path().is_ident("derive"));
+    item.attrs.insert(0, syn::parse_quote!(#[derive(#(#kept),*)]));
+    for variant in &mut item.variants {
+        variant.attrs.retain(|attr| !attr.path().is_ident("serde"));
+    }
+    let catch_all = format_ident!("{CATCH_ALL}");
+    item.variants.push(syn::parse_quote! {
+        /// A value this client does not know (yet), kept exactly as received.
+        #catch_all(::std::string::String)
+    });
+}
+
+/// typify's `Display`, `FromStr` and `TryFrom<&str | &String | String>` for an opened enum.
+fn is_replaced_conversion(item: &Item, names: &[&Ident]) -> bool {
+    let Item::Impl(item_impl) = item else { return false };
+    let Some((trait_path, _)) = &item_impl.trait_ else { return false };
+    let Type::Path(self_ty) = item_impl.self_ty.as_ref() else { return false };
+    if !names.iter().any(|name| self_ty.path.is_ident(*name)) {
+        return false;
+    }
+    let trait_name = trait_path.segments.last().map(|segment| segment.ident.to_string()).unwrap_or_default();
+    matches!(trait_name.as_str(), "Display" | "FromStr" | "TryFrom")
+}
+
+/// A serde visitor shared by all open enums: known values decode without allocating.
+fn visitor() -> Item {
+    syn::parse_quote! {
+        /// Decodes an open string enum from any string.
+        struct OpenEnumVisitor<T>(::std::marker::PhantomData<T>);
+    }
+}
+
+fn conversions(name: &Ident, values: &[(Ident, String)]) -> Vec<Item> {
+    let catch_all = format_ident!("{CATCH_ALL}");
+    let variants: Vec<&Ident> = values.iter().map(|(variant, _)| variant).collect();
+    let wires: Vec<&String> = values.iter().map(|(_, wire)| wire).collect();
+    let first = quote! {
+        impl #name {
+            /// The value as it is sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #wires,)*
+                    Self::#catch_all(value) => value.as_str(),
+                }
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#wires => Self::#variants,)*
+                    other => Self::#catch_all(other.to_owned()),
+                }
+            }
+        }
+        impl ::std::convert::From<::std::string::String> for #name {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    #(#wires => Self::#variants,)*
+                    _ => Self::#catch_all(value),
+                }
+            }
+        }
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+            }
+        }
+    };
+    syn::parse2::<syn::File>(first).expect("the template is valid Rust").items
+}
+
+fn visitor_impl() -> Item {
+    syn::parse_quote! {
+        impl<'de, T> ::serde::de::Visitor<'de> for OpenEnumVisitor<T>
+        where
+            T: for<'a> ::std::convert::From<&'a str> + ::std::convert::From<::std::string::String>,
+        {
+            type Value = T;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::std::result::Result<T, E> {
+                Ok(T::from(value))
+            }
+            fn visit_string<E: ::serde::de::Error>(self, value: ::std::string::String) -> ::std::result::Result<T, E> {
+                Ok(T::from(value))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opened(file: syn::File) -> String {
+        let mut file = file;
+        run(&mut file).unwrap();
+        quote!(#file).to_string()
+    }
+
+    #[test]
+    fn opens_a_typify_enum_and_replaces_its_conversions() {
+        let text = opened(syn::parse_quote! {
+            pub mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug, PartialEq)]
+                pub enum Arch {
+                    #[serde(rename = "X86_64")]
+                    X8664,
+                    #[serde(rename = "AARCH64")]
+                    Aarch64,
+                }
+                impl ::std::fmt::Display for Arch { fn fmt(&self, f: &mut Formatter<'_>) -> Result { todo!() } }
+                impl ::std::str::FromStr for Arch { type Err = E; fn from_str(v: &str) -> Result<Self, E> { todo!() } }
+                impl ::std::convert::TryFrom<&str> for Arch { type Error = E; fn try_from(v: &str) -> Result<Self, E> { todo!() } }
+                impl ::std::default::Default for Arch { fn default() -> Self { Arch::X8664 } }
+            }
+        });
+        assert!(text.contains("# [derive (Clone , Debug , PartialEq)] pub enum Arch"), "{text}");
+        assert!(text.contains("Unrecognized (:: std :: string :: String)"), "{text}");
+        assert!(!text.contains("serde (rename"), "{text}");
+        assert!(!text.contains("TryFrom"), "{text}");
+        assert!(!text.contains("todo"), "{text}");
+        assert!(text.contains("impl :: std :: default :: Default for Arch"), "kept: {text}");
+        assert!(text.contains("\"X86_64\" => Self :: X8664"), "{text}");
+        assert!(text.contains("Self :: X8664 => \"X86_64\""), "{text}");
+        assert_eq!(text.matches("struct OpenEnumVisitor").count(), 1);
+    }
+
+    #[test]
+    fn leaves_tagged_and_data_enums_alone() {
+        let text = opened(syn::parse_quote! {
+            pub mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize)]
+                #[serde(untagged)]
+                pub enum Body { System(A), Data(B) }
+            }
+        });
+        assert!(!text.contains("Unrecognized"), "{text}");
+        assert!(!text.contains("OpenEnumVisitor"), "{text}");
+    }
+
+    #[test]
+    fn a_documented_value_named_like_the_catch_all_is_an_error() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize)]
+                pub enum Status { Unrecognized, Known }
+            }
+        };
+        assert!(run(&mut file).unwrap_err().contains("Unrecognized"));
+    }
+}

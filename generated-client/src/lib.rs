@@ -1,0 +1,46 @@
+//! Rust client for Open Telekom Cloud ModelArts and Image Management Service (IMS).
+//!
+//! Every operation and type is generated from the OpenAPI documents in `specs/`, which are
+//! transcribed by hand from the OTC API reference. Each service is a module with its own
+//! [`modelarts::Client`]-style client, its request/response [`modelarts::types`], and the
+//! per-operation request builders in `builder`.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = otc_client::modelarts::Client::new("https://modelarts.eu-de.otc.t-systems.com");
+//! let notebook = client
+//!     .show_notebook()
+//!     .project_id("0123456789abcdef0123456789abcdef")
+//!     .id("6e3cd1a5-9b7e-4c8f-b1d6-2f3a4c5d6e7f")
+//!     .send()
+//!     .await?;
+//! println!("{:?}", notebook.status);
+//! # Ok(()) }
+//! ```
+//!
+//! Enums are open: a value the service adds later decodes into `Unrecognized(String)` and
+//! encodes back unchanged, so new server values never break decoding.
+
+// Generated modules are `include!`d so that `cargo fmt` leaves prettyplease's output alone.
+#[allow(clippy::all, unused_imports, dead_code, rustdoc::all)]
+mod generated_modelarts {
+    include!("generated/modelarts.rs");
+}
+
+#[allow(clippy::all, unused_imports, dead_code, rustdoc::all)]
+mod generated_ims {
+    include!("generated/ims.rs");
+}
+
+/// ModelArts DevEnviron: notebooks and images.
+pub mod modelarts {
+    pub use crate::generated_modelarts::{Client, builder, types};
+}
+
+/// Image Management Service: IMS images and the native OpenStack (Glance v2) image API.
+pub mod ims {
+    pub use crate::generated_ims::{Client, builder, types};
+}
+
+/// The client-side errors and response wrapper shared by every service.
+pub use progenitor_client::{Error, ResponseValue};

@@ -1,0 +1,182 @@
+//! `cargo xtask regenerate [--check]`: every `specs/*.yaml` → `generated-client/src/generated/*.rs`.
+//!
+//! All files are generated in memory first, so a bad spec writes nothing; then each changed file
+//! is written to a temporary sibling and renamed into place. `--check` writes nothing and shows
+//! the drift as a unified diff.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Where generated modules go, relative to the root.
+pub const GENERATED_DIR: &str = "generated-client/src/generated";
+/// Where specs are read from, relative to the root.
+pub const SPECS_DIR: &str = "specs";
+
+/// One file the generator wants on disk, relative to the root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    pub path: PathBuf,
+    pub contents: String,
+}
+
+/// What differs between the plan and the disk.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Drift {
+    /// Files to create or rewrite.
+    pub changed: Vec<Planned>,
+    /// Generated files no spec produces any more.
+    pub stale: Vec<PathBuf>,
+}
+
+impl Drift {
+    pub fn is_empty(&self) -> bool {
+        self.changed.is_empty() && self.stale.is_empty()
+    }
+}
+
+/// The spec files, sorted, relative to `root`.
+pub fn spec_files(root: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut specs = Vec::new();
+    for entry in fs::read_dir(root.join(SPECS_DIR))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|ext| ext == "yaml") {
+            specs.push(Path::new(SPECS_DIR).join(path.file_name().expect("a file")));
+        }
+    }
+    specs.sort();
+    Ok(specs)
+}
+
+/// Generates every module in memory. Any error in any spec fails the whole plan.
+pub fn plan(root: &Path) -> Result<Vec<Planned>, String> {
+    let specs = spec_files(root).map_err(|error| format!("cannot list {SPECS_DIR}/: {error}"))?;
+    let mut planned = Vec::new();
+    let mut errors = Vec::new();
+    for spec in specs {
+        let display = spec.to_string_lossy().replace('\\', "/");
+        match otc_codegen::generate_file(&root.join(&spec), &display) {
+            Ok(generated) => planned.push(Planned {
+                path: Path::new(GENERATED_DIR).join(format!("{}.rs", generated.module)),
+                contents: generated.source,
+            }),
+            Err(error) => errors.push(relative_diagnostics(&error, root)),
+        }
+    }
+    if errors.is_empty() { Ok(planned) } else { Err(errors.join("\n")) }
+}
+
+/// Diagnostics name spec files relative to the root, as a reviewer sees them.
+fn relative_diagnostics(error: &otc_codegen::Error, root: &Path) -> String {
+    let mut error = error.clone();
+    for diagnostic in &mut error.diagnostics {
+        if let Ok(relative) = diagnostic.file.strip_prefix(root) {
+            diagnostic.file = relative.to_owned();
+        }
+    }
+    error.to_string()
+}
+
+/// Compares a plan with the files under `root`.
+pub fn drift(root: &Path, planned: &[Planned]) -> std::io::Result<Drift> {
+    let mut drift = Drift::default();
+    for file in planned {
+        let current = fs::read_to_string(root.join(&file.path)).ok();
+        if current.as_deref() != Some(file.contents.as_str()) {
+            drift.changed.push(file.clone());
+        }
+    }
+    let generated_dir = root.join(GENERATED_DIR);
+    if generated_dir.is_dir() {
+        for entry in fs::read_dir(&generated_dir)? {
+            let path = Path::new(GENERATED_DIR).join(entry?.file_name());
+            if path.extension().is_some_and(|ext| ext == "rs") && !planned.iter().any(|file| file.path == path) {
+                drift.stale.push(path);
+            }
+        }
+    }
+    drift.stale.sort();
+    Ok(drift)
+}
+
+/// Writes the drift: temporary siblings first, then renames, then removals.
+pub fn apply(root: &Path, drift: &Drift) -> std::io::Result<()> {
+    fs::create_dir_all(root.join(GENERATED_DIR))?;
+    let mut staged = Vec::new();
+    for file in &drift.changed {
+        let target = root.join(&file.path);
+        let temporary = target.with_extension("rs.tmp");
+        if let Err(error) = fs::write(&temporary, &file.contents) {
+            for (temporary, _) in &staged {
+                let _ = fs::remove_file(temporary);
+            }
+            return Err(error);
+        }
+        staged.push((temporary, target));
+    }
+    for (temporary, target) in staged {
+        fs::rename(temporary, target)?;
+    }
+    for path in &drift.stale {
+        fs::remove_file(root.join(path))?;
+    }
+    Ok(())
+}
+
+/// A unified diff of the drift, for `--check`.
+pub fn render_diff(root: &Path, drift: &Drift) -> String {
+    let mut out = String::new();
+    for file in &drift.changed {
+        let current = fs::read_to_string(root.join(&file.path)).unwrap_or_default();
+        let name = file.path.to_string_lossy();
+        let diff = similar::TextDiff::from_lines(&current, &file.contents);
+        let _ =
+            write!(out, "{}", diff.unified_diff().context_radius(3).header(&format!("a/{name}"), &format!("b/{name}")));
+    }
+    for path in &drift.stale {
+        let _ = writeln!(out, "stale: {} (no spec generates it)", path.display());
+    }
+    out
+}
+
+/// The command: returns the process exit code.
+pub fn run(root: &Path, check: bool) -> i32 {
+    let planned = match plan(root) {
+        Ok(planned) => planned,
+        Err(message) => {
+            eprintln!("{message}");
+            eprintln!("nothing was written");
+            return 1;
+        }
+    };
+    let drift = match drift(root, &planned) {
+        Ok(drift) => drift,
+        Err(error) => {
+            eprintln!("error: cannot read {GENERATED_DIR}: {error}");
+            return 1;
+        }
+    };
+    if check {
+        if drift.is_empty() {
+            println!("generated code is up to date ({} modules)", planned.len());
+            return 0;
+        }
+        print!("{}", render_diff(root, &drift));
+        eprintln!("generated code is out of date: run `cargo xtask regenerate` and commit");
+        return 1;
+    }
+    if let Err(error) = apply(root, &drift) {
+        eprintln!("error: writing {GENERATED_DIR}: {error}");
+        return 1;
+    }
+    for file in &drift.changed {
+        println!("changed: {}", file.path.display());
+    }
+    for path in &drift.stale {
+        println!("removed: {}", path.display());
+    }
+    if drift.is_empty() {
+        println!("unchanged: {} modules", planned.len());
+    }
+    0
+}
