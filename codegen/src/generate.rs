@@ -53,3 +53,35 @@ pub fn generate(spec: &Spec, normalized: &OpenAPI) -> Result<syn::File> {
         Error::one(&spec.path, Location::Document, format!("progenitor produced unparsable code: {error}"))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RegisterImage's faithful shape (200 with a body, 201 without) makes progenitor assert;
+    /// the collapse pass normally adapts it first, but even fed raw the panic must come back as
+    /// an error naming the file.
+    #[test]
+    fn a_progenitor_panic_becomes_an_error_naming_the_file() {
+        let text = r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /v1/images:
+    post:
+      operationId: RegisterImage
+      responses:
+        "200":
+          description: OK
+          content:
+            application/json:
+              schema: {type: object, properties: {id: {type: string}}}
+        "201": {description: Created}
+"#;
+        let spec = crate::load::parse(std::path::Path::new("specs/modelarts.yaml"), text).unwrap();
+        let Err(error) = generate(&spec, &spec.openapi) else { panic!("progenitor accepted the spec") };
+        let text = error.to_string();
+        assert!(text.starts_with("error: specs/modelarts.yaml (document): progenitor failed"), "{text}");
+        assert!(generate(&spec, &crate::normalize::normalize(&spec.openapi)).is_ok());
+    }
+}

@@ -44,3 +44,8 @@ pub mod ims {
 
 /// The client-side errors and response wrapper shared by every service.
 pub use progenitor_client::{Error, ResponseValue};
+
+/// The README's quick start is compiled as a doc test, so it stays true.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

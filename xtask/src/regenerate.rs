@@ -1,4 +1,5 @@
-//! `cargo xtask regenerate [--check]`: every `specs/*.yaml` → `generated-client/src/generated/*.rs`.
+//! `cargo xtask regenerate [--check]`: every `specs/*.yaml` → `generated-client/src/generated/*.rs`,
+//! plus the coverage table in README.md.
 //!
 //! All files are generated in memory first, so a bad spec writes nothing; then each changed file
 //! is written to a temporary sibling and renamed into place. `--check` writes nothing and shows
@@ -10,6 +11,8 @@ use std::path::{Path, PathBuf};
 
 /// Where generated modules go, relative to the root.
 pub const GENERATED_DIR: &str = "generated-client/src/generated";
+/// The README, whose coverage table is generated too.
+pub const README: &str = "README.md";
 /// Where specs are read from, relative to the root.
 pub const SPECS_DIR: &str = "specs";
 
@@ -53,9 +56,9 @@ pub fn plan(root: &Path) -> Result<Vec<Planned>, String> {
     let specs = spec_files(root).map_err(|error| format!("cannot list {SPECS_DIR}/: {error}"))?;
     let mut planned = Vec::new();
     let mut errors = Vec::new();
-    for spec in specs {
+    for spec in &specs {
         let display = spec.to_string_lossy().replace('\\', "/");
-        match otc_codegen::generate_file(&root.join(&spec), &display) {
+        match otc_codegen::generate_file(&root.join(spec), &display) {
             Ok(generated) => planned.push(Planned {
                 path: Path::new(GENERATED_DIR).join(format!("{}.rs", generated.module)),
                 contents: generated.source,
@@ -63,7 +66,18 @@ pub fn plan(root: &Path) -> Result<Vec<Planned>, String> {
             Err(error) => errors.push(relative_diagnostics(&error, root)),
         }
     }
-    if errors.is_empty() { Ok(planned) } else { Err(errors.join("\n")) }
+    if !errors.is_empty() {
+        return Err(errors.join("\n"));
+    }
+    planned.push(readme(root, &specs)?);
+    Ok(planned)
+}
+
+/// README.md with its coverage table regenerated from the specs.
+fn readme(root: &Path, specs: &[PathBuf]) -> Result<Planned, String> {
+    let current = fs::read_to_string(root.join(README)).map_err(|error| format!("cannot read {README}: {error}"))?;
+    let table = crate::coverage::table(root, specs)?;
+    Ok(Planned { path: PathBuf::from(README), contents: crate::coverage::splice(&current, &table)? })
 }
 
 /// Diagnostics name spec files relative to the root, as a reviewer sees them.
@@ -105,7 +119,9 @@ pub fn apply(root: &Path, drift: &Drift) -> std::io::Result<()> {
     let mut staged = Vec::new();
     for file in &drift.changed {
         let target = root.join(&file.path);
-        let temporary = target.with_extension("rs.tmp");
+        let mut temporary = target.clone().into_os_string();
+        temporary.push(".tmp");
+        let temporary = PathBuf::from(temporary);
         if let Err(error) = fs::write(&temporary, &file.contents) {
             for (temporary, _) in &staged {
                 let _ = fs::remove_file(temporary);
