@@ -9,7 +9,9 @@
 //! 5. [`postprocess`]: named passes over the syn tree (open enums, no `api-version`, ...).
 //! 6. `format`: prettyplease, with a "do not edit" header.
 
+pub mod dispatch;
 mod error;
+pub mod examples;
 mod format;
 mod generate;
 pub mod load;
@@ -24,12 +26,14 @@ pub use error::{Diagnostic, Error, Location, Result};
 pub use load::Spec;
 
 /// Generated source for one spec.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Generated {
     /// Module name, the spec's file stem (`modelarts`).
     pub module: String,
     /// The formatted Rust source.
     pub source: String,
+    /// The post-processed syntax tree (what later generators, like the golden dispatch, read).
+    pub file: syn::File,
 }
 
 /// Runs the whole pipeline on the spec at `path`. `display_path` is how the header names it
@@ -46,5 +50,5 @@ pub fn generate_spec(spec: &Spec, display_path: &str) -> Result<Generated> {
     let mut file = generate::generate(spec, &normalized)?;
     postprocess::postprocess(&mut file, &spec.openapi)
         .map_err(|message| Error::one(&spec.path, Location::Document, message))?;
-    Ok(Generated { module: spec.name(), source: format::format(&file, display_path) })
+    Ok(Generated { module: spec.name(), source: format::format(&file, display_path), file })
 }

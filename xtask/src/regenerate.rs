@@ -1,5 +1,5 @@
 //! `cargo xtask regenerate [--check]`: every `specs/*.yaml` → `generated-client/src/generated/*.rs`,
-//! plus the coverage table in README.md.
+//! plus the golden suite's dispatch table and the coverage table in README.md.
 //!
 //! All files are generated in memory first, so a bad spec writes nothing; then each changed file
 //! is written to a temporary sibling and renamed into place. `--check` writes nothing and shows
@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 
 /// Where generated modules go, relative to the root.
 pub const GENERATED_DIR: &str = "generated-client/src/generated";
+/// The golden suite's dispatch table, generated from the same syntax trees.
+pub const DISPATCH: &str = "tests/src/generated_dispatch.rs";
 /// The README, whose coverage table is generated too.
 pub const README: &str = "README.md";
 /// Where specs are read from, relative to the root.
@@ -55,20 +57,30 @@ pub fn spec_files(root: &Path) -> std::io::Result<Vec<PathBuf>> {
 pub fn plan(root: &Path) -> Result<Vec<Planned>, String> {
     let specs = spec_files(root).map_err(|error| format!("cannot list {SPECS_DIR}/: {error}"))?;
     let mut planned = Vec::new();
+    let mut generated = Vec::new();
     let mut errors = Vec::new();
-    for spec in &specs {
-        let display = spec.to_string_lossy().replace('\\', "/");
-        match otc_codegen::generate_file(&root.join(spec), &display) {
-            Ok(generated) => planned.push(Planned {
-                path: Path::new(GENERATED_DIR).join(format!("{}.rs", generated.module)),
-                contents: generated.source,
-            }),
+    for spec_path in &specs {
+        let display = spec_path.to_string_lossy().replace('\\', "/");
+        let outcome = otc_codegen::load::load(&root.join(spec_path))
+            .and_then(|spec| otc_codegen::generate_spec(&spec, &display).map(|output| (spec, output)));
+        match outcome {
+            Ok((spec, output)) => {
+                planned.push(Planned {
+                    path: Path::new(GENERATED_DIR).join(format!("{}.rs", output.module)),
+                    contents: output.source.clone(),
+                });
+                generated.push((spec, output));
+            }
             Err(error) => errors.push(relative_diagnostics(&error, root)),
         }
     }
     if !errors.is_empty() {
         return Err(errors.join("\n"));
     }
+    let modules: Vec<_> =
+        generated.iter().map(|(spec, output)| otc_codegen::dispatch::Module { spec, file: &output.file }).collect();
+    planned
+        .push(Planned { path: PathBuf::from(DISPATCH), contents: otc_codegen::dispatch::dispatch_source(&modules)? });
     planned.push(readme(root, &specs)?);
     Ok(planned)
 }

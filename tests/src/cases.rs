@@ -1,0 +1,150 @@
+//! Golden cases, discovered from the specs: one per documented example, request or response.
+
+use std::path::{Path, PathBuf};
+
+use otc_codegen::examples::{self, Direction};
+use otc_codegen::tree;
+use serde_json::{Map, Value};
+
+/// One documented example of one operation, with what is needed to replay it.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// The spec's file stem (`modelarts`).
+    pub service: String,
+    pub operation_id: String,
+    /// Upper case (`POST`).
+    pub method: String,
+    pub path_template: String,
+    pub direction: Direction,
+    /// The documented status of a response example (`"200"`, `"4XX"`).
+    pub status: Option<String>,
+    pub name: String,
+    /// Where the example is in the spec (JSON pointer).
+    pub pointer: String,
+    pub value: Value,
+    /// The component schema the example's media type refers to, if it is a `$ref`.
+    pub schema_component: Option<String>,
+    /// Path parameters with the sample values the case sends.
+    pub path_parameters: Map<String, Value>,
+    /// The operation's first request example (a response case needs a valid call to get there).
+    pub request_body: Option<Value>,
+    /// The operation's first success status and, if documented, its first example (what the
+    /// server answers to a request case).
+    pub success: (u16, Option<Value>),
+}
+
+impl Case {
+    /// `modelarts/RegisterImage/request/cpuX86Image`, `ims/ImportImageQuick/response/200/ok`.
+    pub fn title(&self) -> String {
+        match (&self.direction, &self.status) {
+            (Direction::Request, _) => format!("{}/{}/request/{}", self.service, self.operation_id, self.name),
+            (Direction::Response, status) => {
+                format!(
+                    "{}/{}/response/{}/{}",
+                    self.service,
+                    self.operation_id,
+                    status.as_deref().unwrap_or("?"),
+                    self.name
+                )
+            }
+        }
+    }
+
+    /// The path the client must request: the template with the sample values substituted.
+    pub fn expected_path(&self) -> String {
+        let mut path = self.path_template.clone();
+        for (name, value) in &self.path_parameters {
+            path = path.replace(&format!("{{{name}}}"), value.as_str().unwrap_or_default());
+        }
+        path
+    }
+}
+
+/// `specs/` of this workspace.
+pub fn specs_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs")
+}
+
+/// Every case of every spec in `dir`, in a stable order.
+pub fn discover(dir: &Path) -> Result<Vec<Case>, String> {
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|error| format!("{}: {error}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
+    specs.sort();
+    let mut cases = Vec::new();
+    for path in specs {
+        let spec = otc_codegen::load::load(&path).map_err(|error| error.to_string())?;
+        let root = &spec.raw;
+        let all = examples::examples(root);
+        for example in &all {
+            let operation =
+                tree::operations(root).into_iter().find(|op| op.path == example.path && op.method == example.method);
+            let Some(operation) = operation else { continue };
+            let request_body = all
+                .iter()
+                .find(|other| other.operation_id == example.operation_id && other.direction == Direction::Request)
+                .map(|other| other.value.clone());
+            cases.push(Case {
+                service: spec.name(),
+                operation_id: example.operation_id.to_owned(),
+                method: example.method.to_uppercase(),
+                path_template: example.path.to_owned(),
+                direction: example.direction,
+                status: example.status.map(str::to_owned),
+                name: example.name.to_owned(),
+                pointer: example.pointer.clone(),
+                value: example.value.clone(),
+                schema_component: example
+                    .schema
+                    .and_then(|schema| schema.get("$ref"))
+                    .and_then(Value::as_str)
+                    .and_then(|reference| reference.strip_prefix("#/components/schemas/"))
+                    .map(str::to_owned),
+                path_parameters: path_parameters(root, &operation),
+                request_body,
+                success: success(&operation, &all),
+            });
+        }
+    }
+    Ok(cases)
+}
+
+/// The sample value sent for a path parameter: recognisable, and plain (encoding is tested on
+/// its own).
+pub fn sample_value(name: &str) -> String {
+    match name {
+        "project_id" => "0123456789abcdef0123456789abcdef".to_owned(),
+        other => format!("sample-{}", other.replace('_', "-")),
+    }
+}
+
+fn path_parameters(root: &Value, operation: &tree::Operation<'_>) -> Map<String, Value> {
+    let own = operation.node.get("parameters").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+    operation
+        .path_parameters
+        .iter()
+        .chain(own)
+        .map(|parameter| tree::deref(root, parameter))
+        .filter(|parameter| parameter.get("in").and_then(Value::as_str) == Some("path"))
+        .filter_map(|parameter| parameter.get("name").and_then(Value::as_str))
+        .map(|name| (name.to_owned(), Value::String(sample_value(name))))
+        .collect()
+}
+
+/// Status code for a status key: `"201"` → 201, `"2XX"` → 200.
+pub fn status_code(key: &str) -> u16 {
+    key.parse().unwrap_or_else(|_| key.as_bytes().first().map_or(500, |class| u16::from(class - b'0') * 100))
+}
+
+fn success(operation: &tree::Operation<'_>, all: &[examples::Example<'_>]) -> (u16, Option<Value>) {
+    let responses = operation.node.get("responses").and_then(Value::as_object);
+    let key = responses.and_then(|responses| responses.keys().find(|key| key.starts_with('2')).cloned());
+    let Some(key) = key else { return (200, None) };
+    let example = all
+        .iter()
+        .find(|e| e.path == operation.path && e.method == operation.method && e.status == Some(key.as_str()))
+        .map(|e| e.value.clone());
+    (status_code(&key), example)
+}
