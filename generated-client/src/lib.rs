@@ -42,8 +42,11 @@ pub mod ims {
     pub use crate::generated_ims::{Client, builder, types};
 }
 
-/// The client-side errors and response wrapper shared by every service.
-pub use progenitor_client::{Error, ResponseValue};
+mod error;
+
+pub use error::{ApiError, Error};
+/// A decoded response with its status and headers.
+pub use progenitor_client::ResponseValue;
 
 /// The README's quick start is compiled as a doc test, so it stays true.
 #[doc = include_str!("../../README.md")]

@@ -1,6 +1,6 @@
 //! The small typed helpers the generated dispatch table calls.
 
-use otc_client::{Error, ResponseValue};
+use otc_client::{ApiError, Error, ResponseValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -10,8 +10,8 @@ use serde_json::Value;
 pub enum Outcome {
     /// A success status, its body decoded into the generated type and encoded again.
     Success { status: u16, body: Value },
-    /// A non-success status; the client hands over the raw response.
-    Failure { status: u16, body: String },
+    /// A non-success status, as the client's error surfaces it.
+    Failure(ApiError),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -27,7 +27,7 @@ pub enum DispatchError {
     #[error("the decoded value does not encode again: {0}")]
     Encode(serde_json::Error),
     #[error("the client failed: {0}")]
-    Client(String),
+    Client(otc_client::Error),
 }
 
 /// A parameter given as JSON (`"abc"`, `true`, `3`) in its generated Rust type.
@@ -47,19 +47,15 @@ pub fn round_trip<T: DeserializeOwned + Serialize>(value: &Value) -> Result<Valu
 }
 
 /// Turns what the generated `send()` returned into an [`Outcome`].
-pub async fn finish<T: Serialize>(result: Result<ResponseValue<T>, Error<()>>) -> Result<Outcome, DispatchError> {
+pub async fn finish<T: Serialize>(result: Result<ResponseValue<T>, Error>) -> Result<Outcome, DispatchError> {
     match result {
         Ok(response) => {
             let status = response.status().as_u16();
             let body = serde_json::to_value(response.into_inner()).map_err(DispatchError::Encode)?;
             Ok(Outcome::Success { status, body })
         }
-        Err(Error::UnexpectedResponse(response)) => {
-            let status = response.status().as_u16();
-            let body = response.text().await.map_err(|error| DispatchError::Client(error.to_string()))?;
-            Ok(Outcome::Failure { status, body })
-        }
-        Err(other) => Err(DispatchError::Client(other.to_string())),
+        Err(Error::Api(error)) => Ok(Outcome::Failure(error)),
+        Err(other) => Err(DispatchError::Client(other)),
     }
 }
 

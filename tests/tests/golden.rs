@@ -29,6 +29,8 @@ fn main() {
     let mut trials: Vec<Trial> =
         cases.iter().cloned().map(|case| Trial::test(case.title(), move || block_on(replay(&case)))).collect();
     trials.extend(parameter_trials());
+    trials.extend(error_trials(&cases));
+    trials.extend(forward_compatibility_trials(&cases));
     trials.push(Trial::test("counting/documented examples are all found", move || counting(&cases)));
     libtest_mimic::run(&arguments, trials).exit();
 }
@@ -96,14 +98,16 @@ async fn response_case(case: &Case) -> Result<(), Failed> {
                 );
             }
         }
-        Outcome::Failure { status: got, body } => {
-            expect_eq("status", &got.to_string(), &status.to_string())?;
+        Outcome::Failure(error) => {
+            expect_eq("status", &error.status.as_u16().to_string(), &status.to_string())?;
             if (200..300).contains(&status) {
-                return Err(format!("a documented success status came back as a failure: {body}").into());
+                return Err(format!("a documented success status came back as a failure: {error}").into());
             }
-            let body: Value =
-                serde_json::from_str(&body).map_err(|error| format!("error body is not JSON: {error}"))?;
+            let body: Value = serde_json::from_str(&error.body).map_err(|e| format!("error body is not JSON: {e}"))?;
             expect_eq("error body", &body.to_string(), &case.value.to_string())?;
+            if error.code.is_none() || error.message.is_none() {
+                return Err(format!("the documented error body gave no code or message: {error:?}").into());
+            }
         }
     }
     if let Some(schema) = &case.schema_component {
@@ -266,6 +270,129 @@ async fn image_group_query(params: Value, pairs: Vec<(&str, &str)>) -> Result<()
     want.sort();
     if got != want {
         return Err(format!("query: got {got:?}, want {want:?} (raw `{}`)", request.url.query().unwrap_or("")).into());
+    }
+    Ok(())
+}
+
+/// One operation per service to provoke errors on, with a valid call.
+fn probe(cases: &[Case], operation: &str) -> (serde_json::Map<String, Value>, Option<Value>) {
+    let case = cases.iter().find(|case| case.operation_id == operation).expect("the operation has examples");
+    (case.path_parameters.clone(), case.request_body.clone())
+}
+
+/// Documented-shape error bodies at 400, 401, 403 and 404 for each service, an older ModelArts
+/// shape, and an HTML gateway page at 502.
+fn error_trials(cases: &[Case]) -> Vec<Trial> {
+    use serde_json::json;
+    let modelarts = json!({"error_code": "ModelArts.6309", "error_msg": "The instance does not exist."});
+    let modelarts_old = json!({"error_code": "ModelArts.0104", "error_message": "Invalid parameter."});
+    let ims = json!({"error": {"code": "IMG.0024", "message": "The imagetype is invalid."}});
+    let mut trials = Vec::new();
+    for status in [400u16, 401, 403, 404] {
+        for (label, operation, body, code, message) in [
+            ("modelarts", "ShowNotebook", &modelarts, "ModelArts.6309", "The instance does not exist."),
+            ("modelarts-error_message", "ShowNotebook", &modelarts_old, "ModelArts.0104", "Invalid parameter."),
+            ("ims", "ImportImageQuick", &ims, "IMG.0024", "The imagetype is invalid."),
+            ("glance", "GlanceCreateImageMetadata", &ims, "IMG.0024", "The imagetype is invalid."),
+        ] {
+            let (params, request) = probe(cases, operation);
+            let body = body.to_string();
+            trials.push(Trial::test(format!("errors/{label}/{status}"), move || {
+                block_on(expect_api_error(operation, params, request, status, body, Some((code, message))))
+            }));
+        }
+    }
+    for operation in ["ShowNotebook", "ImportImageQuick"] {
+        let (params, request) = probe(cases, operation);
+        trials.push(Trial::test(format!("errors/html-502/{operation}"), move || {
+            block_on(expect_api_error(operation, params, request, 502, HTML_502.to_owned(), None))
+        }));
+    }
+    trials
+}
+
+const HTML_502: &str = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>";
+
+async fn expect_api_error(
+    operation: &str,
+    params: serde_json::Map<String, Value>,
+    request: Option<Value>,
+    status: u16,
+    body: String,
+    documented: Option<(&str, &str)>,
+) -> Result<(), Failed> {
+    let server = MockServer::start().await;
+    let content_type = if documented.is_some() { "application/json" } else { "text/html" };
+    let template = ResponseTemplate::new(status)
+        .set_body_raw(body.clone().into_bytes(), content_type)
+        .insert_header("x-request-id", "req-42");
+    Mock::given(any()).respond_with(template).mount(&server).await;
+    let outcome = dispatch::call(&Clients::new(&server.uri()), operation, &params, request.as_ref()).await;
+    let Ok(Outcome::Failure(error)) = outcome else {
+        return Err(format!("expected an API error, got {outcome:?}").into());
+    };
+    expect_eq("status", &error.status.as_u16().to_string(), &status.to_string())?;
+    expect_eq("operation", error.operation, operation)?;
+    expect_eq("request id", error.request_id.as_deref().unwrap_or(""), "req-42")?;
+    match documented {
+        Some((code, message)) => {
+            expect_eq("code", error.code.as_deref().unwrap_or(""), code)?;
+            expect_eq("message", error.message.as_deref().unwrap_or(""), message)?;
+            let shown = error.to_string();
+            let want = format!("{code} ({status}) on {operation}: {message} [request-id req-42]");
+            expect_eq("display", &shown, &want)
+        }
+        None => {
+            expect_eq("body", &error.body, &body)?;
+            expect_eq("code", &format!("{:?}", error.code), "None")
+        }
+    }
+}
+
+/// Success bodies with fields and enum values the spec does not know still decode, and the
+/// unknown enum values survive re-encoding.
+fn forward_compatibility_trials(cases: &[Case]) -> Vec<Trial> {
+    cases
+        .iter()
+        .filter(|case| {
+            case.direction == Direction::Response && case.status.as_deref().is_some_and(|s| s.starts_with('2'))
+        })
+        .filter(|case| case.value.is_object())
+        .map(|case| {
+            let case = case.clone();
+            Trial::test(format!("forward-compatible/{}", case.title()), move || block_on(unknown_members(&case)))
+        })
+        .collect()
+}
+
+async fn unknown_members(case: &Case) -> Result<(), Failed> {
+    let mut body = case.value.clone();
+    let object = body.as_object_mut().expect("filtered to objects");
+    object.insert("field_added_later".into(), serde_json::json!({"nested": [1, 2, 3]}));
+    // Every string member that holds an enum value gets one the spec does not list.
+    let replaced: Vec<String> = ["status", "arch", "type", "visibility"]
+        .into_iter()
+        .filter(|key| object.get(*key).is_some_and(Value::is_string))
+        .map(str::to_owned)
+        .collect();
+    for key in &replaced {
+        object.insert(key.clone(), Value::from("VALUE_ADDED_LATER"));
+    }
+    let status = cases::status_code(case.status.as_deref().unwrap_or("200"));
+    let server = serve(status, Some(&body)).await;
+    let outcome = dispatch::call(
+        &Clients::new(&server.uri()),
+        &case.operation_id,
+        &case.path_parameters,
+        case.request_body.as_ref(),
+    )
+    .await
+    .map_err(|error| error.to_string())?;
+    let Outcome::Success { body: decoded, .. } = outcome else {
+        return Err(format!("did not decode: {outcome:?}").into());
+    };
+    for key in &replaced {
+        expect_eq(key, decoded.get(key).and_then(Value::as_str).unwrap_or("(missing)"), "VALUE_ADDED_LATER")?;
     }
     Ok(())
 }

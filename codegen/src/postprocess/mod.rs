@@ -5,6 +5,7 @@ mod open_enums;
 mod operation_ids;
 mod path_segments;
 mod strip_api_version_header;
+mod typed_errors;
 
 use openapiv3::OpenAPI;
 
@@ -14,6 +15,7 @@ pub fn postprocess(file: &mut syn::File, spec: &OpenAPI) -> Result<(), String> {
     open_enums::run(file)?;
     operation_ids::run(file, spec);
     path_segments::run(file)?;
+    typed_errors::run(file)?;
     Ok(())
 }
 

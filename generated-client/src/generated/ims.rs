@@ -3008,34 +3008,43 @@ pub mod builder {
         ///Sends a `POST` request to `/v2/cloudimages/quickimport/action`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ImportImageQuickResponse>, Error<()>> {
-            let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v2/cloudimages/quickimport/action", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "ImportImageQuick",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+        ) -> Result<ResponseValue<types::ImportImageQuickResponse>, crate::Error> {
+            let result: Result<
+                ResponseValue<types::ImportImageQuickResponse>,
+                Error<()>,
+            > = async move {
+                let Self { client, body } = self;
+                let body = body.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v2/cloudimages/quickimport/action", client.baseurl,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "ImportImageQuick",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
             }
+                .await;
+            crate::Error::from_generated(result, "ImportImageQuick").await
         }
     }
     /**Builder for [`Client::glance_create_image_metadata`]
@@ -3083,39 +3092,49 @@ pub mod builder {
         ///Sends a `POST` request to `/v2/images`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::GlanceCreateImageMetadataResponse>, Error<()>> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::GlanceCreateImageMetadataRequest::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v2/images", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "GlanceCreateImageMetadata",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+        ) -> Result<
+            ResponseValue<types::GlanceCreateImageMetadataResponse>,
+            crate::Error,
+        > {
+            let result: Result<
+                ResponseValue<types::GlanceCreateImageMetadataResponse>,
+                Error<()>,
+            > = async move {
+                let Self { client, body } = self;
+                let body = body
+                    .and_then(|v| {
+                        types::GlanceCreateImageMetadataRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!("{}/v2/images", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "GlanceCreateImageMetadata",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    201u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
             }
+                .await;
+            crate::Error::from_generated(result, "GlanceCreateImageMetadata").await
         }
     }
 }

@@ -5494,42 +5494,47 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/{project_id}/images`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::RegisterImageResponse>, Error<()>> {
-            let Self { client, project_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::RegisterImageRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/images", client.baseurl, encode_path(& project_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
-            #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "RegisterImage",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+        ) -> Result<ResponseValue<types::RegisterImageResponse>, crate::Error> {
+            let result: Result<ResponseValue<types::RegisterImageResponse>, Error<()>> = async move {
+                let Self { client, project_id, body } = self;
+                let project_id = project_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::RegisterImageRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/{}/images", client.baseurl, encode_path(& project_id
+                    .to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "RegisterImage",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200..=299 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
             }
+                .await;
+            crate::Error::from_generated(result, "RegisterImage").await
         }
     }
     /**Builder for [`Client::list_image_group`]
@@ -5635,61 +5640,71 @@ pub mod builder {
         ///Sends a `GET` request to `/v1/{project_id}/images/group`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ListImageGroupResponse>, Error<()>> {
-            let Self {
-                client,
-                project_id,
-                name,
-                name_fuzzy_match,
-                namespace,
-                type_,
-                workspace_id,
-            } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let name = name.map_err(Error::InvalidRequest)?;
-            let name_fuzzy_match = name_fuzzy_match.map_err(Error::InvalidRequest)?;
-            let namespace = namespace.map_err(Error::InvalidRequest)?;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/images/group", client.baseurl, encode_path(& project_id
-                .to_string()).map_err(Error::InvalidRequest) ?,
-            );
-            #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("name", &name))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "name_fuzzy_match",
-                        &name_fuzzy_match,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("namespace", &namespace))
-                .query(&progenitor_client::QueryParam::new("type", &type_))
-                .query(
-                    &progenitor_client::QueryParam::new("workspace_id", &workspace_id),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "ListImageGroup",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+        ) -> Result<ResponseValue<types::ListImageGroupResponse>, crate::Error> {
+            let result: Result<
+                ResponseValue<types::ListImageGroupResponse>,
+                Error<()>,
+            > = async move {
+                let Self {
+                    client,
+                    project_id,
+                    name,
+                    name_fuzzy_match,
+                    namespace,
+                    type_,
+                    workspace_id,
+                } = self;
+                let project_id = project_id.map_err(Error::InvalidRequest)?;
+                let name = name.map_err(Error::InvalidRequest)?;
+                let name_fuzzy_match = name_fuzzy_match.map_err(Error::InvalidRequest)?;
+                let namespace = namespace.map_err(Error::InvalidRequest)?;
+                let type_ = type_.map_err(Error::InvalidRequest)?;
+                let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/{}/images/group", client.baseurl, encode_path(& project_id
+                    .to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("name", &name))
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "name_fuzzy_match",
+                            &name_fuzzy_match,
+                        ),
+                    )
+                    .query(&progenitor_client::QueryParam::new("namespace", &namespace))
+                    .query(&progenitor_client::QueryParam::new("type", &type_))
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "workspace_id",
+                            &workspace_id,
+                        ),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "ListImageGroup",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
             }
+                .await;
+            crate::Error::from_generated(result, "ListImageGroup").await
         }
     }
     /**Builder for [`Client::show_notebook`]
@@ -5736,38 +5751,42 @@ pub mod builder {
         ///Sends a `GET` request to `/v1/{project_id}/notebooks/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ShowNotebookResponse>, Error<()>> {
-            let Self { client, project_id, id } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/notebooks/{}", client.baseurl, encode_path(& project_id
-                .to_string()).map_err(Error::InvalidRequest) ?, encode_path(& id
-                .to_string()).map_err(Error::InvalidRequest) ?,
-            );
-            #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "ShowNotebook",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+        ) -> Result<ResponseValue<types::ShowNotebookResponse>, crate::Error> {
+            let result: Result<ResponseValue<types::ShowNotebookResponse>, Error<()>> = async move {
+                let Self { client, project_id, id } = self;
+                let project_id = project_id.map_err(Error::InvalidRequest)?;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/{}/notebooks/{}", client.baseurl, encode_path(& project_id
+                    .to_string()).map_err(Error::InvalidRequest) ?, encode_path(& id
+                    .to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "ShowNotebook",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
             }
+                .await;
+            crate::Error::from_generated(result, "ShowNotebook").await
         }
     }
 }

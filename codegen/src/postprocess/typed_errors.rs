@@ -1,0 +1,112 @@
+//! progenitor's `send()` returns `progenitor_client::Error<E>`, which does not name the
+//! operation, and whose error responses are raw `reqwest::Response`s the caller must read.
+//! This pass makes every `send()` return the runtime's `crate::Error`: the generated body runs
+//! unchanged inside an async block, and its result goes through `crate::Error::from_generated`,
+//! which reads the error body into status, service code, message and request id.
+
+use syn::visit_mut::{self, VisitMut};
+
+/// The runtime's conversion, in the crate that includes the generated module.
+const ERROR_TYPE: &str = "crate::Error";
+
+pub fn run(file: &mut syn::File) -> Result<(), String> {
+    let mut pass = Wrap { error: None };
+    pass.visit_file_mut(file);
+    pass.error.map_or(Ok(()), Err)
+}
+
+struct Wrap {
+    error: Option<String>,
+}
+
+impl VisitMut for Wrap {
+    fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
+        if function.sig.ident == "send" && function.sig.asyncness.is_some() {
+            if let Err(message) = wrap(function) {
+                self.error.get_or_insert(message);
+            }
+            return;
+        }
+        visit_mut::visit_impl_item_fn_mut(self, function);
+    }
+}
+
+fn wrap(function: &mut syn::ImplItemFn) -> Result<(), String> {
+    let syn::ReturnType::Type(_, generated_type) = &function.sig.output else {
+        return Err("a generated `send` has no return type".to_owned());
+    };
+    let generated_type = generated_type.as_ref().clone();
+    let success = success_type(&generated_type).ok_or("a generated `send` does not return `Result<_, Error<_>>`")?;
+    let operation = operation_id(&function.block).ok_or("a generated `send` has no `OperationInfo`")?;
+    let error_type: syn::Path = syn::parse_str(ERROR_TYPE).expect("a path");
+    let statements = &function.block.stmts;
+    function.sig.output = syn::parse_quote!(-> Result<#success, #error_type>);
+    function.block = syn::parse_quote!({
+        let result: #generated_type = async move { #(#statements)* }.await;
+        #error_type::from_generated(result, #operation).await
+    });
+    Ok(())
+}
+
+/// `T` of `Result<T, Error<E>>`.
+fn success_type(ty: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last().filter(|segment| segment.ident == "Result")?;
+    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else { return None };
+    match arguments.args.first()? {
+        syn::GenericArgument::Type(success) => Some(success.clone()),
+        _ => None,
+    }
+}
+
+/// The `operation_id` literal of the `OperationInfo` the body builds.
+fn operation_id(block: &syn::Block) -> Option<syn::LitStr> {
+    struct Find(Option<syn::LitStr>);
+    impl<'ast> syn::visit::Visit<'ast> for Find {
+        fn visit_expr_struct(&mut self, expr: &'ast syn::ExprStruct) {
+            if expr.path.is_ident("OperationInfo") {
+                for field in &expr.fields {
+                    if let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &field.expr {
+                        self.0 = Some(text.clone());
+                    }
+                }
+            }
+            syn::visit::visit_expr_struct(self, expr);
+        }
+    }
+    let mut find = Find(None);
+    syn::visit::Visit::visit_block(&mut find, block);
+    find.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    #[test]
+    fn send_returns_the_runtime_error_and_names_the_operation() {
+        let mut file: syn::File = syn::parse_quote! {
+            impl<'a> ShowNotebook<'a> {
+                pub async fn send(self) -> Result<ResponseValue<types::ShowNotebookResponse>, Error<()>> {
+                    let info = OperationInfo { operation_id: "ShowNotebook" };
+                    client.exec(request, &info).await?;
+                    Err(Error::UnexpectedResponse(response))
+                }
+            }
+        };
+        run(&mut file).unwrap();
+        let text = quote!(#file).to_string();
+        assert!(
+            text.contains("-> Result < ResponseValue < types :: ShowNotebookResponse > , crate :: Error >"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "let result : Result < ResponseValue < types :: ShowNotebookResponse > , Error < () > > = async move"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("crate :: Error :: from_generated (result , \"ShowNotebook\") . await"), "{text}");
+    }
+}
