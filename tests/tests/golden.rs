@@ -28,6 +28,7 @@ fn main() {
     let cases = cases::discover(&cases::specs_dir()).expect("the specs load");
     let mut trials: Vec<Trial> =
         cases.iter().cloned().map(|case| Trial::test(case.title(), move || block_on(replay(&case)))).collect();
+    trials.extend(conformance_trials());
     trials.extend(parameter_trials());
     trials.extend(error_trials(&cases));
     trials.extend(forward_compatibility_trials(&cases));
@@ -395,4 +396,33 @@ async fn unknown_members(case: &Case) -> Result<(), Failed> {
         expect_eq(key, decoded.get(key).and_then(Value::as_str).unwrap_or("(missing)"), "VALUE_ADDED_LATER")?;
     }
     Ok(())
+}
+
+/// Every example validates against its schema (undefined properties forbidden); differences the
+/// spec records in `x-reference-notes` are accepted and listed.
+fn conformance_trials() -> Vec<Trial> {
+    let mut specs: Vec<_> = std::fs::read_dir(cases::specs_dir())
+        .expect("specs/")
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
+    specs.sort();
+    specs
+        .into_iter()
+        .map(|path| {
+            let name = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+            Trial::test(format!("conformance/{name}"), move || {
+                let spec = otc_codegen::load::load(&path).map_err(|error| error.to_string())?;
+                let report = otc_codegen::conformance::check(&spec.raw);
+                for accepted in report.accepted() {
+                    println!("  accepted: {accepted}");
+                }
+                let errors: Vec<String> = report.errors().map(ToString::to_string).collect();
+                if report.checked == 0 {
+                    return Err("no example was checked".into());
+                }
+                if errors.is_empty() { Ok(()) } else { Err(errors.join("\n").into()) }
+            })
+        })
+        .collect()
 }

@@ -1,7 +1,10 @@
 //! Project automation behind `cargo xtask`: regenerating the client from the specs (and, in
 //! other modules, reviewing the specs).
 
+pub mod audit;
 pub mod coverage;
+pub mod diff;
+pub mod lint;
 pub mod regenerate;
 
 use std::path::{Path, PathBuf};

@@ -8,6 +8,11 @@ usage: cargo xtask <command>
 commands:
   regenerate [--check]   generate generated-client/src/generated/*.rs from specs/*.yaml;
                          --check writes nothing and fails (with a diff) when they differ
+  lint [SPEC...]         check the house rules of the specs (default: specs/*.yaml)
+  audit [--reference DIR] [SPEC...]
+                         compare the specs with the HTML reference pages (default DIR:
+                         ../shared/reference); Markdown report, fails on unaccepted differences
+  diff <git-rev>         what changed in specs/ since <git-rev>, breaking or not; Markdown
 ";
 
 fn main() -> ExitCode {
@@ -17,6 +22,9 @@ fn main() -> ExitCode {
     let code = match args.as_slice() {
         ["regenerate"] => xtask::regenerate::run(&root, false),
         ["regenerate", "--check"] => xtask::regenerate::run(&root, true),
+        ["lint", rest @ ..] => xtask::lint::run(&root, rest),
+        ["audit", rest @ ..] => xtask::audit::run(&root, rest),
+        ["diff", rest @ ..] => xtask::diff::run(&root, rest),
         ["help"] | ["--help"] | ["-h"] => {
             print!("{USAGE}");
             0
