@@ -30,7 +30,7 @@ pub fn dispatch_source(modules: &[Module<'_>]) -> Result<String, String> {
         let name = module.spec.name();
         let field = format_ident!("{}", name);
         fields.push(quote!(pub #field: otc_client::#field::Client,));
-        inits.push(quote!(#field: otc_client::#field::Client::new(base_url),));
+        inits.push(quote!(#field: otc_client::#field::Client::new(base_url, runtime.clone()),));
         for operation in tree::operations(&module.spec.raw) {
             arms.push(operation_arm(module, &operation)?);
         }
@@ -67,7 +67,12 @@ pub fn dispatch_source(modules: &[Module<'_>]) -> Result<String, String> {
         }
 
         impl Clients {
+            /// Clients without authentication or configured project.
             pub fn new(base_url: &str) -> Self {
+                Self::with_runtime(base_url, otc_client::Runtime::default())
+            }
+
+            pub fn with_runtime(base_url: &str, runtime: otc_client::Runtime) -> Self {
                 Self { #(#inits)* }
             }
         }

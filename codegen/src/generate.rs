@@ -6,16 +6,26 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Mutex;
 
 use openapiv3::OpenAPI;
-use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 
 use crate::error::{Error, Location, Result};
 use crate::load::Spec;
 
+/// The hand-written runtime every generated `Client` carries (auth, retries, project id).
+const RUNTIME_TYPE: &str = "crate::Runtime";
+
 /// Settings shared by every generated module: builder-style calls (`client.show_notebook()
-/// .id(..).send()`), one `Client` per spec, and `PartialEq` on every type for tests and users.
+/// .id(..).send()`), one `Client` per spec, `PartialEq` on every type for tests and users, and
+/// the runtime as progenitor's inner type, whose `ClientHooks` the runtime implements by hand.
 fn settings() -> GenerationSettings {
+    let runtime: proc_macro2::TokenStream = RUNTIME_TYPE.parse().expect("a type path");
     let mut settings = GenerationSettings::default();
-    settings.with_interface(InterfaceStyle::Builder).with_tag(TagStyle::Merged).with_derive("PartialEq");
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        .with_derive("PartialEq")
+        .with_inner_type(runtime)
+        .with_hooks(HooksMode::Expected);
     settings
 }
 

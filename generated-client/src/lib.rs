@@ -7,13 +7,12 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = otc_client::modelarts::Client::new("https://modelarts.eu-de.otc.t-systems.com");
-//! let notebook = client
-//!     .show_notebook()
+//! let runtime = otc_client::Runtime::builder()
 //!     .project_id("0123456789abcdef0123456789abcdef")
-//!     .id("6e3cd1a5-9b7e-4c8f-b1d6-2f3a4c5d6e7f")
-//!     .send()
-//!     .await?;
+//!     .token(std::env::var("OS_TOKEN")?)
+//!     .build();
+//! let client = otc_client::modelarts::Client::new("https://modelarts.eu-de.otc.t-systems.com", runtime);
+//! let notebook = client.show_notebook().id("6e3cd1a5-9b7e-4c8f-b1d6-2f3a4c5d6e7f").send().await?;
 //! println!("{:?}", notebook.status);
 //! # Ok(()) }
 //! ```
@@ -34,19 +33,26 @@ mod generated_ims {
 
 /// ModelArts DevEnviron: notebooks and images.
 pub mod modelarts {
-    pub use crate::generated_modelarts::{Client, builder, types};
+    pub use crate::generated_modelarts::{Client, OPERATIONS, builder, types};
 }
 
 /// Image Management Service: IMS images and the native OpenStack (Glance v2) image API.
 pub mod ims {
-    pub use crate::generated_ims::{Client, builder, types};
+    pub use crate::generated_ims::{Client, OPERATIONS, builder, types};
 }
 
 mod error;
+mod hooks;
+mod retry;
+mod runtime;
+mod secret;
 
 pub use error::{ApiError, Error};
 /// A decoded response with its status and headers.
 pub use progenitor_client::ResponseValue;
+pub use retry::RetryPolicy;
+pub use runtime::{Runtime, RuntimeBuilder};
+pub use secret::Secret;
 
 /// The README's quick start is compiled as a doc test, so it stays true.
 #[doc = include_str!("../../README.md")]

@@ -44,7 +44,7 @@ async fn sends_no_api_version_header() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = Client::new(&server.uri());
+    let client = Client::new(&server.uri(), otc_client::Runtime::default());
     let notebook = client.show_notebook().project_id("proj").id("nb").send().await.unwrap();
     assert_eq!(notebook.id.as_deref(), Some("nb"));
     let requests = server.received_requests().await.unwrap();
@@ -55,7 +55,7 @@ async fn sends_no_api_version_header() {
 #[tokio::test]
 async fn errors_name_the_operation_and_a_missing_parameter() {
     let server = server_answering(json!({})).await;
-    let client = Client::new(&server.uri());
+    let client = Client::new(&server.uri(), otc_client::Runtime::default());
     let error = client.show_notebook().id("nb").send().await.unwrap_err();
     assert_eq!(error.operation(), "ShowNotebook");
     assert!(

@@ -8,10 +8,14 @@ pub struct Clients {
     pub modelarts: otc_client::modelarts::Client,
 }
 impl Clients {
+    /// Clients without authentication or configured project.
     pub fn new(base_url: &str) -> Self {
+        Self::with_runtime(base_url, otc_client::Runtime::default())
+    }
+    pub fn with_runtime(base_url: &str, runtime: otc_client::Runtime) -> Self {
         Self {
-            ims: otc_client::ims::Client::new(base_url),
-            modelarts: otc_client::modelarts::Client::new(base_url),
+            ims: otc_client::ims::Client::new(base_url, runtime.clone()),
+            modelarts: otc_client::modelarts::Client::new(base_url, runtime.clone()),
         }
     }
 }

@@ -3,7 +3,9 @@
 
 mod open_enums;
 mod operation_ids;
+mod operation_table;
 mod path_segments;
+mod runtime_path_parameters;
 mod strip_api_version_header;
 mod typed_errors;
 
@@ -14,7 +16,9 @@ pub fn postprocess(file: &mut syn::File, spec: &OpenAPI) -> Result<(), String> {
     strip_api_version_header::run(file);
     open_enums::run(file)?;
     operation_ids::run(file, spec);
+    operation_table::run(file, spec);
     path_segments::run(file)?;
+    runtime_path_parameters::run(file);
     typed_errors::run(file)?;
     Ok(())
 }

@@ -26,6 +26,11 @@ fn encode_path(
         _ => Ok(::percent_encoding::utf8_percent_encode(segment, SEGMENT).to_string()),
     }
 }
+/// Every operation of this module: (operation id, method, path template).
+pub const OPERATIONS: &[(&str, &str, &str)] = &[
+    ("ImportImageQuick", "POST", "/v2/cloudimages/quickimport/action"),
+    ("GlanceCreateImageMetadata", "POST", "/v2/images"),
+];
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -2891,6 +2896,7 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: crate::Runtime,
 }
 impl Client {
     /// Create a new client.
@@ -2898,7 +2904,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str) -> Self {
+    pub fn new(baseurl: &str, inner: crate::Runtime) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -2906,7 +2912,7 @@ impl Client {
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap())
+        Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
@@ -2914,14 +2920,19 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+    pub fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: crate::Runtime,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            inner,
         }
     }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<crate::Runtime> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -2931,11 +2942,17 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(&self) -> &crate::Runtime {
+        &self.inner
     }
 }
-impl ClientHooks<()> for &Client {}
+const _: () = {
+    #[allow(dead_code)]
+    fn assert_client_hooks()
+    where
+        Client: ClientHooks<crate::Runtime>,
+    {}
+};
 impl Client {
     /**Quickly import an image file from OBS as a private image
 

@@ -26,6 +26,12 @@ fn encode_path(
         _ => Ok(::percent_encoding::utf8_percent_encode(segment, SEGMENT).to_string()),
     }
 }
+/// Every operation of this module: (operation id, method, path template).
+pub const OPERATIONS: &[(&str, &str, &str)] = &[
+    ("RegisterImage", "POST", "/v1/{project_id}/images"),
+    ("ListImageGroup", "GET", "/v1/{project_id}/images/group"),
+    ("ShowNotebook", "GET", "/v1/{project_id}/notebooks/{id}"),
+];
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -5315,6 +5321,7 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: crate::Runtime,
 }
 impl Client {
     /// Create a new client.
@@ -5322,7 +5329,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str) -> Self {
+    pub fn new(baseurl: &str, inner: crate::Runtime) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -5330,7 +5337,7 @@ impl Client {
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap())
+        Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
@@ -5338,14 +5345,19 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+    pub fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: crate::Runtime,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            inner,
         }
     }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<crate::Runtime> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -5355,11 +5367,17 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(&self) -> &crate::Runtime {
+        &self.inner
     }
 }
-impl ClientHooks<()> for &Client {}
+const _: () = {
+    #[allow(dead_code)]
+    fn assert_client_hooks()
+    where
+        Client: ClientHooks<crate::Runtime>,
+    {}
+};
 impl Client {
     /**Register a custom image
 
@@ -5449,7 +5467,13 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                project_id: Err("project_id was not initialized".to_string()),
+                project_id: client
+                    .inner
+                    .path_parameter("project_id")
+                    .ok_or_else(|| {
+                        "project_id was not initialized (configure a project id, or call `.project_id(..)`)"
+                            .to_string()
+                    }),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -5554,7 +5578,13 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                project_id: Err("project_id was not initialized".to_string()),
+                project_id: client
+                    .inner
+                    .path_parameter("project_id")
+                    .ok_or_else(|| {
+                        "project_id was not initialized (configure a project id, or call `.project_id(..)`)"
+                            .to_string()
+                    }),
                 name: Ok(None),
                 name_fuzzy_match: Ok(None),
                 namespace: Ok(None),
@@ -5720,7 +5750,13 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                project_id: Err("project_id was not initialized".to_string()),
+                project_id: client
+                    .inner
+                    .path_parameter("project_id")
+                    .ok_or_else(|| {
+                        "project_id was not initialized (configure a project id, or call `.project_id(..)`)"
+                            .to_string()
+                    }),
                 id: Err("id was not initialized".to_string()),
             }
         }

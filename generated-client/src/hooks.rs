@@ -1,0 +1,23 @@
+//! The glue between the generated clients and the runtime: progenitor calls `pre` before the
+//! first send (authentication, whose failure is an error the caller sees) and `exec` to send
+//! (retries, tracing). Implemented for every generated `Client`, from outside the generated code.
+
+use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
+
+use crate::Runtime;
+
+macro_rules! runtime_hooks {
+    ($($module:ident),* $(,)?) => {$(
+        impl ClientHooks<Runtime> for crate::$module::Client {
+            async fn pre<E>(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), Error<E>> {
+                self.inner().authorize(request, info).await.map_err(Error::Custom)
+            }
+
+            async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+                self.inner().execute(self.client(), request, info, crate::$module::OPERATIONS).await
+            }
+        }
+    )*};
+}
+
+runtime_hooks!(modelarts, ims);
