@@ -41,12 +41,17 @@ pub mod ims {
     pub use crate::generated_ims::{Client, OPERATIONS, builder, types};
 }
 
+mod cloud;
+mod clouds;
+mod config;
 mod error;
 mod hooks;
 mod retry;
 mod runtime;
 mod secret;
 
+pub use cloud::Cloud;
+pub use config::{Config, ConfigBuilder, ConfigError, Credentials, Service, User};
 pub use error::{ApiError, Error};
 /// A decoded response with its status and headers.
 pub use progenitor_client::ResponseValue;

@@ -158,3 +158,38 @@ async fn one_span_per_request_with_operation_template_status_and_request_id_and_
     assert!(!text.contains("very-secret-token"), "{text}");
     assert!(!text.contains("nb-1"), "the span names the template, not the concrete path: {text}");
 }
+
+#[tokio::test]
+async fn a_cloud_hands_out_clients_for_its_endpoints_and_project() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"job_id": "j"})))
+        .mount(&server)
+        .await;
+    let config = otc_client::Config::builder()
+        .region("eu-de")
+        .project_id(PROJECT)
+        .token("tok")
+        .endpoint(otc_client::Service::ModelArts, server.uri())
+        .endpoint(otc_client::Service::Ims, format!("{}/", server.uri()))
+        .build()
+        .unwrap();
+    let cloud = otc_client::Cloud::new(config).unwrap();
+    cloud.modelarts().show_notebook().id("nb").send().await.unwrap();
+    let body = serde_json::from_value(
+        json!({"name": "n", "image_url": "b:f", "os_version": "CentOS 7.0 64bit", "min_disk": 40}),
+    )
+    .unwrap();
+    cloud
+        .ims()
+        .import_image_quick()
+        .body::<otc_client::ims::types::ImportImageQuickRequest>(body)
+        .send()
+        .await
+        .unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests[0].url.path(), format!("/v1/{PROJECT}/notebooks/nb"));
+    assert_eq!(requests[1].url.path(), "/v2/cloudimages/quickimport/action");
+    assert!(requests.iter().all(|request| request.headers.get("x-auth-token").unwrap() == "tok"));
+    assert!(requests[0].headers.get("user-agent").unwrap().to_str().unwrap().starts_with("otc-client/"));
+}
