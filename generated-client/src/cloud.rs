@@ -3,6 +3,7 @@
 
 use crate::config::{Config, ConfigError, Credentials, Service};
 use crate::runtime::Runtime;
+use crate::signer;
 
 /// Clients for every service of one configuration.
 ///
@@ -39,8 +40,15 @@ impl Cloud {
         match &config.credentials {
             None => {}
             Some(Credentials::Token(token)) => runtime = runtime.token(token.clone()),
-            Some(Credentials::Password { .. } | Credentials::AccessKey { .. }) => {
-                return Err(ConfigError("password and access-key authentication are not available yet".into()));
+            Some(Credentials::AccessKey { access_key, secret_key, security_token }) => {
+                let credentials = match security_token {
+                    Some(token) => signer::AccessKey::temporary(access_key.clone(), secret_key.clone(), token.clone()),
+                    None => signer::AccessKey::new(access_key.clone(), secret_key.clone()),
+                };
+                runtime = runtime.access_key(credentials);
+            }
+            Some(Credentials::Password { .. }) => {
+                return Err(ConfigError("password authentication is not available yet".into()));
             }
         }
         Ok(Cloud { runtime: runtime.build(), http, config })

@@ -49,6 +49,7 @@ mod hooks;
 mod retry;
 mod runtime;
 mod secret;
+pub mod signer;
 
 pub use cloud::Cloud;
 pub use config::{Config, ConfigBuilder, ConfigError, Credentials, Service, User};

@@ -2,7 +2,7 @@
 //! that fills `{project_id}`, how to authenticate, and how to retry. Clones share it.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use progenitor_client::OperationInfo;
 use reqwest::header::{HeaderName, HeaderValue};
@@ -11,6 +11,7 @@ use tracing::Instrument;
 
 use crate::retry::{self, Attempt, RetryPolicy};
 use crate::secret::Secret;
+use crate::signer::{AccessKey, Signer};
 
 /// Per-session state shared by the clients of one configuration. `Runtime::default()` has no
 /// project and no authentication (useful against local test servers).
@@ -33,6 +34,8 @@ pub(crate) enum Auth {
     None,
     /// A fixed token, sent as `X-Auth-Token`.
     Token(Secret),
+    /// AK/SK: every attempt is signed anew (the signature covers the time).
+    AccessKey(Signer),
 }
 
 const AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
@@ -64,6 +67,7 @@ impl Runtime {
                 request.headers_mut().insert(AUTH_TOKEN, value);
                 Ok(())
             }
+            Auth::AccessKey(signer) => signer.sign(request, SystemTime::now()).map_err(|error| error.to_string()),
         }
     }
 
@@ -150,6 +154,14 @@ impl RuntimeBuilder {
     /// Authenticate with a token obtained elsewhere (`X-Auth-Token`).
     pub fn token(mut self, token: impl Into<Secret>) -> Self {
         self.shared.auth = Auth::Token(token.into());
+        self
+    }
+
+    /// Sign every request with an access key pair (`SDK-HMAC-SHA256`); the project id, when
+    /// configured, is sent and signed as `X-Project-Id`.
+    pub fn access_key(mut self, credentials: AccessKey) -> Self {
+        let signer = Signer::new(credentials, self.shared.project_id.clone());
+        self.shared.auth = Auth::AccessKey(signer);
         self
     }
 

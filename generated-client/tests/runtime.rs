@@ -193,3 +193,32 @@ async fn a_cloud_hands_out_clients_for_its_endpoints_and_project() {
     assert!(requests.iter().all(|request| request.headers.get("x-auth-token").unwrap() == "tok"));
     assert!(requests[0].headers.get("user-agent").unwrap().to_str().unwrap().starts_with("otc-client/"));
 }
+
+#[tokio::test]
+async fn access_keys_sign_every_attempt_and_send_the_project() {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).mount(&server).await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(json!({}))).mount(&server).await;
+    let config = otc_client::Config::builder()
+        .region("eu-de")
+        .project_id(PROJECT)
+        .credentials(otc_client::Credentials::AccessKey {
+            access_key: "AKEXAMPLE".into(),
+            secret_key: "SKEXAMPLE".into(),
+            security_token: None,
+        })
+        .endpoint(otc_client::Service::ModelArts, server.uri())
+        .retry(fast_retries())
+        .build()
+        .unwrap();
+    otc_client::Cloud::new(config).unwrap().modelarts().show_notebook().id("nb").send().await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2);
+    for request in &requests {
+        let authorization = request.headers.get("authorization").unwrap().to_str().unwrap();
+        assert!(authorization.starts_with("SDK-HMAC-SHA256 Access=AKEXAMPLE, SignedHeaders="), "{authorization}");
+        assert!(authorization.contains("x-project-id"), "{authorization}");
+        assert_eq!(request.headers.get("x-project-id").unwrap(), PROJECT);
+        assert!(request.headers.get("x-sdk-date").is_some());
+    }
+}
