@@ -160,7 +160,13 @@ fn parameters<'a>(root: &'a Value, operation: &tree::Operation<'a>) -> Vec<&'a s
         .path_parameters
         .iter()
         .chain(own)
-        .filter_map(|parameter| tree::deref(root, parameter).get("name").and_then(Value::as_str))
+        .map(|parameter| tree::deref(root, parameter))
+        .filter(|parameter| {
+            let header = parameter.get("in").and_then(Value::as_str) == Some("header");
+            let name = parameter.get("name").and_then(Value::as_str).unwrap_or_default();
+            !(header && crate::normalize::ignored_header_parameters::is_ignored_header(name))
+        })
+        .filter_map(|parameter| parameter.get("name").and_then(Value::as_str))
         .collect()
 }
 

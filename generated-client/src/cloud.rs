@@ -4,6 +4,9 @@
 use crate::config::{Config, ConfigError, Credentials, Service};
 use crate::runtime::Runtime;
 use crate::signer;
+use crate::token::{Scope, TokenSource};
+
+use std::sync::Arc;
 
 /// Clients for every service of one configuration.
 ///
@@ -18,6 +21,8 @@ pub struct Cloud {
     config: Config,
     http: reqwest::Client,
     runtime: Runtime,
+    /// The password token source, shared with `runtime`.
+    source: Option<Arc<TokenSource>>,
 }
 
 impl Cloud {
@@ -26,6 +31,9 @@ impl Cloud {
         Cloud::new(Config::from_env()?)
     }
 
+    /// Builds the clients; no request is made. With password authentication the token is
+    /// fetched on the first call; calls that need a project id fail unless one is configured
+    /// (use [`Cloud::connect`] to learn it from a project name).
     pub fn new(config: Config) -> Result<Cloud, ConfigError> {
         let http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
@@ -33,25 +41,37 @@ impl Cloud {
             .user_agent(concat!("otc-client/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|error| ConfigError(format!("cannot build the HTTP client: {error}")))?;
-        let mut runtime = Runtime::builder().retry(config.retry.clone());
-        if let Some(project_id) = &config.project_id {
-            runtime = runtime.project_id(project_id.clone());
-        }
-        match &config.credentials {
-            None => {}
-            Some(Credentials::Token(token)) => runtime = runtime.token(token.clone()),
-            Some(Credentials::AccessKey { access_key, secret_key, security_token }) => {
-                let credentials = match security_token {
-                    Some(token) => signer::AccessKey::temporary(access_key.clone(), secret_key.clone(), token.clone()),
-                    None => signer::AccessKey::new(access_key.clone(), secret_key.clone()),
+        let source = match &config.credentials {
+            Some(Credentials::Password { user, password }) => {
+                let anonymous = Runtime::builder().retry(config.retry.clone()).build();
+                let iam = crate::iam::Client::new_with_client(&config.endpoint(Service::Iam), http.clone(), anonymous);
+                let scope = match (&config.project_id, &config.project_name) {
+                    (Some(id), _) => Scope::ProjectId(id.clone()),
+                    (None, Some(name)) => Scope::ProjectName(name.clone()),
+                    (None, None) => Scope::Domain,
                 };
-                runtime = runtime.access_key(credentials);
+                Some(Arc::new(TokenSource::new(iam, user.clone(), password.clone(), scope)))
             }
-            Some(Credentials::Password { .. }) => {
-                return Err(ConfigError("password authentication is not available yet".into()));
-            }
+            _ => None,
+        };
+        let runtime = runtime(&config, config.project_id.clone(), source.clone());
+        Ok(Cloud { runtime, http, config, source })
+    }
+
+    /// Like [`Cloud::new`], but with password authentication and a project given by name only,
+    /// fetches the token now and takes the project id from it.
+    pub async fn connect(config: Config) -> Result<Cloud, ConfigError> {
+        let mut cloud = Cloud::new(config)?;
+        if cloud.config.project_id.is_none()
+            && let Some(source) = cloud.source.clone()
+        {
+            let token = source.token().await.map_err(ConfigError)?;
+            let project_id = token.project_id.ok_or_else(|| {
+                ConfigError("the token IAM issued names no project: configure a project id or name".into())
+            })?;
+            cloud.runtime = runtime(&cloud.config, Some(project_id), Some(source));
         }
-        Ok(Cloud { runtime: runtime.build(), http, config })
+        Ok(cloud)
     }
 
     pub fn config(&self) -> &Config {
@@ -67,6 +87,20 @@ impl Cloud {
         )
     }
 
+    /// The project id calls use (configured, or learned by [`Cloud::connect`]).
+    pub fn project_id(&self) -> Option<String> {
+        self.runtime.path_parameter("project_id")
+    }
+
+    /// Identity and Access Management (tokens).
+    pub fn iam(&self) -> crate::iam::Client {
+        crate::iam::Client::new_with_client(
+            &self.config.endpoint(Service::Iam),
+            self.http.clone(),
+            self.runtime.clone(),
+        )
+    }
+
     /// Image Management Service, including the native OpenStack image API.
     pub fn ims(&self) -> crate::ims::Client {
         crate::ims::Client::new_with_client(
@@ -75,4 +109,24 @@ impl Cloud {
             self.runtime.clone(),
         )
     }
+}
+
+fn runtime(config: &Config, project_id: Option<String>, source: Option<Arc<TokenSource>>) -> Runtime {
+    let mut runtime = Runtime::builder().retry(config.retry.clone());
+    if let Some(project_id) = project_id {
+        runtime = runtime.project_id(project_id);
+    }
+    match (&config.credentials, source) {
+        (_, Some(source)) => runtime = runtime.password(source),
+        (Some(Credentials::Token(token)), None) => runtime = runtime.token(token.clone()),
+        (Some(Credentials::AccessKey { access_key, secret_key, security_token }), None) => {
+            let credentials = match security_token {
+                Some(token) => signer::AccessKey::temporary(access_key.clone(), secret_key.clone(), token.clone()),
+                None => signer::AccessKey::new(access_key.clone(), secret_key.clone()),
+            };
+            runtime = runtime.access_key(credentials);
+        }
+        (Some(Credentials::Password { .. }) | None, None) => {}
+    }
+    runtime.build()
 }

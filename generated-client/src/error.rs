@@ -22,6 +22,9 @@ pub enum Error {
     Api(ApiError),
     /// The request could not be built (a parameter missing or not representable).
     InvalidRequest { operation: &'static str, message: String },
+    /// The credentials could not be applied (obtaining a token failed, a body could not be
+    /// signed).
+    Authentication { operation: &'static str, message: String },
     /// No response: connection, TLS, timeout, or reading the body failed.
     Transport { operation: &'static str, source: reqwest::Error },
     /// A success response whose body does not decode into the documented type.
@@ -49,7 +52,7 @@ impl Error {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Transport { source, .. } => source.status(),
-            Error::InvalidRequest { .. } | Error::Decode { .. } => None,
+            Error::InvalidRequest { .. } | Error::Decode { .. } | Error::Authentication { .. } => None,
         }
     }
 
@@ -74,6 +77,7 @@ impl Error {
         match self {
             Error::Api(ApiError { operation, .. })
             | Error::InvalidRequest { operation, .. }
+            | Error::Authentication { operation, .. }
             | Error::Transport { operation, .. }
             | Error::Decode { operation, .. } => operation,
         }
@@ -102,9 +106,9 @@ impl Error {
             Generated::ErrorResponse(value) => {
                 Error::Api(ApiError::from_parts(operation, value.status(), value.headers(), b""))
             }
-            Generated::InvalidRequest(message) | Generated::Custom(message) => {
-                Error::InvalidRequest { operation, message }
-            }
+            Generated::InvalidRequest(message) => Error::InvalidRequest { operation, message },
+            // Only the runtime's `pre` hook produces custom errors: authentication failed.
+            Generated::Custom(message) => Error::Authentication { operation, message },
             Generated::CommunicationError(source)
             | Generated::ResponseBodyError(source)
             | Generated::InvalidUpgrade(source) => Error::Transport { operation, source },
@@ -161,6 +165,9 @@ impl fmt::Display for Error {
         match self {
             Error::Api(api) => api.fmt(f),
             Error::InvalidRequest { operation, message } => write!(f, "invalid request for {operation}: {message}"),
+            Error::Authentication { operation, message } => {
+                write!(f, "authentication for {operation} failed: {message}")
+            }
             Error::Transport { operation, source } => write!(f, "{operation} failed to get a response: {source}"),
             Error::Decode { operation, message, .. } => {
                 write!(f, "the response of {operation} does not decode: {message}")

@@ -10,7 +10,7 @@ macro_rules! runtime_hooks {
     ($($module:ident),* $(,)?) => {$(
         impl ClientHooks<Runtime> for crate::$module::Client {
             async fn pre<E>(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), Error<E>> {
-                self.inner().authorize(request, info).await.map_err(Error::Custom)
+                self.inner().authorize(request, info, crate::$module::OPERATIONS).await.map_err(Error::Custom)
             }
 
             async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
@@ -20,4 +20,4 @@ macro_rules! runtime_hooks {
     )*};
 }
 
-runtime_hooks!(modelarts, ims);
+runtime_hooks!(modelarts, ims, iam);

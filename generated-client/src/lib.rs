@@ -27,6 +27,11 @@ mod generated_modelarts {
 }
 
 #[allow(clippy::all, unused_imports, dead_code, rustdoc::all)]
+mod generated_iam {
+    include!("generated/iam.rs");
+}
+
+#[allow(clippy::all, unused_imports, dead_code, rustdoc::all)]
 mod generated_ims {
     include!("generated/ims.rs");
 }
@@ -34,6 +39,11 @@ mod generated_ims {
 /// ModelArts DevEnviron: notebooks and images.
 pub mod modelarts {
     pub use crate::generated_modelarts::{Client, OPERATIONS, builder, types};
+}
+
+/// Identity and Access Management: tokens.
+pub mod iam {
+    pub use crate::generated_iam::{Client, OPERATIONS, builder, types};
 }
 
 /// Image Management Service: IMS images and the native OpenStack (Glance v2) image API.
@@ -50,6 +60,7 @@ mod retry;
 mod runtime;
 mod secret;
 pub mod signer;
+mod token;
 
 pub use cloud::Cloud;
 pub use config::{Config, ConfigBuilder, ConfigError, Credentials, Service, User};

@@ -12,6 +12,7 @@ use tracing::Instrument;
 use crate::retry::{self, Attempt, RetryPolicy};
 use crate::secret::Secret;
 use crate::signer::{AccessKey, Signer};
+use crate::token::TokenSource;
 
 /// Per-session state shared by the clients of one configuration. `Runtime::default()` has no
 /// project and no authentication (useful against local test servers).
@@ -36,7 +37,12 @@ pub(crate) enum Auth {
     Token(Secret),
     /// AK/SK: every attempt is signed anew (the signature covers the time).
     AccessKey(Signer),
+    /// A token from IAM for a user and password, cached and renewed.
+    Password(Arc<TokenSource>),
 }
+
+/// Every operation of a generated module: (id, method, path template, takes credentials).
+pub(crate) type Operations = [(&'static str, &'static str, &'static str, bool)];
 
 const AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
 /// Response headers naming the request, in order of preference.
@@ -56,18 +62,38 @@ impl Runtime {
         }
     }
 
-    /// Adds the credentials to a request before it is first sent.
-    pub(crate) async fn authorize(&self, request: &mut Request, _info: &OperationInfo) -> Result<(), String> {
+    /// Adds the credentials to a request before it is sent; operations declared without
+    /// security (IAM token creation) get none.
+    pub(crate) async fn authorize(
+        &self,
+        request: &mut Request,
+        info: &OperationInfo,
+        operations: &Operations,
+    ) -> Result<(), String> {
+        let authenticated =
+            operations.iter().find(|operation| operation.0 == info.operation_id).is_none_or(|operation| operation.3);
+        if !authenticated {
+            return Ok(());
+        }
         match &self.shared.auth {
             Auth::None => Ok(()),
-            Auth::Token(token) => {
-                let mut value =
-                    HeaderValue::from_str(token.expose()).map_err(|_| "the token is not a valid header value")?;
-                value.set_sensitive(true);
-                request.headers_mut().insert(AUTH_TOKEN, value);
-                Ok(())
-            }
+            Auth::Token(token) => set_token(request, token),
             Auth::AccessKey(signer) => signer.sign(request, SystemTime::now()).map_err(|error| error.to_string()),
+            Auth::Password(source) => set_token(request, &source.token().await?.value),
+        }
+    }
+
+    /// After a 401: renews a password token once and authorizes `request` with the new one.
+    /// `false` when there is nothing to renew.
+    async fn renew(&self, request: &mut Request, rejected: Option<&HeaderValue>) -> bool {
+        let (Auth::Password(source), Some(rejected)) = (&self.shared.auth, rejected) else { return false };
+        let Ok(rejected) = rejected.to_str() else { return false };
+        match source.renew(&Secret::new(rejected)).await {
+            Ok(token) => set_token(request, &token.value).is_ok(),
+            Err(error) => {
+                tracing::warn!(%error, "renewing the token failed");
+                false
+            }
         }
     }
 
@@ -78,9 +104,10 @@ impl Runtime {
         http: &reqwest::Client,
         request: Request,
         info: &OperationInfo,
-        operations: &[(&str, &str, &str)],
+        operations: &Operations,
     ) -> reqwest::Result<Response> {
-        let template = operations.iter().find(|(id, _, _)| *id == info.operation_id).map_or("", |(_, _, path)| *path);
+        let template =
+            operations.iter().find(|operation| operation.0 == info.operation_id).map_or("", |operation| operation.2);
         let span = tracing::info_span!(
             "otc.request",
             operation = info.operation_id,
@@ -92,7 +119,8 @@ impl Runtime {
             duration_ms = tracing::field::Empty,
         );
         let started = Instant::now();
-        let (result, attempts) = self.send_with_retries(http, request, info, started).instrument(span.clone()).await;
+        let (result, attempts) =
+            self.send_with_retries(http, request, info, operations, started).instrument(span.clone()).await;
         span.record("attempts", attempts);
         span.record("duration_ms", started.elapsed().as_millis() as u64);
         if let Ok(response) = &result {
@@ -110,32 +138,55 @@ impl Runtime {
         http: &reqwest::Client,
         request: Request,
         info: &OperationInfo,
+        operations: &Operations,
         started: Instant,
     ) -> (reqwest::Result<Response>, u32) {
         let method = request.method().clone();
         let mut pending = request;
         let mut number = 1;
+        let mut renewed = false;
         loop {
             // A streamed body cannot be sent twice: such a request gets exactly one attempt.
             let spare = pending.try_clone();
+            let sent_token = pending.headers().get(AUTH_TOKEN).cloned();
             let result = http.execute(pending).await;
+            let Some(mut again) = spare else { return (result, number) };
+            if !renewed
+                && matches!(&result, Ok(response) if response.status() == reqwest::StatusCode::UNAUTHORIZED)
+                && self.renew(&mut again, sent_token.as_ref()).await
+            {
+                // One renewal per call, not counted as a retry.
+                renewed = true;
+                pending = again;
+                continue;
+            }
             let attempt = match &result {
                 Ok(response) => Attempt::Answered(response.status(), retry::retry_after(response.headers())),
                 Err(error) if error.is_connect() => Attempt::NotConnected,
                 Err(_) => Attempt::Failed,
             };
-            let delay = self.shared.retry.next_delay(&method, attempt, number, started.elapsed(), retry::jitter());
-            let (Some(mut again), Some(delay)) = (spare, delay) else { return (result, number) };
+            let Some(delay) =
+                self.shared.retry.next_delay(&method, attempt, number, started.elapsed(), retry::jitter())
+            else {
+                return (result, number);
+            };
             tracing::debug!(attempt = number, ?delay, "retrying");
             drop(result);
             tokio::time::sleep(delay).await;
-            if self.authorize(&mut again, info).await.is_err() {
-                return (http.execute(again).await, number + 1);
+            if let Err(error) = self.authorize(&mut again, info, operations).await {
+                tracing::warn!(%error, "authorizing a retry failed");
             }
             pending = again;
             number += 1;
         }
     }
+}
+
+fn set_token(request: &mut Request, token: &Secret) -> Result<(), String> {
+    let mut value = HeaderValue::from_str(token.expose()).map_err(|_| "the token is not a valid header value")?;
+    value.set_sensitive(true);
+    request.headers_mut().insert(AUTH_TOKEN, value);
+    Ok(())
 }
 
 /// Builds a [`Runtime`].
@@ -162,6 +213,11 @@ impl RuntimeBuilder {
     pub fn access_key(mut self, credentials: AccessKey) -> Self {
         let signer = Signer::new(credentials, self.shared.project_id.clone());
         self.shared.auth = Auth::AccessKey(signer);
+        self
+    }
+
+    pub(crate) fn password(mut self, source: Arc<TokenSource>) -> Self {
+        self.shared.auth = Auth::Password(source);
         self
     }
 

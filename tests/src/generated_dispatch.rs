@@ -4,6 +4,7 @@ use serde_json::{Map, Value};
 use crate::support::{DispatchError, Outcome, body_from, finish, param_from, round_trip};
 /// One client per service, all pointed at the same server.
 pub struct Clients {
+    pub iam: otc_client::iam::Client,
     pub ims: otc_client::ims::Client,
     pub modelarts: otc_client::modelarts::Client,
 }
@@ -14,6 +15,7 @@ impl Clients {
     }
     pub fn with_runtime(base_url: &str, runtime: otc_client::Runtime) -> Self {
         Self {
+            iam: otc_client::iam::Client::new(base_url, runtime.clone()),
             ims: otc_client::ims::Client::new(base_url, runtime.clone()),
             modelarts: otc_client::modelarts::Client::new(base_url, runtime.clone()),
         }
@@ -28,6 +30,23 @@ pub async fn call(
     body: Option<&Value>,
 ) -> Result<Outcome, DispatchError> {
     match operation {
+        "KeystoneCreateUserTokenByPassword" => {
+            #[allow(unused_mut)]
+            let mut request = clients.iam.keystone_create_user_token_by_password();
+            if let Some(value) = params.get("nocatalog") {
+                request = request
+                    .nocatalog(param_from::<::std::string::String>("nocatalog", value)?);
+            }
+            if let Some(value) = body {
+                request = request
+                    .body(
+                        body_from::<
+                            otc_client::iam::types::KeystoneCreateUserTokenByPasswordRequest,
+                        >(value)?,
+                    );
+            }
+            finish(request.send().await).await
+        }
         "ImportImageQuick" => {
             #[allow(unused_mut)]
             let mut request = clients.ims.import_image_quick();
@@ -51,6 +70,21 @@ pub async fn call(
                             otc_client::ims::types::GlanceCreateImageMetadataRequest,
                         >(value)?,
                     );
+            }
+            finish(request.send().await).await
+        }
+        "ShowJob" => {
+            #[allow(unused_mut)]
+            let mut request = clients.ims.show_job();
+            if let Some(value) = params.get("project_id") {
+                request = request
+                    .project_id(
+                        param_from::<::std::string::String>("project_id", value)?,
+                    );
+            }
+            if let Some(value) = params.get("job_id") {
+                request = request
+                    .job_id(param_from::<::std::string::String>("job_id", value)?);
             }
             finish(request.send().await).await
         }
@@ -135,6 +169,61 @@ pub fn round_trip_component(
     value: &Value,
 ) -> Result<Value, DispatchError> {
     match (service, schema) {
+        ("iam", "IamError") => round_trip::<otc_client::iam::types::IamError>(value),
+        ("iam", "IamErrorDetail") => {
+            round_trip::<otc_client::iam::types::IamErrorDetail>(value)
+        }
+        ("iam", "KeystoneCreateUserTokenByPasswordRequest") => {
+            round_trip::<
+                otc_client::iam::types::KeystoneCreateUserTokenByPasswordRequest,
+            >(value)
+        }
+        ("iam", "auth") => round_trip::<otc_client::iam::types::Auth>(value),
+        ("iam", "auth.identity") => {
+            round_trip::<otc_client::iam::types::AuthIdentity>(value)
+        }
+        ("iam", "auth.identity.password") => {
+            round_trip::<otc_client::iam::types::AuthIdentityPassword>(value)
+        }
+        ("iam", "auth.identity.password.user") => {
+            round_trip::<otc_client::iam::types::AuthIdentityPasswordUser>(value)
+        }
+        ("iam", "auth.identity.password.user.domain") => {
+            round_trip::<otc_client::iam::types::AuthIdentityPasswordUserDomain>(value)
+        }
+        ("iam", "auth.scope") => round_trip::<otc_client::iam::types::AuthScope>(value),
+        ("iam", "auth.scope.domain") => {
+            round_trip::<otc_client::iam::types::AuthScopeDomain>(value)
+        }
+        ("iam", "auth.scope.project") => {
+            round_trip::<otc_client::iam::types::AuthScopeProject>(value)
+        }
+        ("iam", "KeystoneCreateUserTokenByPasswordResponse") => {
+            round_trip::<
+                otc_client::iam::types::KeystoneCreateUserTokenByPasswordResponse,
+            >(value)
+        }
+        ("iam", "token") => round_trip::<otc_client::iam::types::Token>(value),
+        ("iam", "token.catalog") => {
+            round_trip::<otc_client::iam::types::TokenCatalog>(value)
+        }
+        ("iam", "token.catalog.endpoints") => {
+            round_trip::<otc_client::iam::types::TokenCatalogEndpoints>(value)
+        }
+        ("iam", "token.domain") => {
+            round_trip::<otc_client::iam::types::TokenDomain>(value)
+        }
+        ("iam", "token.project") => {
+            round_trip::<otc_client::iam::types::TokenProject>(value)
+        }
+        ("iam", "token.project.domain") => {
+            round_trip::<otc_client::iam::types::TokenProjectDomain>(value)
+        }
+        ("iam", "token.roles") => round_trip::<otc_client::iam::types::TokenRoles>(value),
+        ("iam", "token.user") => round_trip::<otc_client::iam::types::TokenUser>(value),
+        ("iam", "token.user.domain") => {
+            round_trip::<otc_client::iam::types::TokenUserDomain>(value)
+        }
         ("ims", "ImsError") => round_trip::<otc_client::ims::types::ImsError>(value),
         ("ims", "ImsErrorDetail") => {
             round_trip::<otc_client::ims::types::ImsErrorDetail>(value)
@@ -161,6 +250,19 @@ pub fn round_trip_component(
             >(value)
         }
         ("ims", "Properties") => round_trip::<otc_client::ims::types::Properties>(value),
+        ("ims", "ShowJobResponse") => {
+            round_trip::<otc_client::ims::types::ShowJobResponse>(value)
+        }
+        ("ims", "JobEntities") => {
+            round_trip::<otc_client::ims::types::JobEntities>(value)
+        }
+        ("ims", "JobResult") => round_trip::<otc_client::ims::types::JobResult>(value),
+        ("ims", "SubJobResult") => {
+            round_trip::<otc_client::ims::types::SubJobResult>(value)
+        }
+        ("ims", "SubJobEntities") => {
+            round_trip::<otc_client::ims::types::SubJobEntities>(value)
+        }
         ("modelarts", "ModelArtsError") => {
             round_trip::<otc_client::modelarts::types::ModelArtsError>(value)
         }

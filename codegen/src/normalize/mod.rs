@@ -6,6 +6,7 @@ mod collapse_success_responses;
 mod documentation_only_constraints;
 mod drop_security;
 mod error_responses_to_runtime;
+pub mod ignored_header_parameters;
 mod nullable_optional_collections;
 mod schemas;
 mod server_side_defaults;
@@ -23,6 +24,7 @@ pub const PASSES: &[Pass] = &[
     Pass { name: "collapse_success_responses", run: collapse_success_responses::run },
     Pass { name: "error_responses_to_runtime", run: error_responses_to_runtime::run },
     Pass { name: "drop_security", run: drop_security::run },
+    Pass { name: "ignored_header_parameters", run: ignored_header_parameters::run },
     Pass { name: "server_side_defaults", run: server_side_defaults::run },
     Pass { name: "documentation_only_constraints", run: documentation_only_constraints::run },
     Pass { name: "nullable_optional_collections", run: nullable_optional_collections::run },

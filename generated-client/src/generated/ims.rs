@@ -26,10 +26,12 @@ fn encode_path(
         _ => Ok(::percent_encoding::utf8_percent_encode(segment, SEGMENT).to_string()),
     }
 }
-/// Every operation of this module: (operation id, method, path template).
-pub const OPERATIONS: &[(&str, &str, &str)] = &[
-    ("ImportImageQuick", "POST", "/v2/cloudimages/quickimport/action"),
-    ("GlanceCreateImageMetadata", "POST", "/v2/images"),
+/// Every operation of this module: (operation id, method, path template, whether it
+/// takes credentials).
+pub const OPERATIONS: &[(&str, &str, &str, bool)] = &[
+    ("ImportImageQuick", "POST", "/v2/cloudimages/quickimport/action", true),
+    ("GlanceCreateImageMetadata", "POST", "/v2/images", true),
+    ("ShowJob", "GET", "/v1/{project_id}/jobs/{job_id}", true),
 ];
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
@@ -999,6 +1001,118 @@ pub mod types {
             Default::default()
         }
     }
+    ///Job-specific attributes, such as the ID of the image the job created.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct JobEntities {
+        ///Image ID; only returned for the job types imsCreateImageByInstance, imsImportImageJob, imsVolumeCreateImageJob, imsImportDataImageJob, imsCreateWholeImageByInstanceJob, imsCreateWholeImageByBackupJob, imsNativeImportImageJob, imsNativeExportImageJob and imsCopyImageInRegionJob.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub image_id: ::std::option::Option<::std::string::String>,
+        ///Image name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub image_name: ::std::option::Option<::std::string::String>,
+        ///Results of the job.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub results: ::std::option::Option<::std::vec::Vec<JobResult>>,
+        ///IDs of the sub-jobs.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sub_jobs_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ///Results of the sub-jobs.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sub_jobs_result: ::std::option::Option<::std::vec::Vec<SubJobResult>>,
+    }
+    impl JobEntities {
+        pub fn builder() -> builder::JobEntities {
+            Default::default()
+        }
+    }
+    ///One result of a job.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct JobResult {
+        ///Image ID; only returned for the job types imsAddImageMembersJob and imsUpdateImageMembersJob.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub image_id: ::std::option::Option<::std::string::String>,
+        ///Project ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        ///Job status (SUCCESS = executed, FAIL = failed, RUNNING = in progress, INIT = being initialized).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<JobResultStatus>,
+    }
+    impl JobResult {
+        pub fn builder() -> builder::JobResult {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Job status (SUCCESS = executed, FAIL = failed, RUNNING = in progress, INIT = being initialized).
+    pub enum JobResultStatus {
+        Success,
+        Fail,
+        Running,
+        Init,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl JobResultStatus {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Success => "SUCCESS",
+                Self::Fail => "FAIL",
+                Self::Running => "RUNNING",
+                Self::Init => "INIT",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for JobResultStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for JobResultStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "SUCCESS" => Self::Success,
+                "FAIL" => Self::Fail,
+                "RUNNING" => Self::Running,
+                "INIT" => Self::Init,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for JobResultStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "SUCCESS" => Self::Success,
+                "FAIL" => Self::Fail,
+                "RUNNING" => Self::Running,
+                "INIT" => Self::Init,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for JobResultStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for JobResultStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for JobResultStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
     ///Collection of image attributes.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
@@ -1335,6 +1449,433 @@ pub mod types {
         }
     }
     impl<'de> ::serde::Deserialize<'de> for QuickImportSystemDiskImageType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    ///Status of an asynchronous job.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ShowJobResponse {
+        ///Start time of the job, in UTC.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub begin_time: ::std::option::Option<::std::string::String>,
+        ///End time of the job, in UTC.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub end_time: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub entities: ::std::option::Option<JobEntities>,
+        ///Error code of a failed job.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        ///Why the job failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fail_reason: ::std::option::Option<::std::string::String>,
+        ///Job ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub job_id: ::std::option::Option<::std::string::String>,
+        ///Job type: what the job does, such as creating a system disk image from a server (imsCreateImageByInstance), importing an image file (imsImportImageJob), exporting an image (imsNativeExportImageJob) or replicating an image (imsCopyImageInRegionJob).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub job_type: ::std::option::Option<ShowJobResponseJobType>,
+        ///Job status (SUCCESS = executed, FAIL = failed, RUNNING = in progress, INIT = being initialized).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<ShowJobResponseStatus>,
+    }
+    impl ShowJobResponse {
+        pub fn builder() -> builder::ShowJobResponse {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Job type: what the job does, such as creating a system disk image from a server (imsCreateImageByInstance), importing an image file (imsImportImageJob), exporting an image (imsNativeExportImageJob) or replicating an image (imsCopyImageInRegionJob).
+    pub enum ShowJobResponseJobType {
+        ImsCreateImageByInstance,
+        ImsImportImageJob,
+        ImsImportOvaImageJob,
+        ImsVolumeCreateImageJob,
+        ImsVolumesToSysDataImagesJob,
+        ImsImportDataImageJob,
+        ImsCreateWholeImageByInstanceJob,
+        ImsCreateWholeImageByBackupJob,
+        ImsNativeImportImageJob,
+        ImsNativeExportImageJob,
+        ImsAddImageMembersJob,
+        ImsDelImageMembersJob,
+        ImsUpdateImageMembersJob,
+        ImsCopyImageInRegionJob,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ShowJobResponseJobType {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::ImsCreateImageByInstance => "imsCreateImageByInstance",
+                Self::ImsImportImageJob => "imsImportImageJob",
+                Self::ImsImportOvaImageJob => "imsImportOvaImageJob",
+                Self::ImsVolumeCreateImageJob => "imsVolumeCreateImageJob",
+                Self::ImsVolumesToSysDataImagesJob => "imsVolumesToSysDataImagesJob",
+                Self::ImsImportDataImageJob => "imsImportDataImageJob",
+                Self::ImsCreateWholeImageByInstanceJob => {
+                    "imsCreateWholeImageByInstanceJob"
+                }
+                Self::ImsCreateWholeImageByBackupJob => "imsCreateWholeImageByBackupJob",
+                Self::ImsNativeImportImageJob => "imsNativeImportImageJob",
+                Self::ImsNativeExportImageJob => "imsNativeExportImageJob",
+                Self::ImsAddImageMembersJob => "imsAddImageMembersJob",
+                Self::ImsDelImageMembersJob => "imsDelImageMembersJob",
+                Self::ImsUpdateImageMembersJob => "imsUpdateImageMembersJob",
+                Self::ImsCopyImageInRegionJob => "imsCopyImageInRegionJob",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ShowJobResponseJobType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ShowJobResponseJobType {
+        fn from(value: &str) -> Self {
+            match value {
+                "imsCreateImageByInstance" => Self::ImsCreateImageByInstance,
+                "imsImportImageJob" => Self::ImsImportImageJob,
+                "imsImportOvaImageJob" => Self::ImsImportOvaImageJob,
+                "imsVolumeCreateImageJob" => Self::ImsVolumeCreateImageJob,
+                "imsVolumesToSysDataImagesJob" => Self::ImsVolumesToSysDataImagesJob,
+                "imsImportDataImageJob" => Self::ImsImportDataImageJob,
+                "imsCreateWholeImageByInstanceJob" => {
+                    Self::ImsCreateWholeImageByInstanceJob
+                }
+                "imsCreateWholeImageByBackupJob" => Self::ImsCreateWholeImageByBackupJob,
+                "imsNativeImportImageJob" => Self::ImsNativeImportImageJob,
+                "imsNativeExportImageJob" => Self::ImsNativeExportImageJob,
+                "imsAddImageMembersJob" => Self::ImsAddImageMembersJob,
+                "imsDelImageMembersJob" => Self::ImsDelImageMembersJob,
+                "imsUpdateImageMembersJob" => Self::ImsUpdateImageMembersJob,
+                "imsCopyImageInRegionJob" => Self::ImsCopyImageInRegionJob,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ShowJobResponseJobType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "imsCreateImageByInstance" => Self::ImsCreateImageByInstance,
+                "imsImportImageJob" => Self::ImsImportImageJob,
+                "imsImportOvaImageJob" => Self::ImsImportOvaImageJob,
+                "imsVolumeCreateImageJob" => Self::ImsVolumeCreateImageJob,
+                "imsVolumesToSysDataImagesJob" => Self::ImsVolumesToSysDataImagesJob,
+                "imsImportDataImageJob" => Self::ImsImportDataImageJob,
+                "imsCreateWholeImageByInstanceJob" => {
+                    Self::ImsCreateWholeImageByInstanceJob
+                }
+                "imsCreateWholeImageByBackupJob" => Self::ImsCreateWholeImageByBackupJob,
+                "imsNativeImportImageJob" => Self::ImsNativeImportImageJob,
+                "imsNativeExportImageJob" => Self::ImsNativeExportImageJob,
+                "imsAddImageMembersJob" => Self::ImsAddImageMembersJob,
+                "imsDelImageMembersJob" => Self::ImsDelImageMembersJob,
+                "imsUpdateImageMembersJob" => Self::ImsUpdateImageMembersJob,
+                "imsCopyImageInRegionJob" => Self::ImsCopyImageInRegionJob,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ShowJobResponseJobType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ShowJobResponseJobType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ShowJobResponseJobType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Job status (SUCCESS = executed, FAIL = failed, RUNNING = in progress, INIT = being initialized).
+    pub enum ShowJobResponseStatus {
+        Success,
+        Fail,
+        Running,
+        Init,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ShowJobResponseStatus {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Success => "SUCCESS",
+                Self::Fail => "FAIL",
+                Self::Running => "RUNNING",
+                Self::Init => "INIT",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ShowJobResponseStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ShowJobResponseStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "SUCCESS" => Self::Success,
+                "FAIL" => Self::Fail,
+                "RUNNING" => Self::Running,
+                "INIT" => Self::Init,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ShowJobResponseStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "SUCCESS" => Self::Success,
+                "FAIL" => Self::Fail,
+                "RUNNING" => Self::Running,
+                "INIT" => Self::Init,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ShowJobResponseStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ShowJobResponseStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ShowJobResponseStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    ///Sub-job-specific attributes, such as the ID of the image the sub-job created.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct SubJobEntities {
+        ///Image ID; only returned when the job type is imsImportOvaImageJob or imsVolumesToSysDataImagesJob.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub image_id: ::std::option::Option<::std::string::String>,
+        ///Image name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub image_name: ::std::option::Option<::std::string::String>,
+    }
+    impl SubJobEntities {
+        pub fn builder() -> builder::SubJobEntities {
+            Default::default()
+        }
+    }
+    ///Status of one sub-job.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct SubJobResult {
+        ///Start time of the sub-job, in UTC.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub begin_time: ::std::option::Option<::std::string::String>,
+        ///End time of the sub-job, in UTC.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub end_time: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub entities: ::std::option::Option<SubJobEntities>,
+        ///Error code of a failed sub-job.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        ///Why the sub-job failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fail_reason: ::std::option::Option<::std::string::String>,
+        ///Sub-job ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub job_id: ::std::option::Option<::std::string::String>,
+        ///Sub-job type, such as importing, exporting or fast-exporting an image, or creating an ISO or data disk image.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub job_type: ::std::option::Option<SubJobResultJobType>,
+        ///Sub-job status (SUCCESS = executed, FAIL = failed, RUNNING = in progress, INIT = being initialized).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<SubJobResultStatus>,
+    }
+    impl SubJobResult {
+        pub fn builder() -> builder::SubJobResult {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Sub-job type, such as importing, exporting or fast-exporting an image, or creating an ISO or data disk image.
+    pub enum SubJobResultJobType {
+        ImsGoofysImportImageJob,
+        ImsGoofysImportImageWithoutconfigJob,
+        ImsGoofysUploadImageJob,
+        ImsGoofysExportImageJob,
+        ImsImportBigFileImageJob,
+        ImsQuickExportImageJob,
+        ImsImportIsoFileImageJob,
+        ImsImportDataImageJob,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl SubJobResultJobType {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::ImsGoofysImportImageJob => "imsGoofysImportImageJob",
+                Self::ImsGoofysImportImageWithoutconfigJob => {
+                    "imsGoofysImportImageWithoutconfigJob"
+                }
+                Self::ImsGoofysUploadImageJob => "imsGoofysUploadImageJob",
+                Self::ImsGoofysExportImageJob => "imsGoofysExportImageJob",
+                Self::ImsImportBigFileImageJob => "imsImportBigFileImageJob",
+                Self::ImsQuickExportImageJob => "imsQuickExportImageJob",
+                Self::ImsImportIsoFileImageJob => "imsImportIsoFileImageJob",
+                Self::ImsImportDataImageJob => "imsImportDataImageJob",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for SubJobResultJobType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for SubJobResultJobType {
+        fn from(value: &str) -> Self {
+            match value {
+                "imsGoofysImportImageJob" => Self::ImsGoofysImportImageJob,
+                "imsGoofysImportImageWithoutconfigJob" => {
+                    Self::ImsGoofysImportImageWithoutconfigJob
+                }
+                "imsGoofysUploadImageJob" => Self::ImsGoofysUploadImageJob,
+                "imsGoofysExportImageJob" => Self::ImsGoofysExportImageJob,
+                "imsImportBigFileImageJob" => Self::ImsImportBigFileImageJob,
+                "imsQuickExportImageJob" => Self::ImsQuickExportImageJob,
+                "imsImportIsoFileImageJob" => Self::ImsImportIsoFileImageJob,
+                "imsImportDataImageJob" => Self::ImsImportDataImageJob,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for SubJobResultJobType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "imsGoofysImportImageJob" => Self::ImsGoofysImportImageJob,
+                "imsGoofysImportImageWithoutconfigJob" => {
+                    Self::ImsGoofysImportImageWithoutconfigJob
+                }
+                "imsGoofysUploadImageJob" => Self::ImsGoofysUploadImageJob,
+                "imsGoofysExportImageJob" => Self::ImsGoofysExportImageJob,
+                "imsImportBigFileImageJob" => Self::ImsImportBigFileImageJob,
+                "imsQuickExportImageJob" => Self::ImsQuickExportImageJob,
+                "imsImportIsoFileImageJob" => Self::ImsImportIsoFileImageJob,
+                "imsImportDataImageJob" => Self::ImsImportDataImageJob,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SubJobResultJobType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for SubJobResultJobType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SubJobResultJobType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Sub-job status (SUCCESS = executed, FAIL = failed, RUNNING = in progress, INIT = being initialized).
+    pub enum SubJobResultStatus {
+        Success,
+        Fail,
+        Running,
+        Init,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl SubJobResultStatus {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Success => "SUCCESS",
+                Self::Fail => "FAIL",
+                Self::Running => "RUNNING",
+                Self::Init => "INIT",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for SubJobResultStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for SubJobResultStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "SUCCESS" => Self::Success,
+                "FAIL" => Self::Fail,
+                "RUNNING" => Self::Running,
+                "INIT" => Self::Init,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for SubJobResultStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "SUCCESS" => Self::Success,
+                "FAIL" => Self::Fail,
+                "RUNNING" => Self::Running,
+                "INIT" => Self::Init,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SubJobResultStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for SubJobResultStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SubJobResultStatus {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
@@ -2407,6 +2948,220 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct JobEntities {
+            image_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            image_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::JobResult>>,
+                ::std::string::String,
+            >,
+            sub_jobs_list: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            sub_jobs_result: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::SubJobResult>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for JobEntities {
+            fn default() -> Self {
+                Self {
+                    image_id: Ok(Default::default()),
+                    image_name: Ok(Default::default()),
+                    results: Ok(Default::default()),
+                    sub_jobs_list: Ok(Default::default()),
+                    sub_jobs_result: Ok(Default::default()),
+                }
+            }
+        }
+        impl JobEntities {
+            pub fn image_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image_id: {e}")
+                    });
+                self
+            }
+            pub fn image_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image_name: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::JobResult>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+            pub fn sub_jobs_list<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sub_jobs_list = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sub_jobs_list: {e}")
+                    });
+                self
+            }
+            pub fn sub_jobs_result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::SubJobResult>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sub_jobs_result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sub_jobs_result: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<JobEntities> for super::JobEntities {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: JobEntities,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    image_id: value.image_id?,
+                    image_name: value.image_name?,
+                    results: value.results?,
+                    sub_jobs_list: value.sub_jobs_list?,
+                    sub_jobs_result: value.sub_jobs_result?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::JobEntities> for JobEntities {
+            fn from(value: super::JobEntities) -> Self {
+                Self {
+                    image_id: Ok(value.image_id),
+                    image_name: Ok(value.image_name),
+                    results: Ok(value.results),
+                    sub_jobs_list: Ok(value.sub_jobs_list),
+                    sub_jobs_result: Ok(value.sub_jobs_result),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct JobResult {
+            image_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::JobResultStatus>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for JobResult {
+            fn default() -> Self {
+                Self {
+                    image_id: Ok(Default::default()),
+                    project_id: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                }
+            }
+        }
+        impl JobResult {
+            pub fn image_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image_id: {e}")
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::JobResultStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<JobResult> for super::JobResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: JobResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    image_id: value.image_id?,
+                    project_id: value.project_id?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::JobResult> for JobResult {
+            fn from(value: super::JobResult) -> Self {
+                Self {
+                    image_id: Ok(value.image_id),
+                    project_id: Ok(value.project_id),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct QuickImportDataDiskImage {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -2829,6 +3584,434 @@ pub mod types {
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct ShowJobResponse {
+            begin_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            end_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            entities: ::std::result::Result<
+                ::std::option::Option<super::JobEntities>,
+                ::std::string::String,
+            >,
+            error_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            fail_reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            job_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            job_type: ::std::result::Result<
+                ::std::option::Option<super::ShowJobResponseJobType>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::ShowJobResponseStatus>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ShowJobResponse {
+            fn default() -> Self {
+                Self {
+                    begin_time: Ok(Default::default()),
+                    end_time: Ok(Default::default()),
+                    entities: Ok(Default::default()),
+                    error_code: Ok(Default::default()),
+                    fail_reason: Ok(Default::default()),
+                    job_id: Ok(Default::default()),
+                    job_type: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                }
+            }
+        }
+        impl ShowJobResponse {
+            pub fn begin_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.begin_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for begin_time: {e}")
+                    });
+                self
+            }
+            pub fn end_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for end_time: {e}")
+                    });
+                self
+            }
+            pub fn entities<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::JobEntities>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.entities = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for entities: {e}")
+                    });
+                self
+            }
+            pub fn error_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error_code: {e}")
+                    });
+                self
+            }
+            pub fn fail_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fail_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fail_reason: {e}")
+                    });
+                self
+            }
+            pub fn job_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.job_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for job_id: {e}")
+                    });
+                self
+            }
+            pub fn job_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ShowJobResponseJobType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.job_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for job_type: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ShowJobResponseStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ShowJobResponse> for super::ShowJobResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShowJobResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    begin_time: value.begin_time?,
+                    end_time: value.end_time?,
+                    entities: value.entities?,
+                    error_code: value.error_code?,
+                    fail_reason: value.fail_reason?,
+                    job_id: value.job_id?,
+                    job_type: value.job_type?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ShowJobResponse> for ShowJobResponse {
+            fn from(value: super::ShowJobResponse) -> Self {
+                Self {
+                    begin_time: Ok(value.begin_time),
+                    end_time: Ok(value.end_time),
+                    entities: Ok(value.entities),
+                    error_code: Ok(value.error_code),
+                    fail_reason: Ok(value.fail_reason),
+                    job_id: Ok(value.job_id),
+                    job_type: Ok(value.job_type),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SubJobEntities {
+            image_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            image_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SubJobEntities {
+            fn default() -> Self {
+                Self {
+                    image_id: Ok(Default::default()),
+                    image_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl SubJobEntities {
+            pub fn image_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image_id: {e}")
+                    });
+                self
+            }
+            pub fn image_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SubJobEntities> for super::SubJobEntities {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SubJobEntities,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    image_id: value.image_id?,
+                    image_name: value.image_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SubJobEntities> for SubJobEntities {
+            fn from(value: super::SubJobEntities) -> Self {
+                Self {
+                    image_id: Ok(value.image_id),
+                    image_name: Ok(value.image_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SubJobResult {
+            begin_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            end_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            entities: ::std::result::Result<
+                ::std::option::Option<super::SubJobEntities>,
+                ::std::string::String,
+            >,
+            error_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            fail_reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            job_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            job_type: ::std::result::Result<
+                ::std::option::Option<super::SubJobResultJobType>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::SubJobResultStatus>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SubJobResult {
+            fn default() -> Self {
+                Self {
+                    begin_time: Ok(Default::default()),
+                    end_time: Ok(Default::default()),
+                    entities: Ok(Default::default()),
+                    error_code: Ok(Default::default()),
+                    fail_reason: Ok(Default::default()),
+                    job_id: Ok(Default::default()),
+                    job_type: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                }
+            }
+        }
+        impl SubJobResult {
+            pub fn begin_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.begin_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for begin_time: {e}")
+                    });
+                self
+            }
+            pub fn end_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for end_time: {e}")
+                    });
+                self
+            }
+            pub fn entities<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SubJobEntities>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.entities = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for entities: {e}")
+                    });
+                self
+            }
+            pub fn error_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error_code: {e}")
+                    });
+                self
+            }
+            pub fn fail_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fail_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fail_reason: {e}")
+                    });
+                self
+            }
+            pub fn job_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.job_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for job_id: {e}")
+                    });
+                self
+            }
+            pub fn job_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SubJobResultJobType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.job_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for job_type: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SubJobResultStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SubJobResult> for super::SubJobResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SubJobResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    begin_time: value.begin_time?,
+                    end_time: value.end_time?,
+                    entities: value.entities?,
+                    error_code: value.error_code?,
+                    fail_reason: value.fail_reason?,
+                    job_id: value.job_id?,
+                    job_type: value.job_type?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SubJobResult> for SubJobResult {
+            fn from(value: super::SubJobResult) -> Self {
+                Self {
+                    begin_time: Ok(value.begin_time),
+                    end_time: Ok(value.end_time),
+                    entities: Ok(value.entities),
+                    error_code: Ok(value.error_code),
+                    fail_reason: Ok(value.fail_reason),
+                    job_id: Ok(value.job_id),
+                    job_type: Ok(value.job_type),
+                    status: Ok(value.status),
+                }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -2985,6 +4168,25 @@ let response = client.glance_create_image_metadata()
         &self,
     ) -> builder::GlanceCreateImageMetadata<'_> {
         builder::GlanceCreateImageMetadata::new(self)
+    }
+    /**Query the status of an asynchronous job
+
+Returns the status of an asynchronous IMS job, such as creating, importing, exporting, sharing or replicating an image. What the entities field holds depends on the job type.
+
+Sends a `GET` request to `/v1/{project_id}/jobs/{job_id}`
+
+Arguments:
+- `project_id`: Project ID.
+- `job_id`: ID of the asynchronous job.
+```ignore
+let response = client.show_job()
+    .project_id(project_id)
+    .job_id(job_id)
+    .send()
+    .await;
+```*/
+    pub fn show_job(&self) -> builder::ShowJob<'_> {
+        builder::ShowJob::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -3152,6 +4354,94 @@ pub mod builder {
             }
                 .await;
             crate::Error::from_generated(result, "GlanceCreateImageMetadata").await
+        }
+    }
+    /**Builder for [`Client::show_job`]
+
+[`Client::show_job`]: super::Client::show_job*/
+    #[derive(Debug, Clone)]
+    pub struct ShowJob<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        job_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ShowJob<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: client
+                    .inner
+                    .path_parameter("project_id")
+                    .ok_or_else(|| {
+                        "project_id was not initialized (configure a project id, or call `.project_id(..)`)"
+                            .to_string()
+                    }),
+                job_id: Err("job_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn job_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.job_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for job_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/jobs/{job_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ShowJobResponse>, crate::Error> {
+            let result: Result<ResponseValue<types::ShowJobResponse>, Error<()>> = async move {
+                let Self { client, project_id, job_id } = self;
+                let project_id = project_id.map_err(Error::InvalidRequest)?;
+                let job_id = job_id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/{}/jobs/{}", client.baseurl, encode_path(& project_id
+                    .to_string()).map_err(Error::InvalidRequest) ?, encode_path(& job_id
+                    .to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "ShowJob",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+                .await;
+            crate::Error::from_generated(result, "ShowJob").await
         }
     }
 }

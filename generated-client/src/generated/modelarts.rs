@@ -26,11 +26,12 @@ fn encode_path(
         _ => Ok(::percent_encoding::utf8_percent_encode(segment, SEGMENT).to_string()),
     }
 }
-/// Every operation of this module: (operation id, method, path template).
-pub const OPERATIONS: &[(&str, &str, &str)] = &[
-    ("RegisterImage", "POST", "/v1/{project_id}/images"),
-    ("ListImageGroup", "GET", "/v1/{project_id}/images/group"),
-    ("ShowNotebook", "GET", "/v1/{project_id}/notebooks/{id}"),
+/// Every operation of this module: (operation id, method, path template, whether it
+/// takes credentials).
+pub const OPERATIONS: &[(&str, &str, &str, bool)] = &[
+    ("RegisterImage", "POST", "/v1/{project_id}/images", true),
+    ("ListImageGroup", "GET", "/v1/{project_id}/images/group", true),
+    ("ShowNotebook", "GET", "/v1/{project_id}/notebooks/{id}", true),
 ];
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
