@@ -1,0 +1,132 @@
+//! `cargo xtask lint`: each rule fires on a fixture that breaks it, the real specs are clean, and
+//! findings point at the right line.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use xtask::lint::{self, Linted, RULES, Severity};
+
+/// Each fixture in `tests/fixtures/lint/` and the one rule it breaks (`None`: the clean base the
+/// others are edited from).
+const FIXTURES: &[(&str, Option<&str>)] = &[
+    ("clean.yaml", None),
+    ("operation-id.yaml", Some("operation-id")),
+    ("operation-summary.yaml", Some("operation-summary")),
+    ("operation-tags.yaml", Some("operation-tags")),
+    ("operation-reference.yaml", Some("operation-reference")),
+    ("request-example.yaml", Some("request-example")),
+    ("response-example.yaml", Some("response-example")),
+    ("example-schema.yaml", Some("example-schema")),
+    ("snake-case.yaml", Some("snake-case")),
+    ("security-declared.yaml", Some("security-declared")),
+    ("error-responses.yaml", Some("error-responses")),
+    ("unused-component.yaml", Some("unused-component")),
+    ("lint-accept.yaml", Some("lint-accept")),
+];
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint").join(name)
+}
+
+fn lint_fixture(name: &str) -> Linted {
+    lint::lint_file(&fixture(name), name).unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// A rule that never fires is no rule; a fixture breaking two rules would hide which one fired.
+/// Errors fail the run and warnings do not, and every finding is located exactly.
+#[test]
+fn each_fixture_breaks_exactly_its_rule() {
+    for &(name, rule) in FIXTURES {
+        let linted = lint_fixture(name);
+        let rendered: Vec<String> = linted.findings.iter().map(|finding| linted.render(finding)).collect();
+        let fired: Vec<&str> = linted.findings.iter().map(|finding| finding.rule).collect();
+        match rule {
+            None => assert!(fired.is_empty(), "{name} should lint clean:\n{}", rendered.join("\n")),
+            Some(rule) => {
+                assert!(
+                    !fired.is_empty() && fired.iter().all(|fired| *fired == rule),
+                    "{name}:\n{}",
+                    rendered.join("\n")
+                );
+            }
+        }
+        for line in &rendered {
+            assert!(!line.contains("(at #"), "not located exactly: {line}");
+        }
+        let severity = rule.map(|id| RULES.iter().find(|r| r.id == id).expect("a known rule").severity);
+        let expected_exit = if severity == Some(Severity::Error) { 1 } else { 0 };
+        let path = fixture(name);
+        assert_eq!(lint::run(&xtask::project_root(), &[path.to_str().unwrap()]), expected_exit, "{name}");
+    }
+}
+
+/// The table must not silently skip a fixture file, and every rule needs a fixture.
+#[test]
+fn the_table_covers_every_fixture_and_every_rule() {
+    let mut files: Vec<String> = fs::read_dir(fixture(""))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let mut listed: Vec<String> = FIXTURES.iter().map(|(name, _)| (*name).to_owned()).collect();
+    listed.sort();
+    assert_eq!(files, listed);
+    for rule in RULES {
+        assert!(FIXTURES.iter().any(|(_, fired)| *fired == Some(rule.id)), "no fixture for {}", rule.id);
+    }
+}
+
+/// The committed specs follow their own house rules; accepted exceptions stay visible.
+#[test]
+fn the_real_specs_lint_clean() {
+    let root = xtask::project_root();
+    assert_eq!(lint::run(&root, &[]), 0, "the specs have lint errors (see the output)");
+}
+
+/// Keys by indentation, `- ` items (also with a key on the dash line), quoted and escaped keys;
+/// block scalar text is never mistaken for a key, and flow style is not found.
+#[test]
+fn the_locator_finds_keys_items_and_quoted_keys() {
+    let text = "\
+openapi: 3.0.3
+info:
+  description: >-
+    paths: not a key
+paths:
+  /v1/{id}:
+    get:
+      parameters:
+        - name: id
+          in: path
+        - $ref: '#/components/parameters/x'
+      responses:
+        '200':
+          description: OK
+        \"it's\":
+          description: quoted
+tags: [a, b]
+";
+    assert_eq!(lint::locate(text, ""), Some((1, 1)));
+    assert_eq!(lint::locate(text, "/paths"), Some((5, 1)));
+    assert_eq!(lint::locate(text, "/paths/~1v1~1{id}/get"), Some((7, 5)));
+    assert_eq!(lint::locate(text, "/paths/~1v1~1{id}/get/parameters/1"), Some((11, 9)));
+    assert_eq!(lint::locate(text, "/paths/~1v1~1{id}/get/parameters/0/in"), Some((10, 11)));
+    assert_eq!(lint::locate(text, "/paths/~1v1~1{id}/get/responses/200/description"), Some((14, 11)));
+    assert_eq!(lint::locate(text, "/paths/~1v1~1{id}/get/responses/it's"), Some((15, 9)));
+    assert_eq!(lint::locate(text, "/info/paths"), None);
+    assert_eq!(lint::locate(text, "/tags/0"), None);
+    assert_eq!(lint::locate(text, "/paths/~1v1~1{id}/post"), None);
+}
+
+/// A missing or unparsable spec is a usage problem (exit 2) naming the file, not a lint result.
+#[test]
+fn unreadable_or_invalid_specs_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.yaml");
+    fs::write(&broken, "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap();
+    let error = lint::lint_file(&broken, "specs/broken.yaml").unwrap_err();
+    assert!(error.contains("specs/broken.yaml #/openapi: OpenAPI 3.1.0 is not supported"), "{error}");
+    assert_eq!(lint::run(dir.path(), &[broken.to_str().unwrap()]), 2);
+    assert_eq!(lint::run(dir.path(), &["missing.yaml"]), 2);
+    assert_eq!(lint::run(dir.path(), &["--fix"]), 2);
+}
