@@ -56,6 +56,7 @@ mod clouds;
 mod config;
 mod error;
 mod hooks;
+mod jobs;
 mod retry;
 mod runtime;
 mod secret;
@@ -65,6 +66,7 @@ mod token;
 pub use cloud::Cloud;
 pub use config::{Config, ConfigBuilder, ConfigError, Credentials, Service, User};
 pub use error::{ApiError, Error};
+pub use jobs::{JobError, JobPolling, WaitForJob};
 /// A decoded response with its status and headers.
 pub use progenitor_client::ResponseValue;
 pub use retry::RetryPolicy;
