@@ -1,0 +1,230 @@
+//! `cargo xtask audit [--reference DIR] [SPEC...]`: compares each spec operation with the HTML
+//! reference page it names, so a reviewer sees that a spec matches its page without reading the
+//! page. Prints Markdown (see `report`); exit code 0 when every difference is accepted by an
+//! `x-reference-notes`, 1 otherwise, 2 on usage or I/O errors.
+//!
+//! Pipeline: `html` parses a page (with `dom` helpers, `cell` for Description cells and
+//! `example` for `<pre>` bodies) into a `page::Page`; `compare` sets it against the operation (with `types` for the
+//! Type column) into `difference::Difference`s; `report` renders them.
+
+mod cell;
+mod compare;
+pub mod difference;
+mod dom;
+mod example;
+mod html;
+pub mod page;
+pub mod report;
+mod types;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use otc_codegen::tree;
+
+pub use difference::{Difference, Kind};
+pub use page::Page;
+
+const USAGE: &str = "usage: cargo xtask audit [--reference DIR] [SPEC...]";
+
+/// One operation, audited.
+#[derive(Debug, Clone)]
+pub struct OperationAudit {
+    pub operation_id: String,
+    /// Uppercase (`POST`).
+    pub method: String,
+    pub path: String,
+    /// The page compared with, relative to the reference folder (`seeds/ims-....html`).
+    pub page: Option<String>,
+    pub differences: Vec<Difference>,
+    /// What could not be compared, and how ambiguous parts were paired.
+    pub notes: Vec<String>,
+}
+
+/// One spec, audited.
+#[derive(Debug, Clone, Default)]
+pub struct SpecAudit {
+    /// How the spec is named in the report (`specs/ims.yaml`).
+    pub display: String,
+    pub operations: Vec<OperationAudit>,
+    /// Pages that could not be found or read, each naming the file.
+    pub errors: Vec<String>,
+}
+
+impl SpecAudit {
+    pub fn differences(&self) -> impl Iterator<Item = &Difference> {
+        self.operations.iter().flat_map(|operation| &operation.differences)
+    }
+
+    pub fn unaccepted(&self) -> usize {
+        self.differences().filter(|difference| !difference.is_accepted()).count()
+    }
+
+    pub fn accepted(&self) -> usize {
+        self.differences().filter(|difference| difference.is_accepted()).count()
+    }
+}
+
+/// Runs the command; returns the process exit code.
+pub fn run(root: &Path, args: &[&str]) -> i32 {
+    let (reference, specs) = match parse_args(args) {
+        Ok(parsed) => parsed,
+        Err(message) => {
+            eprintln!("cargo xtask audit: {message}\n{USAGE}");
+            return 2;
+        }
+    };
+    let reference = match reference_dir(root, reference) {
+        Ok(reference) => reference,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return 2;
+        }
+    };
+    let specs: Vec<PathBuf> = if specs.is_empty() {
+        match crate::regenerate::spec_files(root) {
+            Ok(specs) => specs.iter().map(|spec| root.join(spec)).collect(),
+            Err(error) => {
+                eprintln!("error: cannot list {}/: {error}", root.join(crate::regenerate::SPECS_DIR).display());
+                return 2;
+            }
+        }
+    } else {
+        specs
+    };
+    let mut failed = false;
+    let mut audits = Vec::new();
+    for path in &specs {
+        let display = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
+        match audit_file(path, &display, &reference) {
+            Ok(audit) => {
+                for error in &audit.errors {
+                    eprintln!("error: {error}");
+                    failed = true;
+                }
+                audits.push(audit);
+            }
+            Err(message) => {
+                eprintln!("{message}");
+                failed = true;
+            }
+        }
+    }
+    print!("{}", report::render(&audits));
+    if failed {
+        2
+    } else if audits.iter().any(|audit| audit.unaccepted() > 0) {
+        1
+    } else {
+        0
+    }
+}
+
+fn parse_args(args: &[&str]) -> Result<(Option<PathBuf>, Vec<PathBuf>), String> {
+    let mut reference = None;
+    let mut specs = Vec::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        if *arg == "--reference" {
+            let dir = rest.next().ok_or("`--reference` needs a directory")?;
+            reference = Some(PathBuf::from(dir));
+        } else if let Some(dir) = arg.strip_prefix("--reference=") {
+            reference = Some(PathBuf::from(dir));
+        } else if arg.starts_with('-') {
+            return Err(format!("unknown option `{arg}`"));
+        } else {
+            specs.push(PathBuf::from(arg));
+        }
+    }
+    Ok((reference, specs))
+}
+
+/// The given folder, or `<root>/../shared/reference` when it exists.
+fn reference_dir(root: &Path, given: Option<PathBuf>) -> Result<PathBuf, String> {
+    match given {
+        Some(dir) if dir.is_dir() => Ok(dir),
+        Some(dir) => Err(format!("reference folder {} does not exist", dir.display())),
+        None => {
+            let default = root.join("..").join("shared").join("reference");
+            if default.is_dir() {
+                Ok(default)
+            } else {
+                Err(format!(
+                    "no reference pages at {}; pass `--reference DIR` pointing at a doc-exports checkout \
+                     (or a folder with `seeds/` and `<service>/` pages)",
+                    default.display()
+                ))
+            }
+        }
+    }
+}
+
+/// Loads the spec at `path` (named `display` in messages) and audits it.
+pub fn audit_file(path: &Path, display: &str, reference: &Path) -> Result<SpecAudit, String> {
+    let spec = otc_codegen::load::load(path).map_err(|error| error.to_string())?;
+    Ok(audit_document(display, &spec.name(), &spec.raw, reference))
+}
+
+/// Audits every operation of the document `raw` of service `service` (the spec's file stem,
+/// which names the page folders).
+pub fn audit_document(display: &str, service: &str, raw: &Value, reference: &Path) -> SpecAudit {
+    let mut audit = SpecAudit { display: display.to_owned(), ..SpecAudit::default() };
+    for operation in tree::operations(raw) {
+        let operation_id = operation.node.get("operationId").and_then(Value::as_str).unwrap_or("(no operationId)");
+        let mut audited = OperationAudit {
+            operation_id: operation_id.to_owned(),
+            method: operation.method.to_uppercase(),
+            path: operation.path.to_owned(),
+            page: None,
+            differences: Vec::new(),
+            notes: Vec::new(),
+        };
+        let Some(url) = operation.node.pointer("/externalDocs/url").and_then(Value::as_str) else {
+            let notes = difference::notes_of(&[operation.node]);
+            let spec = "no `externalDocs.url`".to_owned();
+            audited.differences.push(Difference {
+                kind: Kind::Page,
+                location: "externalDocs.url".into(),
+                reference: "—".into(),
+                spec,
+                notes,
+            });
+            audit.operations.push(audited);
+            continue;
+        };
+        let candidates = page_candidates(reference, service, url);
+        let Some(found) = candidates.iter().find(|path| path.is_file()) else {
+            let tried: Vec<String> = candidates.iter().map(|path| path.display().to_string()).collect();
+            audit.errors.push(format!("{display}: {operation_id}: reference page not found: {}", tried.join(", ")));
+            continue;
+        };
+        let html = match std::fs::read_to_string(found) {
+            Ok(html) => html,
+            Err(error) => {
+                audit.errors.push(format!("{}: cannot read the reference page: {error}", found.display()));
+                continue;
+            }
+        };
+        let page = Page::parse(&html);
+        let outcome = compare::operation(raw, &operation, &page);
+        audited.page = Some(found.strip_prefix(reference).unwrap_or(found).to_string_lossy().replace('\\', "/"));
+        audited.differences = outcome.differences;
+        audited.notes = outcome.notes;
+        audited.notes.extend(page.notes);
+        audit.operations.push(audited);
+    }
+    audit
+}
+
+/// Where the page named by `externalDocs.url` may be, best first: the seed (authoritative for
+/// the seed operations), the rendered page, and the doc-exports layout (`docs/<service>/api-ref`).
+pub fn page_candidates(reference: &Path, service: &str, url: &str) -> Vec<PathBuf> {
+    let file = url.split(['#', '?']).next().unwrap_or(url);
+    let file = file.rsplit('/').next().unwrap_or(file);
+    vec![
+        reference.join("seeds").join(format!("{service}-{file}")),
+        reference.join(service).join(file),
+        reference.join("docs").join(service).join("api-ref").join(file),
+    ]
+}
