@@ -80,7 +80,6 @@ pub trait WaitForJob {
 impl WaitForJob for crate::ims::Client {
     async fn wait_for_job_with(&self, job_id: &str, polling: JobPolling) -> Result<ShowJobResponse, JobError> {
         let started = tokio::time::Instant::now();
-        let mut last_status = None;
         loop {
             let job = self.show_job().job_id(job_id).send().await.map_err(JobError::Query)?.into_inner();
             match &job.status {
@@ -92,8 +91,9 @@ impl WaitForJob for crate::ims::Client {
                         fail_reason: job.fail_reason,
                     });
                 }
-                status => last_status = status.as_ref().map(ToString::to_string),
+                _ => {}
             }
+            let last_status = job.status.as_ref().map(ToString::to_string);
             let waited = started.elapsed();
             if waited + polling.interval > polling.deadline {
                 return Err(JobError::DeadlineExceeded { job_id: job_id.to_owned(), last_status, waited });
