@@ -81,3 +81,24 @@ fn output_does_not_depend_on_the_checkout_location() {
         |plan: &[regenerate::Planned]| plan.iter().find(|f| f.path.ends_with("modelarts.rs")).unwrap().contents.clone();
     assert_eq!(modelarts(&here), modelarts(&there));
 }
+
+/// Every spec of the bad-spec corpus, dropped into `specs/`, fails `regenerate` with a located
+/// diagnostic and leaves the generated files as they were.
+#[test]
+fn every_bad_spec_fails_regenerate_and_writes_nothing() {
+    let corpus = xtask::project_root().join("codegen/tests/fixtures/bad");
+    let mut fixtures: Vec<_> = fs::read_dir(&corpus).unwrap().map(|entry| entry.unwrap().path()).collect();
+    fixtures.sort();
+    assert!(fixtures.len() >= 10);
+    for fixture in fixtures {
+        let dir = sandbox();
+        let root = dir.path();
+        fs::write(root.join(GENERATED_DIR).join("modelarts.rs"), "committed").unwrap();
+        fs::copy(&fixture, root.join(SPECS_DIR).join("bad.yaml")).unwrap();
+        let error = regenerate::plan(root).expect_err(&fixture.display().to_string());
+        assert!(error.starts_with("error: specs/bad.yaml"), "{}: {error}", fixture.display());
+        assert_eq!(regenerate::run(root, false), 1);
+        assert_eq!(generated(root, "modelarts.rs").as_deref(), Some("committed"));
+        assert_eq!(generated(root, "bad.rs"), None);
+    }
+}
