@@ -47,7 +47,20 @@ fn modelarts_examples_conform_except_the_noted_arch() {
 fn ims_examples_conform_including_each_one_of_variant() {
     let (report, count) = spec("ims.yaml");
     assert_eq!(report.checked, count);
-    assert!(report.findings.is_empty(), "{}", listed(&report.findings.iter().collect::<Vec<_>>()));
+    assert!(errors(&report).is_empty(), "{}", listed(&errors(&report)));
+    // ShowJob's documented examples send values outside the documented enums; the spec notes it.
+    let mut accepted: Vec<(&str, &str)> =
+        report.accepted().map(|finding| (finding.schema_pointer.as_str(), finding.instance_path.as_str())).collect();
+    accepted.sort();
+    assert_eq!(
+        accepted,
+        [
+            ("/components/schemas/JobResult/properties/status", "/entities/results/0/status"),
+            ("/components/schemas/JobResult/properties/status", "/entities/results/0/status"),
+            ("/components/schemas/SubJobResult/properties/job_type", "/entities/sub_jobs_result/0/job_type"),
+            ("/components/schemas/SubJobResult/properties/job_type", "/entities/sub_jobs_result/0/job_type"),
+        ]
+    );
 }
 
 #[test]

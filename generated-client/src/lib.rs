@@ -57,6 +57,7 @@ mod config;
 mod error;
 mod hooks;
 mod jobs;
+pub mod pagination;
 mod retry;
 mod runtime;
 mod secret;

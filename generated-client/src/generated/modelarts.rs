@@ -5401,7 +5401,7 @@ let response = client.register_image()
     }
     /**List user image groups
 
-Returns an overview of the user's images, aggregated by image name.
+Returns an overview of the user's images, aggregated by image name. The reference documents no paging parameters, so one call returns the whole list; the paging fields of the response describe it.
 
 Sends a `GET` request to `/v1/{project_id}/images/group`
 
