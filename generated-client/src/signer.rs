@@ -121,30 +121,28 @@ impl Signer {
         };
         let body_hash = sha256_hex(body);
 
-        // Work on a copy, so a failure leaves the request as it was.
-        let mut headers = request.headers().clone();
-        headers.remove(AUTHORIZATION);
-        if !headers.contains_key(HOST) {
-            headers.insert(HOST, header_value("host", &host(request.url())?)?);
-        }
+        // Every fallible step happens before the request is touched, so a failure leaves it as
+        // it was; the headers this adds replace any of the same name.
         let date = sdk_date(now);
-        headers.insert(SDK_DATE, header_value("x-sdk-date", &date)?);
+        let mut added: Vec<(HeaderName, HeaderValue)> = Vec::with_capacity(4);
+        if !request.headers().contains_key(HOST) {
+            added.push((HOST, header_value("host", &host(request.url())?)?));
+        }
+        added.push((SDK_DATE, header_value("x-sdk-date", &date)?));
         if let Some(project_id) = &self.project_id {
-            headers.insert(PROJECT_ID, header_value("x-project-id", project_id)?);
+            added.push((PROJECT_ID, header_value("x-project-id", project_id)?));
         }
         if let Some(token) = &self.credentials.security_token {
             let mut value = header_value("x-security-token", token.expose())?;
             value.set_sensitive(true);
-            headers.insert(SECURITY_TOKEN, value);
+            added.push((SECURITY_TOKEN, value));
         }
-
-        let canonical = canonical_request_with_body_hash(
-            request.method().as_str(),
-            request.url(),
-            &headers,
-            &signed_headers(&headers),
-            &body_hash,
-        )?;
+        let kept = request
+            .headers()
+            .iter()
+            .filter(|(name, _)| **name != AUTHORIZATION && !added.iter().any(|(added, _)| added == *name));
+        let lines = header_lines(kept.chain(added.iter().map(|(name, value)| (name, value))))?;
+        let canonical = canonical_from_lines(request.method().as_str(), request.url(), &lines, &body_hash);
         let signature = signature(&self.credentials.secret_key, &string_to_sign(&date, &canonical.text));
         let authorization = format!(
             "{ALGORITHM} Access={}, SignedHeaders={}, Signature={signature}",
@@ -152,9 +150,12 @@ impl Signer {
         );
         let mut authorization = header_value("authorization", &authorization)?;
         authorization.set_sensitive(true);
-        headers.insert(AUTHORIZATION, authorization);
 
-        *request.headers_mut() = headers;
+        let headers = request.headers_mut();
+        for (name, value) in added {
+            headers.insert(name, value);
+        }
+        headers.insert(AUTHORIZATION, authorization);
         Ok(())
     }
 }
@@ -237,15 +238,31 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 /// the result independent of how the client escaped the path, while a `%2F` inside a segment
 /// stays `%2F` (it is not a separator).
 pub fn canonical_uri(path: &str) -> String {
-    let mut uri = path
-        .split('/')
-        .map(|segment| percent_encode(&percent_decode(segment.as_bytes()).collect::<Vec<u8>>(), UNRESERVED).to_string())
-        .collect::<Vec<_>>()
-        .join("/");
-    if !uri.ends_with('/') {
-        uri.push('/');
-    }
+    let mut uri = String::with_capacity(path.len() + 1);
+    write_canonical_uri(&mut uri, path);
     uri
+}
+
+fn write_canonical_uri(out: &mut String, path: &str) {
+    for (index, segment) in path.split('/').enumerate() {
+        if index > 0 {
+            out.push('/');
+        }
+        if segment.bytes().all(is_unreserved) {
+            out.push_str(segment);
+        } else {
+            let decoded: Vec<u8> = percent_decode(segment.as_bytes()).collect();
+            out.extend(percent_encode(&decoded, UNRESERVED));
+        }
+    }
+    if !out.ends_with('/') {
+        out.push('/');
+    }
+}
+
+/// A–Z a–z 0–9 `-_.~`: what stays as it is in canonical URIs and queries.
+fn is_unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~')
 }
 
 /// The canonical query of a raw query string (without `?`): pairs decoded as a server decodes
@@ -277,14 +294,30 @@ fn form_decode(part: &str) -> Vec<u8> {
 /// `content-type*` (clients and proxies rewrite it, e.g. adding a charset) and names with `_`
 /// (gateways such as nginx drop them by default, so the server could never verify them).
 pub fn signed_headers(headers: &HeaderMap) -> Vec<String> {
-    let mut names: Vec<String> = headers
-        .keys()
-        .map(|name| name.as_str().to_ascii_lowercase())
-        .filter(|name| !name.starts_with("content-type") && !name.contains('_'))
-        .collect();
+    let mut names: Vec<String> = headers.keys().map(HeaderName::as_str).filter(|name| is_signed(name)).map(str::to_owned).collect();
     names.sort();
     names.dedup();
     names
+}
+
+/// `http` keeps header names lower case already, so no case folding is needed.
+fn is_signed(name: &str) -> bool {
+    !name.starts_with("content-type") && !name.contains('_')
+}
+
+/// The signed headers as `(name, value)` lines, sorted by name and then value (values not yet
+/// trimmed, as the canonical form sorts them).
+fn header_lines<'a>(headers: impl Iterator<Item = (&'a HeaderName, &'a HeaderValue)>) -> Result<Vec<(&'a str, &'a str)>, SignError> {
+    let mut lines = Vec::with_capacity(8);
+    for (name, value) in headers {
+        let name = name.as_str();
+        if is_signed(name) {
+            let value = std::str::from_utf8(value.as_bytes()).map_err(|_| SignError::NonUtf8Header(name.to_owned()))?;
+            lines.push((name, value));
+        }
+    }
+    lines.sort_unstable();
+    Ok(lines)
 }
 
 /// The canonical headers block: `name:value\n` for each value of each of `signed` (lower-case
@@ -318,24 +351,42 @@ pub fn canonical_request(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<CanonicalRequest, SignError> {
-    canonical_request_with_body_hash(method, url, headers, &signed_headers(headers), &sha256_hex(body))
+    Ok(canonical_from_lines(method, url, &header_lines(headers.iter())?, &sha256_hex(body)))
 }
 
-fn canonical_request_with_body_hash(
-    method: &str,
-    url: &Url,
-    headers: &HeaderMap,
-    signed: &[String],
-    body_hash: &str,
-) -> Result<CanonicalRequest, SignError> {
-    let signed_headers = signed.join(";");
-    let text = format!(
-        "{method}\n{}\n{}\n{}\n{signed_headers}\n{body_hash}",
-        canonical_uri(url.path()),
-        canonical_query(url.query().unwrap_or("")),
-        canonical_headers(headers, signed)?,
-    );
-    Ok(CanonicalRequest { text, signed_headers })
+/// The canonical request from sorted header lines, written into one buffer.
+fn canonical_from_lines(method: &str, url: &Url, lines: &[(&str, &str)], body_hash: &str) -> CanonicalRequest {
+    let mut signed_headers = String::with_capacity(lines.len() * 16);
+    let mut previous = None;
+    for (name, _) in lines {
+        if previous != Some(*name) {
+            if previous.is_some() {
+                signed_headers.push(';');
+            }
+            signed_headers.push_str(name);
+            previous = Some(*name);
+        }
+    }
+    let mut text = String::with_capacity(256 + url.path().len() + url.query().map_or(0, str::len));
+    text.push_str(method);
+    text.push('\n');
+    write_canonical_uri(&mut text, url.path());
+    text.push('\n');
+    if let Some(query) = url.query() {
+        text.push_str(&canonical_query(query));
+    }
+    text.push('\n');
+    for (name, value) in lines {
+        text.push_str(name);
+        text.push(':');
+        text.push_str(value.trim());
+        text.push('\n');
+    }
+    text.push('\n');
+    text.push_str(&signed_headers);
+    text.push('\n');
+    text.push_str(body_hash);
+    CanonicalRequest { text, signed_headers }
 }
 
 /// The string to sign: the algorithm, the `X-Sdk-Date` value, and the canonical request's hash.
