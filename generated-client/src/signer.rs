@@ -294,7 +294,8 @@ fn form_decode(part: &str) -> Vec<u8> {
 /// `content-type*` (clients and proxies rewrite it, e.g. adding a charset) and names with `_`
 /// (gateways such as nginx drop them by default, so the server could never verify them).
 pub fn signed_headers(headers: &HeaderMap) -> Vec<String> {
-    let mut names: Vec<String> = headers.keys().map(HeaderName::as_str).filter(|name| is_signed(name)).map(str::to_owned).collect();
+    let mut names: Vec<String> =
+        headers.keys().map(HeaderName::as_str).filter(|name| is_signed(name)).map(str::to_owned).collect();
     names.sort();
     names.dedup();
     names
@@ -307,7 +308,9 @@ fn is_signed(name: &str) -> bool {
 
 /// The signed headers as `(name, value)` lines, sorted by name and then value (values not yet
 /// trimmed, as the canonical form sorts them).
-fn header_lines<'a>(headers: impl Iterator<Item = (&'a HeaderName, &'a HeaderValue)>) -> Result<Vec<(&'a str, &'a str)>, SignError> {
+fn header_lines<'a>(
+    headers: impl Iterator<Item = (&'a HeaderName, &'a HeaderValue)>,
+) -> Result<Vec<(&'a str, &'a str)>, SignError> {
     let mut lines = Vec::with_capacity(8);
     for (name, value) in headers {
         let name = name.as_str();

@@ -88,6 +88,69 @@ pub async fn call(
             }
             finish(request.send().await).await
         }
+        "ListImage" => {
+            #[allow(unused_mut)]
+            let mut request = clients.modelarts.list_image();
+            if let Some(value) = params.get("project_id") {
+                request = request
+                    .project_id(
+                        param_from::<::std::string::String>("project_id", value)?,
+                    );
+            }
+            if let Some(value) = params.get("limit") {
+                request = request.limit(param_from::<i32>("limit", value)?);
+            }
+            if let Some(value) = params.get("name") {
+                request = request
+                    .name(param_from::<::std::string::String>("name", value)?);
+            }
+            if let Some(value) = params.get("name_fuzzy_match") {
+                request = request
+                    .name_fuzzy_match(param_from::<bool>("name_fuzzy_match", value)?);
+            }
+            if let Some(value) = params.get("namespace") {
+                request = request
+                    .namespace(param_from::<::std::string::String>("namespace", value)?);
+            }
+            if let Some(value) = params.get("offset") {
+                request = request.offset(param_from::<i32>("offset", value)?);
+            }
+            if let Some(value) = params.get("service_type") {
+                request = request
+                    .service_type(
+                        param_from::<
+                            otc_client::modelarts::types::ListImageServiceType,
+                        >("service_type", value)?,
+                    );
+            }
+            if let Some(value) = params.get("sort_dir") {
+                request = request
+                    .sort_dir(
+                        param_from::<
+                            otc_client::modelarts::types::ListImageSortDir,
+                        >("sort_dir", value)?,
+                    );
+            }
+            if let Some(value) = params.get("sort_key") {
+                request = request
+                    .sort_key(param_from::<::std::string::String>("sort_key", value)?);
+            }
+            if let Some(value) = params.get("type") {
+                request = request
+                    .type_(
+                        param_from::<
+                            otc_client::modelarts::types::ListImageType,
+                        >("type", value)?,
+                    );
+            }
+            if let Some(value) = params.get("workspace_id") {
+                request = request
+                    .workspace_id(
+                        param_from::<::std::string::String>("workspace_id", value)?,
+                    );
+            }
+            finish(request.send().await).await
+        }
         "RegisterImage" => {
             #[allow(unused_mut)]
             let mut request = clients.modelarts.register_image();
@@ -147,6 +210,479 @@ pub async fn call(
         "ShowNotebook" => {
             #[allow(unused_mut)]
             let mut request = clients.modelarts.show_notebook();
+            if let Some(value) = params.get("id") {
+                request = request.id(param_from::<::std::string::String>("id", value)?);
+            }
+            if let Some(value) = params.get("project_id") {
+                request = request
+                    .project_id(
+                        param_from::<::std::string::String>("project_id", value)?,
+                    );
+            }
+            finish(request.send().await).await
+        }
+        "UpdateNotebook" => {
+            #[allow(unused_mut)]
+            let mut request = clients.modelarts.update_notebook();
+            if let Some(value) = params.get("id") {
+                request = request.id(param_from::<::std::string::String>("id", value)?);
+            }
+            if let Some(value) = params.get("project_id") {
+                request = request
+                    .project_id(
+                        param_from::<::std::string::String>("project_id", value)?,
+                    );
+            }
+            if let Some(value) = body {
+                request = request
+                    .body(
+                        body_from::<
+                            otc_client::modelarts::types::UpdateNotebookRequest,
+                        >(value)?,
+                    );
+            }
+            finish(request.send().await).await
+        }
+        "DeleteNotebook" => {
+            #[allow(unused_mut)]
+            let mut request = clients.modelarts.delete_notebook();
+            if let Some(value) = params.get("id") {
+                request = request.id(param_from::<::std::string::String>("id", value)?);
+            }
+            if let Some(value) = params.get("project_id") {
+                request = request
+                    .project_id(
+                        param_from::<::std::string::String>("project_id", value)?,
+                    );
+            }
+            finish(request.send().await).await
+        }
+        "ShowLease" => {
+            #[allow(unused_mut)]
+            let mut request = clients.modelarts.show_lease();
+            if let Some(value) = params.get("id") {
+                request = request.id(param_from::<::std::string::String>("id", value)?);
+            }
+            if let Some(value) = params.get("project_id") {
+                request = request
+                    .project_id(
+                        param_from::<::std::string::String>("project_id", value)?,
+                    );
+            }
+            finish(request.send().await).await
+        }
+        "RenewLease" => {
+            #[allow(unused_mut)]
+            let mut request = clients.modelarts.renew_lease();
+            if let Some(value) = params.get("id") {
+                request = request.id(param_from::<::std::string::String>("id", value)?);
+            }
+            if let Some(value) = params.get("project_id") {
+                request = request
+                    .project_id(
+                        param_from::<::std::string::String>("project_id", value)?,
+                    );
+            }
+            if let Some(value) = params.get("duration") {
+                request = request.duration(param_from::<i64>("duration", value)?);
+            }
+            if let Some(value) = body {
+                request = request
+                    .body(
+                        body_from::<
+                            otc_client::modelarts::types::RenewLeaseRequest,
+                        >(value)?,
+                    );
+            }
+            finish(request.send().await).await
+        }
+        "ShowImage" => {
+            #[allow(unused_mut)]
+            let mut request = clients.modelarts.show_image();
+            if let Some(value) = params.get("id") {
+                request = request.id(param_from::<::std::string::String>("id", value)?);
+            }
+            if let Some(value) = params.get("project_id") {
+                request = request
+                    .project_id(
+                        param_from::<::std::string::String>("project_id", value)?,
+                    );
+            }
+            finish(request.send().await).await
+        }
+        "DeleteImage" => {
+            #[allow(unused_mut)]
+            let mut request = clients.modelarts.delete_image();
+            if let Some(value) = params.get("id") {
+                request = request.id(param_from::<::std::string::String>("id", value)?);
+            }
+            if let Some(value) = params.get("project_id") {
+                request = request
+                    .project_id(
+                        param_from::<::std::string::String>("project_id", value)?,
+                    );
+            }
+            if let Some(value) = params.get("force") {
+                request = request.force(param_from::<bool>("force", value)?);
+            }
+            finish(request.send().await).await
+        }
+        "CreateImage" => {
+            #[allow(unused_mut)]
+            let mut request = clients.modelarts.create_image();
+            if let Some(value) = params.get("id") {
+                request = request.id(param_from::<::std::string::String>("id", value)?);
+            }
+            if let Some(value) = params.get("project_id") {
+                request = request
+                    .project_id(
+                        param_from::<::std::string::String>("project_id", value)?,
+                    );
+            }
+            if let Some(value) = body {
+                request = request
+                    .body(
+                        body_from::<
+                            otc_client::modelarts::types::CreateImageRequest,
+                        >(value)?,
+                    );
+            }
+            finish(request.send().await).await
+        }
+        "ListFlavors" => {
+            #[allow(unused_mut)]
+            let mut request = clients.modelarts.list_flavors();
+            if let Some(value) = params.get("project_id") {
+                request = request
+                    .project_id(
+                        param_from::<::std::string::String>("project_id", value)?,
+                    );
+            }
+            if let Some(value) = params.get("category") {
+                request = request
+                    .category(
+                        param_from::<
+                            otc_client::modelarts::types::ListFlavorsCategory,
+                        >("category", value)?,
+                    );
+            }
+            if let Some(value) = params.get("limit") {
+                request = request.limit(param_from::<i32>("limit", value)?);
+            }
+            if let Some(value) = params.get("offset") {
+                request = request.offset(param_from::<i32>("offset", value)?);
+            }
+            if let Some(value) = params.get("type") {
+                request = request
+                    .type_(
+                        param_from::<
+                            otc_client::modelarts::types::ListFlavorsType,
+                        >("type", value)?,
+                    );
+            }
+            if let Some(value) = params.get("sort_dir") {
+                request = request
+                    .sort_dir(
+                        param_from::<
+                            otc_client::modelarts::types::ListFlavorsSortDir,
+                        >("sort_dir", value)?,
+                    );
+            }
+            if let Some(value) = params.get("sort_key") {
+                request = request
+                    .sort_key(param_from::<::std::string::String>("sort_key", value)?);
+            }
+            finish(request.send().await).await
+        }
+        "ShowSwitchableFlavors" => {
+            #[allow(unused_mut)]
+            let mut request = clients.modelarts.show_switchable_flavors();
+            if let Some(value) = params.get("id") {
+                request = request.id(param_from::<::std::string::String>("id", value)?);
+            }
+            if let Some(value) = params.get("project_id") {
+                request = request
+                    .project_id(
+                        param_from::<::std::string::String>("project_id", value)?,
+                    );
+            }
+            if let Some(value) = params.get("limit") {
+                request = request.limit(param_from::<i32>("limit", value)?);
+            }
+            if let Some(value) = params.get("offset") {
+                request = request.offset(param_from::<i32>("offset", value)?);
+            }
+            finish(request.send().await).await
+        }
+        "ListAttachableObSs" => {
+            #[allow(unused_mut)]
+            let mut request = clients.modelarts.list_attachable_ob_ss();
+            if let Some(value) = params.get("instance_id") {
+                request = request
+                    .instance_id(
+                        param_from::<::std::string::String>("instance_id", value)?,
+                    );
+            }
+            if let Some(value) = params.get("project_id") {
+                request = request
+                    .project_id(
+                        param_from::<::std::string::String>("project_id", value)?,
+                    );
+            }
+            finish(request.send().await).await
+        }
+        "AttachObs" => {
+            #[allow(unused_mut)]
+            let mut request = clients.modelarts.attach_obs();
+            if let Some(value) = params.get("instance_id") {
+                request = request
+                    .instance_id(
+                        param_from::<::std::string::String>("instance_id", value)?,
+                    );
+            }
+            if let Some(value) = params.get("project_id") {
+                request = request
+                    .project_id(
+                        param_from::<::std::string::String>("project_id", value)?,
+                    );
+            }
+            if let Some(value) = body {
+                request = request
+                    .body(
+                        body_from::<
+                            otc_client::modelarts::types::AttachObsRequest,
+                        >(value)?,
+                    );
+            }
+            finish(request.send().await).await
+        }
+        "ShowAttachableObs" => {
+            #[allow(unused_mut)]
+            let mut request = clients.modelarts.show_attachable_obs();
+            if let Some(value) = params.get("instance_id") {
+                request = request
+                    .instance_id(
+                        param_from::<::std::string::String>("instance_id", value)?,
+                    );
+            }
+            if let Some(value) = params.get("project_id") {
+                request = request
+                    .project_id(
+                        param_from::<::std::string::String>("project_id", value)?,
+                    );
+            }
+            if let Some(value) = params.get("storage_id") {
+                request = request
+                    .storage_id(
+                        param_from::<::std::string::String>("storage_id", value)?,
+                    );
+            }
+            finish(request.send().await).await
+        }
+        "CancelObs" => {
+            #[allow(unused_mut)]
+            let mut request = clients.modelarts.cancel_obs();
+            if let Some(value) = params.get("instance_id") {
+                request = request
+                    .instance_id(
+                        param_from::<::std::string::String>("instance_id", value)?,
+                    );
+            }
+            if let Some(value) = params.get("project_id") {
+                request = request
+                    .project_id(
+                        param_from::<::std::string::String>("project_id", value)?,
+                    );
+            }
+            if let Some(value) = params.get("storage_id") {
+                request = request
+                    .storage_id(
+                        param_from::<::std::string::String>("storage_id", value)?,
+                    );
+            }
+            finish(request.send().await).await
+        }
+        "ListNotebooks" => {
+            #[allow(unused_mut)]
+            let mut request = clients.modelarts.list_notebooks();
+            if let Some(value) = params.get("project_id") {
+                request = request
+                    .project_id(
+                        param_from::<::std::string::String>("project_id", value)?,
+                    );
+            }
+            if let Some(value) = params.get("feature") {
+                request = request
+                    .feature(
+                        param_from::<
+                            otc_client::modelarts::types::ListNotebooksFeature,
+                        >("feature", value)?,
+                    );
+            }
+            if let Some(value) = params.get("limit") {
+                request = request.limit(param_from::<i32>("limit", value)?);
+            }
+            if let Some(value) = params.get("name") {
+                request = request
+                    .name(param_from::<::std::string::String>("name", value)?);
+            }
+            if let Some(value) = params.get("pool_id") {
+                request = request
+                    .pool_id(param_from::<::std::string::String>("pool_id", value)?);
+            }
+            if let Some(value) = params.get("offset") {
+                request = request.offset(param_from::<i32>("offset", value)?);
+            }
+            if let Some(value) = params.get("owner") {
+                request = request
+                    .owner(param_from::<::std::string::String>("owner", value)?);
+            }
+            if let Some(value) = params.get("sort_dir") {
+                request = request
+                    .sort_dir(
+                        param_from::<
+                            otc_client::modelarts::types::ListNotebooksSortDir,
+                        >("sort_dir", value)?,
+                    );
+            }
+            if let Some(value) = params.get("sort_key") {
+                request = request
+                    .sort_key(param_from::<::std::string::String>("sort_key", value)?);
+            }
+            if let Some(value) = params.get("status") {
+                request = request
+                    .status(
+                        param_from::<
+                            otc_client::modelarts::types::ListNotebooksStatus,
+                        >("status", value)?,
+                    );
+            }
+            if let Some(value) = params.get("workspaceId") {
+                request = request
+                    .workspace_id(
+                        param_from::<::std::string::String>("workspaceId", value)?,
+                    );
+            }
+            finish(request.send().await).await
+        }
+        "CreateNotebook" => {
+            #[allow(unused_mut)]
+            let mut request = clients.modelarts.create_notebook();
+            if let Some(value) = params.get("project_id") {
+                request = request
+                    .project_id(
+                        param_from::<::std::string::String>("project_id", value)?,
+                    );
+            }
+            if let Some(value) = body {
+                request = request
+                    .body(
+                        body_from::<
+                            otc_client::modelarts::types::CreateNotebookRequest,
+                        >(value)?,
+                    );
+            }
+            finish(request.send().await).await
+        }
+        "ListAllNotebooks" => {
+            #[allow(unused_mut)]
+            let mut request = clients.modelarts.list_all_notebooks();
+            if let Some(value) = params.get("project_id") {
+                request = request
+                    .project_id(
+                        param_from::<::std::string::String>("project_id", value)?,
+                    );
+            }
+            if let Some(value) = params.get("feature") {
+                request = request
+                    .feature(
+                        param_from::<
+                            otc_client::modelarts::types::ListAllNotebooksFeature,
+                        >("feature", value)?,
+                    );
+            }
+            if let Some(value) = params.get("limit") {
+                request = request.limit(param_from::<i32>("limit", value)?);
+            }
+            if let Some(value) = params.get("name") {
+                request = request
+                    .name(param_from::<::std::string::String>("name", value)?);
+            }
+            if let Some(value) = params.get("pool_id") {
+                request = request
+                    .pool_id(param_from::<::std::string::String>("pool_id", value)?);
+            }
+            if let Some(value) = params.get("offset") {
+                request = request.offset(param_from::<i32>("offset", value)?);
+            }
+            if let Some(value) = params.get("owner") {
+                request = request
+                    .owner(param_from::<::std::string::String>("owner", value)?);
+            }
+            if let Some(value) = params.get("sort_dir") {
+                request = request
+                    .sort_dir(
+                        param_from::<
+                            otc_client::modelarts::types::ListAllNotebooksSortDir,
+                        >("sort_dir", value)?,
+                    );
+            }
+            if let Some(value) = params.get("sort_key") {
+                request = request
+                    .sort_key(param_from::<::std::string::String>("sort_key", value)?);
+            }
+            if let Some(value) = params.get("status") {
+                request = request
+                    .status(
+                        param_from::<
+                            otc_client::modelarts::types::ListAllNotebooksStatus,
+                        >("status", value)?,
+                    );
+            }
+            if let Some(value) = params.get("workspaceId") {
+                request = request
+                    .workspace_id(
+                        param_from::<::std::string::String>("workspaceId", value)?,
+                    );
+            }
+            finish(request.send().await).await
+        }
+        "StartNotebook" => {
+            #[allow(unused_mut)]
+            let mut request = clients.modelarts.start_notebook();
+            if let Some(value) = params.get("id") {
+                request = request.id(param_from::<::std::string::String>("id", value)?);
+            }
+            if let Some(value) = params.get("project_id") {
+                request = request
+                    .project_id(
+                        param_from::<::std::string::String>("project_id", value)?,
+                    );
+            }
+            if let Some(value) = params.get("duration") {
+                request = request.duration(param_from::<i64>("duration", value)?);
+            }
+            if let Some(value) = params.get("type") {
+                request = request
+                    .type_(
+                        param_from::<
+                            otc_client::modelarts::types::StartNotebookType,
+                        >("type", value)?,
+                    );
+            }
+            if let Some(value) = body {
+                request = request
+                    .body(
+                        body_from::<
+                            otc_client::modelarts::types::StartNotebookRequest,
+                        >(value)?,
+                    );
+            }
+            finish(request.send().await).await
+        }
+        "StopNotebook" => {
+            #[allow(unused_mut)]
+            let mut request = clients.modelarts.stop_notebook();
             if let Some(value) = params.get("id") {
                 request = request.id(param_from::<::std::string::String>("id", value)?);
             }
@@ -300,6 +836,119 @@ pub fn round_trip_component(
         ("modelarts", "user") => round_trip::<otc_client::modelarts::types::User>(value),
         ("modelarts", "domain") => {
             round_trip::<otc_client::modelarts::types::Domain>(value)
+        }
+        ("modelarts", "ShowLeaseResponse") => {
+            round_trip::<otc_client::modelarts::types::ShowLeaseResponse>(value)
+        }
+        ("modelarts", "RenewLeaseRequest") => {
+            round_trip::<otc_client::modelarts::types::RenewLeaseRequest>(value)
+        }
+        ("modelarts", "RenewLeaseResponse") => {
+            round_trip::<otc_client::modelarts::types::RenewLeaseResponse>(value)
+        }
+        ("modelarts", "ListImageResponse") => {
+            round_trip::<otc_client::modelarts::types::ListImageResponse>(value)
+        }
+        ("modelarts", "ImageResponse") => {
+            round_trip::<otc_client::modelarts::types::ImageResponse>(value)
+        }
+        ("modelarts", "ShowImageResponse") => {
+            round_trip::<otc_client::modelarts::types::ShowImageResponse>(value)
+        }
+        ("modelarts", "DeleteImageResponse") => {
+            round_trip::<otc_client::modelarts::types::DeleteImageResponse>(value)
+        }
+        ("modelarts", "CreateImageRequest") => {
+            round_trip::<otc_client::modelarts::types::CreateImageRequest>(value)
+        }
+        ("modelarts", "CreateImageResponse") => {
+            round_trip::<otc_client::modelarts::types::CreateImageResponse>(value)
+        }
+        ("modelarts", "ListFlavorsResponse") => {
+            round_trip::<otc_client::modelarts::types::ListFlavorsResponse>(value)
+        }
+        ("modelarts", "ShowSwitchableFlavorsResponse") => {
+            round_trip::<
+                otc_client::modelarts::types::ShowSwitchableFlavorsResponse,
+            >(value)
+        }
+        ("modelarts", "NotebookFlavor") => {
+            round_trip::<otc_client::modelarts::types::NotebookFlavor>(value)
+        }
+        ("modelarts", "BillingInfo") => {
+            round_trip::<otc_client::modelarts::types::BillingInfo>(value)
+        }
+        ("modelarts", "GPUInfo") => {
+            round_trip::<otc_client::modelarts::types::GpuInfo>(value)
+        }
+        ("modelarts", "AttachObsRequest") => {
+            round_trip::<otc_client::modelarts::types::AttachObsRequest>(value)
+        }
+        ("modelarts", "AttachObsResponse") => {
+            round_trip::<otc_client::modelarts::types::AttachObsResponse>(value)
+        }
+        ("modelarts", "ListAttachableObSsResponse") => {
+            round_trip::<otc_client::modelarts::types::ListAttachableObSsResponse>(value)
+        }
+        ("modelarts", "DataVolumesRes") => {
+            round_trip::<otc_client::modelarts::types::DataVolumesRes>(value)
+        }
+        ("modelarts", "ShowAttachableObsResponse") => {
+            round_trip::<otc_client::modelarts::types::ShowAttachableObsResponse>(value)
+        }
+        ("modelarts", "CancelObsResponse") => {
+            round_trip::<otc_client::modelarts::types::CancelObsResponse>(value)
+        }
+        ("modelarts", "ListNotebooksResponse") => {
+            round_trip::<otc_client::modelarts::types::ListNotebooksResponse>(value)
+        }
+        ("modelarts", "NotebookResp") => {
+            round_trip::<otc_client::modelarts::types::NotebookResp>(value)
+        }
+        ("modelarts", "ListAllNotebooksResponse") => {
+            round_trip::<otc_client::modelarts::types::ListAllNotebooksResponse>(value)
+        }
+        ("modelarts", "DeleteNotebookResponse") => {
+            round_trip::<otc_client::modelarts::types::DeleteNotebookResponse>(value)
+        }
+        ("modelarts", "UpdateNotebookRequest") => {
+            round_trip::<otc_client::modelarts::types::UpdateNotebookRequest>(value)
+        }
+        ("modelarts", "UpdateNotebookResponse") => {
+            round_trip::<otc_client::modelarts::types::UpdateNotebookResponse>(value)
+        }
+        ("modelarts", "EndpointsReq") => {
+            round_trip::<otc_client::modelarts::types::EndpointsReq>(value)
+        }
+        ("modelarts", "CustomHooks") => {
+            round_trip::<otc_client::modelarts::types::CustomHooks>(value)
+        }
+        ("modelarts", "ContainerHooks") => {
+            round_trip::<otc_client::modelarts::types::ContainerHooks>(value)
+        }
+        ("modelarts", "Config") => {
+            round_trip::<otc_client::modelarts::types::Config>(value)
+        }
+        ("modelarts", "CreateNotebookRequest") => {
+            round_trip::<otc_client::modelarts::types::CreateNotebookRequest>(value)
+        }
+        ("modelarts", "VolumeReq") => {
+            round_trip::<otc_client::modelarts::types::VolumeReq>(value)
+        }
+        ("modelarts", "LeaseReq") => {
+            round_trip::<otc_client::modelarts::types::LeaseReq>(value)
+        }
+        ("modelarts", "CreateNotebookResponse") => {
+            round_trip::<otc_client::modelarts::types::CreateNotebookResponse>(value)
+        }
+        ("modelarts", "StartNotebookResponse") => {
+            round_trip::<otc_client::modelarts::types::StartNotebookResponse>(value)
+        }
+        ("modelarts", "StopNotebookResponse") => {
+            round_trip::<otc_client::modelarts::types::StopNotebookResponse>(value)
+        }
+        ("modelarts", "StartNotebookRequest") => {
+            round_trip::<otc_client::modelarts::types::StartNotebookRequest>(value)
         }
         _ => Err(DispatchError::UnknownSchema(format!("{service}/{schema}"))),
     }

@@ -29,13 +29,2543 @@ fn encode_path(
 /// Every operation of this module: (operation id, method, path template, whether it
 /// takes credentials).
 pub const OPERATIONS: &[(&str, &str, &str, bool)] = &[
+    ("ListImage", "GET", "/v1/{project_id}/images", true),
     ("RegisterImage", "POST", "/v1/{project_id}/images", true),
     ("ListImageGroup", "GET", "/v1/{project_id}/images/group", true),
     ("ShowNotebook", "GET", "/v1/{project_id}/notebooks/{id}", true),
+    ("UpdateNotebook", "PUT", "/v1/{project_id}/notebooks/{id}", true),
+    ("DeleteNotebook", "DELETE", "/v1/{project_id}/notebooks/{id}", true),
+    ("ShowLease", "GET", "/v1/{project_id}/notebooks/{id}/lease", true),
+    ("RenewLease", "PATCH", "/v1/{project_id}/notebooks/{id}/lease", true),
+    ("ShowImage", "GET", "/v1/{project_id}/images/{id}", true),
+    ("DeleteImage", "DELETE", "/v1/{project_id}/images/{id}", true),
+    ("CreateImage", "POST", "/v1/{project_id}/notebooks/{id}/create-image", true),
+    ("ListFlavors", "GET", "/v1/{project_id}/notebooks/flavors", true),
+    ("ShowSwitchableFlavors", "GET", "/v1/{project_id}/notebooks/{id}/flavors", true),
+    (
+        "ListAttachableObSs",
+        "GET",
+        "/v1/{project_id}/notebooks/{instance_id}/storage",
+        true,
+    ),
+    ("AttachObs", "POST", "/v1/{project_id}/notebooks/{instance_id}/storage", true),
+    (
+        "ShowAttachableObs",
+        "GET",
+        "/v1/{project_id}/notebooks/{instance_id}/storage/{storage_id}",
+        true,
+    ),
+    (
+        "CancelObs",
+        "DELETE",
+        "/v1/{project_id}/notebooks/{instance_id}/storage/{storage_id}",
+        true,
+    ),
+    ("ListNotebooks", "GET", "/v1/{project_id}/notebooks", true),
+    ("CreateNotebook", "POST", "/v1/{project_id}/notebooks", true),
+    ("ListAllNotebooks", "GET", "/v1/{project_id}/notebooks/all", true),
+    ("StartNotebook", "POST", "/v1/{project_id}/notebooks/{id}/start", true),
+    ("StopNotebook", "POST", "/v1/{project_id}/notebooks/{id}/stop", true),
 ];
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///OBS storage to mount to a notebook instance.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct AttachObsRequest {
+        ///Storage type; documented as OBS.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub category: ::std::option::Option<::std::string::String>,
+        ///Directory of the notebook instance to mount to; must be below /data/.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mount_path: ::std::option::Option<::std::string::String>,
+        ///OBS object path, for example obs://modelarts/notebook/.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub uri: ::std::option::Option<::std::string::String>,
+    }
+    impl AttachObsRequest {
+        pub fn builder() -> builder::AttachObsRequest {
+            Default::default()
+        }
+    }
+    ///The OBS storage being mounted.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct AttachObsResponse {
+        ///Storage type; documented as OBS.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub category: ::std::option::Option<::std::string::String>,
+        ///Documented as the ID of the instance with OBS storage mounted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Directory of the notebook instance the OBS storage is mounted to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mount_path: ::std::option::Option<::std::string::String>,
+        ///Mount status.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<AttachObsResponseStatus>,
+        ///OBS object path.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub uri: ::std::option::Option<::std::string::String>,
+    }
+    impl AttachObsResponse {
+        pub fn builder() -> builder::AttachObsResponse {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Mount status.
+    pub enum AttachObsResponseStatus {
+        Mounting,
+        MountFailed,
+        Mounted,
+        Unmounting,
+        UnmountFailed,
+        Unmounted,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl AttachObsResponseStatus {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Mounting => "MOUNTING",
+                Self::MountFailed => "MOUNT_FAILED",
+                Self::Mounted => "MOUNTED",
+                Self::Unmounting => "UNMOUNTING",
+                Self::UnmountFailed => "UNMOUNT_FAILED",
+                Self::Unmounted => "UNMOUNTED",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for AttachObsResponseStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for AttachObsResponseStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "MOUNTING" => Self::Mounting,
+                "MOUNT_FAILED" => Self::MountFailed,
+                "MOUNTED" => Self::Mounted,
+                "UNMOUNTING" => Self::Unmounting,
+                "UNMOUNT_FAILED" => Self::UnmountFailed,
+                "UNMOUNTED" => Self::Unmounted,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for AttachObsResponseStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "MOUNTING" => Self::Mounting,
+                "MOUNT_FAILED" => Self::MountFailed,
+                "MOUNTED" => Self::Mounted,
+                "UNMOUNTING" => Self::Unmounting,
+                "UNMOUNT_FAILED" => Self::UnmountFailed,
+                "UNMOUNTED" => Self::Unmounted,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AttachObsResponseStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for AttachObsResponseStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AttachObsResponseStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    ///Billing information of a flavor.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct BillingInfo {
+        ///Billing code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///Billing unit.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub unit_num: ::std::option::Option<i32>,
+    }
+    impl BillingInfo {
+        pub fn builder() -> builder::BillingInfo {
+            Default::default()
+        }
+    }
+    ///The OBS storage being unmounted.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CancelObsResponse {
+        ///Storage type; documented as OBS.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub category: ::std::option::Option<::std::string::String>,
+        ///Documented as the ID of the instance with OBS storage mounted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Directory of the notebook instance the OBS storage is mounted to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mount_path: ::std::option::Option<::std::string::String>,
+        ///Mount status.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<CancelObsResponseStatus>,
+        ///OBS object path.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub uri: ::std::option::Option<::std::string::String>,
+    }
+    impl CancelObsResponse {
+        pub fn builder() -> builder::CancelObsResponse {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Mount status.
+    pub enum CancelObsResponseStatus {
+        Mounting,
+        MountFailed,
+        Mounted,
+        Unmounting,
+        UnmountFailed,
+        Unmounted,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl CancelObsResponseStatus {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Mounting => "MOUNTING",
+                Self::MountFailed => "MOUNT_FAILED",
+                Self::Mounted => "MOUNTED",
+                Self::Unmounting => "UNMOUNTING",
+                Self::UnmountFailed => "UNMOUNT_FAILED",
+                Self::Unmounted => "UNMOUNTED",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for CancelObsResponseStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for CancelObsResponseStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "MOUNTING" => Self::Mounting,
+                "MOUNT_FAILED" => Self::MountFailed,
+                "MOUNTED" => Self::Mounted,
+                "UNMOUNTING" => Self::Unmounting,
+                "UNMOUNT_FAILED" => Self::UnmountFailed,
+                "UNMOUNTED" => Self::Unmounted,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for CancelObsResponseStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "MOUNTING" => Self::Mounting,
+                "MOUNT_FAILED" => Self::MountFailed,
+                "MOUNTED" => Self::Mounted,
+                "UNMOUNTING" => Self::Unmounting,
+                "UNMOUNT_FAILED" => Self::UnmountFailed,
+                "UNMOUNTED" => Self::Unmounted,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CancelObsResponseStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for CancelObsResponseStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CancelObsResponseStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    ///A startup script hook.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct Config {
+        ///Script content (Base64-encoded) or absolute path of the script.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub script: ::std::option::Option<::std::string::String>,
+        ///Script type (COMMAND = script content, Base64-encoded; SCRIPT = script path). The server's default is `SCRIPT`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<ConfigType>,
+    }
+    impl Config {
+        pub fn builder() -> builder::Config {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Script type (COMMAND = script content, Base64-encoded; SCRIPT = script path). The server's default is `SCRIPT`.
+    pub enum ConfigType {
+        Command,
+        Script,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ConfigType {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Command => "COMMAND",
+                Self::Script => "SCRIPT",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ConfigType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ConfigType {
+        fn from(value: &str) -> Self {
+            match value {
+                "COMMAND" => Self::Command,
+                "SCRIPT" => Self::Script,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ConfigType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "COMMAND" => Self::Command,
+                "SCRIPT" => Self::Script,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ConfigType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ConfigType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ConfigType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    ///Container-related hooks.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ContainerHooks {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub post_start: ::std::option::Option<Config>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pre_start: ::std::option::Option<Config>,
+    }
+    impl ContainerHooks {
+        pub fn builder() -> builder::ContainerHooks {
+            Default::default()
+        }
+    }
+    ///Name and location of the image to save a notebook instance as.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CreateImageRequest {
+        ///Image description. At most 512 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Image name; lowercase letters, digits, hyphens (-), underscores (_) and periods (.). At most 512 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///SWR organization the image is saved in.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub namespace: ::std::option::Option<::std::string::String>,
+        ///Image tag; letters, digits, hyphens (-), underscores (_) and periods (.). At most 64 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tag: ::std::option::Option<::std::string::String>,
+        ///Workspace ID; 0 when no workspace has been created, otherwise the ID of the workspace in use. The server's default is `0`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    impl CreateImageRequest {
+        pub fn builder() -> builder::CreateImageRequest {
+            Default::default()
+        }
+    }
+    ///The image being saved.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CreateImageResponse {
+        ///Processor architecture of the image (X86_64 = x86, AARCH64 = Arm).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub arch: ::std::option::Option<CreateImageResponseArch>,
+        ///Creation time, UTC milliseconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub create_at: ::std::option::Option<i64>,
+        ///Image description. At most 512 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Access services the image supports (NOTEBOOK = HTTPS, SSH = remote IDE over SSH).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dev_services: ::std::option::Option<
+            ::std::vec::Vec<CreateImageResponseDevServicesItem>,
+        >,
+        ///Image ID (UUID).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Image name; lowercase letters, digits, hyphens (-), underscores (_) and periods (.). At most 512 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///SWR organization the image belongs to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub namespace: ::std::option::Option<::std::string::String>,
+        ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub origin: ::std::option::Option<CreateImageResponseOrigin>,
+        ///Flavor types the image supports.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub resource_categories: ::std::option::Option<
+            ::std::vec::Vec<CreateImageResponseResourceCategoriesItem>,
+        >,
+        ///Kind of workload the image is meant for.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub service_type: ::std::option::Option<CreateImageResponseServiceType>,
+        ///Image size, documented as KB.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i64>,
+        ///Image status.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<CreateImageResponseStatus>,
+        ///Build information recorded while the image is saved.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status_message: ::std::option::Option<::std::string::String>,
+        ///Flavor types the image supports.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub support_res_categories: ::std::option::Option<
+            ::std::vec::Vec<CreateImageResponseSupportResCategoriesItem>,
+        >,
+        ///Address of the image in SWR.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub swr_path: ::std::option::Option<::std::string::String>,
+        ///Image tag.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tag: ::std::option::Option<::std::string::String>,
+        ///Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<CreateImageResponseType>,
+        ///Last update time, UTC milliseconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub update_at: ::std::option::Option<i64>,
+        ///Image visibility; PUBLIC lets all users use the image read-only by its ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub visibility: ::std::option::Option<CreateImageResponseVisibility>,
+        ///Workspace ID; 0 when no workspace is available. The server's default is `0`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    impl CreateImageResponse {
+        pub fn builder() -> builder::CreateImageResponse {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Processor architecture of the image (X86_64 = x86, AARCH64 = Arm).
+    pub enum CreateImageResponseArch {
+        X8664,
+        Aarch64,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl CreateImageResponseArch {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::X8664 => "X86_64",
+                Self::Aarch64 => "AARCH64",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for CreateImageResponseArch {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for CreateImageResponseArch {
+        fn from(value: &str) -> Self {
+            match value {
+                "X86_64" => Self::X8664,
+                "AARCH64" => Self::Aarch64,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for CreateImageResponseArch {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "X86_64" => Self::X8664,
+                "AARCH64" => Self::Aarch64,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CreateImageResponseArch {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for CreateImageResponseArch {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateImageResponseArch {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///`CreateImageResponseDevServicesItem`
+    pub enum CreateImageResponseDevServicesItem {
+        Notebook,
+        Ssh,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl CreateImageResponseDevServicesItem {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Notebook => "NOTEBOOK",
+                Self::Ssh => "SSH",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for CreateImageResponseDevServicesItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for CreateImageResponseDevServicesItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "NOTEBOOK" => Self::Notebook,
+                "SSH" => Self::Ssh,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for CreateImageResponseDevServicesItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "NOTEBOOK" => Self::Notebook,
+                "SSH" => Self::Ssh,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CreateImageResponseDevServicesItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for CreateImageResponseDevServicesItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateImageResponseDevServicesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
+    pub enum CreateImageResponseOrigin {
+        Customize,
+        ImageSave,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl CreateImageResponseOrigin {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Customize => "CUSTOMIZE",
+                Self::ImageSave => "IMAGE_SAVE",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for CreateImageResponseOrigin {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for CreateImageResponseOrigin {
+        fn from(value: &str) -> Self {
+            match value {
+                "CUSTOMIZE" => Self::Customize,
+                "IMAGE_SAVE" => Self::ImageSave,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for CreateImageResponseOrigin {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "CUSTOMIZE" => Self::Customize,
+                "IMAGE_SAVE" => Self::ImageSave,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CreateImageResponseOrigin {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for CreateImageResponseOrigin {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateImageResponseOrigin {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///`CreateImageResponseResourceCategoriesItem`
+    pub enum CreateImageResponseResourceCategoriesItem {
+        Cpu,
+        Gpu,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl CreateImageResponseResourceCategoriesItem {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Cpu => "CPU",
+                Self::Gpu => "GPU",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for CreateImageResponseResourceCategoriesItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for CreateImageResponseResourceCategoriesItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "CPU" => Self::Cpu,
+                "GPU" => Self::Gpu,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for CreateImageResponseResourceCategoriesItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "CPU" => Self::Cpu,
+                "GPU" => Self::Gpu,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CreateImageResponseResourceCategoriesItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for CreateImageResponseResourceCategoriesItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateImageResponseResourceCategoriesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Kind of workload the image is meant for.
+    pub enum CreateImageResponseServiceType {
+        Common,
+        Inference,
+        Train,
+        Dev,
+        Unknown,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl CreateImageResponseServiceType {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Common => "COMMON",
+                Self::Inference => "INFERENCE",
+                Self::Train => "TRAIN",
+                Self::Dev => "DEV",
+                Self::Unknown => "UNKNOWN",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for CreateImageResponseServiceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for CreateImageResponseServiceType {
+        fn from(value: &str) -> Self {
+            match value {
+                "COMMON" => Self::Common,
+                "INFERENCE" => Self::Inference,
+                "TRAIN" => Self::Train,
+                "DEV" => Self::Dev,
+                "UNKNOWN" => Self::Unknown,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for CreateImageResponseServiceType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "COMMON" => Self::Common,
+                "INFERENCE" => Self::Inference,
+                "TRAIN" => Self::Train,
+                "DEV" => Self::Dev,
+                "UNKNOWN" => Self::Unknown,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CreateImageResponseServiceType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for CreateImageResponseServiceType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateImageResponseServiceType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Image status.
+    pub enum CreateImageResponseStatus {
+        Init,
+        Creating,
+        CreateFailed,
+        Error,
+        Deleted,
+        Active,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl CreateImageResponseStatus {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Init => "INIT",
+                Self::Creating => "CREATING",
+                Self::CreateFailed => "CREATE_FAILED",
+                Self::Error => "ERROR",
+                Self::Deleted => "DELETED",
+                Self::Active => "ACTIVE",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for CreateImageResponseStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for CreateImageResponseStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "INIT" => Self::Init,
+                "CREATING" => Self::Creating,
+                "CREATE_FAILED" => Self::CreateFailed,
+                "ERROR" => Self::Error,
+                "DELETED" => Self::Deleted,
+                "ACTIVE" => Self::Active,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for CreateImageResponseStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "INIT" => Self::Init,
+                "CREATING" => Self::Creating,
+                "CREATE_FAILED" => Self::CreateFailed,
+                "ERROR" => Self::Error,
+                "DELETED" => Self::Deleted,
+                "ACTIVE" => Self::Active,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CreateImageResponseStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for CreateImageResponseStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateImageResponseStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///`CreateImageResponseSupportResCategoriesItem`
+    pub enum CreateImageResponseSupportResCategoriesItem {
+        Cpu,
+        Gpu,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl CreateImageResponseSupportResCategoriesItem {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Cpu => "CPU",
+                Self::Gpu => "GPU",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for CreateImageResponseSupportResCategoriesItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for CreateImageResponseSupportResCategoriesItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "CPU" => Self::Cpu,
+                "GPU" => Self::Gpu,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for CreateImageResponseSupportResCategoriesItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "CPU" => Self::Cpu,
+                "GPU" => Self::Gpu,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CreateImageResponseSupportResCategoriesItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for CreateImageResponseSupportResCategoriesItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateImageResponseSupportResCategoriesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).
+    pub enum CreateImageResponseType {
+        BuildIn,
+        Dedicated,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl CreateImageResponseType {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::BuildIn => "BUILD_IN",
+                Self::Dedicated => "DEDICATED",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for CreateImageResponseType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for CreateImageResponseType {
+        fn from(value: &str) -> Self {
+            match value {
+                "BUILD_IN" => Self::BuildIn,
+                "DEDICATED" => Self::Dedicated,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for CreateImageResponseType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "BUILD_IN" => Self::BuildIn,
+                "DEDICATED" => Self::Dedicated,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CreateImageResponseType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for CreateImageResponseType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateImageResponseType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Image visibility; PUBLIC lets all users use the image read-only by its ID.
+    pub enum CreateImageResponseVisibility {
+        Private,
+        Public,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl CreateImageResponseVisibility {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Private => "PRIVATE",
+                Self::Public => "PUBLIC",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for CreateImageResponseVisibility {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for CreateImageResponseVisibility {
+        fn from(value: &str) -> Self {
+            match value {
+                "PRIVATE" => Self::Private,
+                "PUBLIC" => Self::Public,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for CreateImageResponseVisibility {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "PRIVATE" => Self::Private,
+                "PUBLIC" => Self::Public,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CreateImageResponseVisibility {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for CreateImageResponseVisibility {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateImageResponseVisibility {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    ///Settings of the notebook instance to create.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateNotebookRequest {
+        ///Instance description; must not contain the characters &<>"'/. At most 512 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Running duration in milliseconds, counted from now. The lease field is the recommended place; when duration is set, lease is ignored and the stop type is scheduled stop.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub duration: ::std::option::Option<i64>,
+        ///Remote access settings for a local IDE (such as PyCharm or VS Code) or an SSH client.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub endpoints: ::std::option::Option<::std::vec::Vec<EndpointsReq>>,
+        ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance). The server's default is `NOTEBOOK`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feature: ::std::option::Option<CreateNotebookRequestFeature>,
+        ///Instance flavor, for example modelarts.vm.cpu.2u or modelarts.vm.cpu.8u; the flavors offered depend on the region.
+        pub flavor: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hooks: ::std::option::Option<CustomHooks>,
+        ///Image ID (UUID) of the instance (see ListImage).
+        pub image_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lease: ::std::option::Option<LeaseReq>,
+        ///Instance name; letters, digits, hyphens (-) and underscores (_); names need not be unique. At most 128 characters.
+        pub name: ::std::string::String,
+        ///Dedicated resource pool to create the instance in, for example pool41664192.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pool_id: ::std::option::Option<::std::string::String>,
+        pub volume: VolumeReq,
+        ///Workspace ID; 0 when no workspace is available. The server's default is `0`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    impl CreateNotebookRequest {
+        pub fn builder() -> builder::CreateNotebookRequest {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance). The server's default is `NOTEBOOK`.
+    pub enum CreateNotebookRequestFeature {
+        Default,
+        Notebook,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl CreateNotebookRequestFeature {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Default => "DEFAULT",
+                Self::Notebook => "NOTEBOOK",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for CreateNotebookRequestFeature {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for CreateNotebookRequestFeature {
+        fn from(value: &str) -> Self {
+            match value {
+                "DEFAULT" => Self::Default,
+                "NOTEBOOK" => Self::Notebook,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for CreateNotebookRequestFeature {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "DEFAULT" => Self::Default,
+                "NOTEBOOK" => Self::Notebook,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CreateNotebookRequestFeature {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for CreateNotebookRequestFeature {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateNotebookRequestFeature {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    ///The notebook instance being created.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CreateNotebookResponse {
+        ///Initialization progress of the instance.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_progress: ::std::option::Option<::std::vec::Vec<JobProgress>>,
+        ///Charged resource types (STORAGE, COMPUTE, or ALL).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub billing_items: ::std::option::Option<
+            ::std::vec::Vec<CreateNotebookResponseBillingItemsItem>,
+        >,
+        ///Instance description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Remote access settings for a local IDE (such as PyCharm or VS Code) or an SSH client.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub endpoints: ::std::option::Option<::std::vec::Vec<EndpointsRes>>,
+        ///Reason the instance failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fail_reason: ::std::option::Option<::std::string::String>,
+        ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feature: ::std::option::Option<CreateNotebookResponseFeature>,
+        ///Instance flavor.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub flavor: ::std::option::Option<::std::string::String>,
+        ///Instance ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub image: ::std::option::Option<Image>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lease: ::std::option::Option<Lease>,
+        ///Instance name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pool: ::std::option::Option<Pool>,
+        ///Instance status.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<CreateNotebookResponseStatus>,
+        ///Token used for notebook authentication.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub token: ::std::option::Option<::std::string::String>,
+        ///URL for accessing the instance.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user: ::std::option::Option<User>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub volume: ::std::option::Option<VolumeRes>,
+        ///Workspace ID; 0 when no workspace is available. The server's default is `0`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    impl CreateNotebookResponse {
+        pub fn builder() -> builder::CreateNotebookResponse {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///`CreateNotebookResponseBillingItemsItem`
+    pub enum CreateNotebookResponseBillingItemsItem {
+        Storage,
+        Compute,
+        All,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl CreateNotebookResponseBillingItemsItem {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Storage => "STORAGE",
+                Self::Compute => "COMPUTE",
+                Self::All => "ALL",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for CreateNotebookResponseBillingItemsItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for CreateNotebookResponseBillingItemsItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "STORAGE" => Self::Storage,
+                "COMPUTE" => Self::Compute,
+                "ALL" => Self::All,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for CreateNotebookResponseBillingItemsItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "STORAGE" => Self::Storage,
+                "COMPUTE" => Self::Compute,
+                "ALL" => Self::All,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CreateNotebookResponseBillingItemsItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for CreateNotebookResponseBillingItemsItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateNotebookResponseBillingItemsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
+    pub enum CreateNotebookResponseFeature {
+        Default,
+        Notebook,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl CreateNotebookResponseFeature {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Default => "DEFAULT",
+                Self::Notebook => "NOTEBOOK",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for CreateNotebookResponseFeature {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for CreateNotebookResponseFeature {
+        fn from(value: &str) -> Self {
+            match value {
+                "DEFAULT" => Self::Default,
+                "NOTEBOOK" => Self::Notebook,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for CreateNotebookResponseFeature {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "DEFAULT" => Self::Default,
+                "NOTEBOOK" => Self::Notebook,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CreateNotebookResponseFeature {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for CreateNotebookResponseFeature {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateNotebookResponseFeature {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Instance status.
+    pub enum CreateNotebookResponseStatus {
+        Init,
+        Creating,
+        Starting,
+        Stopping,
+        Deleting,
+        Running,
+        Stopped,
+        Snapshotting,
+        CreateFailed,
+        StartFailed,
+        DeleteFailed,
+        Error,
+        Deleted,
+        Frozen,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl CreateNotebookResponseStatus {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Init => "INIT",
+                Self::Creating => "CREATING",
+                Self::Starting => "STARTING",
+                Self::Stopping => "STOPPING",
+                Self::Deleting => "DELETING",
+                Self::Running => "RUNNING",
+                Self::Stopped => "STOPPED",
+                Self::Snapshotting => "SNAPSHOTTING",
+                Self::CreateFailed => "CREATE_FAILED",
+                Self::StartFailed => "START_FAILED",
+                Self::DeleteFailed => "DELETE_FAILED",
+                Self::Error => "ERROR",
+                Self::Deleted => "DELETED",
+                Self::Frozen => "FROZEN",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for CreateNotebookResponseStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for CreateNotebookResponseStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "INIT" => Self::Init,
+                "CREATING" => Self::Creating,
+                "STARTING" => Self::Starting,
+                "STOPPING" => Self::Stopping,
+                "DELETING" => Self::Deleting,
+                "RUNNING" => Self::Running,
+                "STOPPED" => Self::Stopped,
+                "SNAPSHOTTING" => Self::Snapshotting,
+                "CREATE_FAILED" => Self::CreateFailed,
+                "START_FAILED" => Self::StartFailed,
+                "DELETE_FAILED" => Self::DeleteFailed,
+                "ERROR" => Self::Error,
+                "DELETED" => Self::Deleted,
+                "FROZEN" => Self::Frozen,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for CreateNotebookResponseStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "INIT" => Self::Init,
+                "CREATING" => Self::Creating,
+                "STARTING" => Self::Starting,
+                "STOPPING" => Self::Stopping,
+                "DELETING" => Self::Deleting,
+                "RUNNING" => Self::Running,
+                "STOPPED" => Self::Stopped,
+                "SNAPSHOTTING" => Self::Snapshotting,
+                "CREATE_FAILED" => Self::CreateFailed,
+                "START_FAILED" => Self::StartFailed,
+                "DELETE_FAILED" => Self::DeleteFailed,
+                "ERROR" => Self::Error,
+                "DELETED" => Self::Deleted,
+                "FROZEN" => Self::Frozen,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CreateNotebookResponseStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for CreateNotebookResponseStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateNotebookResponseStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    ///Custom startup script hooks of an instance.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CustomHooks {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub container_hooks: ::std::option::Option<ContainerHooks>,
+    }
+    impl CustomHooks {
+        pub fn builder() -> builder::CustomHooks {
+            Default::default()
+        }
+    }
+    ///OBS storage mounted to a notebook instance.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct DataVolumesRes {
+        ///Storage type; documented as OBS.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub category: ::std::option::Option<::std::string::String>,
+        ///Documented as the ID of the instance with OBS storage mounted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Directory of the notebook instance the OBS storage is mounted to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mount_path: ::std::option::Option<::std::string::String>,
+        ///Mount status.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<DataVolumesResStatus>,
+        ///OBS object path.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub uri: ::std::option::Option<::std::string::String>,
+    }
+    impl DataVolumesRes {
+        pub fn builder() -> builder::DataVolumesRes {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Mount status.
+    pub enum DataVolumesResStatus {
+        Mounting,
+        MountFailed,
+        Mounted,
+        Unmounting,
+        UnmountFailed,
+        Unmounted,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl DataVolumesResStatus {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Mounting => "MOUNTING",
+                Self::MountFailed => "MOUNT_FAILED",
+                Self::Mounted => "MOUNTED",
+                Self::Unmounting => "UNMOUNTING",
+                Self::UnmountFailed => "UNMOUNT_FAILED",
+                Self::Unmounted => "UNMOUNTED",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for DataVolumesResStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for DataVolumesResStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "MOUNTING" => Self::Mounting,
+                "MOUNT_FAILED" => Self::MountFailed,
+                "MOUNTED" => Self::Mounted,
+                "UNMOUNTING" => Self::Unmounting,
+                "UNMOUNT_FAILED" => Self::UnmountFailed,
+                "UNMOUNTED" => Self::Unmounted,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for DataVolumesResStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "MOUNTING" => Self::Mounting,
+                "MOUNT_FAILED" => Self::MountFailed,
+                "MOUNTED" => Self::Mounted,
+                "UNMOUNTING" => Self::Unmounting,
+                "UNMOUNT_FAILED" => Self::UnmountFailed,
+                "UNMOUNTED" => Self::Unmounted,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DataVolumesResStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for DataVolumesResStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DataVolumesResStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    ///The deleted image.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct DeleteImageResponse {
+        ///Processor architecture of the image (X86_64 = x86, AARCH64 = Arm).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub arch: ::std::option::Option<DeleteImageResponseArch>,
+        ///Creation time, UTC milliseconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub create_at: ::std::option::Option<i64>,
+        ///Image description. At most 512 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Access services the image supports (NOTEBOOK = HTTPS, SSH = remote IDE over SSH).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dev_services: ::std::option::Option<
+            ::std::vec::Vec<DeleteImageResponseDevServicesItem>,
+        >,
+        ///Image ID (UUID).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Image name; lowercase letters, digits, hyphens (-), underscores (_) and periods (.). At most 512 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///SWR organization the image belongs to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub namespace: ::std::option::Option<::std::string::String>,
+        ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub origin: ::std::option::Option<DeleteImageResponseOrigin>,
+        ///Flavor types the image supports.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub resource_categories: ::std::option::Option<
+            ::std::vec::Vec<DeleteImageResponseResourceCategoriesItem>,
+        >,
+        ///Kind of workload the image is meant for.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub service_type: ::std::option::Option<DeleteImageResponseServiceType>,
+        ///Image size, documented as KB.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i64>,
+        ///Image status.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<DeleteImageResponseStatus>,
+        ///Build information recorded while the image is saved.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status_message: ::std::option::Option<::std::string::String>,
+        ///Flavor types the image supports.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub support_res_categories: ::std::option::Option<
+            ::std::vec::Vec<DeleteImageResponseSupportResCategoriesItem>,
+        >,
+        ///Address of the image in SWR.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub swr_path: ::std::option::Option<::std::string::String>,
+        ///Image tag.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tag: ::std::option::Option<::std::string::String>,
+        ///Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<DeleteImageResponseType>,
+        ///Last update time, UTC milliseconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub update_at: ::std::option::Option<i64>,
+        ///Image visibility; PUBLIC lets all users use the image read-only by its ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub visibility: ::std::option::Option<DeleteImageResponseVisibility>,
+        ///Workspace ID; 0 when no workspace is available. The server's default is `0`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    impl DeleteImageResponse {
+        pub fn builder() -> builder::DeleteImageResponse {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Processor architecture of the image (X86_64 = x86, AARCH64 = Arm).
+    pub enum DeleteImageResponseArch {
+        X8664,
+        Aarch64,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl DeleteImageResponseArch {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::X8664 => "X86_64",
+                Self::Aarch64 => "AARCH64",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for DeleteImageResponseArch {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for DeleteImageResponseArch {
+        fn from(value: &str) -> Self {
+            match value {
+                "X86_64" => Self::X8664,
+                "AARCH64" => Self::Aarch64,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for DeleteImageResponseArch {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "X86_64" => Self::X8664,
+                "AARCH64" => Self::Aarch64,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DeleteImageResponseArch {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for DeleteImageResponseArch {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeleteImageResponseArch {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///`DeleteImageResponseDevServicesItem`
+    pub enum DeleteImageResponseDevServicesItem {
+        Notebook,
+        Ssh,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl DeleteImageResponseDevServicesItem {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Notebook => "NOTEBOOK",
+                Self::Ssh => "SSH",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for DeleteImageResponseDevServicesItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for DeleteImageResponseDevServicesItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "NOTEBOOK" => Self::Notebook,
+                "SSH" => Self::Ssh,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for DeleteImageResponseDevServicesItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "NOTEBOOK" => Self::Notebook,
+                "SSH" => Self::Ssh,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DeleteImageResponseDevServicesItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for DeleteImageResponseDevServicesItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeleteImageResponseDevServicesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
+    pub enum DeleteImageResponseOrigin {
+        Customize,
+        ImageSave,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl DeleteImageResponseOrigin {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Customize => "CUSTOMIZE",
+                Self::ImageSave => "IMAGE_SAVE",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for DeleteImageResponseOrigin {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for DeleteImageResponseOrigin {
+        fn from(value: &str) -> Self {
+            match value {
+                "CUSTOMIZE" => Self::Customize,
+                "IMAGE_SAVE" => Self::ImageSave,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for DeleteImageResponseOrigin {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "CUSTOMIZE" => Self::Customize,
+                "IMAGE_SAVE" => Self::ImageSave,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DeleteImageResponseOrigin {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for DeleteImageResponseOrigin {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeleteImageResponseOrigin {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///`DeleteImageResponseResourceCategoriesItem`
+    pub enum DeleteImageResponseResourceCategoriesItem {
+        Cpu,
+        Gpu,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl DeleteImageResponseResourceCategoriesItem {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Cpu => "CPU",
+                Self::Gpu => "GPU",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for DeleteImageResponseResourceCategoriesItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for DeleteImageResponseResourceCategoriesItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "CPU" => Self::Cpu,
+                "GPU" => Self::Gpu,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for DeleteImageResponseResourceCategoriesItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "CPU" => Self::Cpu,
+                "GPU" => Self::Gpu,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DeleteImageResponseResourceCategoriesItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for DeleteImageResponseResourceCategoriesItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeleteImageResponseResourceCategoriesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Kind of workload the image is meant for.
+    pub enum DeleteImageResponseServiceType {
+        Common,
+        Inference,
+        Train,
+        Dev,
+        Unknown,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl DeleteImageResponseServiceType {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Common => "COMMON",
+                Self::Inference => "INFERENCE",
+                Self::Train => "TRAIN",
+                Self::Dev => "DEV",
+                Self::Unknown => "UNKNOWN",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for DeleteImageResponseServiceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for DeleteImageResponseServiceType {
+        fn from(value: &str) -> Self {
+            match value {
+                "COMMON" => Self::Common,
+                "INFERENCE" => Self::Inference,
+                "TRAIN" => Self::Train,
+                "DEV" => Self::Dev,
+                "UNKNOWN" => Self::Unknown,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for DeleteImageResponseServiceType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "COMMON" => Self::Common,
+                "INFERENCE" => Self::Inference,
+                "TRAIN" => Self::Train,
+                "DEV" => Self::Dev,
+                "UNKNOWN" => Self::Unknown,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DeleteImageResponseServiceType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for DeleteImageResponseServiceType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeleteImageResponseServiceType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Image status.
+    pub enum DeleteImageResponseStatus {
+        Init,
+        Creating,
+        CreateFailed,
+        Error,
+        Deleted,
+        Active,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl DeleteImageResponseStatus {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Init => "INIT",
+                Self::Creating => "CREATING",
+                Self::CreateFailed => "CREATE_FAILED",
+                Self::Error => "ERROR",
+                Self::Deleted => "DELETED",
+                Self::Active => "ACTIVE",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for DeleteImageResponseStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for DeleteImageResponseStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "INIT" => Self::Init,
+                "CREATING" => Self::Creating,
+                "CREATE_FAILED" => Self::CreateFailed,
+                "ERROR" => Self::Error,
+                "DELETED" => Self::Deleted,
+                "ACTIVE" => Self::Active,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for DeleteImageResponseStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "INIT" => Self::Init,
+                "CREATING" => Self::Creating,
+                "CREATE_FAILED" => Self::CreateFailed,
+                "ERROR" => Self::Error,
+                "DELETED" => Self::Deleted,
+                "ACTIVE" => Self::Active,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DeleteImageResponseStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for DeleteImageResponseStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeleteImageResponseStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///`DeleteImageResponseSupportResCategoriesItem`
+    pub enum DeleteImageResponseSupportResCategoriesItem {
+        Cpu,
+        Gpu,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl DeleteImageResponseSupportResCategoriesItem {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Cpu => "CPU",
+                Self::Gpu => "GPU",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for DeleteImageResponseSupportResCategoriesItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for DeleteImageResponseSupportResCategoriesItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "CPU" => Self::Cpu,
+                "GPU" => Self::Gpu,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for DeleteImageResponseSupportResCategoriesItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "CPU" => Self::Cpu,
+                "GPU" => Self::Gpu,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DeleteImageResponseSupportResCategoriesItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for DeleteImageResponseSupportResCategoriesItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeleteImageResponseSupportResCategoriesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).
+    pub enum DeleteImageResponseType {
+        BuildIn,
+        Dedicated,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl DeleteImageResponseType {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::BuildIn => "BUILD_IN",
+                Self::Dedicated => "DEDICATED",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for DeleteImageResponseType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for DeleteImageResponseType {
+        fn from(value: &str) -> Self {
+            match value {
+                "BUILD_IN" => Self::BuildIn,
+                "DEDICATED" => Self::Dedicated,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for DeleteImageResponseType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "BUILD_IN" => Self::BuildIn,
+                "DEDICATED" => Self::Dedicated,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DeleteImageResponseType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for DeleteImageResponseType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeleteImageResponseType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Image visibility; PUBLIC lets all users use the image read-only by its ID.
+    pub enum DeleteImageResponseVisibility {
+        Private,
+        Public,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl DeleteImageResponseVisibility {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Private => "PRIVATE",
+                Self::Public => "PUBLIC",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for DeleteImageResponseVisibility {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for DeleteImageResponseVisibility {
+        fn from(value: &str) -> Self {
+            match value {
+                "PRIVATE" => Self::Private,
+                "PUBLIC" => Self::Public,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for DeleteImageResponseVisibility {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "PRIVATE" => Self::Private,
+                "PUBLIC" => Self::Public,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DeleteImageResponseVisibility {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for DeleteImageResponseVisibility {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeleteImageResponseVisibility {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    ///The notebook instance being deleted.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct DeleteNotebookResponse {
+        ///Initialization progress of the instance.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_progress: ::std::option::Option<::std::vec::Vec<JobProgress>>,
+        ///Charged resource types (STORAGE, COMPUTE, or ALL).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub billing_items: ::std::option::Option<
+            ::std::vec::Vec<DeleteNotebookResponseBillingItemsItem>,
+        >,
+        ///Instance creation time, UTC milliseconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub create_at: ::std::option::Option<i64>,
+        ///Instance description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Remote access settings for a local IDE (such as PyCharm or VS Code) or an SSH client.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub endpoints: ::std::option::Option<::std::vec::Vec<EndpointsRes>>,
+        ///Reason the instance failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fail_reason: ::std::option::Option<::std::string::String>,
+        ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feature: ::std::option::Option<DeleteNotebookResponseFeature>,
+        ///Instance flavor.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub flavor: ::std::option::Option<::std::string::String>,
+        ///Instance ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub image: ::std::option::Option<Image>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lease: ::std::option::Option<Lease>,
+        ///Instance name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pool: ::std::option::Option<Pool>,
+        ///Instance status.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<DeleteNotebookResponseStatus>,
+        ///Token used for notebook authentication.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub token: ::std::option::Option<::std::string::String>,
+        ///Last update time of the instance, UTC milliseconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub update_at: ::std::option::Option<i64>,
+        ///URL for accessing the instance.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user: ::std::option::Option<User>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub volume: ::std::option::Option<VolumeRes>,
+        ///Workspace ID; 0 when no workspace is available. The server's default is `0`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    impl DeleteNotebookResponse {
+        pub fn builder() -> builder::DeleteNotebookResponse {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///`DeleteNotebookResponseBillingItemsItem`
+    pub enum DeleteNotebookResponseBillingItemsItem {
+        Storage,
+        Compute,
+        All,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl DeleteNotebookResponseBillingItemsItem {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Storage => "STORAGE",
+                Self::Compute => "COMPUTE",
+                Self::All => "ALL",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for DeleteNotebookResponseBillingItemsItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for DeleteNotebookResponseBillingItemsItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "STORAGE" => Self::Storage,
+                "COMPUTE" => Self::Compute,
+                "ALL" => Self::All,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for DeleteNotebookResponseBillingItemsItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "STORAGE" => Self::Storage,
+                "COMPUTE" => Self::Compute,
+                "ALL" => Self::All,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DeleteNotebookResponseBillingItemsItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for DeleteNotebookResponseBillingItemsItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeleteNotebookResponseBillingItemsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
+    pub enum DeleteNotebookResponseFeature {
+        Default,
+        Notebook,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl DeleteNotebookResponseFeature {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Default => "DEFAULT",
+                Self::Notebook => "NOTEBOOK",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for DeleteNotebookResponseFeature {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for DeleteNotebookResponseFeature {
+        fn from(value: &str) -> Self {
+            match value {
+                "DEFAULT" => Self::Default,
+                "NOTEBOOK" => Self::Notebook,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for DeleteNotebookResponseFeature {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "DEFAULT" => Self::Default,
+                "NOTEBOOK" => Self::Notebook,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DeleteNotebookResponseFeature {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for DeleteNotebookResponseFeature {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeleteNotebookResponseFeature {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Instance status.
+    pub enum DeleteNotebookResponseStatus {
+        Init,
+        Creating,
+        Starting,
+        Stopping,
+        Deleting,
+        Running,
+        Stopped,
+        Snapshotting,
+        CreateFailed,
+        StartFailed,
+        DeleteFailed,
+        Error,
+        Deleted,
+        Frozen,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl DeleteNotebookResponseStatus {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Init => "INIT",
+                Self::Creating => "CREATING",
+                Self::Starting => "STARTING",
+                Self::Stopping => "STOPPING",
+                Self::Deleting => "DELETING",
+                Self::Running => "RUNNING",
+                Self::Stopped => "STOPPED",
+                Self::Snapshotting => "SNAPSHOTTING",
+                Self::CreateFailed => "CREATE_FAILED",
+                Self::StartFailed => "START_FAILED",
+                Self::DeleteFailed => "DELETE_FAILED",
+                Self::Error => "ERROR",
+                Self::Deleted => "DELETED",
+                Self::Frozen => "FROZEN",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for DeleteNotebookResponseStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for DeleteNotebookResponseStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "INIT" => Self::Init,
+                "CREATING" => Self::Creating,
+                "STARTING" => Self::Starting,
+                "STOPPING" => Self::Stopping,
+                "DELETING" => Self::Deleting,
+                "RUNNING" => Self::Running,
+                "STOPPED" => Self::Stopped,
+                "SNAPSHOTTING" => Self::Snapshotting,
+                "CREATE_FAILED" => Self::CreateFailed,
+                "START_FAILED" => Self::StartFailed,
+                "DELETE_FAILED" => Self::DeleteFailed,
+                "ERROR" => Self::Error,
+                "DELETED" => Self::Deleted,
+                "FROZEN" => Self::Frozen,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for DeleteNotebookResponseStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "INIT" => Self::Init,
+                "CREATING" => Self::Creating,
+                "STARTING" => Self::Starting,
+                "STOPPING" => Self::Stopping,
+                "DELETING" => Self::Deleting,
+                "RUNNING" => Self::Running,
+                "STOPPED" => Self::Stopped,
+                "SNAPSHOTTING" => Self::Snapshotting,
+                "CREATE_FAILED" => Self::CreateFailed,
+                "START_FAILED" => Self::StartFailed,
+                "DELETE_FAILED" => Self::DeleteFailed,
+                "ERROR" => Self::Error,
+                "DELETED" => Self::Deleted,
+                "FROZEN" => Self::Frozen,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DeleteNotebookResponseStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for DeleteNotebookResponseStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeleteNotebookResponseStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
     ///Account (domain) information.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Domain {
@@ -49,6 +2579,90 @@ pub mod types {
     impl Domain {
         pub fn builder() -> builder::Domain {
             Default::default()
+        }
+    }
+    ///Remote access settings requested for a notebook instance.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct EndpointsReq {
+        ///Public IP addresses allowed to access the instance remotely; at most five. At most 5 items.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub allowed_access_ips: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///Names of SSH key pairs, as created on the Key Pair page of the ECS console.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub key_pair_names: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///Access method (NOTEBOOK = HTTPS, SSH = remote access over SSH).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub service: ::std::option::Option<EndpointsReqService>,
+    }
+    impl EndpointsReq {
+        pub fn builder() -> builder::EndpointsReq {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Access method (NOTEBOOK = HTTPS, SSH = remote access over SSH).
+    pub enum EndpointsReqService {
+        Notebook,
+        Ssh,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl EndpointsReqService {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Notebook => "NOTEBOOK",
+                Self::Ssh => "SSH",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for EndpointsReqService {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for EndpointsReqService {
+        fn from(value: &str) -> Self {
+            match value {
+                "NOTEBOOK" => Self::Notebook,
+                "SSH" => Self::Ssh,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for EndpointsReqService {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "NOTEBOOK" => Self::Notebook,
+                "SSH" => Self::Ssh,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for EndpointsReqService {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for EndpointsReqService {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EndpointsReqService {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
         }
     }
     ///Remote access settings of a notebook instance.
@@ -199,6 +2813,24 @@ pub mod types {
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    ///GPU information of a flavor.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct GpuInfo {
+        ///Number of GPUs.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub gpu: ::std::option::Option<i32>,
+        ///GPU memory.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub gpu_memory: ::std::option::Option<::std::string::String>,
+        ///GPU type.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl GpuInfo {
+        pub fn builder() -> builder::GpuInfo {
+            Default::default()
         }
     }
     ///Image a notebook instance runs on.
@@ -540,6 +3172,601 @@ pub mod types {
         }
     }
     impl<'de> ::serde::Deserialize<'de> for ImageResourceCategoriesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    ///An image in the image list.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ImageResponse {
+        ///Processor architecture of the image (X86_64 = x86, AARCH64 = Arm).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub arch: ::std::option::Option<ImageResponseArch>,
+        ///Creation time, UTC milliseconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub create_at: ::std::option::Option<i64>,
+        ///Image description. At most 512 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Access services the image supports (NOTEBOOK = HTTPS, SSH = remote IDE over SSH).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dev_services: ::std::option::Option<
+            ::std::vec::Vec<ImageResponseDevServicesItem>,
+        >,
+        ///Image ID (UUID).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Image name; lowercase letters, digits, hyphens (-), underscores (_) and periods (.). At most 512 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///SWR organization the image belongs to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub namespace: ::std::option::Option<::std::string::String>,
+        ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub origin: ::std::option::Option<ImageResponseOrigin>,
+        ///Flavor types the image supports.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub resource_categories: ::std::option::Option<
+            ::std::vec::Vec<ImageResponseResourceCategoriesItem>,
+        >,
+        ///Kind of workload the image is meant for.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub service_type: ::std::option::Option<ImageResponseServiceType>,
+        ///Image size, documented as KB.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i64>,
+        ///Image status.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<ImageResponseStatus>,
+        ///Build information recorded while the image is saved.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status_message: ::std::option::Option<::std::string::String>,
+        ///Address of the image in SWR.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub swr_path: ::std::option::Option<::std::string::String>,
+        ///Image tag.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tag: ::std::option::Option<::std::string::String>,
+        ///Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<ImageResponseType>,
+        ///Last update time, UTC milliseconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub update_at: ::std::option::Option<i64>,
+        ///Image visibility; PUBLIC lets all users use the image read-only by its ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub visibility: ::std::option::Option<ImageResponseVisibility>,
+        ///Workspace ID; 0 when no workspace is available. The server's default is `0`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ImageResponse {
+        pub fn builder() -> builder::ImageResponse {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Processor architecture of the image (X86_64 = x86, AARCH64 = Arm).
+    pub enum ImageResponseArch {
+        X8664,
+        Aarch64,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ImageResponseArch {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::X8664 => "X86_64",
+                Self::Aarch64 => "AARCH64",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ImageResponseArch {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ImageResponseArch {
+        fn from(value: &str) -> Self {
+            match value {
+                "X86_64" => Self::X8664,
+                "AARCH64" => Self::Aarch64,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ImageResponseArch {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "X86_64" => Self::X8664,
+                "AARCH64" => Self::Aarch64,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ImageResponseArch {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ImageResponseArch {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImageResponseArch {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///`ImageResponseDevServicesItem`
+    pub enum ImageResponseDevServicesItem {
+        Notebook,
+        Ssh,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ImageResponseDevServicesItem {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Notebook => "NOTEBOOK",
+                Self::Ssh => "SSH",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ImageResponseDevServicesItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ImageResponseDevServicesItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "NOTEBOOK" => Self::Notebook,
+                "SSH" => Self::Ssh,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ImageResponseDevServicesItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "NOTEBOOK" => Self::Notebook,
+                "SSH" => Self::Ssh,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ImageResponseDevServicesItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ImageResponseDevServicesItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImageResponseDevServicesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
+    pub enum ImageResponseOrigin {
+        Customize,
+        ImageSave,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ImageResponseOrigin {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Customize => "CUSTOMIZE",
+                Self::ImageSave => "IMAGE_SAVE",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ImageResponseOrigin {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ImageResponseOrigin {
+        fn from(value: &str) -> Self {
+            match value {
+                "CUSTOMIZE" => Self::Customize,
+                "IMAGE_SAVE" => Self::ImageSave,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ImageResponseOrigin {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "CUSTOMIZE" => Self::Customize,
+                "IMAGE_SAVE" => Self::ImageSave,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ImageResponseOrigin {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ImageResponseOrigin {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImageResponseOrigin {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///`ImageResponseResourceCategoriesItem`
+    pub enum ImageResponseResourceCategoriesItem {
+        Cpu,
+        Gpu,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ImageResponseResourceCategoriesItem {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Cpu => "CPU",
+                Self::Gpu => "GPU",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ImageResponseResourceCategoriesItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ImageResponseResourceCategoriesItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "CPU" => Self::Cpu,
+                "GPU" => Self::Gpu,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for ImageResponseResourceCategoriesItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "CPU" => Self::Cpu,
+                "GPU" => Self::Gpu,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ImageResponseResourceCategoriesItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ImageResponseResourceCategoriesItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImageResponseResourceCategoriesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Kind of workload the image is meant for.
+    pub enum ImageResponseServiceType {
+        Common,
+        Inference,
+        Train,
+        Dev,
+        Unknown,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ImageResponseServiceType {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Common => "COMMON",
+                Self::Inference => "INFERENCE",
+                Self::Train => "TRAIN",
+                Self::Dev => "DEV",
+                Self::Unknown => "UNKNOWN",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ImageResponseServiceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ImageResponseServiceType {
+        fn from(value: &str) -> Self {
+            match value {
+                "COMMON" => Self::Common,
+                "INFERENCE" => Self::Inference,
+                "TRAIN" => Self::Train,
+                "DEV" => Self::Dev,
+                "UNKNOWN" => Self::Unknown,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ImageResponseServiceType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "COMMON" => Self::Common,
+                "INFERENCE" => Self::Inference,
+                "TRAIN" => Self::Train,
+                "DEV" => Self::Dev,
+                "UNKNOWN" => Self::Unknown,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ImageResponseServiceType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ImageResponseServiceType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImageResponseServiceType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Image status.
+    pub enum ImageResponseStatus {
+        Init,
+        Creating,
+        CreateFailed,
+        Error,
+        Deleted,
+        Active,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ImageResponseStatus {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Init => "INIT",
+                Self::Creating => "CREATING",
+                Self::CreateFailed => "CREATE_FAILED",
+                Self::Error => "ERROR",
+                Self::Deleted => "DELETED",
+                Self::Active => "ACTIVE",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ImageResponseStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ImageResponseStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "INIT" => Self::Init,
+                "CREATING" => Self::Creating,
+                "CREATE_FAILED" => Self::CreateFailed,
+                "ERROR" => Self::Error,
+                "DELETED" => Self::Deleted,
+                "ACTIVE" => Self::Active,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ImageResponseStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "INIT" => Self::Init,
+                "CREATING" => Self::Creating,
+                "CREATE_FAILED" => Self::CreateFailed,
+                "ERROR" => Self::Error,
+                "DELETED" => Self::Deleted,
+                "ACTIVE" => Self::Active,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ImageResponseStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ImageResponseStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImageResponseStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).
+    pub enum ImageResponseType {
+        BuildIn,
+        Dedicated,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ImageResponseType {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::BuildIn => "BUILD_IN",
+                Self::Dedicated => "DEDICATED",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ImageResponseType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ImageResponseType {
+        fn from(value: &str) -> Self {
+            match value {
+                "BUILD_IN" => Self::BuildIn,
+                "DEDICATED" => Self::Dedicated,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ImageResponseType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "BUILD_IN" => Self::BuildIn,
+                "DEDICATED" => Self::Dedicated,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ImageResponseType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ImageResponseType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImageResponseType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Image visibility; PUBLIC lets all users use the image read-only by its ID.
+    pub enum ImageResponseVisibility {
+        Private,
+        Public,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ImageResponseVisibility {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Private => "PRIVATE",
+                Self::Public => "PUBLIC",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ImageResponseVisibility {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ImageResponseVisibility {
+        fn from(value: &str) -> Self {
+            match value {
+                "PRIVATE" => Self::Private,
+                "PUBLIC" => Self::Public,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ImageResponseVisibility {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "PRIVATE" => Self::Private,
+                "PUBLIC" => Self::Public,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ImageResponseVisibility {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ImageResponseVisibility {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImageResponseVisibility {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
@@ -999,6 +4226,21 @@ pub mod types {
             Default::default()
         }
     }
+    ///Auto-stop settings requested for an instance.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct LeaseReq {
+        ///Running duration in milliseconds, counted from now; the instance is stopped automatically when it has passed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub duration: ::std::option::Option<i64>,
+        ///Auto-stop type. The server's default is `timing`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl LeaseReq {
+        pub fn builder() -> builder::LeaseReq {
+            Default::default()
+        }
+    }
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Auto-stop type (timing = stop at a set time, idle = stop when idle).
     pub enum LeaseType {
@@ -1055,6 +4297,501 @@ pub mod types {
         }
     }
     impl<'de> ::serde::Deserialize<'de> for LeaseType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///The server's default is `NOTEBOOK`.
+    pub enum ListAllNotebooksFeature {
+        Default,
+        Notebook,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ListAllNotebooksFeature {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Default => "DEFAULT",
+                Self::Notebook => "NOTEBOOK",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ListAllNotebooksFeature {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ListAllNotebooksFeature {
+        fn from(value: &str) -> Self {
+            match value {
+                "DEFAULT" => Self::Default,
+                "NOTEBOOK" => Self::Notebook,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ListAllNotebooksFeature {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "DEFAULT" => Self::Default,
+                "NOTEBOOK" => Self::Notebook,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListAllNotebooksFeature {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ListAllNotebooksFeature {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListAllNotebooksFeature {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    ///One page of notebook instances.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ListAllNotebooksResponse {
+        ///Current page number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current: ::std::option::Option<i32>,
+        ///Notebook instances on this page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<::std::vec::Vec<NotebookResp>>,
+        ///Total number of pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pages: ::std::option::Option<i32>,
+        ///Number of records per page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i32>,
+        ///Total number of records.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total: ::std::option::Option<i64>,
+    }
+    impl ListAllNotebooksResponse {
+        pub fn builder() -> builder::ListAllNotebooksResponse {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///The server's default is `DESC`.
+    pub enum ListAllNotebooksSortDir {
+        Asc,
+        Desc,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ListAllNotebooksSortDir {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Asc => "ASC",
+                Self::Desc => "DESC",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ListAllNotebooksSortDir {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ListAllNotebooksSortDir {
+        fn from(value: &str) -> Self {
+            match value {
+                "ASC" => Self::Asc,
+                "DESC" => Self::Desc,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ListAllNotebooksSortDir {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "ASC" => Self::Asc,
+                "DESC" => Self::Desc,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListAllNotebooksSortDir {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ListAllNotebooksSortDir {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListAllNotebooksSortDir {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///`ListAllNotebooksStatus`
+    pub enum ListAllNotebooksStatus {
+        Init,
+        Creating,
+        Starting,
+        Stopping,
+        Deleting,
+        Running,
+        Stopped,
+        Snapshotting,
+        CreateFailed,
+        StartFailed,
+        DeleteFailed,
+        Error,
+        Deleted,
+        Frozen,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ListAllNotebooksStatus {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Init => "INIT",
+                Self::Creating => "CREATING",
+                Self::Starting => "STARTING",
+                Self::Stopping => "STOPPING",
+                Self::Deleting => "DELETING",
+                Self::Running => "RUNNING",
+                Self::Stopped => "STOPPED",
+                Self::Snapshotting => "SNAPSHOTTING",
+                Self::CreateFailed => "CREATE_FAILED",
+                Self::StartFailed => "START_FAILED",
+                Self::DeleteFailed => "DELETE_FAILED",
+                Self::Error => "ERROR",
+                Self::Deleted => "DELETED",
+                Self::Frozen => "FROZEN",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ListAllNotebooksStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ListAllNotebooksStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "INIT" => Self::Init,
+                "CREATING" => Self::Creating,
+                "STARTING" => Self::Starting,
+                "STOPPING" => Self::Stopping,
+                "DELETING" => Self::Deleting,
+                "RUNNING" => Self::Running,
+                "STOPPED" => Self::Stopped,
+                "SNAPSHOTTING" => Self::Snapshotting,
+                "CREATE_FAILED" => Self::CreateFailed,
+                "START_FAILED" => Self::StartFailed,
+                "DELETE_FAILED" => Self::DeleteFailed,
+                "ERROR" => Self::Error,
+                "DELETED" => Self::Deleted,
+                "FROZEN" => Self::Frozen,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ListAllNotebooksStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "INIT" => Self::Init,
+                "CREATING" => Self::Creating,
+                "STARTING" => Self::Starting,
+                "STOPPING" => Self::Stopping,
+                "DELETING" => Self::Deleting,
+                "RUNNING" => Self::Running,
+                "STOPPED" => Self::Stopped,
+                "SNAPSHOTTING" => Self::Snapshotting,
+                "CREATE_FAILED" => Self::CreateFailed,
+                "START_FAILED" => Self::StartFailed,
+                "DELETE_FAILED" => Self::DeleteFailed,
+                "ERROR" => Self::Error,
+                "DELETED" => Self::Deleted,
+                "FROZEN" => Self::Frozen,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListAllNotebooksStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ListAllNotebooksStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListAllNotebooksStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    ///One page of OBS storage mounted to a notebook instance.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ListAttachableObSsResponse {
+        ///Current page number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current: ::std::option::Option<i32>,
+        ///Mounted OBS storage on this page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<::std::vec::Vec<DataVolumesRes>>,
+        ///Total number of pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pages: ::std::option::Option<i32>,
+        ///Number of records per page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i32>,
+        ///Total number of records.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total: ::std::option::Option<i64>,
+    }
+    impl ListAttachableObSsResponse {
+        pub fn builder() -> builder::ListAttachableObSsResponse {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///`ListFlavorsCategory`
+    pub enum ListFlavorsCategory {
+        Cpu,
+        Gpu,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ListFlavorsCategory {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Cpu => "CPU",
+                Self::Gpu => "GPU",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ListFlavorsCategory {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ListFlavorsCategory {
+        fn from(value: &str) -> Self {
+            match value {
+                "CPU" => Self::Cpu,
+                "GPU" => Self::Gpu,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ListFlavorsCategory {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "CPU" => Self::Cpu,
+                "GPU" => Self::Gpu,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListFlavorsCategory {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ListFlavorsCategory {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListFlavorsCategory {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    ///One page of flavors.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ListFlavorsResponse {
+        ///Current page number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current: ::std::option::Option<i32>,
+        ///Flavors on this page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<::std::vec::Vec<NotebookFlavor>>,
+        ///Flavors the instance can be switched to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub flavors: ::std::option::Option<::std::vec::Vec<NotebookFlavor>>,
+        ///Total number of pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pages: ::std::option::Option<i32>,
+        ///Number of records per page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i32>,
+        ///Total number of records.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total: ::std::option::Option<i64>,
+    }
+    impl ListFlavorsResponse {
+        pub fn builder() -> builder::ListFlavorsResponse {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///The server's default is `DESC`.
+    pub enum ListFlavorsSortDir {
+        Asc,
+        Desc,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ListFlavorsSortDir {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Asc => "ASC",
+                Self::Desc => "DESC",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ListFlavorsSortDir {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ListFlavorsSortDir {
+        fn from(value: &str) -> Self {
+            match value {
+                "ASC" => Self::Asc,
+                "DESC" => Self::Desc,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ListFlavorsSortDir {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "ASC" => Self::Asc,
+                "DESC" => Self::Desc,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListFlavorsSortDir {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ListFlavorsSortDir {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListFlavorsSortDir {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///`ListFlavorsType`
+    pub enum ListFlavorsType {
+        Managed,
+        Dedicated,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ListFlavorsType {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Managed => "MANAGED",
+                Self::Dedicated => "DEDICATED",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ListFlavorsType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ListFlavorsType {
+        fn from(value: &str) -> Self {
+            match value {
+                "MANAGED" => Self::Managed,
+                "DEDICATED" => Self::Dedicated,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ListFlavorsType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "MANAGED" => Self::Managed,
+                "DEDICATED" => Self::Dedicated,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListFlavorsType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ListFlavorsType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListFlavorsType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
@@ -1147,6 +4884,486 @@ pub mod types {
             deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
         }
     }
+    ///One page of images.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ListImageResponse {
+        ///Current page number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current: ::std::option::Option<i32>,
+        ///Images on this page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<::std::vec::Vec<ImageResponse>>,
+        ///Total number of pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pages: ::std::option::Option<i32>,
+        ///Number of records per page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i32>,
+        ///Total number of records.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total: ::std::option::Option<i64>,
+    }
+    impl ListImageResponse {
+        pub fn builder() -> builder::ListImageResponse {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///`ListImageServiceType`
+    pub enum ListImageServiceType {
+        Common,
+        Inference,
+        Train,
+        Dev,
+        Unknown,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ListImageServiceType {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Common => "COMMON",
+                Self::Inference => "INFERENCE",
+                Self::Train => "TRAIN",
+                Self::Dev => "DEV",
+                Self::Unknown => "UNKNOWN",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ListImageServiceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ListImageServiceType {
+        fn from(value: &str) -> Self {
+            match value {
+                "COMMON" => Self::Common,
+                "INFERENCE" => Self::Inference,
+                "TRAIN" => Self::Train,
+                "DEV" => Self::Dev,
+                "UNKNOWN" => Self::Unknown,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ListImageServiceType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "COMMON" => Self::Common,
+                "INFERENCE" => Self::Inference,
+                "TRAIN" => Self::Train,
+                "DEV" => Self::Dev,
+                "UNKNOWN" => Self::Unknown,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListImageServiceType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ListImageServiceType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListImageServiceType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///The server's default is `DESC`.
+    pub enum ListImageSortDir {
+        Asc,
+        Desc,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ListImageSortDir {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Asc => "ASC",
+                Self::Desc => "DESC",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ListImageSortDir {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ListImageSortDir {
+        fn from(value: &str) -> Self {
+            match value {
+                "ASC" => Self::Asc,
+                "DESC" => Self::Desc,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ListImageSortDir {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "ASC" => Self::Asc,
+                "DESC" => Self::Desc,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListImageSortDir {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ListImageSortDir {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListImageSortDir {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///`ListImageType`
+    pub enum ListImageType {
+        BuildIn,
+        Dedicated,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ListImageType {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::BuildIn => "BUILD_IN",
+                Self::Dedicated => "DEDICATED",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ListImageType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ListImageType {
+        fn from(value: &str) -> Self {
+            match value {
+                "BUILD_IN" => Self::BuildIn,
+                "DEDICATED" => Self::Dedicated,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ListImageType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "BUILD_IN" => Self::BuildIn,
+                "DEDICATED" => Self::Dedicated,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListImageType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ListImageType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListImageType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///The server's default is `NOTEBOOK`.
+    pub enum ListNotebooksFeature {
+        Default,
+        Notebook,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ListNotebooksFeature {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Default => "DEFAULT",
+                Self::Notebook => "NOTEBOOK",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ListNotebooksFeature {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ListNotebooksFeature {
+        fn from(value: &str) -> Self {
+            match value {
+                "DEFAULT" => Self::Default,
+                "NOTEBOOK" => Self::Notebook,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ListNotebooksFeature {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "DEFAULT" => Self::Default,
+                "NOTEBOOK" => Self::Notebook,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListNotebooksFeature {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ListNotebooksFeature {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListNotebooksFeature {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    ///One page of notebook instances.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ListNotebooksResponse {
+        ///Current page number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current: ::std::option::Option<i32>,
+        ///Notebook instances on this page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<::std::vec::Vec<NotebookResp>>,
+        ///Total number of pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pages: ::std::option::Option<i32>,
+        ///Number of records per page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i32>,
+        ///Total number of records.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total: ::std::option::Option<i64>,
+    }
+    impl ListNotebooksResponse {
+        pub fn builder() -> builder::ListNotebooksResponse {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///The server's default is `DESC`.
+    pub enum ListNotebooksSortDir {
+        Asc,
+        Desc,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ListNotebooksSortDir {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Asc => "ASC",
+                Self::Desc => "DESC",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ListNotebooksSortDir {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ListNotebooksSortDir {
+        fn from(value: &str) -> Self {
+            match value {
+                "ASC" => Self::Asc,
+                "DESC" => Self::Desc,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ListNotebooksSortDir {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "ASC" => Self::Asc,
+                "DESC" => Self::Desc,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListNotebooksSortDir {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ListNotebooksSortDir {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListNotebooksSortDir {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///`ListNotebooksStatus`
+    pub enum ListNotebooksStatus {
+        Init,
+        Creating,
+        Starting,
+        Stopping,
+        Deleting,
+        Running,
+        Stopped,
+        Snapshotting,
+        CreateFailed,
+        StartFailed,
+        DeleteFailed,
+        Error,
+        Deleted,
+        Frozen,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ListNotebooksStatus {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Init => "INIT",
+                Self::Creating => "CREATING",
+                Self::Starting => "STARTING",
+                Self::Stopping => "STOPPING",
+                Self::Deleting => "DELETING",
+                Self::Running => "RUNNING",
+                Self::Stopped => "STOPPED",
+                Self::Snapshotting => "SNAPSHOTTING",
+                Self::CreateFailed => "CREATE_FAILED",
+                Self::StartFailed => "START_FAILED",
+                Self::DeleteFailed => "DELETE_FAILED",
+                Self::Error => "ERROR",
+                Self::Deleted => "DELETED",
+                Self::Frozen => "FROZEN",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ListNotebooksStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ListNotebooksStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "INIT" => Self::Init,
+                "CREATING" => Self::Creating,
+                "STARTING" => Self::Starting,
+                "STOPPING" => Self::Stopping,
+                "DELETING" => Self::Deleting,
+                "RUNNING" => Self::Running,
+                "STOPPED" => Self::Stopped,
+                "SNAPSHOTTING" => Self::Snapshotting,
+                "CREATE_FAILED" => Self::CreateFailed,
+                "START_FAILED" => Self::StartFailed,
+                "DELETE_FAILED" => Self::DeleteFailed,
+                "ERROR" => Self::Error,
+                "DELETED" => Self::Deleted,
+                "FROZEN" => Self::Frozen,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ListNotebooksStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "INIT" => Self::Init,
+                "CREATING" => Self::Creating,
+                "STARTING" => Self::Starting,
+                "STOPPING" => Self::Stopping,
+                "DELETING" => Self::Deleting,
+                "RUNNING" => Self::Running,
+                "STOPPED" => Self::Stopped,
+                "SNAPSHOTTING" => Self::Snapshotting,
+                "CREATE_FAILED" => Self::CreateFailed,
+                "START_FAILED" => Self::StartFailed,
+                "DELETE_FAILED" => Self::DeleteFailed,
+                "ERROR" => Self::Error,
+                "DELETED" => Self::Deleted,
+                "FROZEN" => Self::Frozen,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListNotebooksStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ListNotebooksStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListNotebooksStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
     ///Error body returned when a request fails.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ModelArtsError {
@@ -1160,6 +5377,598 @@ pub mod types {
     impl ModelArtsError {
         pub fn builder() -> builder::ModelArtsError {
             Default::default()
+        }
+    }
+    ///A flavor (specification) of notebook instances.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct NotebookFlavor {
+        ///Processor architecture.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub arch: ::std::option::Option<NotebookFlavorArch>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub billing: ::std::option::Option<BillingInfo>,
+        ///Processor type.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub category: ::std::option::Option<NotebookFlavorCategory>,
+        ///Flavor description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Flavor type (DEFAULT = CodeLab flavor, NOTEBOOK = notebook flavor).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feature: ::std::option::Option<NotebookFlavorFeature>,
+        ///Whether the flavor is free of charge.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub free: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub gpu: ::std::option::Option<GpuInfo>,
+        ///Flavor ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Memory size.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub memory: ::std::option::Option<i64>,
+        ///Flavor name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Whether resources are insufficient (true) or sufficient (false).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sold_out: ::std::option::Option<bool>,
+        ///Storage types the flavor supports.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub storages: ::std::option::Option<::std::vec::Vec<NotebookFlavorStoragesItem>>,
+        ///Number of vCPUs.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub vcpus: ::std::option::Option<i32>,
+    }
+    impl NotebookFlavor {
+        pub fn builder() -> builder::NotebookFlavor {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Processor architecture.
+    pub enum NotebookFlavorArch {
+        X8664,
+        Aarch64,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl NotebookFlavorArch {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::X8664 => "X86_64",
+                Self::Aarch64 => "AARCH64",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for NotebookFlavorArch {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for NotebookFlavorArch {
+        fn from(value: &str) -> Self {
+            match value {
+                "X86_64" => Self::X8664,
+                "AARCH64" => Self::Aarch64,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for NotebookFlavorArch {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "X86_64" => Self::X8664,
+                "AARCH64" => Self::Aarch64,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for NotebookFlavorArch {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for NotebookFlavorArch {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for NotebookFlavorArch {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Processor type.
+    pub enum NotebookFlavorCategory {
+        Cpu,
+        Gpu,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl NotebookFlavorCategory {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Cpu => "CPU",
+                Self::Gpu => "GPU",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for NotebookFlavorCategory {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for NotebookFlavorCategory {
+        fn from(value: &str) -> Self {
+            match value {
+                "CPU" => Self::Cpu,
+                "GPU" => Self::Gpu,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for NotebookFlavorCategory {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "CPU" => Self::Cpu,
+                "GPU" => Self::Gpu,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for NotebookFlavorCategory {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for NotebookFlavorCategory {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for NotebookFlavorCategory {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Flavor type (DEFAULT = CodeLab flavor, NOTEBOOK = notebook flavor).
+    pub enum NotebookFlavorFeature {
+        Default,
+        Notebook,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl NotebookFlavorFeature {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Default => "DEFAULT",
+                Self::Notebook => "NOTEBOOK",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for NotebookFlavorFeature {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for NotebookFlavorFeature {
+        fn from(value: &str) -> Self {
+            match value {
+                "DEFAULT" => Self::Default,
+                "NOTEBOOK" => Self::Notebook,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for NotebookFlavorFeature {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "DEFAULT" => Self::Default,
+                "NOTEBOOK" => Self::Notebook,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for NotebookFlavorFeature {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for NotebookFlavorFeature {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for NotebookFlavorFeature {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///`NotebookFlavorStoragesItem`
+    pub enum NotebookFlavorStoragesItem {
+        Efs,
+        Evs,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl NotebookFlavorStoragesItem {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Efs => "EFS",
+                Self::Evs => "EVS",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for NotebookFlavorStoragesItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for NotebookFlavorStoragesItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "EFS" => Self::Efs,
+                "EVS" => Self::Evs,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for NotebookFlavorStoragesItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "EFS" => Self::Efs,
+                "EVS" => Self::Evs,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for NotebookFlavorStoragesItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for NotebookFlavorStoragesItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for NotebookFlavorStoragesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    ///A notebook instance.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct NotebookResp {
+        ///Initialization progress of the instance.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_progress: ::std::option::Option<::std::vec::Vec<JobProgress>>,
+        ///Charged resource types (STORAGE, COMPUTE, or ALL).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub billing_items: ::std::option::Option<
+            ::std::vec::Vec<NotebookRespBillingItemsItem>,
+        >,
+        ///Instance description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Remote access settings for a local IDE (such as PyCharm or VS Code) or an SSH client.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub endpoints: ::std::option::Option<::std::vec::Vec<EndpointsRes>>,
+        ///Reason the instance failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fail_reason: ::std::option::Option<::std::string::String>,
+        ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feature: ::std::option::Option<NotebookRespFeature>,
+        ///Instance flavor.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub flavor: ::std::option::Option<::std::string::String>,
+        ///Instance ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub image: ::std::option::Option<Image>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lease: ::std::option::Option<Lease>,
+        ///Instance name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pool: ::std::option::Option<Pool>,
+        ///Instance status.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<NotebookRespStatus>,
+        ///Token used for notebook authentication.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub token: ::std::option::Option<::std::string::String>,
+        ///URL for accessing the instance.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user: ::std::option::Option<User>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub volume: ::std::option::Option<VolumeRes>,
+        ///Workspace ID; 0 when no workspace is available. The server's default is `0`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    impl NotebookResp {
+        pub fn builder() -> builder::NotebookResp {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///`NotebookRespBillingItemsItem`
+    pub enum NotebookRespBillingItemsItem {
+        Storage,
+        Compute,
+        All,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl NotebookRespBillingItemsItem {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Storage => "STORAGE",
+                Self::Compute => "COMPUTE",
+                Self::All => "ALL",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for NotebookRespBillingItemsItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for NotebookRespBillingItemsItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "STORAGE" => Self::Storage,
+                "COMPUTE" => Self::Compute,
+                "ALL" => Self::All,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for NotebookRespBillingItemsItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "STORAGE" => Self::Storage,
+                "COMPUTE" => Self::Compute,
+                "ALL" => Self::All,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for NotebookRespBillingItemsItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for NotebookRespBillingItemsItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for NotebookRespBillingItemsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
+    pub enum NotebookRespFeature {
+        Default,
+        Notebook,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl NotebookRespFeature {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Default => "DEFAULT",
+                Self::Notebook => "NOTEBOOK",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for NotebookRespFeature {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for NotebookRespFeature {
+        fn from(value: &str) -> Self {
+            match value {
+                "DEFAULT" => Self::Default,
+                "NOTEBOOK" => Self::Notebook,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for NotebookRespFeature {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "DEFAULT" => Self::Default,
+                "NOTEBOOK" => Self::Notebook,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for NotebookRespFeature {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for NotebookRespFeature {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for NotebookRespFeature {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Instance status.
+    pub enum NotebookRespStatus {
+        Init,
+        Creating,
+        Starting,
+        Stopping,
+        Deleting,
+        Running,
+        Stopped,
+        Snapshotting,
+        CreateFailed,
+        StartFailed,
+        DeleteFailed,
+        Error,
+        Deleted,
+        Frozen,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl NotebookRespStatus {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Init => "INIT",
+                Self::Creating => "CREATING",
+                Self::Starting => "STARTING",
+                Self::Stopping => "STOPPING",
+                Self::Deleting => "DELETING",
+                Self::Running => "RUNNING",
+                Self::Stopped => "STOPPED",
+                Self::Snapshotting => "SNAPSHOTTING",
+                Self::CreateFailed => "CREATE_FAILED",
+                Self::StartFailed => "START_FAILED",
+                Self::DeleteFailed => "DELETE_FAILED",
+                Self::Error => "ERROR",
+                Self::Deleted => "DELETED",
+                Self::Frozen => "FROZEN",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for NotebookRespStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for NotebookRespStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "INIT" => Self::Init,
+                "CREATING" => Self::Creating,
+                "STARTING" => Self::Starting,
+                "STOPPING" => Self::Stopping,
+                "DELETING" => Self::Deleting,
+                "RUNNING" => Self::Running,
+                "STOPPED" => Self::Stopped,
+                "SNAPSHOTTING" => Self::Snapshotting,
+                "CREATE_FAILED" => Self::CreateFailed,
+                "START_FAILED" => Self::StartFailed,
+                "DELETE_FAILED" => Self::DeleteFailed,
+                "ERROR" => Self::Error,
+                "DELETED" => Self::Deleted,
+                "FROZEN" => Self::Frozen,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for NotebookRespStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "INIT" => Self::Init,
+                "CREATING" => Self::Creating,
+                "STARTING" => Self::Starting,
+                "STOPPING" => Self::Stopping,
+                "DELETING" => Self::Deleting,
+                "RUNNING" => Self::Running,
+                "STOPPED" => Self::Stopped,
+                "SNAPSHOTTING" => Self::Snapshotting,
+                "CREATE_FAILED" => Self::CreateFailed,
+                "START_FAILED" => Self::StartFailed,
+                "DELETE_FAILED" => Self::DeleteFailed,
+                "ERROR" => Self::Error,
+                "DELETED" => Self::Deleted,
+                "FROZEN" => Self::Frozen,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for NotebookRespStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for NotebookRespStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for NotebookRespStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
         }
     }
     ///Dedicated resource pool of an instance created in such a pool.
@@ -2276,6 +7085,960 @@ pub mod types {
             deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
         }
     }
+    ///New running duration of a notebook instance.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct RenewLeaseRequest {
+        ///Running duration in milliseconds, counted from now; the instance is stopped automatically when it has passed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub duration: ::std::option::Option<i64>,
+        ///Auto-stop type. The server's default is `timing`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl RenewLeaseRequest {
+        pub fn builder() -> builder::RenewLeaseRequest {
+            Default::default()
+        }
+    }
+    ///Auto-stop lease of the instance after prolonging.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct RenewLeaseResponse {
+        ///Instance creation time, UTC milliseconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub create_at: ::std::option::Option<i64>,
+        ///Running duration counted from creation; the instance is stopped automatically once creation time plus duration has passed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub duration: ::std::option::Option<i64>,
+        ///Whether auto stop is enabled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enable: ::std::option::Option<bool>,
+        ///Auto-stop type (timing = stop at a set time, idle = stop when idle).
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<RenewLeaseResponseType>,
+        ///Last update time excluding heartbeat checks, UTC milliseconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub update_at: ::std::option::Option<i64>,
+    }
+    impl RenewLeaseResponse {
+        pub fn builder() -> builder::RenewLeaseResponse {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Auto-stop type (timing = stop at a set time, idle = stop when idle).
+    pub enum RenewLeaseResponseType {
+        Timing,
+        Idle,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl RenewLeaseResponseType {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Timing => "timing",
+                Self::Idle => "idle",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for RenewLeaseResponseType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for RenewLeaseResponseType {
+        fn from(value: &str) -> Self {
+            match value {
+                "timing" => Self::Timing,
+                "idle" => Self::Idle,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for RenewLeaseResponseType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "timing" => Self::Timing,
+                "idle" => Self::Idle,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for RenewLeaseResponseType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for RenewLeaseResponseType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RenewLeaseResponseType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    ///OBS storage mounted to a notebook instance.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ShowAttachableObsResponse {
+        ///Storage type; documented as OBS.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub category: ::std::option::Option<::std::string::String>,
+        ///Documented as the ID of the instance with OBS storage mounted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Directory of the notebook instance the OBS storage is mounted to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mount_path: ::std::option::Option<::std::string::String>,
+        ///Mount status.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<ShowAttachableObsResponseStatus>,
+        ///OBS object path.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub uri: ::std::option::Option<::std::string::String>,
+    }
+    impl ShowAttachableObsResponse {
+        pub fn builder() -> builder::ShowAttachableObsResponse {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Mount status.
+    pub enum ShowAttachableObsResponseStatus {
+        Mounting,
+        MountFailed,
+        Mounted,
+        Unmounting,
+        UnmountFailed,
+        Unmounted,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ShowAttachableObsResponseStatus {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Mounting => "MOUNTING",
+                Self::MountFailed => "MOUNT_FAILED",
+                Self::Mounted => "MOUNTED",
+                Self::Unmounting => "UNMOUNTING",
+                Self::UnmountFailed => "UNMOUNT_FAILED",
+                Self::Unmounted => "UNMOUNTED",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ShowAttachableObsResponseStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ShowAttachableObsResponseStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "MOUNTING" => Self::Mounting,
+                "MOUNT_FAILED" => Self::MountFailed,
+                "MOUNTED" => Self::Mounted,
+                "UNMOUNTING" => Self::Unmounting,
+                "UNMOUNT_FAILED" => Self::UnmountFailed,
+                "UNMOUNTED" => Self::Unmounted,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for ShowAttachableObsResponseStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "MOUNTING" => Self::Mounting,
+                "MOUNT_FAILED" => Self::MountFailed,
+                "MOUNTED" => Self::Mounted,
+                "UNMOUNTING" => Self::Unmounting,
+                "UNMOUNT_FAILED" => Self::UnmountFailed,
+                "UNMOUNTED" => Self::Unmounted,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ShowAttachableObsResponseStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ShowAttachableObsResponseStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ShowAttachableObsResponseStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    ///Details of an image.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ShowImageResponse {
+        ///Processor architecture of the image (X86_64 = x86, AARCH64 = Arm).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub arch: ::std::option::Option<ShowImageResponseArch>,
+        ///Creation time, UTC milliseconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub create_at: ::std::option::Option<i64>,
+        ///Image description. At most 512 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Access services the image supports (NOTEBOOK = HTTPS, SSH = remote IDE over SSH).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dev_services: ::std::option::Option<
+            ::std::vec::Vec<ShowImageResponseDevServicesItem>,
+        >,
+        ///Image ID (UUID).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Image name; lowercase letters, digits, hyphens (-), underscores (_) and periods (.). At most 512 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///SWR organization the image belongs to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub namespace: ::std::option::Option<::std::string::String>,
+        ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub origin: ::std::option::Option<ShowImageResponseOrigin>,
+        ///Flavor types the image supports.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub resource_categories: ::std::option::Option<
+            ::std::vec::Vec<ShowImageResponseResourceCategoriesItem>,
+        >,
+        ///Kind of workload the image is meant for.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub service_type: ::std::option::Option<ShowImageResponseServiceType>,
+        ///Image size, documented as KB.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i64>,
+        ///Image status.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<ShowImageResponseStatus>,
+        ///Build information recorded while the image is saved.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status_message: ::std::option::Option<::std::string::String>,
+        ///Flavor types the image supports.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub support_res_categories: ::std::option::Option<
+            ::std::vec::Vec<ShowImageResponseSupportResCategoriesItem>,
+        >,
+        ///Address of the image in SWR.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub swr_path: ::std::option::Option<::std::string::String>,
+        ///Image tag.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tag: ::std::option::Option<::std::string::String>,
+        ///Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<ShowImageResponseType>,
+        ///Last update time, UTC milliseconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub update_at: ::std::option::Option<i64>,
+        ///Image visibility; PUBLIC lets all users use the image read-only by its ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub visibility: ::std::option::Option<ShowImageResponseVisibility>,
+        ///Workspace ID; 0 when no workspace is available. The server's default is `0`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ShowImageResponse {
+        pub fn builder() -> builder::ShowImageResponse {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Processor architecture of the image (X86_64 = x86, AARCH64 = Arm).
+    pub enum ShowImageResponseArch {
+        X8664,
+        Aarch64,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ShowImageResponseArch {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::X8664 => "X86_64",
+                Self::Aarch64 => "AARCH64",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ShowImageResponseArch {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ShowImageResponseArch {
+        fn from(value: &str) -> Self {
+            match value {
+                "X86_64" => Self::X8664,
+                "AARCH64" => Self::Aarch64,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ShowImageResponseArch {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "X86_64" => Self::X8664,
+                "AARCH64" => Self::Aarch64,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ShowImageResponseArch {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ShowImageResponseArch {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ShowImageResponseArch {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///`ShowImageResponseDevServicesItem`
+    pub enum ShowImageResponseDevServicesItem {
+        Notebook,
+        Ssh,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ShowImageResponseDevServicesItem {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Notebook => "NOTEBOOK",
+                Self::Ssh => "SSH",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ShowImageResponseDevServicesItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ShowImageResponseDevServicesItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "NOTEBOOK" => Self::Notebook,
+                "SSH" => Self::Ssh,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for ShowImageResponseDevServicesItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "NOTEBOOK" => Self::Notebook,
+                "SSH" => Self::Ssh,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ShowImageResponseDevServicesItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ShowImageResponseDevServicesItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ShowImageResponseDevServicesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
+    pub enum ShowImageResponseOrigin {
+        Customize,
+        ImageSave,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ShowImageResponseOrigin {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Customize => "CUSTOMIZE",
+                Self::ImageSave => "IMAGE_SAVE",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ShowImageResponseOrigin {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ShowImageResponseOrigin {
+        fn from(value: &str) -> Self {
+            match value {
+                "CUSTOMIZE" => Self::Customize,
+                "IMAGE_SAVE" => Self::ImageSave,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ShowImageResponseOrigin {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "CUSTOMIZE" => Self::Customize,
+                "IMAGE_SAVE" => Self::ImageSave,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ShowImageResponseOrigin {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ShowImageResponseOrigin {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ShowImageResponseOrigin {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///`ShowImageResponseResourceCategoriesItem`
+    pub enum ShowImageResponseResourceCategoriesItem {
+        Cpu,
+        Gpu,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ShowImageResponseResourceCategoriesItem {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Cpu => "CPU",
+                Self::Gpu => "GPU",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ShowImageResponseResourceCategoriesItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ShowImageResponseResourceCategoriesItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "CPU" => Self::Cpu,
+                "GPU" => Self::Gpu,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for ShowImageResponseResourceCategoriesItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "CPU" => Self::Cpu,
+                "GPU" => Self::Gpu,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ShowImageResponseResourceCategoriesItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ShowImageResponseResourceCategoriesItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ShowImageResponseResourceCategoriesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Kind of workload the image is meant for.
+    pub enum ShowImageResponseServiceType {
+        Common,
+        Inference,
+        Train,
+        Dev,
+        Unknown,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ShowImageResponseServiceType {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Common => "COMMON",
+                Self::Inference => "INFERENCE",
+                Self::Train => "TRAIN",
+                Self::Dev => "DEV",
+                Self::Unknown => "UNKNOWN",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ShowImageResponseServiceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ShowImageResponseServiceType {
+        fn from(value: &str) -> Self {
+            match value {
+                "COMMON" => Self::Common,
+                "INFERENCE" => Self::Inference,
+                "TRAIN" => Self::Train,
+                "DEV" => Self::Dev,
+                "UNKNOWN" => Self::Unknown,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ShowImageResponseServiceType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "COMMON" => Self::Common,
+                "INFERENCE" => Self::Inference,
+                "TRAIN" => Self::Train,
+                "DEV" => Self::Dev,
+                "UNKNOWN" => Self::Unknown,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ShowImageResponseServiceType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ShowImageResponseServiceType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ShowImageResponseServiceType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Image status.
+    pub enum ShowImageResponseStatus {
+        Init,
+        Creating,
+        CreateFailed,
+        Error,
+        Deleted,
+        Active,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ShowImageResponseStatus {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Init => "INIT",
+                Self::Creating => "CREATING",
+                Self::CreateFailed => "CREATE_FAILED",
+                Self::Error => "ERROR",
+                Self::Deleted => "DELETED",
+                Self::Active => "ACTIVE",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ShowImageResponseStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ShowImageResponseStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "INIT" => Self::Init,
+                "CREATING" => Self::Creating,
+                "CREATE_FAILED" => Self::CreateFailed,
+                "ERROR" => Self::Error,
+                "DELETED" => Self::Deleted,
+                "ACTIVE" => Self::Active,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ShowImageResponseStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "INIT" => Self::Init,
+                "CREATING" => Self::Creating,
+                "CREATE_FAILED" => Self::CreateFailed,
+                "ERROR" => Self::Error,
+                "DELETED" => Self::Deleted,
+                "ACTIVE" => Self::Active,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ShowImageResponseStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ShowImageResponseStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ShowImageResponseStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///`ShowImageResponseSupportResCategoriesItem`
+    pub enum ShowImageResponseSupportResCategoriesItem {
+        Cpu,
+        Gpu,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ShowImageResponseSupportResCategoriesItem {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Cpu => "CPU",
+                Self::Gpu => "GPU",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ShowImageResponseSupportResCategoriesItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ShowImageResponseSupportResCategoriesItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "CPU" => Self::Cpu,
+                "GPU" => Self::Gpu,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for ShowImageResponseSupportResCategoriesItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "CPU" => Self::Cpu,
+                "GPU" => Self::Gpu,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ShowImageResponseSupportResCategoriesItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ShowImageResponseSupportResCategoriesItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ShowImageResponseSupportResCategoriesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).
+    pub enum ShowImageResponseType {
+        BuildIn,
+        Dedicated,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ShowImageResponseType {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::BuildIn => "BUILD_IN",
+                Self::Dedicated => "DEDICATED",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ShowImageResponseType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ShowImageResponseType {
+        fn from(value: &str) -> Self {
+            match value {
+                "BUILD_IN" => Self::BuildIn,
+                "DEDICATED" => Self::Dedicated,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ShowImageResponseType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "BUILD_IN" => Self::BuildIn,
+                "DEDICATED" => Self::Dedicated,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ShowImageResponseType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ShowImageResponseType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ShowImageResponseType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Image visibility; PUBLIC lets all users use the image read-only by its ID.
+    pub enum ShowImageResponseVisibility {
+        Private,
+        Public,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ShowImageResponseVisibility {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Private => "PRIVATE",
+                Self::Public => "PUBLIC",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ShowImageResponseVisibility {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ShowImageResponseVisibility {
+        fn from(value: &str) -> Self {
+            match value {
+                "PRIVATE" => Self::Private,
+                "PUBLIC" => Self::Public,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ShowImageResponseVisibility {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "PRIVATE" => Self::Private,
+                "PUBLIC" => Self::Public,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ShowImageResponseVisibility {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ShowImageResponseVisibility {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ShowImageResponseVisibility {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    ///Auto-stop lease of a notebook instance.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ShowLeaseResponse {
+        ///Instance creation time, UTC milliseconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub create_at: ::std::option::Option<i64>,
+        ///Running duration counted from creation; the instance is stopped automatically once creation time plus duration has passed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub duration: ::std::option::Option<i64>,
+        ///Whether auto stop is enabled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enable: ::std::option::Option<bool>,
+        ///Auto-stop type (timing = stop at a set time, idle = stop when idle).
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<ShowLeaseResponseType>,
+        ///Last update time excluding heartbeat checks, UTC milliseconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub update_at: ::std::option::Option<i64>,
+    }
+    impl ShowLeaseResponse {
+        pub fn builder() -> builder::ShowLeaseResponse {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Auto-stop type (timing = stop at a set time, idle = stop when idle).
+    pub enum ShowLeaseResponseType {
+        Timing,
+        Idle,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl ShowLeaseResponseType {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Timing => "timing",
+                Self::Idle => "idle",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ShowLeaseResponseType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ShowLeaseResponseType {
+        fn from(value: &str) -> Self {
+            match value {
+                "timing" => Self::Timing,
+                "idle" => Self::Idle,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ShowLeaseResponseType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "timing" => Self::Timing,
+                "idle" => Self::Idle,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ShowLeaseResponseType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ShowLeaseResponseType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ShowLeaseResponseType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
     ///Details of a notebook instance.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ShowNotebookResponse {
@@ -2575,6 +8338,1050 @@ pub mod types {
             deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
         }
     }
+    ///One page of flavors an instance can switch to.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ShowSwitchableFlavorsResponse {
+        ///Current page number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current: ::std::option::Option<i32>,
+        ///Flavors on this page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<::std::vec::Vec<NotebookFlavor>>,
+        ///Flavors the instance can be switched to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub flavors: ::std::option::Option<::std::vec::Vec<NotebookFlavor>>,
+        ///Total number of pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pages: ::std::option::Option<i32>,
+        ///Number of records per page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i32>,
+        ///Total number of records.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total: ::std::option::Option<i64>,
+    }
+    impl ShowSwitchableFlavorsResponse {
+        pub fn builder() -> builder::ShowSwitchableFlavorsResponse {
+            Default::default()
+        }
+    }
+    ///Empty request body, as the page's request example shows.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct StartNotebookRequest(
+        pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    );
+    impl ::std::ops::Deref for StartNotebookRequest {
+        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+        fn deref(
+            &self,
+        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<StartNotebookRequest>
+    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        fn from(value: StartNotebookRequest) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > for StartNotebookRequest {
+        fn from(
+            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///The notebook instance being started.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct StartNotebookResponse {
+        ///Initialization progress of the instance.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_progress: ::std::option::Option<::std::vec::Vec<JobProgress>>,
+        ///Charged resource types (STORAGE, COMPUTE, or ALL).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub billing_items: ::std::option::Option<
+            ::std::vec::Vec<StartNotebookResponseBillingItemsItem>,
+        >,
+        ///Instance description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Remote access settings for a local IDE (such as PyCharm or VS Code) or an SSH client.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub endpoints: ::std::option::Option<::std::vec::Vec<EndpointsRes>>,
+        ///Reason the instance failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fail_reason: ::std::option::Option<::std::string::String>,
+        ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feature: ::std::option::Option<StartNotebookResponseFeature>,
+        ///Instance flavor.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub flavor: ::std::option::Option<::std::string::String>,
+        ///Instance ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub image: ::std::option::Option<Image>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lease: ::std::option::Option<Lease>,
+        ///Instance name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pool: ::std::option::Option<Pool>,
+        ///Instance status.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<StartNotebookResponseStatus>,
+        ///Token used for notebook authentication.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub token: ::std::option::Option<::std::string::String>,
+        ///URL for accessing the instance.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user: ::std::option::Option<User>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub volume: ::std::option::Option<VolumeRes>,
+        ///Workspace ID; 0 when no workspace is available. The server's default is `0`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    impl StartNotebookResponse {
+        pub fn builder() -> builder::StartNotebookResponse {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///`StartNotebookResponseBillingItemsItem`
+    pub enum StartNotebookResponseBillingItemsItem {
+        Storage,
+        Compute,
+        All,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl StartNotebookResponseBillingItemsItem {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Storage => "STORAGE",
+                Self::Compute => "COMPUTE",
+                Self::All => "ALL",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for StartNotebookResponseBillingItemsItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for StartNotebookResponseBillingItemsItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "STORAGE" => Self::Storage,
+                "COMPUTE" => Self::Compute,
+                "ALL" => Self::All,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for StartNotebookResponseBillingItemsItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "STORAGE" => Self::Storage,
+                "COMPUTE" => Self::Compute,
+                "ALL" => Self::All,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for StartNotebookResponseBillingItemsItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for StartNotebookResponseBillingItemsItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StartNotebookResponseBillingItemsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
+    pub enum StartNotebookResponseFeature {
+        Default,
+        Notebook,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl StartNotebookResponseFeature {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Default => "DEFAULT",
+                Self::Notebook => "NOTEBOOK",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for StartNotebookResponseFeature {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for StartNotebookResponseFeature {
+        fn from(value: &str) -> Self {
+            match value {
+                "DEFAULT" => Self::Default,
+                "NOTEBOOK" => Self::Notebook,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for StartNotebookResponseFeature {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "DEFAULT" => Self::Default,
+                "NOTEBOOK" => Self::Notebook,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for StartNotebookResponseFeature {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for StartNotebookResponseFeature {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StartNotebookResponseFeature {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Instance status.
+    pub enum StartNotebookResponseStatus {
+        Init,
+        Creating,
+        Starting,
+        Stopping,
+        Deleting,
+        Running,
+        Stopped,
+        Snapshotting,
+        CreateFailed,
+        StartFailed,
+        DeleteFailed,
+        Error,
+        Deleted,
+        Frozen,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl StartNotebookResponseStatus {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Init => "INIT",
+                Self::Creating => "CREATING",
+                Self::Starting => "STARTING",
+                Self::Stopping => "STOPPING",
+                Self::Deleting => "DELETING",
+                Self::Running => "RUNNING",
+                Self::Stopped => "STOPPED",
+                Self::Snapshotting => "SNAPSHOTTING",
+                Self::CreateFailed => "CREATE_FAILED",
+                Self::StartFailed => "START_FAILED",
+                Self::DeleteFailed => "DELETE_FAILED",
+                Self::Error => "ERROR",
+                Self::Deleted => "DELETED",
+                Self::Frozen => "FROZEN",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for StartNotebookResponseStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for StartNotebookResponseStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "INIT" => Self::Init,
+                "CREATING" => Self::Creating,
+                "STARTING" => Self::Starting,
+                "STOPPING" => Self::Stopping,
+                "DELETING" => Self::Deleting,
+                "RUNNING" => Self::Running,
+                "STOPPED" => Self::Stopped,
+                "SNAPSHOTTING" => Self::Snapshotting,
+                "CREATE_FAILED" => Self::CreateFailed,
+                "START_FAILED" => Self::StartFailed,
+                "DELETE_FAILED" => Self::DeleteFailed,
+                "ERROR" => Self::Error,
+                "DELETED" => Self::Deleted,
+                "FROZEN" => Self::Frozen,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for StartNotebookResponseStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "INIT" => Self::Init,
+                "CREATING" => Self::Creating,
+                "STARTING" => Self::Starting,
+                "STOPPING" => Self::Stopping,
+                "DELETING" => Self::Deleting,
+                "RUNNING" => Self::Running,
+                "STOPPED" => Self::Stopped,
+                "SNAPSHOTTING" => Self::Snapshotting,
+                "CREATE_FAILED" => Self::CreateFailed,
+                "START_FAILED" => Self::StartFailed,
+                "DELETE_FAILED" => Self::DeleteFailed,
+                "ERROR" => Self::Error,
+                "DELETED" => Self::Deleted,
+                "FROZEN" => Self::Frozen,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for StartNotebookResponseStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for StartNotebookResponseStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StartNotebookResponseStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///The server's default is `timing`.
+    pub enum StartNotebookType {
+        Timing,
+        Idle,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl StartNotebookType {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Timing => "timing",
+                Self::Idle => "idle",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for StartNotebookType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for StartNotebookType {
+        fn from(value: &str) -> Self {
+            match value {
+                "timing" => Self::Timing,
+                "idle" => Self::Idle,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for StartNotebookType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "timing" => Self::Timing,
+                "idle" => Self::Idle,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for StartNotebookType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for StartNotebookType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StartNotebookType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    ///The notebook instance being stopped.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct StopNotebookResponse {
+        ///Initialization progress of the instance.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_progress: ::std::option::Option<::std::vec::Vec<JobProgress>>,
+        ///Charged resource types (STORAGE, COMPUTE, or ALL).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub billing_items: ::std::option::Option<
+            ::std::vec::Vec<StopNotebookResponseBillingItemsItem>,
+        >,
+        ///Instance description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Remote access settings for a local IDE (such as PyCharm or VS Code) or an SSH client.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub endpoints: ::std::option::Option<::std::vec::Vec<EndpointsRes>>,
+        ///Reason the instance failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fail_reason: ::std::option::Option<::std::string::String>,
+        ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feature: ::std::option::Option<StopNotebookResponseFeature>,
+        ///Instance flavor.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub flavor: ::std::option::Option<::std::string::String>,
+        ///Instance ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub image: ::std::option::Option<Image>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lease: ::std::option::Option<Lease>,
+        ///Instance name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pool: ::std::option::Option<Pool>,
+        ///Instance status.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<StopNotebookResponseStatus>,
+        ///Token used for notebook authentication.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub token: ::std::option::Option<::std::string::String>,
+        ///URL for accessing the instance.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user: ::std::option::Option<User>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub volume: ::std::option::Option<VolumeRes>,
+        ///Workspace ID; 0 when no workspace is available. The server's default is `0`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    impl StopNotebookResponse {
+        pub fn builder() -> builder::StopNotebookResponse {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///`StopNotebookResponseBillingItemsItem`
+    pub enum StopNotebookResponseBillingItemsItem {
+        Storage,
+        Compute,
+        All,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl StopNotebookResponseBillingItemsItem {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Storage => "STORAGE",
+                Self::Compute => "COMPUTE",
+                Self::All => "ALL",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for StopNotebookResponseBillingItemsItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for StopNotebookResponseBillingItemsItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "STORAGE" => Self::Storage,
+                "COMPUTE" => Self::Compute,
+                "ALL" => Self::All,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for StopNotebookResponseBillingItemsItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "STORAGE" => Self::Storage,
+                "COMPUTE" => Self::Compute,
+                "ALL" => Self::All,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for StopNotebookResponseBillingItemsItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for StopNotebookResponseBillingItemsItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StopNotebookResponseBillingItemsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
+    pub enum StopNotebookResponseFeature {
+        Default,
+        Notebook,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl StopNotebookResponseFeature {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Default => "DEFAULT",
+                Self::Notebook => "NOTEBOOK",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for StopNotebookResponseFeature {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for StopNotebookResponseFeature {
+        fn from(value: &str) -> Self {
+            match value {
+                "DEFAULT" => Self::Default,
+                "NOTEBOOK" => Self::Notebook,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for StopNotebookResponseFeature {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "DEFAULT" => Self::Default,
+                "NOTEBOOK" => Self::Notebook,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for StopNotebookResponseFeature {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for StopNotebookResponseFeature {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StopNotebookResponseFeature {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Instance status.
+    pub enum StopNotebookResponseStatus {
+        Init,
+        Creating,
+        Starting,
+        Stopping,
+        Deleting,
+        Running,
+        Stopped,
+        Snapshotting,
+        CreateFailed,
+        StartFailed,
+        DeleteFailed,
+        Error,
+        Deleted,
+        Frozen,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl StopNotebookResponseStatus {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Init => "INIT",
+                Self::Creating => "CREATING",
+                Self::Starting => "STARTING",
+                Self::Stopping => "STOPPING",
+                Self::Deleting => "DELETING",
+                Self::Running => "RUNNING",
+                Self::Stopped => "STOPPED",
+                Self::Snapshotting => "SNAPSHOTTING",
+                Self::CreateFailed => "CREATE_FAILED",
+                Self::StartFailed => "START_FAILED",
+                Self::DeleteFailed => "DELETE_FAILED",
+                Self::Error => "ERROR",
+                Self::Deleted => "DELETED",
+                Self::Frozen => "FROZEN",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for StopNotebookResponseStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for StopNotebookResponseStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "INIT" => Self::Init,
+                "CREATING" => Self::Creating,
+                "STARTING" => Self::Starting,
+                "STOPPING" => Self::Stopping,
+                "DELETING" => Self::Deleting,
+                "RUNNING" => Self::Running,
+                "STOPPED" => Self::Stopped,
+                "SNAPSHOTTING" => Self::Snapshotting,
+                "CREATE_FAILED" => Self::CreateFailed,
+                "START_FAILED" => Self::StartFailed,
+                "DELETE_FAILED" => Self::DeleteFailed,
+                "ERROR" => Self::Error,
+                "DELETED" => Self::Deleted,
+                "FROZEN" => Self::Frozen,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for StopNotebookResponseStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "INIT" => Self::Init,
+                "CREATING" => Self::Creating,
+                "STARTING" => Self::Starting,
+                "STOPPING" => Self::Stopping,
+                "DELETING" => Self::Deleting,
+                "RUNNING" => Self::Running,
+                "STOPPED" => Self::Stopped,
+                "SNAPSHOTTING" => Self::Snapshotting,
+                "CREATE_FAILED" => Self::CreateFailed,
+                "START_FAILED" => Self::StartFailed,
+                "DELETE_FAILED" => Self::DeleteFailed,
+                "ERROR" => Self::Error,
+                "DELETED" => Self::Deleted,
+                "FROZEN" => Self::Frozen,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for StopNotebookResponseStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for StopNotebookResponseStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StopNotebookResponseStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    ///Notebook instance settings to change.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UpdateNotebookRequest {
+        ///Instance description; must not contain the characters &<>"/. At most 512 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Remote access settings for a local IDE (such as PyCharm or VS Code) or an SSH client.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub endpoints: ::std::option::Option<::std::vec::Vec<EndpointsReq>>,
+        ///Instance flavor (see ListFlavors).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub flavor: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hooks: ::std::option::Option<CustomHooks>,
+        ///Image ID (see ListImage).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub image_id: ::std::option::Option<::std::string::String>,
+        ///Instance name; letters, digits, hyphens (-) and underscores (_). At most 128 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///New EVS storage capacity in GB. At most 4096.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub storage_new_size: ::std::option::Option<i32>,
+    }
+    impl UpdateNotebookRequest {
+        pub fn builder() -> builder::UpdateNotebookRequest {
+            Default::default()
+        }
+    }
+    ///The updated notebook instance.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UpdateNotebookResponse {
+        ///Initialization progress of the instance.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_progress: ::std::option::Option<::std::vec::Vec<JobProgress>>,
+        ///Charged resource types (STORAGE, COMPUTE, or ALL).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub billing_items: ::std::option::Option<
+            ::std::vec::Vec<UpdateNotebookResponseBillingItemsItem>,
+        >,
+        ///Instance description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Remote access settings for a local IDE (such as PyCharm or VS Code) or an SSH client.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub endpoints: ::std::option::Option<::std::vec::Vec<EndpointsRes>>,
+        ///Reason the instance failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fail_reason: ::std::option::Option<::std::string::String>,
+        ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feature: ::std::option::Option<UpdateNotebookResponseFeature>,
+        ///Instance flavor.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub flavor: ::std::option::Option<::std::string::String>,
+        ///Instance ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub image: ::std::option::Option<Image>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lease: ::std::option::Option<Lease>,
+        ///Instance name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pool: ::std::option::Option<Pool>,
+        ///Instance status.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<UpdateNotebookResponseStatus>,
+        ///Token used for notebook authentication.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub token: ::std::option::Option<::std::string::String>,
+        ///URL for accessing the instance.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user: ::std::option::Option<User>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub volume: ::std::option::Option<VolumeRes>,
+        ///Workspace ID; 0 when no workspace is available. The server's default is `0`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    impl UpdateNotebookResponse {
+        pub fn builder() -> builder::UpdateNotebookResponse {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///`UpdateNotebookResponseBillingItemsItem`
+    pub enum UpdateNotebookResponseBillingItemsItem {
+        Storage,
+        Compute,
+        All,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl UpdateNotebookResponseBillingItemsItem {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Storage => "STORAGE",
+                Self::Compute => "COMPUTE",
+                Self::All => "ALL",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for UpdateNotebookResponseBillingItemsItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for UpdateNotebookResponseBillingItemsItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "STORAGE" => Self::Storage,
+                "COMPUTE" => Self::Compute,
+                "ALL" => Self::All,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for UpdateNotebookResponseBillingItemsItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "STORAGE" => Self::Storage,
+                "COMPUTE" => Self::Compute,
+                "ALL" => Self::All,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UpdateNotebookResponseBillingItemsItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for UpdateNotebookResponseBillingItemsItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateNotebookResponseBillingItemsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
+    pub enum UpdateNotebookResponseFeature {
+        Default,
+        Notebook,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl UpdateNotebookResponseFeature {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Default => "DEFAULT",
+                Self::Notebook => "NOTEBOOK",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for UpdateNotebookResponseFeature {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for UpdateNotebookResponseFeature {
+        fn from(value: &str) -> Self {
+            match value {
+                "DEFAULT" => Self::Default,
+                "NOTEBOOK" => Self::Notebook,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for UpdateNotebookResponseFeature {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "DEFAULT" => Self::Default,
+                "NOTEBOOK" => Self::Notebook,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UpdateNotebookResponseFeature {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for UpdateNotebookResponseFeature {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateNotebookResponseFeature {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Instance status.
+    pub enum UpdateNotebookResponseStatus {
+        Init,
+        Creating,
+        Starting,
+        Stopping,
+        Deleting,
+        Running,
+        Stopped,
+        Snapshotting,
+        CreateFailed,
+        StartFailed,
+        DeleteFailed,
+        Error,
+        Deleted,
+        Frozen,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl UpdateNotebookResponseStatus {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Init => "INIT",
+                Self::Creating => "CREATING",
+                Self::Starting => "STARTING",
+                Self::Stopping => "STOPPING",
+                Self::Deleting => "DELETING",
+                Self::Running => "RUNNING",
+                Self::Stopped => "STOPPED",
+                Self::Snapshotting => "SNAPSHOTTING",
+                Self::CreateFailed => "CREATE_FAILED",
+                Self::StartFailed => "START_FAILED",
+                Self::DeleteFailed => "DELETE_FAILED",
+                Self::Error => "ERROR",
+                Self::Deleted => "DELETED",
+                Self::Frozen => "FROZEN",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for UpdateNotebookResponseStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for UpdateNotebookResponseStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "INIT" => Self::Init,
+                "CREATING" => Self::Creating,
+                "STARTING" => Self::Starting,
+                "STOPPING" => Self::Stopping,
+                "DELETING" => Self::Deleting,
+                "RUNNING" => Self::Running,
+                "STOPPED" => Self::Stopped,
+                "SNAPSHOTTING" => Self::Snapshotting,
+                "CREATE_FAILED" => Self::CreateFailed,
+                "START_FAILED" => Self::StartFailed,
+                "DELETE_FAILED" => Self::DeleteFailed,
+                "ERROR" => Self::Error,
+                "DELETED" => Self::Deleted,
+                "FROZEN" => Self::Frozen,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for UpdateNotebookResponseStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "INIT" => Self::Init,
+                "CREATING" => Self::Creating,
+                "STARTING" => Self::Starting,
+                "STOPPING" => Self::Stopping,
+                "DELETING" => Self::Deleting,
+                "RUNNING" => Self::Running,
+                "STOPPED" => Self::Stopped,
+                "SNAPSHOTTING" => Self::Snapshotting,
+                "CREATE_FAILED" => Self::CreateFailed,
+                "START_FAILED" => Self::StartFailed,
+                "DELETE_FAILED" => Self::DeleteFailed,
+                "ERROR" => Self::Error,
+                "DELETED" => Self::Deleted,
+                "FROZEN" => Self::Frozen,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UpdateNotebookResponseStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for UpdateNotebookResponseStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateNotebookResponseStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
     ///Account information of the instance owner.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct User {
@@ -2590,6 +9397,152 @@ pub mod types {
     impl User {
         pub fn builder() -> builder::User {
             Default::default()
+        }
+    }
+    ///Storage volume requested for a notebook instance.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct VolumeReq {
+        ///Storage capacity in GB; 5 by default for EVS. At most 4096.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub capacity: ::std::option::Option<i32>,
+        ///Storage type.
+        pub category: VolumeReqCategory,
+        ///ID of the EFS file system (from the SFS console); needed only for category EFS with ownership DEDICATED.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Who manages the resource (MANAGED = the service, DEDICATED = the user account).
+        pub ownership: VolumeReqOwnership,
+        ///Shared path of the EFS file system (from the SFS console); needed only for category EFS with ownership DEDICATED.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub uri: ::std::option::Option<::std::string::String>,
+    }
+    impl VolumeReq {
+        pub fn builder() -> builder::VolumeReq {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Storage type.
+    pub enum VolumeReqCategory {
+        Sfs,
+        Evs,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl VolumeReqCategory {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Sfs => "SFS",
+                Self::Evs => "EVS",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for VolumeReqCategory {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for VolumeReqCategory {
+        fn from(value: &str) -> Self {
+            match value {
+                "SFS" => Self::Sfs,
+                "EVS" => Self::Evs,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for VolumeReqCategory {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "SFS" => Self::Sfs,
+                "EVS" => Self::Evs,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for VolumeReqCategory {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for VolumeReqCategory {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VolumeReqCategory {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Who manages the resource (MANAGED = the service, DEDICATED = the user account).
+    pub enum VolumeReqOwnership {
+        Managed,
+        Dedicated,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    impl VolumeReqOwnership {
+        /// The value as it is sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Managed => "MANAGED",
+                Self::Dedicated => "DEDICATED",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for VolumeReqOwnership {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for VolumeReqOwnership {
+        fn from(value: &str) -> Self {
+            match value {
+                "MANAGED" => Self::Managed,
+                "DEDICATED" => Self::Dedicated,
+                other => Self::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for VolumeReqOwnership {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "MANAGED" => Self::Managed,
+                "DEDICATED" => Self::Dedicated,
+                _ => Self::Unrecognized(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for VolumeReqOwnership {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for VolumeReqOwnership {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VolumeReqOwnership {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
         }
     }
     ///Storage volume of a notebook instance.
@@ -2743,6 +9696,2755 @@ pub mod types {
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
+        pub struct AttachObsRequest {
+            category: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            mount_path: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            uri: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AttachObsRequest {
+            fn default() -> Self {
+                Self {
+                    category: Ok(Default::default()),
+                    mount_path: Ok(Default::default()),
+                    uri: Ok(Default::default()),
+                }
+            }
+        }
+        impl AttachObsRequest {
+            pub fn category<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.category = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for category: {e}")
+                    });
+                self
+            }
+            pub fn mount_path<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mount_path = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mount_path: {e}")
+                    });
+                self
+            }
+            pub fn uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uri = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for uri: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AttachObsRequest> for super::AttachObsRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AttachObsRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    category: value.category?,
+                    mount_path: value.mount_path?,
+                    uri: value.uri?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AttachObsRequest> for AttachObsRequest {
+            fn from(value: super::AttachObsRequest) -> Self {
+                Self {
+                    category: Ok(value.category),
+                    mount_path: Ok(value.mount_path),
+                    uri: Ok(value.uri),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AttachObsResponse {
+            category: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            mount_path: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::AttachObsResponseStatus>,
+                ::std::string::String,
+            >,
+            uri: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AttachObsResponse {
+            fn default() -> Self {
+                Self {
+                    category: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    mount_path: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    uri: Ok(Default::default()),
+                }
+            }
+        }
+        impl AttachObsResponse {
+            pub fn category<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.category = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for category: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn mount_path<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mount_path = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mount_path: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AttachObsResponseStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uri = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for uri: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AttachObsResponse> for super::AttachObsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AttachObsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    category: value.category?,
+                    id: value.id?,
+                    mount_path: value.mount_path?,
+                    status: value.status?,
+                    uri: value.uri?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AttachObsResponse> for AttachObsResponse {
+            fn from(value: super::AttachObsResponse) -> Self {
+                Self {
+                    category: Ok(value.category),
+                    id: Ok(value.id),
+                    mount_path: Ok(value.mount_path),
+                    status: Ok(value.status),
+                    uri: Ok(value.uri),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BillingInfo {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            unit_num: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BillingInfo {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    unit_num: Ok(Default::default()),
+                }
+            }
+        }
+        impl BillingInfo {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn unit_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unit_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for unit_num: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BillingInfo> for super::BillingInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BillingInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    unit_num: value.unit_num?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BillingInfo> for BillingInfo {
+            fn from(value: super::BillingInfo) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    unit_num: Ok(value.unit_num),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CancelObsResponse {
+            category: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            mount_path: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::CancelObsResponseStatus>,
+                ::std::string::String,
+            >,
+            uri: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CancelObsResponse {
+            fn default() -> Self {
+                Self {
+                    category: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    mount_path: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    uri: Ok(Default::default()),
+                }
+            }
+        }
+        impl CancelObsResponse {
+            pub fn category<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.category = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for category: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn mount_path<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mount_path = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mount_path: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CancelObsResponseStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uri = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for uri: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CancelObsResponse> for super::CancelObsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CancelObsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    category: value.category?,
+                    id: value.id?,
+                    mount_path: value.mount_path?,
+                    status: value.status?,
+                    uri: value.uri?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CancelObsResponse> for CancelObsResponse {
+            fn from(value: super::CancelObsResponse) -> Self {
+                Self {
+                    category: Ok(value.category),
+                    id: Ok(value.id),
+                    mount_path: Ok(value.mount_path),
+                    status: Ok(value.status),
+                    uri: Ok(value.uri),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Config {
+            script: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<super::ConfigType>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Config {
+            fn default() -> Self {
+                Self {
+                    script: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl Config {
+            pub fn script<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.script = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for script: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ConfigType>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Config> for super::Config {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Config,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    script: value.script?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Config> for Config {
+            fn from(value: super::Config) -> Self {
+                Self {
+                    script: Ok(value.script),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ContainerHooks {
+            post_start: ::std::result::Result<
+                ::std::option::Option<super::Config>,
+                ::std::string::String,
+            >,
+            pre_start: ::std::result::Result<
+                ::std::option::Option<super::Config>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ContainerHooks {
+            fn default() -> Self {
+                Self {
+                    post_start: Ok(Default::default()),
+                    pre_start: Ok(Default::default()),
+                }
+            }
+        }
+        impl ContainerHooks {
+            pub fn post_start<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Config>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.post_start = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for post_start: {e}")
+                    });
+                self
+            }
+            pub fn pre_start<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Config>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pre_start = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pre_start: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ContainerHooks> for super::ContainerHooks {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ContainerHooks,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    post_start: value.post_start?,
+                    pre_start: value.pre_start?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ContainerHooks> for ContainerHooks {
+            fn from(value: super::ContainerHooks) -> Self {
+                Self {
+                    post_start: Ok(value.post_start),
+                    pre_start: Ok(value.pre_start),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateImageRequest {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            namespace: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tag: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateImageRequest {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    namespace: Ok(Default::default()),
+                    tag: Ok(Default::default()),
+                    workspace_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateImageRequest {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn namespace<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.namespace = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for namespace: {e}")
+                    });
+                self
+            }
+            pub fn tag<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tag = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tag: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateImageRequest> for super::CreateImageRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateImageRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    name: value.name?,
+                    namespace: value.namespace?,
+                    tag: value.tag?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateImageRequest> for CreateImageRequest {
+            fn from(value: super::CreateImageRequest) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                    namespace: Ok(value.namespace),
+                    tag: Ok(value.tag),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateImageResponse {
+            arch: ::std::result::Result<
+                ::std::option::Option<super::CreateImageResponseArch>,
+                ::std::string::String,
+            >,
+            create_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dev_services: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::CreateImageResponseDevServicesItem>,
+                >,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            namespace: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            origin: ::std::result::Result<
+                ::std::option::Option<super::CreateImageResponseOrigin>,
+                ::std::string::String,
+            >,
+            resource_categories: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::CreateImageResponseResourceCategoriesItem>,
+                >,
+                ::std::string::String,
+            >,
+            service_type: ::std::result::Result<
+                ::std::option::Option<super::CreateImageResponseServiceType>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::CreateImageResponseStatus>,
+                ::std::string::String,
+            >,
+            status_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            support_res_categories: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::CreateImageResponseSupportResCategoriesItem>,
+                >,
+                ::std::string::String,
+            >,
+            swr_path: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tag: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<super::CreateImageResponseType>,
+                ::std::string::String,
+            >,
+            update_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            visibility: ::std::result::Result<
+                ::std::option::Option<super::CreateImageResponseVisibility>,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateImageResponse {
+            fn default() -> Self {
+                Self {
+                    arch: Ok(Default::default()),
+                    create_at: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    dev_services: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    namespace: Ok(Default::default()),
+                    origin: Ok(Default::default()),
+                    resource_categories: Ok(Default::default()),
+                    service_type: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    status_message: Ok(Default::default()),
+                    support_res_categories: Ok(Default::default()),
+                    swr_path: Ok(Default::default()),
+                    tag: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    update_at: Ok(Default::default()),
+                    visibility: Ok(Default::default()),
+                    workspace_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateImageResponse {
+            pub fn arch<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateImageResponseArch>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.arch = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for arch: {e}")
+                    });
+                self
+            }
+            pub fn create_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.create_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for create_at: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn dev_services<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::CreateImageResponseDevServicesItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dev_services = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dev_services: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn namespace<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.namespace = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for namespace: {e}")
+                    });
+                self
+            }
+            pub fn origin<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateImageResponseOrigin>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.origin = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for origin: {e}")
+                    });
+                self
+            }
+            pub fn resource_categories<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::CreateImageResponseResourceCategoriesItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resource_categories = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for resource_categories: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn service_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateImageResponseServiceType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for service_type: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateImageResponseStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn status_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for status_message: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn support_res_categories<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            super::CreateImageResponseSupportResCategoriesItem,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.support_res_categories = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for support_res_categories: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn swr_path<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.swr_path = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for swr_path: {e}")
+                    });
+                self
+            }
+            pub fn tag<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tag = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tag: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateImageResponseType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn update_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.update_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_at: {e}")
+                    });
+                self
+            }
+            pub fn visibility<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateImageResponseVisibility>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.visibility = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for visibility: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateImageResponse>
+        for super::CreateImageResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateImageResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    arch: value.arch?,
+                    create_at: value.create_at?,
+                    description: value.description?,
+                    dev_services: value.dev_services?,
+                    id: value.id?,
+                    name: value.name?,
+                    namespace: value.namespace?,
+                    origin: value.origin?,
+                    resource_categories: value.resource_categories?,
+                    service_type: value.service_type?,
+                    size: value.size?,
+                    status: value.status?,
+                    status_message: value.status_message?,
+                    support_res_categories: value.support_res_categories?,
+                    swr_path: value.swr_path?,
+                    tag: value.tag?,
+                    type_: value.type_?,
+                    update_at: value.update_at?,
+                    visibility: value.visibility?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateImageResponse> for CreateImageResponse {
+            fn from(value: super::CreateImageResponse) -> Self {
+                Self {
+                    arch: Ok(value.arch),
+                    create_at: Ok(value.create_at),
+                    description: Ok(value.description),
+                    dev_services: Ok(value.dev_services),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    namespace: Ok(value.namespace),
+                    origin: Ok(value.origin),
+                    resource_categories: Ok(value.resource_categories),
+                    service_type: Ok(value.service_type),
+                    size: Ok(value.size),
+                    status: Ok(value.status),
+                    status_message: Ok(value.status_message),
+                    support_res_categories: Ok(value.support_res_categories),
+                    swr_path: Ok(value.swr_path),
+                    tag: Ok(value.tag),
+                    type_: Ok(value.type_),
+                    update_at: Ok(value.update_at),
+                    visibility: Ok(value.visibility),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateNotebookRequest {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            duration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            endpoints: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::EndpointsReq>>,
+                ::std::string::String,
+            >,
+            feature: ::std::result::Result<
+                ::std::option::Option<super::CreateNotebookRequestFeature>,
+                ::std::string::String,
+            >,
+            flavor: ::std::result::Result<::std::string::String, ::std::string::String>,
+            hooks: ::std::result::Result<
+                ::std::option::Option<super::CustomHooks>,
+                ::std::string::String,
+            >,
+            image_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            lease: ::std::result::Result<
+                ::std::option::Option<super::LeaseReq>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            pool_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            volume: ::std::result::Result<super::VolumeReq, ::std::string::String>,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateNotebookRequest {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    duration: Ok(Default::default()),
+                    endpoints: Ok(Default::default()),
+                    feature: Ok(Default::default()),
+                    flavor: Err("no value supplied for flavor".to_string()),
+                    hooks: Ok(Default::default()),
+                    image_id: Err("no value supplied for image_id".to_string()),
+                    lease: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    pool_id: Ok(Default::default()),
+                    volume: Err("no value supplied for volume".to_string()),
+                    workspace_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateNotebookRequest {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for duration: {e}")
+                    });
+                self
+            }
+            pub fn endpoints<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::EndpointsReq>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.endpoints = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for endpoints: {e}")
+                    });
+                self
+            }
+            pub fn feature<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateNotebookRequestFeature>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.feature = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for feature: {e}")
+                    });
+                self
+            }
+            pub fn flavor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.flavor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for flavor: {e}")
+                    });
+                self
+            }
+            pub fn hooks<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::CustomHooks>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hooks = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hooks: {e}")
+                    });
+                self
+            }
+            pub fn image_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image_id: {e}")
+                    });
+                self
+            }
+            pub fn lease<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::LeaseReq>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lease = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lease: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn pool_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pool_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pool_id: {e}")
+                    });
+                self
+            }
+            pub fn volume<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VolumeReq>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.volume = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for volume: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateNotebookRequest>
+        for super::CreateNotebookRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateNotebookRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    duration: value.duration?,
+                    endpoints: value.endpoints?,
+                    feature: value.feature?,
+                    flavor: value.flavor?,
+                    hooks: value.hooks?,
+                    image_id: value.image_id?,
+                    lease: value.lease?,
+                    name: value.name?,
+                    pool_id: value.pool_id?,
+                    volume: value.volume?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateNotebookRequest>
+        for CreateNotebookRequest {
+            fn from(value: super::CreateNotebookRequest) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    duration: Ok(value.duration),
+                    endpoints: Ok(value.endpoints),
+                    feature: Ok(value.feature),
+                    flavor: Ok(value.flavor),
+                    hooks: Ok(value.hooks),
+                    image_id: Ok(value.image_id),
+                    lease: Ok(value.lease),
+                    name: Ok(value.name),
+                    pool_id: Ok(value.pool_id),
+                    volume: Ok(value.volume),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateNotebookResponse {
+            action_progress: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
+                ::std::string::String,
+            >,
+            billing_items: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::CreateNotebookResponseBillingItemsItem>,
+                >,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            endpoints: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
+                ::std::string::String,
+            >,
+            fail_reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            feature: ::std::result::Result<
+                ::std::option::Option<super::CreateNotebookResponseFeature>,
+                ::std::string::String,
+            >,
+            flavor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            image: ::std::result::Result<
+                ::std::option::Option<super::Image>,
+                ::std::string::String,
+            >,
+            lease: ::std::result::Result<
+                ::std::option::Option<super::Lease>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            pool: ::std::result::Result<
+                ::std::option::Option<super::Pool>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::CreateNotebookResponseStatus>,
+                ::std::string::String,
+            >,
+            token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user: ::std::result::Result<
+                ::std::option::Option<super::User>,
+                ::std::string::String,
+            >,
+            volume: ::std::result::Result<
+                ::std::option::Option<super::VolumeRes>,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateNotebookResponse {
+            fn default() -> Self {
+                Self {
+                    action_progress: Ok(Default::default()),
+                    billing_items: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    endpoints: Ok(Default::default()),
+                    fail_reason: Ok(Default::default()),
+                    feature: Ok(Default::default()),
+                    flavor: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    image: Ok(Default::default()),
+                    lease: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    pool: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    token: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    user: Ok(Default::default()),
+                    volume: Ok(Default::default()),
+                    workspace_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateNotebookResponse {
+            pub fn action_progress<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_progress = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for action_progress: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn billing_items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::CreateNotebookResponseBillingItemsItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.billing_items = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for billing_items: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn endpoints<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.endpoints = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for endpoints: {e}")
+                    });
+                self
+            }
+            pub fn fail_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fail_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fail_reason: {e}")
+                    });
+                self
+            }
+            pub fn feature<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateNotebookResponseFeature>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.feature = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for feature: {e}")
+                    });
+                self
+            }
+            pub fn flavor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.flavor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for flavor: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn image<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Image>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image: {e}")
+                    });
+                self
+            }
+            pub fn lease<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Lease>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lease = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lease: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn pool<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Pool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pool = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pool: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateNotebookResponseStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::User>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user: {e}")
+                    });
+                self
+            }
+            pub fn volume<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::VolumeRes>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.volume = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for volume: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateNotebookResponse>
+        for super::CreateNotebookResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateNotebookResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action_progress: value.action_progress?,
+                    billing_items: value.billing_items?,
+                    description: value.description?,
+                    endpoints: value.endpoints?,
+                    fail_reason: value.fail_reason?,
+                    feature: value.feature?,
+                    flavor: value.flavor?,
+                    id: value.id?,
+                    image: value.image?,
+                    lease: value.lease?,
+                    name: value.name?,
+                    pool: value.pool?,
+                    status: value.status?,
+                    token: value.token?,
+                    url: value.url?,
+                    user: value.user?,
+                    volume: value.volume?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateNotebookResponse>
+        for CreateNotebookResponse {
+            fn from(value: super::CreateNotebookResponse) -> Self {
+                Self {
+                    action_progress: Ok(value.action_progress),
+                    billing_items: Ok(value.billing_items),
+                    description: Ok(value.description),
+                    endpoints: Ok(value.endpoints),
+                    fail_reason: Ok(value.fail_reason),
+                    feature: Ok(value.feature),
+                    flavor: Ok(value.flavor),
+                    id: Ok(value.id),
+                    image: Ok(value.image),
+                    lease: Ok(value.lease),
+                    name: Ok(value.name),
+                    pool: Ok(value.pool),
+                    status: Ok(value.status),
+                    token: Ok(value.token),
+                    url: Ok(value.url),
+                    user: Ok(value.user),
+                    volume: Ok(value.volume),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomHooks {
+            container_hooks: ::std::result::Result<
+                ::std::option::Option<super::ContainerHooks>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomHooks {
+            fn default() -> Self {
+                Self {
+                    container_hooks: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomHooks {
+            pub fn container_hooks<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ContainerHooks>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.container_hooks = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for container_hooks: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomHooks> for super::CustomHooks {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomHooks,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    container_hooks: value.container_hooks?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomHooks> for CustomHooks {
+            fn from(value: super::CustomHooks) -> Self {
+                Self {
+                    container_hooks: Ok(value.container_hooks),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DataVolumesRes {
+            category: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            mount_path: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::DataVolumesResStatus>,
+                ::std::string::String,
+            >,
+            uri: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DataVolumesRes {
+            fn default() -> Self {
+                Self {
+                    category: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    mount_path: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    uri: Ok(Default::default()),
+                }
+            }
+        }
+        impl DataVolumesRes {
+            pub fn category<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.category = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for category: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn mount_path<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mount_path = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mount_path: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::DataVolumesResStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uri = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for uri: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DataVolumesRes> for super::DataVolumesRes {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DataVolumesRes,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    category: value.category?,
+                    id: value.id?,
+                    mount_path: value.mount_path?,
+                    status: value.status?,
+                    uri: value.uri?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DataVolumesRes> for DataVolumesRes {
+            fn from(value: super::DataVolumesRes) -> Self {
+                Self {
+                    category: Ok(value.category),
+                    id: Ok(value.id),
+                    mount_path: Ok(value.mount_path),
+                    status: Ok(value.status),
+                    uri: Ok(value.uri),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DeleteImageResponse {
+            arch: ::std::result::Result<
+                ::std::option::Option<super::DeleteImageResponseArch>,
+                ::std::string::String,
+            >,
+            create_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dev_services: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::DeleteImageResponseDevServicesItem>,
+                >,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            namespace: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            origin: ::std::result::Result<
+                ::std::option::Option<super::DeleteImageResponseOrigin>,
+                ::std::string::String,
+            >,
+            resource_categories: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::DeleteImageResponseResourceCategoriesItem>,
+                >,
+                ::std::string::String,
+            >,
+            service_type: ::std::result::Result<
+                ::std::option::Option<super::DeleteImageResponseServiceType>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::DeleteImageResponseStatus>,
+                ::std::string::String,
+            >,
+            status_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            support_res_categories: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::DeleteImageResponseSupportResCategoriesItem>,
+                >,
+                ::std::string::String,
+            >,
+            swr_path: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tag: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<super::DeleteImageResponseType>,
+                ::std::string::String,
+            >,
+            update_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            visibility: ::std::result::Result<
+                ::std::option::Option<super::DeleteImageResponseVisibility>,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DeleteImageResponse {
+            fn default() -> Self {
+                Self {
+                    arch: Ok(Default::default()),
+                    create_at: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    dev_services: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    namespace: Ok(Default::default()),
+                    origin: Ok(Default::default()),
+                    resource_categories: Ok(Default::default()),
+                    service_type: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    status_message: Ok(Default::default()),
+                    support_res_categories: Ok(Default::default()),
+                    swr_path: Ok(Default::default()),
+                    tag: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    update_at: Ok(Default::default()),
+                    visibility: Ok(Default::default()),
+                    workspace_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl DeleteImageResponse {
+            pub fn arch<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::DeleteImageResponseArch>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.arch = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for arch: {e}")
+                    });
+                self
+            }
+            pub fn create_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.create_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for create_at: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn dev_services<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::DeleteImageResponseDevServicesItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dev_services = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dev_services: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn namespace<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.namespace = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for namespace: {e}")
+                    });
+                self
+            }
+            pub fn origin<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::DeleteImageResponseOrigin>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.origin = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for origin: {e}")
+                    });
+                self
+            }
+            pub fn resource_categories<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::DeleteImageResponseResourceCategoriesItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resource_categories = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for resource_categories: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn service_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::DeleteImageResponseServiceType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for service_type: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::DeleteImageResponseStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn status_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for status_message: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn support_res_categories<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            super::DeleteImageResponseSupportResCategoriesItem,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.support_res_categories = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for support_res_categories: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn swr_path<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.swr_path = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for swr_path: {e}")
+                    });
+                self
+            }
+            pub fn tag<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tag = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tag: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::DeleteImageResponseType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn update_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.update_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_at: {e}")
+                    });
+                self
+            }
+            pub fn visibility<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::DeleteImageResponseVisibility>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.visibility = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for visibility: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DeleteImageResponse>
+        for super::DeleteImageResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DeleteImageResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    arch: value.arch?,
+                    create_at: value.create_at?,
+                    description: value.description?,
+                    dev_services: value.dev_services?,
+                    id: value.id?,
+                    name: value.name?,
+                    namespace: value.namespace?,
+                    origin: value.origin?,
+                    resource_categories: value.resource_categories?,
+                    service_type: value.service_type?,
+                    size: value.size?,
+                    status: value.status?,
+                    status_message: value.status_message?,
+                    support_res_categories: value.support_res_categories?,
+                    swr_path: value.swr_path?,
+                    tag: value.tag?,
+                    type_: value.type_?,
+                    update_at: value.update_at?,
+                    visibility: value.visibility?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DeleteImageResponse> for DeleteImageResponse {
+            fn from(value: super::DeleteImageResponse) -> Self {
+                Self {
+                    arch: Ok(value.arch),
+                    create_at: Ok(value.create_at),
+                    description: Ok(value.description),
+                    dev_services: Ok(value.dev_services),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    namespace: Ok(value.namespace),
+                    origin: Ok(value.origin),
+                    resource_categories: Ok(value.resource_categories),
+                    service_type: Ok(value.service_type),
+                    size: Ok(value.size),
+                    status: Ok(value.status),
+                    status_message: Ok(value.status_message),
+                    support_res_categories: Ok(value.support_res_categories),
+                    swr_path: Ok(value.swr_path),
+                    tag: Ok(value.tag),
+                    type_: Ok(value.type_),
+                    update_at: Ok(value.update_at),
+                    visibility: Ok(value.visibility),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DeleteNotebookResponse {
+            action_progress: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
+                ::std::string::String,
+            >,
+            billing_items: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::DeleteNotebookResponseBillingItemsItem>,
+                >,
+                ::std::string::String,
+            >,
+            create_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            endpoints: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
+                ::std::string::String,
+            >,
+            fail_reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            feature: ::std::result::Result<
+                ::std::option::Option<super::DeleteNotebookResponseFeature>,
+                ::std::string::String,
+            >,
+            flavor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            image: ::std::result::Result<
+                ::std::option::Option<super::Image>,
+                ::std::string::String,
+            >,
+            lease: ::std::result::Result<
+                ::std::option::Option<super::Lease>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            pool: ::std::result::Result<
+                ::std::option::Option<super::Pool>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::DeleteNotebookResponseStatus>,
+                ::std::string::String,
+            >,
+            token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            update_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user: ::std::result::Result<
+                ::std::option::Option<super::User>,
+                ::std::string::String,
+            >,
+            volume: ::std::result::Result<
+                ::std::option::Option<super::VolumeRes>,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DeleteNotebookResponse {
+            fn default() -> Self {
+                Self {
+                    action_progress: Ok(Default::default()),
+                    billing_items: Ok(Default::default()),
+                    create_at: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    endpoints: Ok(Default::default()),
+                    fail_reason: Ok(Default::default()),
+                    feature: Ok(Default::default()),
+                    flavor: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    image: Ok(Default::default()),
+                    lease: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    pool: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    token: Ok(Default::default()),
+                    update_at: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    user: Ok(Default::default()),
+                    volume: Ok(Default::default()),
+                    workspace_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl DeleteNotebookResponse {
+            pub fn action_progress<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_progress = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for action_progress: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn billing_items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::DeleteNotebookResponseBillingItemsItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.billing_items = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for billing_items: {e}")
+                    });
+                self
+            }
+            pub fn create_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.create_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for create_at: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn endpoints<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.endpoints = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for endpoints: {e}")
+                    });
+                self
+            }
+            pub fn fail_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fail_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fail_reason: {e}")
+                    });
+                self
+            }
+            pub fn feature<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::DeleteNotebookResponseFeature>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.feature = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for feature: {e}")
+                    });
+                self
+            }
+            pub fn flavor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.flavor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for flavor: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn image<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Image>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image: {e}")
+                    });
+                self
+            }
+            pub fn lease<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Lease>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lease = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lease: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn pool<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Pool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pool = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pool: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::DeleteNotebookResponseStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token: {e}")
+                    });
+                self
+            }
+            pub fn update_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.update_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_at: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::User>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user: {e}")
+                    });
+                self
+            }
+            pub fn volume<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::VolumeRes>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.volume = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for volume: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DeleteNotebookResponse>
+        for super::DeleteNotebookResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DeleteNotebookResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action_progress: value.action_progress?,
+                    billing_items: value.billing_items?,
+                    create_at: value.create_at?,
+                    description: value.description?,
+                    endpoints: value.endpoints?,
+                    fail_reason: value.fail_reason?,
+                    feature: value.feature?,
+                    flavor: value.flavor?,
+                    id: value.id?,
+                    image: value.image?,
+                    lease: value.lease?,
+                    name: value.name?,
+                    pool: value.pool?,
+                    status: value.status?,
+                    token: value.token?,
+                    update_at: value.update_at?,
+                    url: value.url?,
+                    user: value.user?,
+                    volume: value.volume?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DeleteNotebookResponse>
+        for DeleteNotebookResponse {
+            fn from(value: super::DeleteNotebookResponse) -> Self {
+                Self {
+                    action_progress: Ok(value.action_progress),
+                    billing_items: Ok(value.billing_items),
+                    create_at: Ok(value.create_at),
+                    description: Ok(value.description),
+                    endpoints: Ok(value.endpoints),
+                    fail_reason: Ok(value.fail_reason),
+                    feature: Ok(value.feature),
+                    flavor: Ok(value.flavor),
+                    id: Ok(value.id),
+                    image: Ok(value.image),
+                    lease: Ok(value.lease),
+                    name: Ok(value.name),
+                    pool: Ok(value.pool),
+                    status: Ok(value.status),
+                    token: Ok(value.token),
+                    update_at: Ok(value.update_at),
+                    url: Ok(value.url),
+                    user: Ok(value.user),
+                    volume: Ok(value.volume),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Domain {
             id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -2801,6 +12503,99 @@ pub mod types {
                 Self {
                     id: Ok(value.id),
                     name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EndpointsReq {
+            allowed_access_ips: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            key_pair_names: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            service: ::std::result::Result<
+                ::std::option::Option<super::EndpointsReqService>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for EndpointsReq {
+            fn default() -> Self {
+                Self {
+                    allowed_access_ips: Ok(Default::default()),
+                    key_pair_names: Ok(Default::default()),
+                    service: Ok(Default::default()),
+                }
+            }
+        }
+        impl EndpointsReq {
+            pub fn allowed_access_ips<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allowed_access_ips = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allowed_access_ips: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn key_pair_names<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key_pair_names = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for key_pair_names: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn service<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::EndpointsReqService>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for service: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EndpointsReq> for super::EndpointsReq {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EndpointsReq,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    allowed_access_ips: value.allowed_access_ips?,
+                    key_pair_names: value.key_pair_names?,
+                    service: value.service?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EndpointsReq> for EndpointsReq {
+            fn from(value: super::EndpointsReq) -> Self {
+                Self {
+                    allowed_access_ips: Ok(value.allowed_access_ips),
+                    key_pair_names: Ok(value.key_pair_names),
+                    service: Ok(value.service),
                 }
             }
         }
@@ -2932,6 +12727,89 @@ pub mod types {
                     service: Ok(value.service),
                     ssh_keys: Ok(value.ssh_keys),
                     uri: Ok(value.uri),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GpuInfo {
+            gpu: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            gpu_memory: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GpuInfo {
+            fn default() -> Self {
+                Self {
+                    gpu: Ok(Default::default()),
+                    gpu_memory: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl GpuInfo {
+            pub fn gpu<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.gpu = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for gpu: {e}")
+                    });
+                self
+            }
+            pub fn gpu_memory<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.gpu_memory = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for gpu_memory: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GpuInfo> for super::GpuInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GpuInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    gpu: value.gpu?,
+                    gpu_memory: value.gpu_memory?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GpuInfo> for GpuInfo {
+            fn from(value: super::GpuInfo) -> Self {
+                Self {
+                    gpu: Ok(value.gpu),
+                    gpu_memory: Ok(value.gpu_memory),
+                    type_: Ok(value.type_),
                 }
             }
         }
@@ -3485,6 +13363,419 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ImageResponse {
+            arch: ::std::result::Result<
+                ::std::option::Option<super::ImageResponseArch>,
+                ::std::string::String,
+            >,
+            create_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dev_services: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::ImageResponseDevServicesItem>,
+                >,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            namespace: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            origin: ::std::result::Result<
+                ::std::option::Option<super::ImageResponseOrigin>,
+                ::std::string::String,
+            >,
+            resource_categories: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::ImageResponseResourceCategoriesItem>,
+                >,
+                ::std::string::String,
+            >,
+            service_type: ::std::result::Result<
+                ::std::option::Option<super::ImageResponseServiceType>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::ImageResponseStatus>,
+                ::std::string::String,
+            >,
+            status_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            swr_path: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tag: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<super::ImageResponseType>,
+                ::std::string::String,
+            >,
+            update_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            visibility: ::std::result::Result<
+                ::std::option::Option<super::ImageResponseVisibility>,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ImageResponse {
+            fn default() -> Self {
+                Self {
+                    arch: Ok(Default::default()),
+                    create_at: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    dev_services: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    namespace: Ok(Default::default()),
+                    origin: Ok(Default::default()),
+                    resource_categories: Ok(Default::default()),
+                    service_type: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    status_message: Ok(Default::default()),
+                    swr_path: Ok(Default::default()),
+                    tag: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    update_at: Ok(Default::default()),
+                    visibility: Ok(Default::default()),
+                    workspace_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl ImageResponse {
+            pub fn arch<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ImageResponseArch>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.arch = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for arch: {e}")
+                    });
+                self
+            }
+            pub fn create_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.create_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for create_at: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn dev_services<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::ImageResponseDevServicesItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dev_services = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dev_services: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn namespace<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.namespace = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for namespace: {e}")
+                    });
+                self
+            }
+            pub fn origin<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ImageResponseOrigin>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.origin = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for origin: {e}")
+                    });
+                self
+            }
+            pub fn resource_categories<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::ImageResponseResourceCategoriesItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resource_categories = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for resource_categories: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn service_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ImageResponseServiceType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for service_type: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ImageResponseStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn status_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for status_message: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn swr_path<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.swr_path = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for swr_path: {e}")
+                    });
+                self
+            }
+            pub fn tag<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tag = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tag: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ImageResponseType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn update_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.update_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_at: {e}")
+                    });
+                self
+            }
+            pub fn visibility<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ImageResponseVisibility>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.visibility = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for visibility: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ImageResponse> for super::ImageResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ImageResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    arch: value.arch?,
+                    create_at: value.create_at?,
+                    description: value.description?,
+                    dev_services: value.dev_services?,
+                    id: value.id?,
+                    name: value.name?,
+                    namespace: value.namespace?,
+                    origin: value.origin?,
+                    resource_categories: value.resource_categories?,
+                    service_type: value.service_type?,
+                    size: value.size?,
+                    status: value.status?,
+                    status_message: value.status_message?,
+                    swr_path: value.swr_path?,
+                    tag: value.tag?,
+                    type_: value.type_?,
+                    update_at: value.update_at?,
+                    visibility: value.visibility?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ImageResponse> for ImageResponse {
+            fn from(value: super::ImageResponse) -> Self {
+                Self {
+                    arch: Ok(value.arch),
+                    create_at: Ok(value.create_at),
+                    description: Ok(value.description),
+                    dev_services: Ok(value.dev_services),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    namespace: Ok(value.namespace),
+                    origin: Ok(value.origin),
+                    resource_categories: Ok(value.resource_categories),
+                    service_type: Ok(value.service_type),
+                    size: Ok(value.size),
+                    status: Ok(value.status),
+                    status_message: Ok(value.status_message),
+                    swr_path: Ok(value.swr_path),
+                    tag: Ok(value.tag),
+                    type_: Ok(value.type_),
+                    update_at: Ok(value.update_at),
+                    visibility: Ok(value.visibility),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct JobProgress {
             notebook_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -3712,6 +14003,465 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct LeaseReq {
+            duration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LeaseReq {
+            fn default() -> Self {
+                Self {
+                    duration: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl LeaseReq {
+            pub fn duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for duration: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LeaseReq> for super::LeaseReq {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LeaseReq,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    duration: value.duration?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LeaseReq> for LeaseReq {
+            fn from(value: super::LeaseReq) -> Self {
+                Self {
+                    duration: Ok(value.duration),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListAllNotebooksResponse {
+            current: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::NotebookResp>>,
+                ::std::string::String,
+            >,
+            pages: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListAllNotebooksResponse {
+            fn default() -> Self {
+                Self {
+                    current: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    pages: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListAllNotebooksResponse {
+            pub fn current<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.current = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for current: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::NotebookResp>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn pages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pages = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pages: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListAllNotebooksResponse>
+        for super::ListAllNotebooksResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListAllNotebooksResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    current: value.current?,
+                    data: value.data?,
+                    pages: value.pages?,
+                    size: value.size?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListAllNotebooksResponse>
+        for ListAllNotebooksResponse {
+            fn from(value: super::ListAllNotebooksResponse) -> Self {
+                Self {
+                    current: Ok(value.current),
+                    data: Ok(value.data),
+                    pages: Ok(value.pages),
+                    size: Ok(value.size),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListAttachableObSsResponse {
+            current: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::DataVolumesRes>>,
+                ::std::string::String,
+            >,
+            pages: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListAttachableObSsResponse {
+            fn default() -> Self {
+                Self {
+                    current: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    pages: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListAttachableObSsResponse {
+            pub fn current<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.current = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for current: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::DataVolumesRes>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn pages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pages = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pages: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListAttachableObSsResponse>
+        for super::ListAttachableObSsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListAttachableObSsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    current: value.current?,
+                    data: value.data?,
+                    pages: value.pages?,
+                    size: value.size?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListAttachableObSsResponse>
+        for ListAttachableObSsResponse {
+            fn from(value: super::ListAttachableObSsResponse) -> Self {
+                Self {
+                    current: Ok(value.current),
+                    data: Ok(value.data),
+                    pages: Ok(value.pages),
+                    size: Ok(value.size),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListFlavorsResponse {
+            current: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::NotebookFlavor>>,
+                ::std::string::String,
+            >,
+            flavors: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::NotebookFlavor>>,
+                ::std::string::String,
+            >,
+            pages: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListFlavorsResponse {
+            fn default() -> Self {
+                Self {
+                    current: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    flavors: Ok(Default::default()),
+                    pages: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListFlavorsResponse {
+            pub fn current<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.current = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for current: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::NotebookFlavor>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn flavors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::NotebookFlavor>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.flavors = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for flavors: {e}")
+                    });
+                self
+            }
+            pub fn pages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pages = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pages: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListFlavorsResponse>
+        for super::ListFlavorsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListFlavorsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    current: value.current?,
+                    data: value.data?,
+                    flavors: value.flavors?,
+                    pages: value.pages?,
+                    size: value.size?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListFlavorsResponse> for ListFlavorsResponse {
+            fn from(value: super::ListFlavorsResponse) -> Self {
+                Self {
+                    current: Ok(value.current),
+                    data: Ok(value.data),
+                    flavors: Ok(value.flavors),
+                    pages: Ok(value.pages),
+                    size: Ok(value.size),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ListImageGroupResponse {
             current: ::std::result::Result<
                 ::std::option::Option<i32>,
@@ -3837,6 +14587,254 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ListImageResponse {
+            current: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::ImageResponse>>,
+                ::std::string::String,
+            >,
+            pages: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListImageResponse {
+            fn default() -> Self {
+                Self {
+                    current: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    pages: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListImageResponse {
+            pub fn current<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.current = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for current: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ImageResponse>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn pages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pages = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pages: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListImageResponse> for super::ListImageResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListImageResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    current: value.current?,
+                    data: value.data?,
+                    pages: value.pages?,
+                    size: value.size?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListImageResponse> for ListImageResponse {
+            fn from(value: super::ListImageResponse) -> Self {
+                Self {
+                    current: Ok(value.current),
+                    data: Ok(value.data),
+                    pages: Ok(value.pages),
+                    size: Ok(value.size),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListNotebooksResponse {
+            current: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::NotebookResp>>,
+                ::std::string::String,
+            >,
+            pages: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListNotebooksResponse {
+            fn default() -> Self {
+                Self {
+                    current: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    pages: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListNotebooksResponse {
+            pub fn current<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.current = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for current: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::NotebookResp>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn pages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pages = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pages: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListNotebooksResponse>
+        for super::ListNotebooksResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListNotebooksResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    current: value.current?,
+                    data: value.data?,
+                    pages: value.pages?,
+                    size: value.size?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListNotebooksResponse>
+        for ListNotebooksResponse {
+            fn from(value: super::ListNotebooksResponse) -> Self {
+                Self {
+                    current: Ok(value.current),
+                    data: Ok(value.data),
+                    pages: Ok(value.pages),
+                    size: Ok(value.size),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ModelArtsError {
             error_code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -3897,6 +14895,671 @@ pub mod types {
                 Self {
                     error_code: Ok(value.error_code),
                     error_msg: Ok(value.error_msg),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct NotebookFlavor {
+            arch: ::std::result::Result<
+                ::std::option::Option<super::NotebookFlavorArch>,
+                ::std::string::String,
+            >,
+            billing: ::std::result::Result<
+                ::std::option::Option<super::BillingInfo>,
+                ::std::string::String,
+            >,
+            category: ::std::result::Result<
+                ::std::option::Option<super::NotebookFlavorCategory>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            feature: ::std::result::Result<
+                ::std::option::Option<super::NotebookFlavorFeature>,
+                ::std::string::String,
+            >,
+            free: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            gpu: ::std::result::Result<
+                ::std::option::Option<super::GpuInfo>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            memory: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sold_out: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            storages: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::NotebookFlavorStoragesItem>,
+                >,
+                ::std::string::String,
+            >,
+            vcpus: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for NotebookFlavor {
+            fn default() -> Self {
+                Self {
+                    arch: Ok(Default::default()),
+                    billing: Ok(Default::default()),
+                    category: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    feature: Ok(Default::default()),
+                    free: Ok(Default::default()),
+                    gpu: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    memory: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    sold_out: Ok(Default::default()),
+                    storages: Ok(Default::default()),
+                    vcpus: Ok(Default::default()),
+                }
+            }
+        }
+        impl NotebookFlavor {
+            pub fn arch<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::NotebookFlavorArch>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.arch = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for arch: {e}")
+                    });
+                self
+            }
+            pub fn billing<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::BillingInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.billing = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for billing: {e}")
+                    });
+                self
+            }
+            pub fn category<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::NotebookFlavorCategory>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.category = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for category: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn feature<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::NotebookFlavorFeature>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.feature = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for feature: {e}")
+                    });
+                self
+            }
+            pub fn free<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.free = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for free: {e}")
+                    });
+                self
+            }
+            pub fn gpu<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::GpuInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.gpu = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for gpu: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn memory<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.memory = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for memory: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn sold_out<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sold_out = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sold_out: {e}")
+                    });
+                self
+            }
+            pub fn storages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::NotebookFlavorStoragesItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.storages = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for storages: {e}")
+                    });
+                self
+            }
+            pub fn vcpus<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.vcpus = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for vcpus: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<NotebookFlavor> for super::NotebookFlavor {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: NotebookFlavor,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    arch: value.arch?,
+                    billing: value.billing?,
+                    category: value.category?,
+                    description: value.description?,
+                    feature: value.feature?,
+                    free: value.free?,
+                    gpu: value.gpu?,
+                    id: value.id?,
+                    memory: value.memory?,
+                    name: value.name?,
+                    sold_out: value.sold_out?,
+                    storages: value.storages?,
+                    vcpus: value.vcpus?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::NotebookFlavor> for NotebookFlavor {
+            fn from(value: super::NotebookFlavor) -> Self {
+                Self {
+                    arch: Ok(value.arch),
+                    billing: Ok(value.billing),
+                    category: Ok(value.category),
+                    description: Ok(value.description),
+                    feature: Ok(value.feature),
+                    free: Ok(value.free),
+                    gpu: Ok(value.gpu),
+                    id: Ok(value.id),
+                    memory: Ok(value.memory),
+                    name: Ok(value.name),
+                    sold_out: Ok(value.sold_out),
+                    storages: Ok(value.storages),
+                    vcpus: Ok(value.vcpus),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct NotebookResp {
+            action_progress: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
+                ::std::string::String,
+            >,
+            billing_items: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::NotebookRespBillingItemsItem>,
+                >,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            endpoints: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
+                ::std::string::String,
+            >,
+            fail_reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            feature: ::std::result::Result<
+                ::std::option::Option<super::NotebookRespFeature>,
+                ::std::string::String,
+            >,
+            flavor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            image: ::std::result::Result<
+                ::std::option::Option<super::Image>,
+                ::std::string::String,
+            >,
+            lease: ::std::result::Result<
+                ::std::option::Option<super::Lease>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            pool: ::std::result::Result<
+                ::std::option::Option<super::Pool>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::NotebookRespStatus>,
+                ::std::string::String,
+            >,
+            token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user: ::std::result::Result<
+                ::std::option::Option<super::User>,
+                ::std::string::String,
+            >,
+            volume: ::std::result::Result<
+                ::std::option::Option<super::VolumeRes>,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for NotebookResp {
+            fn default() -> Self {
+                Self {
+                    action_progress: Ok(Default::default()),
+                    billing_items: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    endpoints: Ok(Default::default()),
+                    fail_reason: Ok(Default::default()),
+                    feature: Ok(Default::default()),
+                    flavor: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    image: Ok(Default::default()),
+                    lease: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    pool: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    token: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    user: Ok(Default::default()),
+                    volume: Ok(Default::default()),
+                    workspace_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl NotebookResp {
+            pub fn action_progress<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_progress = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for action_progress: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn billing_items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::NotebookRespBillingItemsItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.billing_items = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for billing_items: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn endpoints<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.endpoints = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for endpoints: {e}")
+                    });
+                self
+            }
+            pub fn fail_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fail_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fail_reason: {e}")
+                    });
+                self
+            }
+            pub fn feature<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::NotebookRespFeature>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.feature = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for feature: {e}")
+                    });
+                self
+            }
+            pub fn flavor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.flavor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for flavor: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn image<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Image>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image: {e}")
+                    });
+                self
+            }
+            pub fn lease<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Lease>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lease = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lease: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn pool<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Pool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pool = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pool: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::NotebookRespStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::User>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user: {e}")
+                    });
+                self
+            }
+            pub fn volume<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::VolumeRes>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.volume = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for volume: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<NotebookResp> for super::NotebookResp {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: NotebookResp,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action_progress: value.action_progress?,
+                    billing_items: value.billing_items?,
+                    description: value.description?,
+                    endpoints: value.endpoints?,
+                    fail_reason: value.fail_reason?,
+                    feature: value.feature?,
+                    flavor: value.flavor?,
+                    id: value.id?,
+                    image: value.image?,
+                    lease: value.lease?,
+                    name: value.name?,
+                    pool: value.pool?,
+                    status: value.status?,
+                    token: value.token?,
+                    url: value.url?,
+                    user: value.user?,
+                    volume: value.volume?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::NotebookResp> for NotebookResp {
+            fn from(value: super::NotebookResp) -> Self {
+                Self {
+                    action_progress: Ok(value.action_progress),
+                    billing_items: Ok(value.billing_items),
+                    description: Ok(value.description),
+                    endpoints: Ok(value.endpoints),
+                    fail_reason: Ok(value.fail_reason),
+                    feature: Ok(value.feature),
+                    flavor: Ok(value.flavor),
+                    id: Ok(value.id),
+                    image: Ok(value.image),
+                    lease: Ok(value.lease),
+                    name: Ok(value.name),
+                    pool: Ok(value.pool),
+                    status: Ok(value.status),
+                    token: Ok(value.token),
+                    url: Ok(value.url),
+                    user: Ok(value.user),
+                    volume: Ok(value.volume),
+                    workspace_id: Ok(value.workspace_id),
                 }
             }
         }
@@ -4667,6 +16330,879 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct RenewLeaseRequest {
+            duration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RenewLeaseRequest {
+            fn default() -> Self {
+                Self {
+                    duration: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl RenewLeaseRequest {
+            pub fn duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for duration: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RenewLeaseRequest> for super::RenewLeaseRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RenewLeaseRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    duration: value.duration?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RenewLeaseRequest> for RenewLeaseRequest {
+            fn from(value: super::RenewLeaseRequest) -> Self {
+                Self {
+                    duration: Ok(value.duration),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RenewLeaseResponse {
+            create_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            duration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            enable: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<super::RenewLeaseResponseType>,
+                ::std::string::String,
+            >,
+            update_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RenewLeaseResponse {
+            fn default() -> Self {
+                Self {
+                    create_at: Ok(Default::default()),
+                    duration: Ok(Default::default()),
+                    enable: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    update_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl RenewLeaseResponse {
+            pub fn create_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.create_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for create_at: {e}")
+                    });
+                self
+            }
+            pub fn duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for duration: {e}")
+                    });
+                self
+            }
+            pub fn enable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enable: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::RenewLeaseResponseType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn update_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.update_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RenewLeaseResponse> for super::RenewLeaseResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RenewLeaseResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    create_at: value.create_at?,
+                    duration: value.duration?,
+                    enable: value.enable?,
+                    type_: value.type_?,
+                    update_at: value.update_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RenewLeaseResponse> for RenewLeaseResponse {
+            fn from(value: super::RenewLeaseResponse) -> Self {
+                Self {
+                    create_at: Ok(value.create_at),
+                    duration: Ok(value.duration),
+                    enable: Ok(value.enable),
+                    type_: Ok(value.type_),
+                    update_at: Ok(value.update_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ShowAttachableObsResponse {
+            category: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            mount_path: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::ShowAttachableObsResponseStatus>,
+                ::std::string::String,
+            >,
+            uri: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ShowAttachableObsResponse {
+            fn default() -> Self {
+                Self {
+                    category: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    mount_path: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    uri: Ok(Default::default()),
+                }
+            }
+        }
+        impl ShowAttachableObsResponse {
+            pub fn category<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.category = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for category: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn mount_path<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mount_path = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mount_path: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ShowAttachableObsResponseStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uri = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for uri: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ShowAttachableObsResponse>
+        for super::ShowAttachableObsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShowAttachableObsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    category: value.category?,
+                    id: value.id?,
+                    mount_path: value.mount_path?,
+                    status: value.status?,
+                    uri: value.uri?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ShowAttachableObsResponse>
+        for ShowAttachableObsResponse {
+            fn from(value: super::ShowAttachableObsResponse) -> Self {
+                Self {
+                    category: Ok(value.category),
+                    id: Ok(value.id),
+                    mount_path: Ok(value.mount_path),
+                    status: Ok(value.status),
+                    uri: Ok(value.uri),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ShowImageResponse {
+            arch: ::std::result::Result<
+                ::std::option::Option<super::ShowImageResponseArch>,
+                ::std::string::String,
+            >,
+            create_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dev_services: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::ShowImageResponseDevServicesItem>,
+                >,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            namespace: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            origin: ::std::result::Result<
+                ::std::option::Option<super::ShowImageResponseOrigin>,
+                ::std::string::String,
+            >,
+            resource_categories: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::ShowImageResponseResourceCategoriesItem>,
+                >,
+                ::std::string::String,
+            >,
+            service_type: ::std::result::Result<
+                ::std::option::Option<super::ShowImageResponseServiceType>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::ShowImageResponseStatus>,
+                ::std::string::String,
+            >,
+            status_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            support_res_categories: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::ShowImageResponseSupportResCategoriesItem>,
+                >,
+                ::std::string::String,
+            >,
+            swr_path: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tag: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<super::ShowImageResponseType>,
+                ::std::string::String,
+            >,
+            update_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            visibility: ::std::result::Result<
+                ::std::option::Option<super::ShowImageResponseVisibility>,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ShowImageResponse {
+            fn default() -> Self {
+                Self {
+                    arch: Ok(Default::default()),
+                    create_at: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    dev_services: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    namespace: Ok(Default::default()),
+                    origin: Ok(Default::default()),
+                    resource_categories: Ok(Default::default()),
+                    service_type: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    status_message: Ok(Default::default()),
+                    support_res_categories: Ok(Default::default()),
+                    swr_path: Ok(Default::default()),
+                    tag: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    update_at: Ok(Default::default()),
+                    visibility: Ok(Default::default()),
+                    workspace_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl ShowImageResponse {
+            pub fn arch<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ShowImageResponseArch>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.arch = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for arch: {e}")
+                    });
+                self
+            }
+            pub fn create_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.create_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for create_at: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn dev_services<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::ShowImageResponseDevServicesItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dev_services = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dev_services: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn namespace<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.namespace = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for namespace: {e}")
+                    });
+                self
+            }
+            pub fn origin<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ShowImageResponseOrigin>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.origin = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for origin: {e}")
+                    });
+                self
+            }
+            pub fn resource_categories<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::ShowImageResponseResourceCategoriesItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resource_categories = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for resource_categories: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn service_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ShowImageResponseServiceType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for service_type: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ShowImageResponseStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn status_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for status_message: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn support_res_categories<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::ShowImageResponseSupportResCategoriesItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.support_res_categories = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for support_res_categories: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn swr_path<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.swr_path = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for swr_path: {e}")
+                    });
+                self
+            }
+            pub fn tag<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tag = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tag: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ShowImageResponseType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn update_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.update_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_at: {e}")
+                    });
+                self
+            }
+            pub fn visibility<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ShowImageResponseVisibility>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.visibility = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for visibility: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ShowImageResponse> for super::ShowImageResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShowImageResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    arch: value.arch?,
+                    create_at: value.create_at?,
+                    description: value.description?,
+                    dev_services: value.dev_services?,
+                    id: value.id?,
+                    name: value.name?,
+                    namespace: value.namespace?,
+                    origin: value.origin?,
+                    resource_categories: value.resource_categories?,
+                    service_type: value.service_type?,
+                    size: value.size?,
+                    status: value.status?,
+                    status_message: value.status_message?,
+                    support_res_categories: value.support_res_categories?,
+                    swr_path: value.swr_path?,
+                    tag: value.tag?,
+                    type_: value.type_?,
+                    update_at: value.update_at?,
+                    visibility: value.visibility?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ShowImageResponse> for ShowImageResponse {
+            fn from(value: super::ShowImageResponse) -> Self {
+                Self {
+                    arch: Ok(value.arch),
+                    create_at: Ok(value.create_at),
+                    description: Ok(value.description),
+                    dev_services: Ok(value.dev_services),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    namespace: Ok(value.namespace),
+                    origin: Ok(value.origin),
+                    resource_categories: Ok(value.resource_categories),
+                    service_type: Ok(value.service_type),
+                    size: Ok(value.size),
+                    status: Ok(value.status),
+                    status_message: Ok(value.status_message),
+                    support_res_categories: Ok(value.support_res_categories),
+                    swr_path: Ok(value.swr_path),
+                    tag: Ok(value.tag),
+                    type_: Ok(value.type_),
+                    update_at: Ok(value.update_at),
+                    visibility: Ok(value.visibility),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ShowLeaseResponse {
+            create_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            duration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            enable: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<super::ShowLeaseResponseType>,
+                ::std::string::String,
+            >,
+            update_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ShowLeaseResponse {
+            fn default() -> Self {
+                Self {
+                    create_at: Ok(Default::default()),
+                    duration: Ok(Default::default()),
+                    enable: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    update_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl ShowLeaseResponse {
+            pub fn create_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.create_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for create_at: {e}")
+                    });
+                self
+            }
+            pub fn duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for duration: {e}")
+                    });
+                self
+            }
+            pub fn enable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enable: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ShowLeaseResponseType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn update_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.update_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ShowLeaseResponse> for super::ShowLeaseResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShowLeaseResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    create_at: value.create_at?,
+                    duration: value.duration?,
+                    enable: value.enable?,
+                    type_: value.type_?,
+                    update_at: value.update_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ShowLeaseResponse> for ShowLeaseResponse {
+            fn from(value: super::ShowLeaseResponse) -> Self {
+                Self {
+                    create_at: Ok(value.create_at),
+                    duration: Ok(value.duration),
+                    enable: Ok(value.enable),
+                    type_: Ok(value.type_),
+                    update_at: Ok(value.update_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ShowNotebookResponse {
             action_progress: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
@@ -5050,6 +17586,1468 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ShowSwitchableFlavorsResponse {
+            current: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::NotebookFlavor>>,
+                ::std::string::String,
+            >,
+            flavors: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::NotebookFlavor>>,
+                ::std::string::String,
+            >,
+            pages: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ShowSwitchableFlavorsResponse {
+            fn default() -> Self {
+                Self {
+                    current: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    flavors: Ok(Default::default()),
+                    pages: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                }
+            }
+        }
+        impl ShowSwitchableFlavorsResponse {
+            pub fn current<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.current = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for current: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::NotebookFlavor>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn flavors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::NotebookFlavor>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.flavors = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for flavors: {e}")
+                    });
+                self
+            }
+            pub fn pages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pages = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pages: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ShowSwitchableFlavorsResponse>
+        for super::ShowSwitchableFlavorsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShowSwitchableFlavorsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    current: value.current?,
+                    data: value.data?,
+                    flavors: value.flavors?,
+                    pages: value.pages?,
+                    size: value.size?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ShowSwitchableFlavorsResponse>
+        for ShowSwitchableFlavorsResponse {
+            fn from(value: super::ShowSwitchableFlavorsResponse) -> Self {
+                Self {
+                    current: Ok(value.current),
+                    data: Ok(value.data),
+                    flavors: Ok(value.flavors),
+                    pages: Ok(value.pages),
+                    size: Ok(value.size),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct StartNotebookResponse {
+            action_progress: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
+                ::std::string::String,
+            >,
+            billing_items: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::StartNotebookResponseBillingItemsItem>,
+                >,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            endpoints: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
+                ::std::string::String,
+            >,
+            fail_reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            feature: ::std::result::Result<
+                ::std::option::Option<super::StartNotebookResponseFeature>,
+                ::std::string::String,
+            >,
+            flavor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            image: ::std::result::Result<
+                ::std::option::Option<super::Image>,
+                ::std::string::String,
+            >,
+            lease: ::std::result::Result<
+                ::std::option::Option<super::Lease>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            pool: ::std::result::Result<
+                ::std::option::Option<super::Pool>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::StartNotebookResponseStatus>,
+                ::std::string::String,
+            >,
+            token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user: ::std::result::Result<
+                ::std::option::Option<super::User>,
+                ::std::string::String,
+            >,
+            volume: ::std::result::Result<
+                ::std::option::Option<super::VolumeRes>,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for StartNotebookResponse {
+            fn default() -> Self {
+                Self {
+                    action_progress: Ok(Default::default()),
+                    billing_items: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    endpoints: Ok(Default::default()),
+                    fail_reason: Ok(Default::default()),
+                    feature: Ok(Default::default()),
+                    flavor: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    image: Ok(Default::default()),
+                    lease: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    pool: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    token: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    user: Ok(Default::default()),
+                    volume: Ok(Default::default()),
+                    workspace_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl StartNotebookResponse {
+            pub fn action_progress<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_progress = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for action_progress: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn billing_items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::StartNotebookResponseBillingItemsItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.billing_items = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for billing_items: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn endpoints<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.endpoints = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for endpoints: {e}")
+                    });
+                self
+            }
+            pub fn fail_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fail_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fail_reason: {e}")
+                    });
+                self
+            }
+            pub fn feature<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::StartNotebookResponseFeature>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.feature = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for feature: {e}")
+                    });
+                self
+            }
+            pub fn flavor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.flavor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for flavor: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn image<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Image>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image: {e}")
+                    });
+                self
+            }
+            pub fn lease<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Lease>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lease = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lease: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn pool<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Pool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pool = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pool: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::StartNotebookResponseStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::User>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user: {e}")
+                    });
+                self
+            }
+            pub fn volume<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::VolumeRes>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.volume = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for volume: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<StartNotebookResponse>
+        for super::StartNotebookResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: StartNotebookResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action_progress: value.action_progress?,
+                    billing_items: value.billing_items?,
+                    description: value.description?,
+                    endpoints: value.endpoints?,
+                    fail_reason: value.fail_reason?,
+                    feature: value.feature?,
+                    flavor: value.flavor?,
+                    id: value.id?,
+                    image: value.image?,
+                    lease: value.lease?,
+                    name: value.name?,
+                    pool: value.pool?,
+                    status: value.status?,
+                    token: value.token?,
+                    url: value.url?,
+                    user: value.user?,
+                    volume: value.volume?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::StartNotebookResponse>
+        for StartNotebookResponse {
+            fn from(value: super::StartNotebookResponse) -> Self {
+                Self {
+                    action_progress: Ok(value.action_progress),
+                    billing_items: Ok(value.billing_items),
+                    description: Ok(value.description),
+                    endpoints: Ok(value.endpoints),
+                    fail_reason: Ok(value.fail_reason),
+                    feature: Ok(value.feature),
+                    flavor: Ok(value.flavor),
+                    id: Ok(value.id),
+                    image: Ok(value.image),
+                    lease: Ok(value.lease),
+                    name: Ok(value.name),
+                    pool: Ok(value.pool),
+                    status: Ok(value.status),
+                    token: Ok(value.token),
+                    url: Ok(value.url),
+                    user: Ok(value.user),
+                    volume: Ok(value.volume),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct StopNotebookResponse {
+            action_progress: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
+                ::std::string::String,
+            >,
+            billing_items: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::StopNotebookResponseBillingItemsItem>,
+                >,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            endpoints: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
+                ::std::string::String,
+            >,
+            fail_reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            feature: ::std::result::Result<
+                ::std::option::Option<super::StopNotebookResponseFeature>,
+                ::std::string::String,
+            >,
+            flavor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            image: ::std::result::Result<
+                ::std::option::Option<super::Image>,
+                ::std::string::String,
+            >,
+            lease: ::std::result::Result<
+                ::std::option::Option<super::Lease>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            pool: ::std::result::Result<
+                ::std::option::Option<super::Pool>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::StopNotebookResponseStatus>,
+                ::std::string::String,
+            >,
+            token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user: ::std::result::Result<
+                ::std::option::Option<super::User>,
+                ::std::string::String,
+            >,
+            volume: ::std::result::Result<
+                ::std::option::Option<super::VolumeRes>,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for StopNotebookResponse {
+            fn default() -> Self {
+                Self {
+                    action_progress: Ok(Default::default()),
+                    billing_items: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    endpoints: Ok(Default::default()),
+                    fail_reason: Ok(Default::default()),
+                    feature: Ok(Default::default()),
+                    flavor: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    image: Ok(Default::default()),
+                    lease: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    pool: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    token: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    user: Ok(Default::default()),
+                    volume: Ok(Default::default()),
+                    workspace_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl StopNotebookResponse {
+            pub fn action_progress<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_progress = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for action_progress: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn billing_items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::StopNotebookResponseBillingItemsItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.billing_items = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for billing_items: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn endpoints<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.endpoints = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for endpoints: {e}")
+                    });
+                self
+            }
+            pub fn fail_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fail_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fail_reason: {e}")
+                    });
+                self
+            }
+            pub fn feature<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::StopNotebookResponseFeature>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.feature = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for feature: {e}")
+                    });
+                self
+            }
+            pub fn flavor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.flavor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for flavor: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn image<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Image>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image: {e}")
+                    });
+                self
+            }
+            pub fn lease<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Lease>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lease = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lease: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn pool<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Pool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pool = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pool: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::StopNotebookResponseStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::User>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user: {e}")
+                    });
+                self
+            }
+            pub fn volume<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::VolumeRes>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.volume = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for volume: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<StopNotebookResponse>
+        for super::StopNotebookResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: StopNotebookResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action_progress: value.action_progress?,
+                    billing_items: value.billing_items?,
+                    description: value.description?,
+                    endpoints: value.endpoints?,
+                    fail_reason: value.fail_reason?,
+                    feature: value.feature?,
+                    flavor: value.flavor?,
+                    id: value.id?,
+                    image: value.image?,
+                    lease: value.lease?,
+                    name: value.name?,
+                    pool: value.pool?,
+                    status: value.status?,
+                    token: value.token?,
+                    url: value.url?,
+                    user: value.user?,
+                    volume: value.volume?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::StopNotebookResponse> for StopNotebookResponse {
+            fn from(value: super::StopNotebookResponse) -> Self {
+                Self {
+                    action_progress: Ok(value.action_progress),
+                    billing_items: Ok(value.billing_items),
+                    description: Ok(value.description),
+                    endpoints: Ok(value.endpoints),
+                    fail_reason: Ok(value.fail_reason),
+                    feature: Ok(value.feature),
+                    flavor: Ok(value.flavor),
+                    id: Ok(value.id),
+                    image: Ok(value.image),
+                    lease: Ok(value.lease),
+                    name: Ok(value.name),
+                    pool: Ok(value.pool),
+                    status: Ok(value.status),
+                    token: Ok(value.token),
+                    url: Ok(value.url),
+                    user: Ok(value.user),
+                    volume: Ok(value.volume),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateNotebookRequest {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            endpoints: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::EndpointsReq>>,
+                ::std::string::String,
+            >,
+            flavor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            hooks: ::std::result::Result<
+                ::std::option::Option<super::CustomHooks>,
+                ::std::string::String,
+            >,
+            image_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            storage_new_size: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateNotebookRequest {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    endpoints: Ok(Default::default()),
+                    flavor: Ok(Default::default()),
+                    hooks: Ok(Default::default()),
+                    image_id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    storage_new_size: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateNotebookRequest {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn endpoints<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::EndpointsReq>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.endpoints = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for endpoints: {e}")
+                    });
+                self
+            }
+            pub fn flavor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.flavor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for flavor: {e}")
+                    });
+                self
+            }
+            pub fn hooks<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::CustomHooks>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hooks = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hooks: {e}")
+                    });
+                self
+            }
+            pub fn image_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image_id: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn storage_new_size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.storage_new_size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for storage_new_size: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateNotebookRequest>
+        for super::UpdateNotebookRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateNotebookRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    endpoints: value.endpoints?,
+                    flavor: value.flavor?,
+                    hooks: value.hooks?,
+                    image_id: value.image_id?,
+                    name: value.name?,
+                    storage_new_size: value.storage_new_size?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateNotebookRequest>
+        for UpdateNotebookRequest {
+            fn from(value: super::UpdateNotebookRequest) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    endpoints: Ok(value.endpoints),
+                    flavor: Ok(value.flavor),
+                    hooks: Ok(value.hooks),
+                    image_id: Ok(value.image_id),
+                    name: Ok(value.name),
+                    storage_new_size: Ok(value.storage_new_size),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateNotebookResponse {
+            action_progress: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
+                ::std::string::String,
+            >,
+            billing_items: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::UpdateNotebookResponseBillingItemsItem>,
+                >,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            endpoints: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
+                ::std::string::String,
+            >,
+            fail_reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            feature: ::std::result::Result<
+                ::std::option::Option<super::UpdateNotebookResponseFeature>,
+                ::std::string::String,
+            >,
+            flavor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            image: ::std::result::Result<
+                ::std::option::Option<super::Image>,
+                ::std::string::String,
+            >,
+            lease: ::std::result::Result<
+                ::std::option::Option<super::Lease>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            pool: ::std::result::Result<
+                ::std::option::Option<super::Pool>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::UpdateNotebookResponseStatus>,
+                ::std::string::String,
+            >,
+            token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user: ::std::result::Result<
+                ::std::option::Option<super::User>,
+                ::std::string::String,
+            >,
+            volume: ::std::result::Result<
+                ::std::option::Option<super::VolumeRes>,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateNotebookResponse {
+            fn default() -> Self {
+                Self {
+                    action_progress: Ok(Default::default()),
+                    billing_items: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    endpoints: Ok(Default::default()),
+                    fail_reason: Ok(Default::default()),
+                    feature: Ok(Default::default()),
+                    flavor: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    image: Ok(Default::default()),
+                    lease: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    pool: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    token: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    user: Ok(Default::default()),
+                    volume: Ok(Default::default()),
+                    workspace_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateNotebookResponse {
+            pub fn action_progress<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_progress = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for action_progress: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn billing_items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::UpdateNotebookResponseBillingItemsItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.billing_items = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for billing_items: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn endpoints<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.endpoints = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for endpoints: {e}")
+                    });
+                self
+            }
+            pub fn fail_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fail_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fail_reason: {e}")
+                    });
+                self
+            }
+            pub fn feature<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::UpdateNotebookResponseFeature>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.feature = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for feature: {e}")
+                    });
+                self
+            }
+            pub fn flavor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.flavor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for flavor: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn image<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Image>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image: {e}")
+                    });
+                self
+            }
+            pub fn lease<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Lease>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lease = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lease: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn pool<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Pool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pool = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pool: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::UpdateNotebookResponseStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::User>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user: {e}")
+                    });
+                self
+            }
+            pub fn volume<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::VolumeRes>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.volume = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for volume: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateNotebookResponse>
+        for super::UpdateNotebookResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateNotebookResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action_progress: value.action_progress?,
+                    billing_items: value.billing_items?,
+                    description: value.description?,
+                    endpoints: value.endpoints?,
+                    fail_reason: value.fail_reason?,
+                    feature: value.feature?,
+                    flavor: value.flavor?,
+                    id: value.id?,
+                    image: value.image?,
+                    lease: value.lease?,
+                    name: value.name?,
+                    pool: value.pool?,
+                    status: value.status?,
+                    token: value.token?,
+                    url: value.url?,
+                    user: value.user?,
+                    volume: value.volume?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateNotebookResponse>
+        for UpdateNotebookResponse {
+            fn from(value: super::UpdateNotebookResponse) -> Self {
+                Self {
+                    action_progress: Ok(value.action_progress),
+                    billing_items: Ok(value.billing_items),
+                    description: Ok(value.description),
+                    endpoints: Ok(value.endpoints),
+                    fail_reason: Ok(value.fail_reason),
+                    feature: Ok(value.feature),
+                    flavor: Ok(value.flavor),
+                    id: Ok(value.id),
+                    image: Ok(value.image),
+                    lease: Ok(value.lease),
+                    name: Ok(value.name),
+                    pool: Ok(value.pool),
+                    status: Ok(value.status),
+                    token: Ok(value.token),
+                    url: Ok(value.url),
+                    user: Ok(value.user),
+                    volume: Ok(value.volume),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct User {
             domain: ::std::result::Result<
                 ::std::option::Option<super::Domain>,
@@ -5127,6 +19125,125 @@ pub mod types {
                     domain: Ok(value.domain),
                     id: Ok(value.id),
                     name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VolumeReq {
+            capacity: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            category: ::std::result::Result<
+                super::VolumeReqCategory,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            ownership: ::std::result::Result<
+                super::VolumeReqOwnership,
+                ::std::string::String,
+            >,
+            uri: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VolumeReq {
+            fn default() -> Self {
+                Self {
+                    capacity: Ok(Default::default()),
+                    category: Err("no value supplied for category".to_string()),
+                    id: Ok(Default::default()),
+                    ownership: Err("no value supplied for ownership".to_string()),
+                    uri: Ok(Default::default()),
+                }
+            }
+        }
+        impl VolumeReq {
+            pub fn capacity<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.capacity = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for capacity: {e}")
+                    });
+                self
+            }
+            pub fn category<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VolumeReqCategory>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.category = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for category: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn ownership<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VolumeReqOwnership>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ownership = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ownership: {e}")
+                    });
+                self
+            }
+            pub fn uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uri = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for uri: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VolumeReq> for super::VolumeReq {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VolumeReq,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    capacity: value.capacity?,
+                    category: value.category?,
+                    id: value.id?,
+                    ownership: value.ownership?,
+                    uri: value.uri?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VolumeReq> for VolumeReq {
+            fn from(value: super::VolumeReq) -> Self {
+                Self {
+                    capacity: Ok(value.capacity),
+                    category: Ok(value.category),
+                    id: Ok(value.id),
+                    ownership: Ok(value.ownership),
+                    uri: Ok(value.uri),
                 }
             }
         }
@@ -5380,6 +19497,43 @@ const _: () = {
     {}
 };
 impl Client {
+    /**List supported images
+
+Returns one page of the images that notebook instances can use, built-in and user-saved, filtered by the query parameters.
+
+Sends a `GET` request to `/v1/{project_id}/images`
+
+Arguments:
+- `project_id`: Project ID (see "Obtaining a Project ID and Name").
+- `limit`: Number of records per page.
+- `name`: Image name; lowercase letters, digits, hyphens (-), underscores (_) and periods (.), at most 512 characters.
+- `name_fuzzy_match`: Whether the name filter is a fuzzy match.
+- `namespace`: SWR organization the image belongs to.
+- `offset`: Offset of the first record of the page.
+- `service_type`: Kind of workload the image is meant for.
+- `sort_dir`: Sort order, ASC (ascending) or DESC (descending).
+- `sort_key`: Fields to sort by, separated by commas (for example updateTime).
+- `type_`: Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).
+- `workspace_id`: Workspace ID; 0 when no workspace has been created, otherwise the ID of the workspace in use.
+```ignore
+let response = client.list_image()
+    .project_id(project_id)
+    .limit(limit)
+    .name(name)
+    .name_fuzzy_match(name_fuzzy_match)
+    .namespace(namespace)
+    .offset(offset)
+    .service_type(service_type)
+    .sort_dir(sort_dir)
+    .sort_key(sort_key)
+    .type_(type_)
+    .workspace_id(workspace_id)
+    .send()
+    .await;
+```*/
+    pub fn list_image(&self) -> builder::ListImage<'_> {
+        builder::ListImage::new(self)
+    }
     /**Register a custom image
 
 Registers an image stored in SWR as a custom image in ModelArts image management.
@@ -5445,6 +19599,420 @@ let response = client.show_notebook()
     pub fn show_notebook(&self) -> builder::ShowNotebook<'_> {
         builder::ShowNotebook::new(self)
     }
+    /**Update a notebook instance
+
+Changes the name, description, flavor, image, storage size, remote access or startup hooks of a stopped notebook instance.
+
+Sends a `PUT` request to `/v1/{project_id}/notebooks/{id}`
+
+Arguments:
+- `project_id`: Project ID (see "Obtaining a Project ID and Name").
+- `id`: Notebook instance ID, as returned by the notebook list API.
+- `body`
+```ignore
+let response = client.update_notebook()
+    .project_id(project_id)
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_notebook(&self) -> builder::UpdateNotebook<'_> {
+        builder::UpdateNotebook::new(self)
+    }
+    /**Delete a notebook instance
+
+Deletes a notebook instance together with its container and all of its storage.
+
+Sends a `DELETE` request to `/v1/{project_id}/notebooks/{id}`
+
+Arguments:
+- `project_id`: Project ID (see "Obtaining a Project ID and Name").
+- `id`: Notebook instance ID, as returned by the notebook list API.
+```ignore
+let response = client.delete_notebook()
+    .project_id(project_id)
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn delete_notebook(&self) -> builder::DeleteNotebook<'_> {
+        builder::DeleteNotebook::new(self)
+    }
+    /**Get the auto-stop lease of a running notebook instance
+
+Returns how long a running notebook instance may still run before it is stopped automatically.
+
+Sends a `GET` request to `/v1/{project_id}/notebooks/{id}/lease`
+
+Arguments:
+- `project_id`: Project ID (see "Obtaining a Project ID and Name").
+- `id`: Notebook instance ID, as returned by the notebook list API.
+```ignore
+let response = client.show_lease()
+    .project_id(project_id)
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn show_lease(&self) -> builder::ShowLease<'_> {
+        builder::ShowLease::new(self)
+    }
+    /**Prolong a running notebook instance
+
+Extends the running time of a running notebook instance before it is stopped automatically.
+
+Sends a `PATCH` request to `/v1/{project_id}/notebooks/{id}/lease`
+
+Arguments:
+- `project_id`: Project ID (see "Obtaining a Project ID and Name").
+- `id`: Notebook instance ID, as returned by the notebook list API.
+- `duration`: Renewal duration in milliseconds. The body is the recommended place; when this parameter is given, the body is ignored and the stop type is scheduled stop.
+- `body`
+```ignore
+let response = client.renew_lease()
+    .project_id(project_id)
+    .id(id)
+    .duration(duration)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn renew_lease(&self) -> builder::RenewLease<'_> {
+        builder::RenewLease::new(self)
+    }
+    /**Get image details
+
+Returns the details of one image, such as its SWR address, architecture, supported flavors and status.
+
+Sends a `GET` request to `/v1/{project_id}/images/{id}`
+
+Arguments:
+- `project_id`: Project ID (see "Obtaining a Project ID and Name").
+- `id`: Image ID.
+```ignore
+let response = client.show_image()
+    .project_id(project_id)
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn show_image(&self) -> builder::ShowImage<'_> {
+        builder::ShowImage::new(self)
+    }
+    /**Delete an image
+
+Deletes an image from ModelArts image management; for a private image, optionally also its content in SWR.
+
+Sends a `DELETE` request to `/v1/{project_id}/images/{id}`
+
+Arguments:
+- `project_id`: Project ID (see "Obtaining a Project ID and Name").
+- `id`: Image ID.
+- `force`: Whether the image content is deleted from SWR as well; only valid for private images.
+```ignore
+let response = client.delete_image()
+    .project_id(project_id)
+    .id(id)
+    .force(force)
+    .send()
+    .await;
+```*/
+    pub fn delete_image(&self) -> builder::DeleteImage<'_> {
+        builder::DeleteImage::new(self)
+    }
+    /**Save a running notebook instance as an image
+
+Saves a running notebook instance as a container image in SWR and registers it with ModelArts.
+
+Sends a `POST` request to `/v1/{project_id}/notebooks/{id}/create-image`
+
+Arguments:
+- `project_id`: Project ID (see "Obtaining a Project ID and Name").
+- `id`: Notebook instance ID, as returned by the notebook list API.
+- `body`
+```ignore
+let response = client.create_image()
+    .project_id(project_id)
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_image(&self) -> builder::CreateImage<'_> {
+        builder::CreateImage::new(self)
+    }
+    /**List flavors available to notebook instances
+
+Returns one page of the flavors (specifications) that notebook instances can be created with.
+
+Sends a `GET` request to `/v1/{project_id}/notebooks/flavors`
+
+Arguments:
+- `project_id`: Project ID (see "Obtaining a Project ID and Name").
+- `category`: Processor type.
+- `limit`: Number of records per page; unlimited when not given.
+- `offset`: Offset of the first record of the page.
+- `sort_dir`: Sort order, ASC (ascending) or DESC (descending).
+- `sort_key`: Fields to sort by, separated by commas.
+- `type_`: Cluster type (MANAGED = public cluster, DEDICATED = dedicated cluster).
+```ignore
+let response = client.list_flavors()
+    .project_id(project_id)
+    .category(category)
+    .limit(limit)
+    .offset(offset)
+    .sort_dir(sort_dir)
+    .sort_key(sort_key)
+    .type_(type_)
+    .send()
+    .await;
+```*/
+    pub fn list_flavors(&self) -> builder::ListFlavors<'_> {
+        builder::ListFlavors::new(self)
+    }
+    /**List flavors a notebook instance can switch to
+
+Returns the flavors (specifications) an existing notebook instance can be switched to.
+
+Sends a `GET` request to `/v1/{project_id}/notebooks/{id}/flavors`
+
+Arguments:
+- `project_id`: Project ID (see "Obtaining a Project ID and Name").
+- `id`: Notebook instance ID, as returned by the notebook list API.
+- `limit`: Number of records per page; unlimited when not given.
+- `offset`: Offset of the first record of the page.
+```ignore
+let response = client.show_switchable_flavors()
+    .project_id(project_id)
+    .id(id)
+    .limit(limit)
+    .offset(offset)
+    .send()
+    .await;
+```*/
+    pub fn show_switchable_flavors(&self) -> builder::ShowSwitchableFlavors<'_> {
+        builder::ShowSwitchableFlavors::new(self)
+    }
+    /**List OBS storage mounted to a notebook instance
+
+Returns the OBS storage mounted to a notebook instance.
+
+Sends a `GET` request to `/v1/{project_id}/notebooks/{instance_id}/storage`
+
+Arguments:
+- `project_id`: Project ID (see "Obtaining a Project ID and Name").
+- `instance_id`: Notebook instance ID, as returned by the notebook list API.
+```ignore
+let response = client.list_attachable_ob_ss()
+    .project_id(project_id)
+    .instance_id(instance_id)
+    .send()
+    .await;
+```*/
+    pub fn list_attachable_ob_ss(&self) -> builder::ListAttachableObSs<'_> {
+        builder::ListAttachableObSs::new(self)
+    }
+    /**Mount OBS storage to a notebook instance
+
+Dynamically mounts an OBS bucket path or parallel file system to a directory under /data/ of a running notebook instance.
+
+Sends a `POST` request to `/v1/{project_id}/notebooks/{instance_id}/storage`
+
+Arguments:
+- `project_id`: Project ID (see "Obtaining a Project ID and Name").
+- `instance_id`: Notebook instance ID, as returned by the notebook list API.
+- `body`
+```ignore
+let response = client.attach_obs()
+    .project_id(project_id)
+    .instance_id(instance_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn attach_obs(&self) -> builder::AttachObs<'_> {
+        builder::AttachObs::new(self)
+    }
+    /**Get OBS storage mounted to a notebook instance
+
+Returns the details of one OBS storage mounted to a notebook instance.
+
+Sends a `GET` request to `/v1/{project_id}/notebooks/{instance_id}/storage/{storage_id}`
+
+Arguments:
+- `project_id`: Project ID (see "Obtaining a Project ID and Name").
+- `instance_id`: Notebook instance ID, as returned by the notebook list API.
+- `storage_id`: ID of the mounted OBS storage.
+```ignore
+let response = client.show_attachable_obs()
+    .project_id(project_id)
+    .instance_id(instance_id)
+    .storage_id(storage_id)
+    .send()
+    .await;
+```*/
+    pub fn show_attachable_obs(&self) -> builder::ShowAttachableObs<'_> {
+        builder::ShowAttachableObs::new(self)
+    }
+    /**Unmount OBS storage from a notebook instance
+
+Unmounts OBS storage that was dynamically mounted to a notebook instance.
+
+Sends a `DELETE` request to `/v1/{project_id}/notebooks/{instance_id}/storage/{storage_id}`
+
+Arguments:
+- `project_id`: Project ID (see "Obtaining a Project ID and Name").
+- `instance_id`: Notebook instance ID, as returned by the notebook list API.
+- `storage_id`: ID of the mounted OBS storage.
+```ignore
+let response = client.cancel_obs()
+    .project_id(project_id)
+    .instance_id(instance_id)
+    .storage_id(storage_id)
+    .send()
+    .await;
+```*/
+    pub fn cancel_obs(&self) -> builder::CancelObs<'_> {
+        builder::CancelObs::new(self)
+    }
+    /**List notebook instances
+
+Returns one page of the notebook instances that match the query parameters.
+
+Sends a `GET` request to `/v1/{project_id}/notebooks`
+
+Arguments:
+- `project_id`: Project ID (see "Obtaining a Project ID and Name").
+- `feature`: Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
+- `limit`: Number of records per page.
+- `name`: Instance name, fuzzy matched; letters, digits, hyphens (-) and underscores (_), at most 128 characters.
+- `offset`: Offset of the first record of the page.
+- `owner`: ID of the user owning the instances, 32 lowercase letters and digits; only honoured for a large account or with admin permission, usually the current user.
+- `pool_id`: Dedicated resource pool ID.
+- `sort_dir`: Sort order, ASC (ascending) or DESC (descending).
+- `sort_key`: Fields to sort by, separated by commas.
+- `status`: Instance status to filter on.
+- `workspace_id`: Workspace ID; 0 when no workspace has been created, otherwise the ID of the workspace in use.
+```ignore
+let response = client.list_notebooks()
+    .project_id(project_id)
+    .feature(feature)
+    .limit(limit)
+    .name(name)
+    .offset(offset)
+    .owner(owner)
+    .pool_id(pool_id)
+    .sort_dir(sort_dir)
+    .sort_key(sort_key)
+    .status(status)
+    .workspace_id(workspace_id)
+    .send()
+    .await;
+```*/
+    pub fn list_notebooks(&self) -> builder::ListNotebooks<'_> {
+        builder::ListNotebooks::new(self)
+    }
+    /**Create a notebook instance
+
+Creates a notebook instance from a flavor, an image and a storage volume. Creation is asynchronous; ShowNotebook reports the status.
+
+Sends a `POST` request to `/v1/{project_id}/notebooks`
+
+Arguments:
+- `project_id`: Project ID (see "Obtaining a Project ID and Name").
+- `body`
+```ignore
+let response = client.create_notebook()
+    .project_id(project_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_notebook(&self) -> builder::CreateNotebook<'_> {
+        builder::CreateNotebook::new(self)
+    }
+    /**List all notebook instances
+
+Returns one page of all notebook instances that match the query parameters.
+
+Sends a `GET` request to `/v1/{project_id}/notebooks/all`
+
+Arguments:
+- `project_id`: Project ID (see "Obtaining a Project ID and Name").
+- `feature`: Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
+- `limit`: Number of records per page.
+- `name`: Instance name, fuzzy matched; letters, digits, hyphens (-) and underscores (_), at most 128 characters.
+- `offset`: Offset of the first record of the page.
+- `owner`: ID of the user owning the instances, 32 lowercase letters and digits; only honoured when the master account has admin permission, usually the current user.
+- `pool_id`: Dedicated resource pool ID (see Querying the Resource Pool List).
+- `sort_dir`: Sort order, ASC (ascending) or DESC (descending).
+- `sort_key`: Fields to sort by, separated by commas.
+- `status`: Instance status to filter on.
+- `workspace_id`: Workspace ID; 0 when no workspace has been created, otherwise the ID of the workspace in use.
+```ignore
+let response = client.list_all_notebooks()
+    .project_id(project_id)
+    .feature(feature)
+    .limit(limit)
+    .name(name)
+    .offset(offset)
+    .owner(owner)
+    .pool_id(pool_id)
+    .sort_dir(sort_dir)
+    .sort_key(sort_key)
+    .status(status)
+    .workspace_id(workspace_id)
+    .send()
+    .await;
+```*/
+    pub fn list_all_notebooks(&self) -> builder::ListAllNotebooks<'_> {
+        builder::ListAllNotebooks::new(self)
+    }
+    /**Start a notebook instance
+
+Starts a stopped notebook instance, optionally with a running duration and auto-stop type.
+
+Sends a `POST` request to `/v1/{project_id}/notebooks/{id}/start`
+
+Arguments:
+- `project_id`: Project ID (see "Obtaining a Project ID and Name").
+- `id`: Notebook instance ID, as returned by the notebook list API.
+- `duration`: Running duration after startup, in milliseconds.
+- `type_`: Auto-stop type (timing = stop at a set time, idle = stop when idle).
+- `body`
+```ignore
+let response = client.start_notebook()
+    .project_id(project_id)
+    .id(id)
+    .duration(duration)
+    .type_(type_)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn start_notebook(&self) -> builder::StartNotebook<'_> {
+        builder::StartNotebook::new(self)
+    }
+    /**Stop a notebook instance
+
+Stops a running notebook instance.
+
+Sends a `POST` request to `/v1/{project_id}/notebooks/{id}/stop`
+
+Arguments:
+- `project_id`: Project ID (see "Obtaining a Project ID and Name").
+- `id`: Notebook instance ID, as returned by the notebook list API.
+```ignore
+let response = client.stop_notebook()
+    .project_id(project_id)
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn stop_notebook(&self) -> builder::StopNotebook<'_> {
+        builder::StopNotebook::new(self)
+    }
 }
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
@@ -5455,6 +20023,267 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    /**Builder for [`Client::list_image`]
+
+[`Client::list_image`]: super::Client::list_image*/
+    #[derive(Debug, Clone)]
+    pub struct ListImage<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        limit: Result<Option<i32>, String>,
+        name: Result<Option<::std::string::String>, String>,
+        name_fuzzy_match: Result<Option<bool>, String>,
+        namespace: Result<Option<::std::string::String>, String>,
+        offset: Result<Option<i32>, String>,
+        service_type: Result<Option<types::ListImageServiceType>, String>,
+        sort_dir: Result<Option<types::ListImageSortDir>, String>,
+        sort_key: Result<Option<::std::string::String>, String>,
+        type_: Result<Option<types::ListImageType>, String>,
+        workspace_id: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ListImage<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: client
+                    .inner
+                    .path_parameter("project_id")
+                    .ok_or_else(|| {
+                        "project_id was not initialized (configure a project id, or call `.project_id(..)`)"
+                            .to_string()
+                    }),
+                limit: Ok(None),
+                name: Ok(None),
+                name_fuzzy_match: Ok(None),
+                namespace: Ok(None),
+                offset: Ok(None),
+                service_type: Ok(None),
+                sort_dir: Ok(None),
+                sort_key: Ok(None),
+                type_: Ok(None),
+                workspace_id: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            self
+        }
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn name_fuzzy_match<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.name_fuzzy_match = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for name_fuzzy_match failed".to_string()
+                });
+            self
+        }
+        pub fn namespace<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.namespace = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for namespace failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        pub fn service_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListImageServiceType>,
+        {
+            self.service_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListImageServiceType` for service_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sort_dir<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListImageSortDir>,
+        {
+            self.sort_dir = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListImageSortDir` for sort_dir failed".to_string()
+                });
+            self
+        }
+        pub fn sort_key<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.sort_key = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sort_key failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn type_<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListImageType>,
+        {
+            self.type_ = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListImageType` for type_ failed".to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/images`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ListImageResponse>, crate::Error> {
+            let result: Result<ResponseValue<types::ListImageResponse>, Error<()>> = async move {
+                let Self {
+                    client,
+                    project_id,
+                    limit,
+                    name,
+                    name_fuzzy_match,
+                    namespace,
+                    offset,
+                    service_type,
+                    sort_dir,
+                    sort_key,
+                    type_,
+                    workspace_id,
+                } = self;
+                let project_id = project_id.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let name = name.map_err(Error::InvalidRequest)?;
+                let name_fuzzy_match = name_fuzzy_match.map_err(Error::InvalidRequest)?;
+                let namespace = namespace.map_err(Error::InvalidRequest)?;
+                let offset = offset.map_err(Error::InvalidRequest)?;
+                let service_type = service_type.map_err(Error::InvalidRequest)?;
+                let sort_dir = sort_dir.map_err(Error::InvalidRequest)?;
+                let sort_key = sort_key.map_err(Error::InvalidRequest)?;
+                let type_ = type_.map_err(Error::InvalidRequest)?;
+                let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/{}/images", client.baseurl, encode_path(& project_id
+                    .to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .query(&progenitor_client::QueryParam::new("name", &name))
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "name_fuzzy_match",
+                            &name_fuzzy_match,
+                        ),
+                    )
+                    .query(&progenitor_client::QueryParam::new("namespace", &namespace))
+                    .query(&progenitor_client::QueryParam::new("offset", &offset))
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "service_type",
+                            &service_type,
+                        ),
+                    )
+                    .query(&progenitor_client::QueryParam::new("sort_dir", &sort_dir))
+                    .query(&progenitor_client::QueryParam::new("sort_key", &sort_key))
+                    .query(&progenitor_client::QueryParam::new("type", &type_))
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "workspace_id",
+                            &workspace_id,
+                        ),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "ListImage",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+                .await;
+            crate::Error::from_generated(result, "ListImage").await
+        }
+    }
     /**Builder for [`Client::register_image`]
 
 [`Client::register_image`]: super::Client::register_image*/
@@ -5824,6 +20653,2308 @@ pub mod builder {
             }
                 .await;
             crate::Error::from_generated(result, "ShowNotebook").await
+        }
+    }
+    /**Builder for [`Client::update_notebook`]
+
+[`Client::update_notebook`]: super::Client::update_notebook*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateNotebook<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        id: Result<::std::string::String, String>,
+        body: Result<types::builder::UpdateNotebookRequest, String>,
+    }
+    impl<'a> UpdateNotebook<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: client
+                    .inner
+                    .path_parameter("project_id")
+                    .ok_or_else(|| {
+                        "project_id was not initialized (configure a project id, or call `.project_id(..)`)"
+                            .to_string()
+                    }),
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdateNotebookRequest>,
+            <V as std::convert::TryInto<
+                types::UpdateNotebookRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpdateNotebookRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateNotebookRequest,
+            ) -> types::builder::UpdateNotebookRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/v1/{project_id}/notebooks/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::UpdateNotebookResponse>, crate::Error> {
+            let result: Result<
+                ResponseValue<types::UpdateNotebookResponse>,
+                Error<()>,
+            > = async move {
+                let Self { client, project_id, id, body } = self;
+                let project_id = project_id.map_err(Error::InvalidRequest)?;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::UpdateNotebookRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/{}/notebooks/{}", client.baseurl, encode_path(& project_id
+                    .to_string()).map_err(Error::InvalidRequest) ?, encode_path(& id
+                    .to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "UpdateNotebook",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200..=299 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+                .await;
+            crate::Error::from_generated(result, "UpdateNotebook").await
+        }
+    }
+    /**Builder for [`Client::delete_notebook`]
+
+[`Client::delete_notebook`]: super::Client::delete_notebook*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteNotebook<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> DeleteNotebook<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: client
+                    .inner
+                    .path_parameter("project_id")
+                    .ok_or_else(|| {
+                        "project_id was not initialized (configure a project id, or call `.project_id(..)`)"
+                            .to_string()
+                    }),
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/v1/{project_id}/notebooks/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DeleteNotebookResponse>, crate::Error> {
+            let result: Result<
+                ResponseValue<types::DeleteNotebookResponse>,
+                Error<()>,
+            > = async move {
+                let Self { client, project_id, id } = self;
+                let project_id = project_id.map_err(Error::InvalidRequest)?;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/{}/notebooks/{}", client.baseurl, encode_path(& project_id
+                    .to_string()).map_err(Error::InvalidRequest) ?, encode_path(& id
+                    .to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "DeleteNotebook",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200..=299 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+                .await;
+            crate::Error::from_generated(result, "DeleteNotebook").await
+        }
+    }
+    /**Builder for [`Client::show_lease`]
+
+[`Client::show_lease`]: super::Client::show_lease*/
+    #[derive(Debug, Clone)]
+    pub struct ShowLease<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> ShowLease<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: client
+                    .inner
+                    .path_parameter("project_id")
+                    .ok_or_else(|| {
+                        "project_id was not initialized (configure a project id, or call `.project_id(..)`)"
+                            .to_string()
+                    }),
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/notebooks/{id}/lease`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ShowLeaseResponse>, crate::Error> {
+            let result: Result<ResponseValue<types::ShowLeaseResponse>, Error<()>> = async move {
+                let Self { client, project_id, id } = self;
+                let project_id = project_id.map_err(Error::InvalidRequest)?;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/{}/notebooks/{}/lease", client.baseurl, encode_path(&
+                    project_id.to_string()).map_err(Error::InvalidRequest) ?,
+                    encode_path(& id.to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "ShowLease",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+                .await;
+            crate::Error::from_generated(result, "ShowLease").await
+        }
+    }
+    /**Builder for [`Client::renew_lease`]
+
+[`Client::renew_lease`]: super::Client::renew_lease*/
+    #[derive(Debug, Clone)]
+    pub struct RenewLease<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        id: Result<::std::string::String, String>,
+        duration: Result<Option<i64>, String>,
+        body: Result<types::builder::RenewLeaseRequest, String>,
+    }
+    impl<'a> RenewLease<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: client
+                    .inner
+                    .path_parameter("project_id")
+                    .ok_or_else(|| {
+                        "project_id was not initialized (configure a project id, or call `.project_id(..)`)"
+                            .to_string()
+                    }),
+                id: Err("id was not initialized".to_string()),
+                duration: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn duration<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.duration = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for duration failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::RenewLeaseRequest>,
+            <V as std::convert::TryInto<
+                types::RenewLeaseRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `RenewLeaseRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::RenewLeaseRequest,
+            ) -> types::builder::RenewLeaseRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PATCH` request to `/v1/{project_id}/notebooks/{id}/lease`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::RenewLeaseResponse>, crate::Error> {
+            let result: Result<ResponseValue<types::RenewLeaseResponse>, Error<()>> = async move {
+                let Self { client, project_id, id, duration, body } = self;
+                let project_id = project_id.map_err(Error::InvalidRequest)?;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let duration = duration.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::RenewLeaseRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/{}/notebooks/{}/lease", client.baseurl, encode_path(&
+                    project_id.to_string()).map_err(Error::InvalidRequest) ?,
+                    encode_path(& id.to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .query(&progenitor_client::QueryParam::new("duration", &duration))
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "RenewLease",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200..=299 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+                .await;
+            crate::Error::from_generated(result, "RenewLease").await
+        }
+    }
+    /**Builder for [`Client::show_image`]
+
+[`Client::show_image`]: super::Client::show_image*/
+    #[derive(Debug, Clone)]
+    pub struct ShowImage<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> ShowImage<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: client
+                    .inner
+                    .path_parameter("project_id")
+                    .ok_or_else(|| {
+                        "project_id was not initialized (configure a project id, or call `.project_id(..)`)"
+                            .to_string()
+                    }),
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/images/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ShowImageResponse>, crate::Error> {
+            let result: Result<ResponseValue<types::ShowImageResponse>, Error<()>> = async move {
+                let Self { client, project_id, id } = self;
+                let project_id = project_id.map_err(Error::InvalidRequest)?;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/{}/images/{}", client.baseurl, encode_path(& project_id
+                    .to_string()).map_err(Error::InvalidRequest) ?, encode_path(& id
+                    .to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "ShowImage",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+                .await;
+            crate::Error::from_generated(result, "ShowImage").await
+        }
+    }
+    /**Builder for [`Client::delete_image`]
+
+[`Client::delete_image`]: super::Client::delete_image*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteImage<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        id: Result<::std::string::String, String>,
+        force: Result<Option<bool>, String>,
+    }
+    impl<'a> DeleteImage<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: client
+                    .inner
+                    .path_parameter("project_id")
+                    .ok_or_else(|| {
+                        "project_id was not initialized (configure a project id, or call `.project_id(..)`)"
+                            .to_string()
+                    }),
+                id: Err("id was not initialized".to_string()),
+                force: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn force<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.force = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for force failed".to_string());
+            self
+        }
+        ///Sends a `DELETE` request to `/v1/{project_id}/images/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DeleteImageResponse>, crate::Error> {
+            let result: Result<ResponseValue<types::DeleteImageResponse>, Error<()>> = async move {
+                let Self { client, project_id, id, force } = self;
+                let project_id = project_id.map_err(Error::InvalidRequest)?;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let force = force.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/{}/images/{}", client.baseurl, encode_path(& project_id
+                    .to_string()).map_err(Error::InvalidRequest) ?, encode_path(& id
+                    .to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("force", &force))
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "DeleteImage",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200..=299 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+                .await;
+            crate::Error::from_generated(result, "DeleteImage").await
+        }
+    }
+    /**Builder for [`Client::create_image`]
+
+[`Client::create_image`]: super::Client::create_image*/
+    #[derive(Debug, Clone)]
+    pub struct CreateImage<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        id: Result<::std::string::String, String>,
+        body: Result<types::builder::CreateImageRequest, String>,
+    }
+    impl<'a> CreateImage<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: client
+                    .inner
+                    .path_parameter("project_id")
+                    .ok_or_else(|| {
+                        "project_id was not initialized (configure a project id, or call `.project_id(..)`)"
+                            .to_string()
+                    }),
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateImageRequest>,
+            <V as std::convert::TryInto<
+                types::CreateImageRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreateImageRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateImageRequest,
+            ) -> types::builder::CreateImageRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/notebooks/{id}/create-image`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CreateImageResponse>, crate::Error> {
+            let result: Result<ResponseValue<types::CreateImageResponse>, Error<()>> = async move {
+                let Self { client, project_id, id, body } = self;
+                let project_id = project_id.map_err(Error::InvalidRequest)?;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::CreateImageRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/{}/notebooks/{}/create-image", client.baseurl, encode_path(&
+                    project_id.to_string()).map_err(Error::InvalidRequest) ?,
+                    encode_path(& id.to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "CreateImage",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200..=299 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+                .await;
+            crate::Error::from_generated(result, "CreateImage").await
+        }
+    }
+    /**Builder for [`Client::list_flavors`]
+
+[`Client::list_flavors`]: super::Client::list_flavors*/
+    #[derive(Debug, Clone)]
+    pub struct ListFlavors<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        category: Result<Option<types::ListFlavorsCategory>, String>,
+        limit: Result<Option<i32>, String>,
+        offset: Result<Option<i32>, String>,
+        sort_dir: Result<Option<types::ListFlavorsSortDir>, String>,
+        sort_key: Result<Option<::std::string::String>, String>,
+        type_: Result<Option<types::ListFlavorsType>, String>,
+    }
+    impl<'a> ListFlavors<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: client
+                    .inner
+                    .path_parameter("project_id")
+                    .ok_or_else(|| {
+                        "project_id was not initialized (configure a project id, or call `.project_id(..)`)"
+                            .to_string()
+                    }),
+                category: Ok(None),
+                limit: Ok(None),
+                offset: Ok(None),
+                sort_dir: Ok(None),
+                sort_key: Ok(None),
+                type_: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn category<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListFlavorsCategory>,
+        {
+            self.category = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListFlavorsCategory` for category failed".to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        pub fn sort_dir<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListFlavorsSortDir>,
+        {
+            self.sort_dir = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListFlavorsSortDir` for sort_dir failed".to_string()
+                });
+            self
+        }
+        pub fn sort_key<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.sort_key = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sort_key failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn type_<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListFlavorsType>,
+        {
+            self.type_ = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListFlavorsType` for type_ failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/notebooks/flavors`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ListFlavorsResponse>, crate::Error> {
+            let result: Result<ResponseValue<types::ListFlavorsResponse>, Error<()>> = async move {
+                let Self {
+                    client,
+                    project_id,
+                    category,
+                    limit,
+                    offset,
+                    sort_dir,
+                    sort_key,
+                    type_,
+                } = self;
+                let project_id = project_id.map_err(Error::InvalidRequest)?;
+                let category = category.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let offset = offset.map_err(Error::InvalidRequest)?;
+                let sort_dir = sort_dir.map_err(Error::InvalidRequest)?;
+                let sort_key = sort_key.map_err(Error::InvalidRequest)?;
+                let type_ = type_.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/{}/notebooks/flavors", client.baseurl, encode_path(&
+                    project_id.to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("category", &category))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .query(&progenitor_client::QueryParam::new("offset", &offset))
+                    .query(&progenitor_client::QueryParam::new("sort_dir", &sort_dir))
+                    .query(&progenitor_client::QueryParam::new("sort_key", &sort_key))
+                    .query(&progenitor_client::QueryParam::new("type", &type_))
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "ListFlavors",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+                .await;
+            crate::Error::from_generated(result, "ListFlavors").await
+        }
+    }
+    /**Builder for [`Client::show_switchable_flavors`]
+
+[`Client::show_switchable_flavors`]: super::Client::show_switchable_flavors*/
+    #[derive(Debug, Clone)]
+    pub struct ShowSwitchableFlavors<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        id: Result<::std::string::String, String>,
+        limit: Result<Option<i32>, String>,
+        offset: Result<Option<i32>, String>,
+    }
+    impl<'a> ShowSwitchableFlavors<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: client
+                    .inner
+                    .path_parameter("project_id")
+                    .ok_or_else(|| {
+                        "project_id was not initialized (configure a project id, or call `.project_id(..)`)"
+                            .to_string()
+                    }),
+                id: Err("id was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/notebooks/{id}/flavors`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ShowSwitchableFlavorsResponse>, crate::Error> {
+            let result: Result<
+                ResponseValue<types::ShowSwitchableFlavorsResponse>,
+                Error<()>,
+            > = async move {
+                let Self { client, project_id, id, limit, offset } = self;
+                let project_id = project_id.map_err(Error::InvalidRequest)?;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let offset = offset.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/{}/notebooks/{}/flavors", client.baseurl, encode_path(&
+                    project_id.to_string()).map_err(Error::InvalidRequest) ?,
+                    encode_path(& id.to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .query(&progenitor_client::QueryParam::new("offset", &offset))
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "ShowSwitchableFlavors",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+                .await;
+            crate::Error::from_generated(result, "ShowSwitchableFlavors").await
+        }
+    }
+    /**Builder for [`Client::list_attachable_ob_ss`]
+
+[`Client::list_attachable_ob_ss`]: super::Client::list_attachable_ob_ss*/
+    #[derive(Debug, Clone)]
+    pub struct ListAttachableObSs<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        instance_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ListAttachableObSs<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: client
+                    .inner
+                    .path_parameter("project_id")
+                    .ok_or_else(|| {
+                        "project_id was not initialized (configure a project id, or call `.project_id(..)`)"
+                            .to_string()
+                    }),
+                instance_id: Err("instance_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn instance_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.instance_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for instance_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/notebooks/{instance_id}/storage`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ListAttachableObSsResponse>, crate::Error> {
+            let result: Result<
+                ResponseValue<types::ListAttachableObSsResponse>,
+                Error<()>,
+            > = async move {
+                let Self { client, project_id, instance_id } = self;
+                let project_id = project_id.map_err(Error::InvalidRequest)?;
+                let instance_id = instance_id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/{}/notebooks/{}/storage", client.baseurl, encode_path(&
+                    project_id.to_string()).map_err(Error::InvalidRequest) ?,
+                    encode_path(& instance_id.to_string()).map_err(Error::InvalidRequest)
+                    ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "ListAttachableObSs",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+                .await;
+            crate::Error::from_generated(result, "ListAttachableObSs").await
+        }
+    }
+    /**Builder for [`Client::attach_obs`]
+
+[`Client::attach_obs`]: super::Client::attach_obs*/
+    #[derive(Debug, Clone)]
+    pub struct AttachObs<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        instance_id: Result<::std::string::String, String>,
+        body: Result<types::builder::AttachObsRequest, String>,
+    }
+    impl<'a> AttachObs<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: client
+                    .inner
+                    .path_parameter("project_id")
+                    .ok_or_else(|| {
+                        "project_id was not initialized (configure a project id, or call `.project_id(..)`)"
+                            .to_string()
+                    }),
+                instance_id: Err("instance_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn instance_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.instance_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for instance_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AttachObsRequest>,
+            <V as std::convert::TryInto<
+                types::AttachObsRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `AttachObsRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::AttachObsRequest,
+            ) -> types::builder::AttachObsRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/notebooks/{instance_id}/storage`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::AttachObsResponse>, crate::Error> {
+            let result: Result<ResponseValue<types::AttachObsResponse>, Error<()>> = async move {
+                let Self { client, project_id, instance_id, body } = self;
+                let project_id = project_id.map_err(Error::InvalidRequest)?;
+                let instance_id = instance_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::AttachObsRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/{}/notebooks/{}/storage", client.baseurl, encode_path(&
+                    project_id.to_string()).map_err(Error::InvalidRequest) ?,
+                    encode_path(& instance_id.to_string()).map_err(Error::InvalidRequest)
+                    ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "AttachObs",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200..=299 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+                .await;
+            crate::Error::from_generated(result, "AttachObs").await
+        }
+    }
+    /**Builder for [`Client::show_attachable_obs`]
+
+[`Client::show_attachable_obs`]: super::Client::show_attachable_obs*/
+    #[derive(Debug, Clone)]
+    pub struct ShowAttachableObs<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        instance_id: Result<::std::string::String, String>,
+        storage_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ShowAttachableObs<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: client
+                    .inner
+                    .path_parameter("project_id")
+                    .ok_or_else(|| {
+                        "project_id was not initialized (configure a project id, or call `.project_id(..)`)"
+                            .to_string()
+                    }),
+                instance_id: Err("instance_id was not initialized".to_string()),
+                storage_id: Err("storage_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn instance_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.instance_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for instance_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn storage_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.storage_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for storage_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/notebooks/{instance_id}/storage/{storage_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ShowAttachableObsResponse>, crate::Error> {
+            let result: Result<
+                ResponseValue<types::ShowAttachableObsResponse>,
+                Error<()>,
+            > = async move {
+                let Self { client, project_id, instance_id, storage_id } = self;
+                let project_id = project_id.map_err(Error::InvalidRequest)?;
+                let instance_id = instance_id.map_err(Error::InvalidRequest)?;
+                let storage_id = storage_id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/{}/notebooks/{}/storage/{}", client.baseurl, encode_path(&
+                    project_id.to_string()).map_err(Error::InvalidRequest) ?,
+                    encode_path(& instance_id.to_string()).map_err(Error::InvalidRequest)
+                    ?, encode_path(& storage_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "ShowAttachableObs",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+                .await;
+            crate::Error::from_generated(result, "ShowAttachableObs").await
+        }
+    }
+    /**Builder for [`Client::cancel_obs`]
+
+[`Client::cancel_obs`]: super::Client::cancel_obs*/
+    #[derive(Debug, Clone)]
+    pub struct CancelObs<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        instance_id: Result<::std::string::String, String>,
+        storage_id: Result<::std::string::String, String>,
+    }
+    impl<'a> CancelObs<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: client
+                    .inner
+                    .path_parameter("project_id")
+                    .ok_or_else(|| {
+                        "project_id was not initialized (configure a project id, or call `.project_id(..)`)"
+                            .to_string()
+                    }),
+                instance_id: Err("instance_id was not initialized".to_string()),
+                storage_id: Err("storage_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn instance_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.instance_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for instance_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn storage_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.storage_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for storage_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/v1/{project_id}/notebooks/{instance_id}/storage/{storage_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CancelObsResponse>, crate::Error> {
+            let result: Result<ResponseValue<types::CancelObsResponse>, Error<()>> = async move {
+                let Self { client, project_id, instance_id, storage_id } = self;
+                let project_id = project_id.map_err(Error::InvalidRequest)?;
+                let instance_id = instance_id.map_err(Error::InvalidRequest)?;
+                let storage_id = storage_id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/{}/notebooks/{}/storage/{}", client.baseurl, encode_path(&
+                    project_id.to_string()).map_err(Error::InvalidRequest) ?,
+                    encode_path(& instance_id.to_string()).map_err(Error::InvalidRequest)
+                    ?, encode_path(& storage_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "CancelObs",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200..=299 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+                .await;
+            crate::Error::from_generated(result, "CancelObs").await
+        }
+    }
+    /**Builder for [`Client::list_notebooks`]
+
+[`Client::list_notebooks`]: super::Client::list_notebooks*/
+    #[derive(Debug, Clone)]
+    pub struct ListNotebooks<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        feature: Result<Option<types::ListNotebooksFeature>, String>,
+        limit: Result<Option<i32>, String>,
+        name: Result<Option<::std::string::String>, String>,
+        offset: Result<Option<i32>, String>,
+        owner: Result<Option<::std::string::String>, String>,
+        pool_id: Result<Option<::std::string::String>, String>,
+        sort_dir: Result<Option<types::ListNotebooksSortDir>, String>,
+        sort_key: Result<Option<::std::string::String>, String>,
+        status: Result<Option<types::ListNotebooksStatus>, String>,
+        workspace_id: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ListNotebooks<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: client
+                    .inner
+                    .path_parameter("project_id")
+                    .ok_or_else(|| {
+                        "project_id was not initialized (configure a project id, or call `.project_id(..)`)"
+                            .to_string()
+                    }),
+                feature: Ok(None),
+                limit: Ok(None),
+                name: Ok(None),
+                offset: Ok(None),
+                owner: Ok(None),
+                pool_id: Ok(None),
+                sort_dir: Ok(None),
+                sort_key: Ok(None),
+                status: Ok(None),
+                workspace_id: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn feature<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListNotebooksFeature>,
+        {
+            self.feature = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListNotebooksFeature` for feature failed".to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            self
+        }
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        pub fn owner<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.owner = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for owner failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn pool_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.pool_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for pool_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sort_dir<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListNotebooksSortDir>,
+        {
+            self.sort_dir = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListNotebooksSortDir` for sort_dir failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sort_key<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.sort_key = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sort_key failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn status<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListNotebooksStatus>,
+        {
+            self.status = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListNotebooksStatus` for status failed".to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/notebooks`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ListNotebooksResponse>, crate::Error> {
+            let result: Result<ResponseValue<types::ListNotebooksResponse>, Error<()>> = async move {
+                let Self {
+                    client,
+                    project_id,
+                    feature,
+                    limit,
+                    name,
+                    offset,
+                    owner,
+                    pool_id,
+                    sort_dir,
+                    sort_key,
+                    status,
+                    workspace_id,
+                } = self;
+                let project_id = project_id.map_err(Error::InvalidRequest)?;
+                let feature = feature.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let name = name.map_err(Error::InvalidRequest)?;
+                let offset = offset.map_err(Error::InvalidRequest)?;
+                let owner = owner.map_err(Error::InvalidRequest)?;
+                let pool_id = pool_id.map_err(Error::InvalidRequest)?;
+                let sort_dir = sort_dir.map_err(Error::InvalidRequest)?;
+                let sort_key = sort_key.map_err(Error::InvalidRequest)?;
+                let status = status.map_err(Error::InvalidRequest)?;
+                let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/{}/notebooks", client.baseurl, encode_path(& project_id
+                    .to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("feature", &feature))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .query(&progenitor_client::QueryParam::new("name", &name))
+                    .query(&progenitor_client::QueryParam::new("offset", &offset))
+                    .query(&progenitor_client::QueryParam::new("owner", &owner))
+                    .query(&progenitor_client::QueryParam::new("pool_id", &pool_id))
+                    .query(&progenitor_client::QueryParam::new("sort_dir", &sort_dir))
+                    .query(&progenitor_client::QueryParam::new("sort_key", &sort_key))
+                    .query(&progenitor_client::QueryParam::new("status", &status))
+                    .query(
+                        &progenitor_client::QueryParam::new("workspaceId", &workspace_id),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "ListNotebooks",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+                .await;
+            crate::Error::from_generated(result, "ListNotebooks").await
+        }
+    }
+    /**Builder for [`Client::create_notebook`]
+
+[`Client::create_notebook`]: super::Client::create_notebook*/
+    #[derive(Debug, Clone)]
+    pub struct CreateNotebook<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        body: Result<types::builder::CreateNotebookRequest, String>,
+    }
+    impl<'a> CreateNotebook<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: client
+                    .inner
+                    .path_parameter("project_id")
+                    .ok_or_else(|| {
+                        "project_id was not initialized (configure a project id, or call `.project_id(..)`)"
+                            .to_string()
+                    }),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateNotebookRequest>,
+            <V as std::convert::TryInto<
+                types::CreateNotebookRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateNotebookRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateNotebookRequest,
+            ) -> types::builder::CreateNotebookRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/notebooks`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CreateNotebookResponse>, crate::Error> {
+            let result: Result<
+                ResponseValue<types::CreateNotebookResponse>,
+                Error<()>,
+            > = async move {
+                let Self { client, project_id, body } = self;
+                let project_id = project_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::CreateNotebookRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/{}/notebooks", client.baseurl, encode_path(& project_id
+                    .to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "CreateNotebook",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200..=299 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+                .await;
+            crate::Error::from_generated(result, "CreateNotebook").await
+        }
+    }
+    /**Builder for [`Client::list_all_notebooks`]
+
+[`Client::list_all_notebooks`]: super::Client::list_all_notebooks*/
+    #[derive(Debug, Clone)]
+    pub struct ListAllNotebooks<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        feature: Result<Option<types::ListAllNotebooksFeature>, String>,
+        limit: Result<Option<i32>, String>,
+        name: Result<Option<::std::string::String>, String>,
+        offset: Result<Option<i32>, String>,
+        owner: Result<Option<::std::string::String>, String>,
+        pool_id: Result<Option<::std::string::String>, String>,
+        sort_dir: Result<Option<types::ListAllNotebooksSortDir>, String>,
+        sort_key: Result<Option<::std::string::String>, String>,
+        status: Result<Option<types::ListAllNotebooksStatus>, String>,
+        workspace_id: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ListAllNotebooks<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: client
+                    .inner
+                    .path_parameter("project_id")
+                    .ok_or_else(|| {
+                        "project_id was not initialized (configure a project id, or call `.project_id(..)`)"
+                            .to_string()
+                    }),
+                feature: Ok(None),
+                limit: Ok(None),
+                name: Ok(None),
+                offset: Ok(None),
+                owner: Ok(None),
+                pool_id: Ok(None),
+                sort_dir: Ok(None),
+                sort_key: Ok(None),
+                status: Ok(None),
+                workspace_id: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn feature<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListAllNotebooksFeature>,
+        {
+            self.feature = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListAllNotebooksFeature` for feature failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            self
+        }
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        pub fn owner<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.owner = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for owner failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn pool_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.pool_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for pool_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sort_dir<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListAllNotebooksSortDir>,
+        {
+            self.sort_dir = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListAllNotebooksSortDir` for sort_dir failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sort_key<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.sort_key = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sort_key failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn status<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListAllNotebooksStatus>,
+        {
+            self.status = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListAllNotebooksStatus` for status failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/notebooks/all`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ListAllNotebooksResponse>, crate::Error> {
+            let result: Result<
+                ResponseValue<types::ListAllNotebooksResponse>,
+                Error<()>,
+            > = async move {
+                let Self {
+                    client,
+                    project_id,
+                    feature,
+                    limit,
+                    name,
+                    offset,
+                    owner,
+                    pool_id,
+                    sort_dir,
+                    sort_key,
+                    status,
+                    workspace_id,
+                } = self;
+                let project_id = project_id.map_err(Error::InvalidRequest)?;
+                let feature = feature.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let name = name.map_err(Error::InvalidRequest)?;
+                let offset = offset.map_err(Error::InvalidRequest)?;
+                let owner = owner.map_err(Error::InvalidRequest)?;
+                let pool_id = pool_id.map_err(Error::InvalidRequest)?;
+                let sort_dir = sort_dir.map_err(Error::InvalidRequest)?;
+                let sort_key = sort_key.map_err(Error::InvalidRequest)?;
+                let status = status.map_err(Error::InvalidRequest)?;
+                let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/{}/notebooks/all", client.baseurl, encode_path(& project_id
+                    .to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("feature", &feature))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .query(&progenitor_client::QueryParam::new("name", &name))
+                    .query(&progenitor_client::QueryParam::new("offset", &offset))
+                    .query(&progenitor_client::QueryParam::new("owner", &owner))
+                    .query(&progenitor_client::QueryParam::new("pool_id", &pool_id))
+                    .query(&progenitor_client::QueryParam::new("sort_dir", &sort_dir))
+                    .query(&progenitor_client::QueryParam::new("sort_key", &sort_key))
+                    .query(&progenitor_client::QueryParam::new("status", &status))
+                    .query(
+                        &progenitor_client::QueryParam::new("workspaceId", &workspace_id),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "ListAllNotebooks",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+                .await;
+            crate::Error::from_generated(result, "ListAllNotebooks").await
+        }
+    }
+    /**Builder for [`Client::start_notebook`]
+
+[`Client::start_notebook`]: super::Client::start_notebook*/
+    #[derive(Debug, Clone)]
+    pub struct StartNotebook<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        id: Result<::std::string::String, String>,
+        duration: Result<Option<i64>, String>,
+        type_: Result<Option<types::StartNotebookType>, String>,
+        body: Result<types::StartNotebookRequest, String>,
+    }
+    impl<'a> StartNotebook<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: client
+                    .inner
+                    .path_parameter("project_id")
+                    .ok_or_else(|| {
+                        "project_id was not initialized (configure a project id, or call `.project_id(..)`)"
+                            .to_string()
+                    }),
+                id: Err("id was not initialized".to_string()),
+                duration: Ok(None),
+                type_: Ok(None),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn duration<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.duration = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for duration failed".to_string());
+            self
+        }
+        pub fn type_<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::StartNotebookType>,
+        {
+            self.type_ = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `StartNotebookType` for type_ failed".to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::StartNotebookRequest>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `StartNotebookRequest` for body failed".to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/notebooks/{id}/start`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StartNotebookResponse>, crate::Error> {
+            let result: Result<ResponseValue<types::StartNotebookResponse>, Error<()>> = async move {
+                let Self { client, project_id, id, duration, type_, body } = self;
+                let project_id = project_id.map_err(Error::InvalidRequest)?;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let duration = duration.map_err(Error::InvalidRequest)?;
+                let type_ = type_.map_err(Error::InvalidRequest)?;
+                let body = body.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/{}/notebooks/{}/start", client.baseurl, encode_path(&
+                    project_id.to_string()).map_err(Error::InvalidRequest) ?,
+                    encode_path(& id.to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .query(&progenitor_client::QueryParam::new("duration", &duration))
+                    .query(&progenitor_client::QueryParam::new("type", &type_))
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "StartNotebook",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200..=299 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+                .await;
+            crate::Error::from_generated(result, "StartNotebook").await
+        }
+    }
+    /**Builder for [`Client::stop_notebook`]
+
+[`Client::stop_notebook`]: super::Client::stop_notebook*/
+    #[derive(Debug, Clone)]
+    pub struct StopNotebook<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> StopNotebook<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: client
+                    .inner
+                    .path_parameter("project_id")
+                    .ok_or_else(|| {
+                        "project_id was not initialized (configure a project id, or call `.project_id(..)`)"
+                            .to_string()
+                    }),
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/notebooks/{id}/stop`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StopNotebookResponse>, crate::Error> {
+            let result: Result<ResponseValue<types::StopNotebookResponse>, Error<()>> = async move {
+                let Self { client, project_id, id } = self;
+                let project_id = project_id.map_err(Error::InvalidRequest)?;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/{}/notebooks/{}/stop", client.baseurl, encode_path(&
+                    project_id.to_string()).map_err(Error::InvalidRequest) ?,
+                    encode_path(& id.to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "StopNotebook",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200..=299 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+                .await;
+            crate::Error::from_generated(result, "StopNotebook").await
         }
     }
 }
