@@ -4,8 +4,8 @@
 //! (auth, retry bookkeeping, tracing span), error wrapping.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use otc_client::modelarts::{Client, types};
 use otc_client::Runtime;
+use otc_client::modelarts::{Client, types};
 use serde_json::json;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -36,9 +36,16 @@ fn register_response() -> serde_json::Value {
 fn overhead(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
     let server = runtime.block_on(async {
-        let server = MockServer::start().await;
-        Mock::given(wiremock::matchers::method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(notebook())).mount(&server).await;
-        Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(register_response())).mount(&server).await;
+        // Recording every request would make later measurements slower than earlier ones.
+        let server = MockServer::builder().disable_request_recording().start().await;
+        Mock::given(wiremock::matchers::method("GET"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(notebook()))
+            .mount(&server)
+            .await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(200).set_body_json(register_response()))
+            .mount(&server)
+            .await;
         server
     });
     let base = server.uri();
@@ -48,7 +55,8 @@ fn overhead(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("ShowNotebook");
     group.bench_function("generated client", |b| {
-        b.to_async(&runtime).iter(|| async { generated.show_notebook().id("6e3cd1a5").send().await.unwrap().into_inner() })
+        b.to_async(&runtime)
+            .iter(|| async { generated.show_notebook().id("6e3cd1a5").send().await.unwrap().into_inner() })
     });
     group.bench_function("hand-written reqwest", |b| {
         b.to_async(&runtime).iter(|| async {
@@ -66,7 +74,8 @@ fn overhead(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("RegisterImage");
     group.bench_function("generated client", |b| {
-        b.to_async(&runtime).iter(|| async { generated.register_image().body(body.clone()).send().await.unwrap().into_inner() })
+        b.to_async(&runtime)
+            .iter(|| async { generated.register_image().body(body.clone()).send().await.unwrap().into_inner() })
     });
     group.bench_function("hand-written reqwest", |b| {
         b.to_async(&runtime).iter(|| async {

@@ -33,7 +33,8 @@ fn body(items: usize) -> Vec<u8> {
                                "namespace": "op_svc_modelarts_container2", "update_at": 1652878531791i64, "version_count": i % 7})
         })
         .collect();
-    serde_json::to_vec(&serde_json::json!({"current": 1, "data": data, "pages": 1, "size": items, "total": items})).unwrap()
+    serde_json::to_vec(&serde_json::json!({"current": 1, "data": data, "pages": 1, "size": items, "total": items}))
+        .unwrap()
 }
 
 fn decode(c: &mut Criterion) {
@@ -43,7 +44,9 @@ fn decode(c: &mut Criterion) {
     group.bench_function("generated type", |b| {
         b.iter(|| serde_json::from_slice::<ListImageGroupResponse>(&bytes).unwrap())
     });
-    group.bench_function("hand-written structs", |b| b.iter(|| serde_json::from_slice::<HandWrittenPage>(&bytes).unwrap()));
+    group.bench_function("hand-written structs", |b| {
+        b.iter(|| serde_json::from_slice::<HandWrittenPage>(&bytes).unwrap())
+    });
     group.finish();
 }
 

@@ -16,12 +16,19 @@ fn sign(c: &mut Criterion) {
         .body(body)
         .build()
         .unwrap();
-    let signer = Signer::new(AccessKey::new("AKEXAMPLE0123456789", "SKEXAMPLE0123456789abcdefghijklmnopqrstu"), Some("0123456789abcdef".into()));
+    let signer = Signer::new(
+        AccessKey::new("AKEXAMPLE0123456789", "SKEXAMPLE0123456789abcdefghijklmnopqrstu"),
+        Some("0123456789abcdef".into()),
+    );
     let now = SystemTime::now();
     let mut group = c.benchmark_group("signing");
     group.throughput(Throughput::Bytes(1024));
     group.bench_function("1 KiB JSON request", |b| {
-        b.iter_batched_ref(|| request.try_clone().unwrap(), |request| signer.sign(request, now).unwrap(), BatchSize::SmallInput)
+        b.iter_batched_ref(
+            || request.try_clone().unwrap(),
+            |request| signer.sign(request, now).unwrap(),
+            BatchSize::SmallInput,
+        )
     });
     group.finish();
 
@@ -39,9 +46,16 @@ fn sign(c: &mut Criterion) {
     });
     group.bench_function("signature (HMAC)", |b| {
         let key = otc_client::Secret::new("SKEXAMPLE0123456789abcdefghijklmnopqrstu");
-        b.iter(|| otc_client::signer::signature(&key, "SDK-HMAC-SHA256\n20190307T101459Z\n0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"))
+        b.iter(|| {
+            otc_client::signer::signature(
+                &key,
+                "SDK-HMAC-SHA256\n20190307T101459Z\n0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            )
+        })
     });
-    group.bench_function("request clone (setup cost, not in the signing figure)", |b| b.iter(|| request.try_clone().unwrap()));
+    group.bench_function("request clone (setup cost, not in the signing figure)", |b| {
+        b.iter(|| request.try_clone().unwrap())
+    });
     group.finish();
 }
 
