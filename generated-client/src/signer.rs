@@ -87,13 +87,30 @@ impl AccessKey {
 pub struct Signer {
     credentials: AccessKey,
     project_id: Option<String>,
+    /// HMAC state already keyed with the secret key: each signature clones it instead of
+    /// deriving the key pads again.
+    keyed: KeyedMac,
+}
+
+/// A keyed HMAC whose `Debug` shows nothing of the key.
+#[derive(Clone)]
+struct KeyedMac(Hmac<Sha256>);
+
+impl fmt::Debug for KeyedMac {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("KeyedMac(***)")
+    }
 }
 
 impl Signer {
     /// A signer for `credentials`; `project_id` is the project AK/SK calls act in (`None` for
     /// global services such as IAM, which take no project header).
     pub fn new(credentials: AccessKey, project_id: Option<String>) -> Self {
-        Signer { credentials, project_id }
+        let keyed = KeyedMac(
+            <Hmac<Sha256> as Mac>::new_from_slice(credentials.secret_key.expose().as_bytes())
+                .expect("HMAC takes keys of any length"),
+        );
+        Signer { credentials, project_id, keyed }
     }
 
     /// The key pair requests are signed with (its `Debug` hides the secrets).
@@ -143,7 +160,17 @@ impl Signer {
             .filter(|(name, _)| **name != AUTHORIZATION && !added.iter().any(|(added, _)| added == *name));
         let lines = header_lines(kept.chain(added.iter().map(|(name, value)| (name, value))))?;
         let canonical = canonical_from_lines(request.method().as_str(), request.url(), &lines, &body_hash);
-        let signature = signature(&self.credentials.secret_key, &string_to_sign(&date, &canonical.text));
+        // HMAC over the string to sign, fed piece by piece (same bytes as `string_to_sign`).
+        let mut mac = self.keyed.0.clone();
+        let mut canonical_hash = [0u8; 64];
+        mac.update(ALGORITHM.as_bytes());
+        mac.update(b"\n");
+        mac.update(date.as_bytes());
+        mac.update(b"\n");
+        mac.update(hex_into(&Sha256::digest(canonical.text.as_bytes()), &mut canonical_hash));
+        let mut signature_hex = [0u8; 64];
+        let signature =
+            std::str::from_utf8(hex_into(&mac.finalize().into_bytes(), &mut signature_hex)).expect("hex is ASCII");
         let authorization = format!(
             "{ALGORITHM} Access={}, SignedHeaders={}, Signature={signature}",
             self.credentials.access_key, canonical.signed_headers
@@ -270,6 +297,25 @@ fn is_unreserved(byte: u8) -> bool {
 /// key's values sorted, all re-encoded like path segments, joined as `k=v` with `&`. A key
 /// without `=` has the empty value. Empty when there is no query.
 pub fn canonical_query(query: &str) -> String {
+    // Most queries need no decoding: sort the raw pairs (the same order the decoded ones have).
+    if query.bytes().all(|byte| is_unreserved(byte) || byte == b'=' || byte == b'&') {
+        let mut pairs: Vec<(&str, &str)> = query
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+            .collect();
+        pairs.sort_unstable();
+        let mut canonical = String::with_capacity(query.len() + pairs.len());
+        for (index, (key, value)) in pairs.into_iter().enumerate() {
+            if index > 0 {
+                canonical.push('&');
+            }
+            canonical.push_str(key);
+            canonical.push('=');
+            canonical.push_str(value);
+        }
+        return canonical;
+    }
     let mut pairs: BTreeMap<Vec<u8>, Vec<Vec<u8>>> = BTreeMap::new();
     for pair in query.split('&').filter(|pair| !pair.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -421,6 +467,16 @@ fn header_value(name: &'static str, value: &str) -> Result<HeaderValue, SignErro
 
 fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
+}
+
+/// Lowercase hex of a 32-byte digest into `out`, without allocating.
+fn hex_into<'a>(bytes: &[u8], out: &'a mut [u8; 64]) -> &'a [u8] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for (index, &byte) in bytes.iter().take(32).enumerate() {
+        out[2 * index] = DIGITS[usize::from(byte >> 4)];
+        out[2 * index + 1] = DIGITS[usize::from(byte & 0x0f)];
+    }
+    &out[..2 * bytes.len().min(32)]
 }
 
 fn hex(bytes: &[u8]) -> String {
