@@ -36,7 +36,7 @@ pub(crate) enum Auth {
     /// A fixed token, sent as `X-Auth-Token`.
     Token(Secret),
     /// AK/SK: every attempt is signed anew (the signature covers the time).
-    AccessKey(Signer),
+    AccessKey(Box<Signer>),
     /// A token from IAM for a user and password, cached and renewed.
     Password(Arc<TokenSource>),
 }
@@ -212,7 +212,7 @@ impl RuntimeBuilder {
     /// configured, is sent and signed as `X-Project-Id`.
     pub fn access_key(mut self, credentials: AccessKey) -> Self {
         let signer = Signer::new(credentials, self.shared.project_id.clone());
-        self.shared.auth = Auth::AccessKey(signer);
+        self.shared.auth = Auth::AccessKey(Box::new(signer));
         self
     }
 
