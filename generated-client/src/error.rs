@@ -119,6 +119,11 @@ impl Error {
     }
 }
 
+/// The request id a service put in its response headers, if any.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
+    REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(*name)?.to_str().ok())
+}
+
 impl ApiError {
     /// Reads code and message from any of the documented error shapes: ModelArts
     /// `{"error_code","error_msg"}` (older APIs: `error_message`), IMS and Keystone
@@ -130,9 +135,7 @@ impl ApiError {
             Ok(json) => code_and_message(&json),
             Err(_) => (None, None),
         };
-        let request_id = REQUEST_ID_HEADERS
-            .iter()
-            .find_map(|name| headers.get(*name).and_then(|value| value.to_str().ok()).map(str::to_owned));
+        let request_id = request_id(headers).map(str::to_owned);
         ApiError { operation, status, code, message, request_id, body: truncate(&text) }
     }
 }

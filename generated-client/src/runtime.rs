@@ -45,8 +45,6 @@ pub(crate) enum Auth {
 pub(crate) type Operations = [(&'static str, &'static str, &'static str, bool)];
 
 const AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
-/// Response headers naming the request, in order of preference.
-const REQUEST_ID_HEADERS: [&str; 2] = ["x-request-id", "x-openstack-request-id"];
 
 impl Runtime {
     /// Starts a runtime; see [`RuntimeBuilder`].
@@ -125,8 +123,7 @@ impl Runtime {
         span.record("duration_ms", started.elapsed().as_millis() as u64);
         if let Ok(response) = &result {
             span.record("status", response.status().as_u16());
-            let headers = response.headers();
-            if let Some(id) = REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(*name)?.to_str().ok()) {
+            if let Some(id) = crate::error::request_id(response.headers()) {
                 span.record("request_id", id);
             }
         }
