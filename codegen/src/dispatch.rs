@@ -59,7 +59,7 @@ pub fn dispatch_source(modules: &[Module<'_>]) -> Result<String, String> {
     let file = quote! {
         use serde_json::{Map, Value};
 
-        use crate::support::{DispatchError, Outcome, body_from, finish, param_from, round_trip};
+        use crate::support::{DispatchError, Outcome, body_bytes, body_from, finish, param_from, round_trip};
 
         /// One client per service, all pointed at the same server.
         pub struct Clients {
@@ -77,17 +77,18 @@ pub fn dispatch_source(modules: &[Module<'_>]) -> Result<String, String> {
             }
         }
 
-        /// Sends `operation` through its generated builder, with `params` (by spec name) and
+        /// Sends `operation` of `service` through its generated builder, with `params` (by spec name) and
         /// `body` deserialized into the generated types.
         pub async fn call(
             clients: &Clients,
+            service: &str,
             operation: &str,
             params: &Map<String, Value>,
             body: Option<&Value>,
         ) -> Result<Outcome, DispatchError> {
-            match operation {
+            match (service, operation) {
                 #(#arms)*
-                other => Err(DispatchError::UnknownOperation(other.to_owned())),
+                _ => Err(DispatchError::UnknownOperation(format!("{service}/{operation}"))),
             }
         }
 
@@ -136,15 +137,25 @@ fn operation_arm(module: &Module<'_>, operation: &tree::Operation<'_>) -> Result
             .iter()
             .find(|(name, _)| name == "body")
             .ok_or_else(|| fail("no builder setter `body`".to_owned()))?;
+        let binary = quote!(#ty).to_string().replace(' ', "") == "reqwest::Body";
         let ty = qualify(ty, &field);
-        steps.push(quote! {
-            if let Some(value) = body {
-                request = request.body(body_from::<#ty>(value)?);
+        steps.push(if binary {
+            // A raw body (`application/octet-stream`): the case gives its bytes as a string.
+            quote! {
+                if let Some(value) = body {
+                    request = request.body(body_bytes(value)?);
+                }
+            }
+        } else {
+            quote! {
+                if let Some(value) = body {
+                    request = request.body(body_from::<#ty>(value)?);
+                }
             }
         });
     }
     Ok(quote! {
-        #id => {
+        (#service, #id) => {
             #[allow(unused_mut)]
             let mut request = clients.#field.#method();
             #(#steps)*

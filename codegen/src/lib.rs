@@ -16,6 +16,7 @@ pub mod examples;
 mod format;
 mod generate;
 pub mod load;
+pub mod media_types;
 pub mod normalize;
 pub mod postprocess;
 pub mod tree;

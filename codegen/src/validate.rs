@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::load::Spec;
+use crate::media_types;
 use crate::tree::{self, Operation};
 
 /// Request media types the generator can produce a typed call for.
@@ -162,19 +163,21 @@ impl Report<'_> {
         let Some(content) = body.get("content").and_then(Value::as_object) else {
             return self.error(&pointer, "a request body needs `content`");
         };
-        if content.len() != 1 {
+        let Some(media_type) = media_types::chosen_request_media_type(content.keys().map(String::as_str)) else {
             let types = content.keys().cloned().collect::<Vec<_>>().join(", ");
-            return self.error(
-                &tree::push(&pointer, "content"),
-                format!("a request body needs exactly one media type, found {}: {types}", content.len()),
-            );
-        }
-        let (media_type, media) = content.iter().next().expect("one entry");
+            let message = if content.is_empty() {
+                "a request body needs a media type".to_owned()
+            } else {
+                format!("a request body with several media types needs a JSON one to send, found {types}")
+            };
+            return self.error(&tree::push(&pointer, "content"), message);
+        };
+        let media = &content[media_type];
         let media_pointer = tree::push(&tree::push(&pointer, "content"), media_type);
-        let essence = media_type.split(';').next().unwrap_or_default().trim();
+        let essence = media_types::essence(media_type);
         if essence.starts_with("multipart/") {
             self.error(&media_pointer, format!("`{media_type}` request bodies are not supported"));
-        } else if !BODY_MEDIA_TYPES.contains(&essence) {
+        } else if !BODY_MEDIA_TYPES.contains(&essence) && !media_types::is_json(essence) {
             self.error(
                 &media_pointer,
                 format!(

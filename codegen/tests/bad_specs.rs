@@ -31,6 +31,11 @@ const CASES: &[(&str, &str, &str)] = &[
         "#/paths/~1v1~1files/post/requestBody/content/multipart~1form-data",
         "`multipart/form-data` request bodies are not supported",
     ),
+    (
+        "two-binary-media-types.yaml",
+        "#/paths/~1v1~1files/post/requestBody/content",
+        "several media types needs a JSON one to send, found application/octet-stream, text/plain",
+    ),
     ("two-success-types.yaml", "#/paths/~1v1~1images/post/responses", "success responses have 2 distinct body types"),
     (
         "non-string-enum.yaml",

@@ -40,6 +40,11 @@ pub fn body_from<T: DeserializeOwned>(value: &Value) -> Result<T, DispatchError>
     serde_json::from_value(value.clone()).map_err(DispatchError::Body)
 }
 
+/// The bytes of a raw (`application/octet-stream`) body, given as a JSON string.
+pub fn body_bytes(value: &Value) -> Result<Vec<u8>, DispatchError> {
+    serde_json::from_value::<String>(value.clone()).map(String::into_bytes).map_err(DispatchError::Body)
+}
+
 /// Decodes into `T` and encodes again.
 pub fn round_trip<T: DeserializeOwned + Serialize>(value: &Value) -> Result<Value, DispatchError> {
     let typed: T = serde_json::from_value(value.clone()).map_err(DispatchError::Body)?;

@@ -16,11 +16,11 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 /// The reference's documented example counts for the seed operations: the suite must find at
 /// least these many (request, response) examples.
 const DOCUMENTED: &[(&str, usize, usize)] = &[
-    ("RegisterImage", 1, 1),
-    ("ListImageGroup", 0, 1),
-    ("ShowNotebook", 0, 1),
-    ("ImportImageQuick", 4, 1),
-    ("GlanceCreateImageMetadata", 1, 1),
+    ("modelarts/RegisterImage", 1, 1),
+    ("modelarts/ListImageGroup", 0, 1),
+    ("modelarts/ShowNotebook", 0, 1),
+    ("ims/ImportImageQuick", 4, 1),
+    ("ims/GlanceCreateImageMetadata", 1, 1),
 ];
 
 fn main() {
@@ -51,10 +51,15 @@ async fn replay(case: &Case) -> Result<(), Failed> {
 async fn request_case(case: &Case) -> Result<(), Failed> {
     let (status, answer) = &case.success;
     let server = serve(*status, answer.as_ref()).await;
-    let outcome =
-        dispatch::call(&Clients::new(&server.uri()), &case.operation_id, &case.path_parameters, Some(&case.value))
-            .await
-            .map_err(|error| format!("{}: {error}", case.pointer))?;
+    let outcome = dispatch::call(
+        &Clients::new(&server.uri()),
+        &case.service,
+        &case.operation_id,
+        &case.path_parameters,
+        Some(&case.value),
+    )
+    .await
+    .map_err(|error| format!("{}: {error}", case.pointer))?;
     let requests = server.received_requests().await.unwrap_or_default();
     let [request] = requests.as_slice() else {
         return Err(format!("expected one request, got {}", requests.len()).into());
@@ -63,7 +68,7 @@ async fn request_case(case: &Case) -> Result<(), Failed> {
     expect_eq("path", request.url.path(), &case.expected_path())?;
     expect_eq("query", request.url.query().unwrap_or(""), "")?;
     let content_type = request.headers.get("content-type").and_then(|value| value.to_str().ok()).unwrap_or("(none)");
-    expect_eq("Content-Type", content_type, "application/json")?;
+    expect_eq("Content-Type", content_type, &case.media_type)?;
     let body: Value =
         serde_json::from_slice(&request.body).map_err(|error| format!("the body is not JSON: {error}"))?;
     if body != case.value {
@@ -85,9 +90,10 @@ async fn response_case(case: &Case) -> Result<(), Failed> {
     let status = cases::status_code(case.status.as_deref().unwrap_or("200"));
     let server = serve(status, Some(&case.value)).await;
     let clients = Clients::new(&server.uri());
-    let outcome = dispatch::call(&clients, &case.operation_id, &case.path_parameters, case.request_body.as_ref())
-        .await
-        .map_err(|error| format!("{}: {error}", case.pointer))?;
+    let outcome =
+        dispatch::call(&clients, &case.service, &case.operation_id, &case.path_parameters, case.request_body.as_ref())
+            .await
+            .map_err(|error| format!("{}: {error}", case.pointer))?;
     let documented = without_null_members(&case.value);
     match outcome {
         Outcome::Success { status: got, body } => {
@@ -139,9 +145,9 @@ fn expect_eq(what: &str, got: &str, want: &str) -> Result<(), Failed> {
 
 /// Reports the examples found per operation and checks none of the documented ones is missing.
 fn counting(cases: &[Case]) -> Result<(), Failed> {
-    let mut found: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut found: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for case in cases {
-        let entry = found.entry(case.operation_id.as_str()).or_default();
+        let entry = found.entry(format!("{}/{}", case.service, case.operation_id)).or_default();
         match case.direction {
             Direction::Request => entry.0 += 1,
             Direction::Response => entry.1 += 1,
@@ -153,7 +159,7 @@ fn counting(cases: &[Case]) -> Result<(), Failed> {
     let mut documented_total = 0;
     for (operation, requests, responses) in DOCUMENTED {
         documented_total += requests + responses;
-        let (got_requests, got_responses) = found.get(operation).copied().unwrap_or_default();
+        let (got_requests, got_responses) = found.get(*operation).copied().unwrap_or_default();
         if got_requests < *requests || got_responses < *responses {
             return Err(format!(
                 "{operation}: found {got_requests} request and {got_responses} response examples, the reference documents {requests} and {responses}"
@@ -235,7 +241,7 @@ async fn notebook_id(id: &str, encoded: Option<&str>) -> Result<(), Failed> {
     let mut params = serde_json::Map::new();
     params.insert("project_id".into(), Value::from(cases::sample_value("project_id")));
     params.insert("id".into(), Value::from(id));
-    let outcome = dispatch::call(&Clients::new(&server.uri()), "ShowNotebook", &params, None).await;
+    let outcome = dispatch::call(&Clients::new(&server.uri()), "modelarts", "ShowNotebook", &params, None).await;
     let requests = server.received_requests().await.unwrap_or_default();
     match encoded {
         Some(encoded) => {
@@ -258,7 +264,7 @@ async fn image_group_query(params: Value, pairs: Vec<(&str, &str)>) -> Result<()
     let server = serve(200, Some(&serde_json::json!({"data": []}))).await;
     let mut params = params.as_object().cloned().unwrap_or_default();
     params.insert("project_id".into(), Value::from(cases::sample_value("project_id")));
-    dispatch::call(&Clients::new(&server.uri()), "ListImageGroup", &params, None)
+    dispatch::call(&Clients::new(&server.uri()), "modelarts", "ListImageGroup", &params, None)
         .await
         .map_err(|error| error.to_string())?;
     let requests = server.received_requests().await.unwrap_or_default();
@@ -276,8 +282,11 @@ async fn image_group_query(params: Value, pairs: Vec<(&str, &str)>) -> Result<()
 }
 
 /// One operation per service to provoke errors on, with a valid call.
-fn probe(cases: &[Case], operation: &str) -> (serde_json::Map<String, Value>, Option<Value>) {
-    let case = cases.iter().find(|case| case.operation_id == operation).expect("the operation has examples");
+fn probe(cases: &[Case], service: &str, operation: &str) -> (serde_json::Map<String, Value>, Option<Value>) {
+    let case = cases
+        .iter()
+        .find(|case| case.service == service && case.operation_id == operation)
+        .expect("the operation has examples");
     (case.path_parameters.clone(), case.request_body.clone())
 }
 
@@ -290,23 +299,30 @@ fn error_trials(cases: &[Case]) -> Vec<Trial> {
     let ims = json!({"error": {"code": "IMG.0024", "message": "The imagetype is invalid."}});
     let mut trials = Vec::new();
     for status in [400u16, 401, 403, 404] {
-        for (label, operation, body, code, message) in [
-            ("modelarts", "ShowNotebook", &modelarts, "ModelArts.6309", "The instance does not exist."),
-            ("modelarts-error_message", "ShowNotebook", &modelarts_old, "ModelArts.0104", "Invalid parameter."),
-            ("ims", "ImportImageQuick", &ims, "IMG.0024", "The imagetype is invalid."),
-            ("glance", "GlanceCreateImageMetadata", &ims, "IMG.0024", "The imagetype is invalid."),
+        for (label, service, operation, body, code, message) in [
+            ("modelarts", "modelarts", "ShowNotebook", &modelarts, "ModelArts.6309", "The instance does not exist."),
+            (
+                "modelarts-error_message",
+                "modelarts",
+                "ShowNotebook",
+                &modelarts_old,
+                "ModelArts.0104",
+                "Invalid parameter.",
+            ),
+            ("ims", "ims", "ImportImageQuick", &ims, "IMG.0024", "The imagetype is invalid."),
+            ("glance", "ims", "GlanceCreateImageMetadata", &ims, "IMG.0024", "The imagetype is invalid."),
         ] {
-            let (params, request) = probe(cases, operation);
+            let (params, request) = probe(cases, service, operation);
             let body = body.to_string();
             trials.push(Trial::test(format!("errors/{label}/{status}"), move || {
-                block_on(expect_api_error(operation, params, request, status, body, Some((code, message))))
+                block_on(expect_api_error(service, operation, params, request, status, body, Some((code, message))))
             }));
         }
     }
-    for operation in ["ShowNotebook", "ImportImageQuick"] {
-        let (params, request) = probe(cases, operation);
+    for (service, operation) in [("modelarts", "ShowNotebook"), ("ims", "ImportImageQuick")] {
+        let (params, request) = probe(cases, service, operation);
         trials.push(Trial::test(format!("errors/html-502/{operation}"), move || {
-            block_on(expect_api_error(operation, params, request, 502, HTML_502.to_owned(), None))
+            block_on(expect_api_error(service, operation, params, request, 502, HTML_502.to_owned(), None))
         }));
     }
     trials
@@ -315,6 +331,7 @@ fn error_trials(cases: &[Case]) -> Vec<Trial> {
 const HTML_502: &str = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>";
 
 async fn expect_api_error(
+    service: &str,
     operation: &str,
     params: serde_json::Map<String, Value>,
     request: Option<Value>,
@@ -328,7 +345,7 @@ async fn expect_api_error(
         .set_body_raw(body.clone().into_bytes(), content_type)
         .insert_header("x-request-id", "req-42");
     Mock::given(any()).respond_with(template).mount(&server).await;
-    let outcome = dispatch::call(&Clients::new(&server.uri()), operation, &params, request.as_ref()).await;
+    let outcome = dispatch::call(&Clients::new(&server.uri()), service, operation, &params, request.as_ref()).await;
     let Ok(Outcome::Failure(error)) = outcome else {
         return Err(format!("expected an API error, got {outcome:?}").into());
     };
@@ -383,6 +400,7 @@ async fn unknown_members(case: &Case) -> Result<(), Failed> {
     let server = serve(status, Some(&body)).await;
     let outcome = dispatch::call(
         &Clients::new(&server.uri()),
+        &case.service,
         &case.operation_id,
         &case.path_parameters,
         case.request_body.as_ref(),

@@ -3,15 +3,20 @@
 //! which limitation it works around, and has its own unit tests.
 
 mod collapse_success_responses;
+mod colliding_enum_variants;
 mod documentation_only_constraints;
 mod drop_security;
 mod error_responses_to_runtime;
 pub mod ignored_header_parameters;
+mod json_request_media_types;
+mod multiple_choices_success;
 mod nullable_optional_collections;
 mod schemas;
 mod server_side_defaults;
 
 use openapiv3::OpenAPI;
+
+pub use multiple_choices_success::succeeds_only_with_multiple_choices;
 
 /// One normalize pass.
 pub struct Pass {
@@ -22,10 +27,13 @@ pub struct Pass {
 /// The passes, in the order they run.
 pub const PASSES: &[Pass] = &[
     Pass { name: "collapse_success_responses", run: collapse_success_responses::run },
+    Pass { name: "multiple_choices_success", run: multiple_choices_success::run },
     Pass { name: "error_responses_to_runtime", run: error_responses_to_runtime::run },
     Pass { name: "drop_security", run: drop_security::run },
     Pass { name: "ignored_header_parameters", run: ignored_header_parameters::run },
+    Pass { name: "json_request_media_types", run: json_request_media_types::run },
     Pass { name: "server_side_defaults", run: server_side_defaults::run },
+    Pass { name: "colliding_enum_variants", run: colliding_enum_variants::run },
     Pass { name: "documentation_only_constraints", run: documentation_only_constraints::run },
     Pass { name: "nullable_optional_collections", run: nullable_optional_collections::run },
 ];

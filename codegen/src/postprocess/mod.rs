@@ -1,10 +1,12 @@
 //! Stage 5: named passes over the syn tree progenitor produced, for what no setting of
 //! progenitor or typify offers. Each pass documents the behaviour it changes and has unit tests.
 
+mod multiple_choices_status;
 mod open_enums;
 mod operation_ids;
 mod operation_table;
 mod path_segments;
+mod request_content_type;
 mod runtime_path_parameters;
 mod strip_api_version_header;
 mod typed_errors;
@@ -17,6 +19,8 @@ pub fn postprocess(file: &mut syn::File, spec: &OpenAPI) -> Result<(), String> {
     open_enums::run(file)?;
     operation_ids::run(file, spec);
     operation_table::run(file, spec);
+    request_content_type::run(file, spec);
+    multiple_choices_status::run(file, spec);
     path_segments::run(file)?;
     runtime_path_parameters::run(file);
     typed_errors::run(file)?;
@@ -29,4 +33,24 @@ fn types_module(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
         syn::Item::Mod(module) if module.ident == "types" => module.content.as_mut().map(|(_, items)| items),
         _ => None,
     })
+}
+
+/// The `operation_id` literal of the `OperationInfo` the body builds.
+pub(crate) fn operation_id(block: &syn::Block) -> Option<syn::LitStr> {
+    struct Find(Option<syn::LitStr>);
+    impl<'ast> syn::visit::Visit<'ast> for Find {
+        fn visit_expr_struct(&mut self, expr: &'ast syn::ExprStruct) {
+            if expr.path.is_ident("OperationInfo") {
+                for field in &expr.fields {
+                    if let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &field.expr {
+                        self.0 = Some(text.clone());
+                    }
+                }
+            }
+            syn::visit::visit_expr_struct(self, expr);
+        }
+    }
+    let mut find = Find(None);
+    syn::visit::Visit::visit_block(&mut find, block);
+    find.0
 }

@@ -37,7 +37,7 @@ fn wrap(function: &mut syn::ImplItemFn) -> Result<(), String> {
     };
     let generated_type = generated_type.as_ref().clone();
     let success = success_type(&generated_type).ok_or("a generated `send` does not return `Result<_, Error<_>>`")?;
-    let operation = operation_id(&function.block).ok_or("a generated `send` has no `OperationInfo`")?;
+    let operation = super::operation_id(&function.block).ok_or("a generated `send` has no `OperationInfo`")?;
     let error_type: syn::Path = syn::parse_str(ERROR_TYPE).expect("a path");
     let statements = &function.block.stmts;
     function.sig.output = syn::parse_quote!(-> Result<#success, #error_type>);
@@ -57,26 +57,6 @@ fn success_type(ty: &syn::Type) -> Option<syn::Type> {
         syn::GenericArgument::Type(success) => Some(success.clone()),
         _ => None,
     }
-}
-
-/// The `operation_id` literal of the `OperationInfo` the body builds.
-fn operation_id(block: &syn::Block) -> Option<syn::LitStr> {
-    struct Find(Option<syn::LitStr>);
-    impl<'ast> syn::visit::Visit<'ast> for Find {
-        fn visit_expr_struct(&mut self, expr: &'ast syn::ExprStruct) {
-            if expr.path.is_ident("OperationInfo") {
-                for field in &expr.fields {
-                    if let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &field.expr {
-                        self.0 = Some(text.clone());
-                    }
-                }
-            }
-            syn::visit::visit_expr_struct(self, expr);
-        }
-    }
-    let mut find = Find(None);
-    syn::visit::Visit::visit_block(&mut find, block);
-    find.0
 }
 
 #[cfg(test)]

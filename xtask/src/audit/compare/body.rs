@@ -115,6 +115,17 @@ impl<'a> Comparison<'a> {
     /// dotted page path of the field holding this object (`auth.identity`), empty at the top.
     fn fields(&mut self, table: &'a Table, schema: &'a Value, place: &str, prefix: &str) {
         let target = tree::deref(self.root, schema);
+        if let [field] = table.fields.as_slice()
+            && is_whole_body(&field.name)
+            && target.get("type").and_then(Value::as_str) == Some("array")
+        {
+            // `[Array]`: the table describes the body itself, a JSON array; its items table
+            // is compared with the schema's items.
+            let location = format!("{place}{}", field.name);
+            self.field(field, schema, field.mandatory.unwrap_or(true), &location, &[target], None);
+            self.nested(field, schema, &location, &field.name);
+            return;
+        }
         let properties = properties(self.root, target);
         let required = required(self.root, target);
         for field in &table.fields {
@@ -155,6 +166,11 @@ impl<'a> Comparison<'a> {
             )),
         }
     }
+}
+
+/// A row naming the body itself rather than a field of it (`[Array]`: the body is an array).
+fn is_whole_body(name: &str) -> bool {
+    name.starts_with('[') && name.ends_with(']')
 }
 
 /// The `application/json` schema of a request body or response (else the first media type's).

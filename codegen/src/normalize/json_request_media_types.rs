@@ -1,0 +1,141 @@
+//! progenitor 0.15 generates typed request bodies only for `application/json` (plus form,
+//! octet-stream and text), and refuses a body documenting several media types. Glance's image
+//! update documents two vendor JSON types (`application/openstack-images-v2.1-json-patch` and
+//! `…-v2.0-json-patch`) with different bodies.
+//!
+//! This pass keeps the media type the client sends ([`chosen_request_media_type`]: the first
+//! JSON one) and presents it to progenitor as `application/json`, so the body is typed and
+//! serialized as JSON. The `request_content_type` post-process pass then makes the generated
+//! call send the documented `Content-Type`. Dropped alternatives are named in the operation's
+//! documentation.
+
+use openapiv3::{OpenAPI, ReferenceOr};
+
+use crate::media_types::{chosen_request_media_type, is_json};
+
+const JSON: &str = "application/json";
+
+pub fn run(spec: &mut OpenAPI) {
+    let shared = spec.components.as_ref().map(|components| components.request_bodies.clone()).unwrap_or_default();
+    for item in spec.paths.paths.values_mut() {
+        let ReferenceOr::Item(item) = item else { continue };
+        for operation in super::schemas::operations_mut(item) {
+            let Some(body) = &mut operation.request_body else { continue };
+            if let ReferenceOr::Reference { reference } = body {
+                let name = reference.trim_start_matches("#/components/requestBodies/");
+                match shared.get(name) {
+                    Some(ReferenceOr::Item(resolved)) => *body = ReferenceOr::Item(resolved.clone()),
+                    _ => continue,
+                }
+            }
+            let ReferenceOr::Item(body) = body else { continue };
+            let documented: Vec<String> = body.content.keys().cloned().collect();
+            let Some(chosen) = chosen_request_media_type(documented.iter().map(String::as_str)) else { continue };
+            if !is_json(chosen) || (documented.len() == 1 && chosen == JSON) {
+                continue;
+            }
+            let chosen = chosen.to_owned();
+            let media = body.content.swap_remove(&chosen).expect("chosen among the keys");
+            body.content.clear();
+            body.content.insert(JSON.to_owned(), media);
+
+            let mut sentence = format!("The body is sent as `{chosen}`.");
+            let others: Vec<String> = documented.iter().filter(|m| **m != chosen).map(|m| format!("`{m}`")).collect();
+            if !others.is_empty() {
+                sentence.push_str(&format!(
+                    " The service also accepts {}, which this client does not send.",
+                    others.join(", ")
+                ));
+            }
+            super::document(&mut operation.description, &sentence);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::parse;
+
+    const SPEC: &str = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /v2/images/{id}:
+    patch:
+      operationId: GlanceUpdateImage
+      description: Updates an image
+      requestBody:
+        required: true
+        content:
+          application/openstack-images-v2.1-json-patch:
+            schema: {type: array, items: {$ref: '#/components/schemas/V21'}}
+          application/openstack-images-v2.0-json-patch:
+            schema: {type: array, items: {$ref: '#/components/schemas/V20'}}
+      responses: {"200": {description: OK}}
+    put:
+      operationId: Plain
+      requestBody: {$ref: '#/components/requestBodies/Plain'}
+      responses: {"200": {description: OK}}
+components:
+  requestBodies:
+    Plain:
+      content:
+        application/merge-patch+json: {schema: {type: object}}
+  schemas:
+    V21: {type: object}
+    V20: {type: object}
+"##;
+
+    fn body(spec: &OpenAPI, method: &str) -> openapiv3::RequestBody {
+        let item = spec.paths.paths["/v2/images/{id}"].as_item().unwrap();
+        let operation = if method == "patch" { item.patch.as_ref() } else { item.put.as_ref() };
+        operation.unwrap().request_body.as_ref().unwrap().as_item().unwrap().clone()
+    }
+
+    #[test]
+    fn keeps_the_first_json_type_as_application_json() {
+        let mut spec = parse(SPEC);
+        run(&mut spec);
+        let body = body(&spec, "patch");
+        assert_eq!(body.content.keys().collect::<Vec<_>>(), ["application/json"]);
+        let schema = serde_json::to_value(&body.content["application/json"].schema).unwrap();
+        assert_eq!(schema["items"]["$ref"], "#/components/schemas/V21");
+        let item = spec.paths.paths["/v2/images/{id}"].as_item().unwrap();
+        let description = item.patch.as_ref().unwrap().description.as_deref().unwrap();
+        assert!(
+            description
+                .starts_with("Updates an image. The body is sent as `application/openstack-images-v2.1-json-patch`.")
+        );
+        assert!(description.contains("also accepts `application/openstack-images-v2.0-json-patch`"), "{description}");
+    }
+
+    #[test]
+    fn resolves_shared_request_bodies() {
+        let mut spec = parse(SPEC);
+        run(&mut spec);
+        assert_eq!(body(&spec, "put").content.keys().collect::<Vec<_>>(), ["application/json"]);
+    }
+
+    #[test]
+    fn leaves_plain_json_and_binary_bodies_alone() {
+        let text = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /v2/images/{id}:
+    patch:
+      operationId: Json
+      requestBody: {content: {application/json: {schema: {type: object}}}}
+      responses: {"200": {description: OK}}
+    put:
+      operationId: Upload
+      requestBody: {content: {application/octet-stream: {schema: {type: string, format: binary}}}}
+      responses: {"204": {description: OK}}
+"##;
+        let mut spec = parse(text);
+        let before = spec.clone();
+        run(&mut spec);
+        assert_eq!(spec, before);
+    }
+}
