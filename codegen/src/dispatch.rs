@@ -59,7 +59,9 @@ pub fn dispatch_source(modules: &[Module<'_>]) -> Result<String, String> {
     let file = quote! {
         use serde_json::{Map, Value};
 
-        use crate::support::{DispatchError, Outcome, body_bytes, body_from, finish, param_from, round_trip};
+        use crate::support::{
+            DispatchError, Outcome, body_bytes, body_from, finish, finish_stream, param_from, round_trip,
+        };
 
         /// One client per service, all pointed at the same server.
         pub struct Clients {
@@ -154,12 +156,14 @@ fn operation_arm(module: &Module<'_>, operation: &tree::Operation<'_>) -> Result
             }
         });
     }
+    // A raw response (`ByteStream`) has no JSON to re-encode: its bytes are read instead.
+    let finish = if returns_stream(module.file, &builder_name) { quote!(finish_stream) } else { quote!(finish) };
     Ok(quote! {
         (#service, #id) => {
             #[allow(unused_mut)]
             let mut request = clients.#field.#method();
             #(#steps)*
-            finish(request.send().await).await
+            #finish(request.send().await).await
         }
     })
 }
@@ -223,6 +227,20 @@ fn setters(file: &syn::File, builder_name: &str) -> Vec<(String, syn::Type)> {
         }
     }
     found
+}
+
+/// Whether the builder's `send()` answers with a raw `ByteStream`.
+fn returns_stream(file: &syn::File, builder_name: &str) -> bool {
+    items_of(file, "builder").iter().any(|item| {
+        let syn::Item::Impl(item_impl) = item else { return false };
+        let syn::Type::Path(self_ty) = item_impl.self_ty.as_ref() else { return false };
+        self_ty.path.segments.last().is_some_and(|segment| segment.ident == builder_name)
+            && item_impl.items.iter().any(|item| {
+                let syn::ImplItem::Fn(function) = item else { return false };
+                let output = &function.sig.output;
+                function.sig.ident == "send" && quote!(#output).to_string().contains("ByteStream")
+            })
+    })
 }
 
 fn try_into_target(sig: &syn::Signature) -> Option<syn::Type> {

@@ -20,6 +20,7 @@ pub fn validate(spec: &Spec) -> Result<()> {
     report.references(&spec.raw, "");
     report.operations();
     report.enums();
+    report.field_names();
     if report.diagnostics.is_empty() { Ok(()) } else { Err(Error { diagnostics: report.diagnostics }) }
 }
 
@@ -256,6 +257,29 @@ impl Report<'_> {
         }
     }
 
+    /// typify names a struct field after its property in snake case, dropping leading
+    /// underscores, so `__os_version` and `os_version` of one object would become two fields
+    /// of the same name and the generated crate would not compile.
+    fn field_names(&mut self) {
+        let mut clashes = Vec::new();
+        tree::walk_schemas(&self.spec.raw, &mut |pointer, schema| {
+            let Some(properties) = schema.get("properties").and_then(Value::as_object) else { return };
+            let mut seen: HashMap<String, &str> = HashMap::new();
+            for name in properties.keys() {
+                let field = rust_field_name(name);
+                if let Some(first) = seen.insert(field.clone(), name) {
+                    clashes.push((
+                        tree::push(&tree::push(pointer, "properties"), name),
+                        format!("properties `{first}` and `{name}` would both become the Rust field `{field}`"),
+                    ));
+                }
+            }
+        });
+        for (pointer, message) in clashes {
+            self.error(&pointer, message);
+        }
+    }
+
     /// Enums become open string enums (integer enums are kept as documentation): each value must
     /// have the schema's type, and only string and integer schemas may have one.
     fn enums(&mut self) {
@@ -323,4 +347,12 @@ fn canonical_schema(root: &Value, schema: Option<&Value>) -> String {
         },
         None => "none".to_owned(),
     }
+}
+
+/// The field name typify derives from a property name (keywords get a `_` suffix afterwards,
+/// which cannot make two names equal).
+fn rust_field_name(property: &str) -> String {
+    use heck::ToSnakeCase;
+    let words: String = property.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    words.to_snake_case()
 }

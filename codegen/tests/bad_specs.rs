@@ -36,6 +36,11 @@ const CASES: &[(&str, &str, &str)] = &[
         "#/paths/~1v1~1files/post/requestBody/content",
         "several media types needs a JSON one to send, found application/octet-stream, text/plain",
     ),
+    (
+        "colliding-field-names.yaml",
+        "#/components/schemas/Image/properties/__os_version",
+        "properties `os_version` and `__os_version` would both become the Rust field `os_version`",
+    ),
     ("two-success-types.yaml", "#/paths/~1v1~1images/post/responses", "success responses have 2 distinct body types"),
     (
         "non-string-enum.yaml",

@@ -57,6 +57,7 @@ mod config;
 mod error;
 mod hooks;
 mod jobs;
+mod paged_lists;
 pub mod pagination;
 mod retry;
 mod runtime;
@@ -68,8 +69,14 @@ pub use cloud::Cloud;
 pub use config::{Config, ConfigBuilder, ConfigError, Credentials, Service, User};
 pub use error::{ApiError, Error};
 pub use jobs::{JobError, JobPolling, WaitForJob};
+pub use paged_lists::Paginate;
+/// A downloaded file as a stream of chunks (`GlanceDownloadImageFile`).
+pub use progenitor_client::ByteStream;
 /// A decoded response with its status and headers.
 pub use progenitor_client::ResponseValue;
+/// A raw request body (`GlanceUploadImageFile`): bytes, a `tokio::fs::File`, or
+/// `Body::wrap_stream(..)`; files and streams are sent as they are read, never held whole.
+pub use reqwest::Body;
 pub use retry::RetryPolicy;
 pub use runtime::{Runtime, RuntimeBuilder};
 pub use secret::Secret;

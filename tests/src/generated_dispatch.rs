@@ -2,7 +2,8 @@
 
 use serde_json::{Map, Value};
 use crate::support::{
-    DispatchError, Outcome, body_bytes, body_from, finish, param_from, round_trip,
+    DispatchError, Outcome, body_bytes, body_from, finish, finish_stream, param_from,
+    round_trip,
 };
 /// One client per service, all pointed at the same server.
 pub struct Clients {
@@ -1236,6 +1237,15 @@ pub async fn call(
                     );
             }
             finish(request.send().await).await
+        }
+        ("ims", "GlanceDownloadImageFile") => {
+            #[allow(unused_mut)]
+            let mut request = clients.ims.glance_download_image_file();
+            if let Some(value) = params.get("image_id") {
+                request = request
+                    .image_id(param_from::<::std::string::String>("image_id", value)?);
+            }
+            finish_stream(request.send().await).await
         }
         ("ims", "GlanceUploadImageFile") => {
             #[allow(unused_mut)]

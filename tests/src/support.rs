@@ -28,6 +28,8 @@ pub enum DispatchError {
     Encode(serde_json::Error),
     #[error("the client failed: {0}")]
     Client(otc_client::Error),
+    #[error("the response body could not be read: {0}")]
+    Stream(reqwest::Error),
 }
 
 /// A parameter given as JSON (`"abc"`, `true`, `3`) in its generated Rust type.
@@ -58,6 +60,24 @@ pub async fn finish<T: Serialize>(result: Result<ResponseValue<T>, Error>) -> Re
             let status = response.status().as_u16();
             let body = serde_json::to_value(response.into_inner()).map_err(DispatchError::Encode)?;
             Ok(Outcome::Success { status, body })
+        }
+        Err(Error::Api(error)) => Ok(Outcome::Failure(error)),
+        Err(other) => Err(DispatchError::Client(other)),
+    }
+}
+
+/// [`finish`] for a raw response: the body's bytes, read to the end, as a (lossy UTF-8) string.
+pub async fn finish_stream(
+    result: Result<ResponseValue<otc_client::ByteStream>, Error>,
+) -> Result<Outcome, DispatchError> {
+    use futures_util::TryStreamExt;
+    match result {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            let chunks: Vec<_> =
+                response.into_inner().into_inner().try_collect().await.map_err(DispatchError::Stream)?;
+            let bytes: Vec<u8> = chunks.concat();
+            Ok(Outcome::Success { status, body: Value::String(String::from_utf8_lossy(&bytes).into_owned()) })
         }
         Err(Error::Api(error)) => Ok(Outcome::Failure(error)),
         Err(other) => Err(DispatchError::Client(other)),

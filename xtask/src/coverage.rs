@@ -1,5 +1,6 @@
 //! The README's coverage table, derived from the specs so it cannot drift from them:
-//! one row per operation with its method, path, reference page and documented examples.
+//! one row per operation with its method, path, reference page and documented examples, then
+//! the reference pages a spec leaves out on purpose, with the reason.
 
 use std::path::Path;
 
@@ -14,8 +15,10 @@ pub fn table(root: &Path, specs: &[std::path::PathBuf]) -> Result<String, String
     let mut out = String::from(
         "| service | operation | method | path | reference page | examples |\n|---|---|---|---|---|---|\n",
     );
+    let mut skipped = Vec::new();
     for spec_path in specs {
         let spec = load::load(&root.join(spec_path)).map_err(|error| error.to_string())?;
+        skipped.extend(crate::audit::completeness::skipped(&spec.name(), &spec.raw));
         for operation in otc_codegen::tree::operations(&spec.raw) {
             let node = operation.node;
             let id = node.get("operationId").and_then(Value::as_str).unwrap_or("?");
@@ -27,6 +30,15 @@ pub fn table(root: &Path, specs: &[std::path::PathBuf]) -> Result<String, String
                 operation.path,
                 count_examples(&spec.raw, node)
             ));
+        }
+    }
+    if !skipped.is_empty() {
+        out.push_str(
+            "\nLeft out on purpose (`x-skipped-operations`; `cargo xtask audit` checks that nothing else is):\n\n",
+        );
+        out.push_str("| service | operation | reference page | why |\n|---|---|---|---|\n");
+        for skip in &skipped {
+            out.push_str(&format!("| {} | `{}` | {} | {} |\n", skip.service, skip.operation, skip.page, skip.reason));
         }
     }
     Ok(out)

@@ -89,6 +89,7 @@ pub const OPERATIONS: &[(&str, &str, &str, bool)] = &[
     ("GlanceShowImage", "GET", "/v2/images/{image_id}", true),
     ("GlanceDeleteImage", "DELETE", "/v2/images/{image_id}", true),
     ("GlanceUpdateImage", "PATCH", "/v2/images/{image_id}", true),
+    ("GlanceDownloadImageFile", "GET", "/v2/images/{image_id}/file", true),
     ("GlanceUploadImageFile", "PUT", "/v2/images/{image_id}/file", true),
 ];
 /// Types used as operation parameters and responses.
@@ -31712,6 +31713,23 @@ let response = client.glance_update_image()
     pub fn glance_update_image(&self) -> builder::GlanceUpdateImage<'_> {
         builder::GlanceUpdateImage::new(self)
     }
+    /**Download an image file (native OpenStack API)
+
+Streams the image file of an image back, from the file URL that image metadata names. An image without uploaded data answers 204 with no body.
+
+Sends a `GET` request to `/v2/images/{image_id}/file`
+
+Arguments:
+- `image_id`: ID of the image whose file to download.
+```ignore
+let response = client.glance_download_image_file()
+    .image_id(image_id)
+    .send()
+    .await;
+```*/
+    pub fn glance_download_image_file(&self) -> builder::GlanceDownloadImageFile<'_> {
+        builder::GlanceDownloadImageFile::new(self)
+    }
     /**Upload an image file (native OpenStack API)
 
 Uploads a local image file (smaller than 128 GB; QCOW2, VMDK, VHD, RAW, VHDX, QED, VDI, QCOW, ZVHD2 or ZVHD) to an image whose metadata was created with GlanceCreateImageMetadata. The upload is done when the image status becomes active. AK/SK signing supports bodies up to 12 MB only; use token authentication for larger files.
@@ -37068,6 +37086,62 @@ pub mod builder {
             }
                 .await;
             crate::Error::from_generated(result, "GlanceUpdateImage").await
+        }
+    }
+    /**Builder for [`Client::glance_download_image_file`]
+
+[`Client::glance_download_image_file`]: super::Client::glance_download_image_file*/
+    #[derive(Debug, Clone)]
+    pub struct GlanceDownloadImageFile<'a> {
+        client: &'a super::Client,
+        image_id: Result<::std::string::String, String>,
+    }
+    impl<'a> GlanceDownloadImageFile<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                image_id: Err("image_id was not initialized".to_string()),
+            }
+        }
+        pub fn image_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.image_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for image_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v2/images/{image_id}/file`
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, crate::Error> {
+            let result: Result<ResponseValue<ByteStream>, Error<()>> = async move {
+                let Self { client, image_id } = self;
+                let image_id = image_id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v2/images/{}/file", client.baseurl, encode_path(& image_id
+                    .to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client.client.get(url).headers(header_map).build()?;
+                let info = OperationInfo {
+                    operation_id: "GlanceDownloadImageFile",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200..=299 => Ok(ResponseValue::stream(response)),
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+                .await;
+            crate::Error::from_generated(result, "GlanceDownloadImageFile").await
         }
     }
     /**Builder for [`Client::glance_upload_image_file`]

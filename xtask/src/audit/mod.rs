@@ -5,10 +5,12 @@
 //!
 //! Pipeline: `html` parses a page (with `dom` helpers, `cell` for Description cells and
 //! `example` for `<pre>` bodies) into a `page::Page`; `compare` sets it against the operation (with `types` for the
-//! Type column) into `difference::Difference`s; `report` renders them.
+//! Type column) into `difference::Difference`s; `report` renders them. Run over all specs, it also checks with
+//! `completeness` that every operation page of the reference's manifest is covered or skipped with a reason.
 
 mod cell;
 mod compare;
+pub mod completeness;
 pub mod difference;
 mod dom;
 mod example;
@@ -82,6 +84,7 @@ pub fn run(root: &Path, args: &[&str]) -> i32 {
             return 2;
         }
     };
+    let whole_reference = specs.is_empty();
     let specs: Vec<PathBuf> = if specs.is_empty() {
         match crate::regenerate::spec_files(root) {
             Ok(specs) => specs.iter().map(|spec| root.join(spec)).collect(),
@@ -112,9 +115,25 @@ pub fn run(root: &Path, args: &[&str]) -> i32 {
         }
     }
     print!("{}", report::render(&audits));
+    let mut incomplete = false;
+    if whole_reference {
+        let mut raws = std::collections::BTreeMap::new();
+        for path in &specs {
+            if let Ok(spec) = otc_codegen::load::load(path) {
+                raws.insert(spec.name(), spec.raw);
+            }
+        }
+        if let Some(coverage) = completeness::check(&reference, &raws) {
+            print!("{}", report::render_coverage(&coverage));
+            for error in &coverage.errors {
+                eprintln!("error: {error}");
+            }
+            incomplete = !coverage.errors.is_empty();
+        }
+    }
     if failed {
         2
-    } else if audits.iter().any(|audit| audit.unaccepted() > 0) {
+    } else if incomplete || audits.iter().any(|audit| audit.unaccepted() > 0) {
         1
     } else {
         0

@@ -25,6 +25,28 @@ pub fn render(specs: &[SpecAudit]) -> String {
     out
 }
 
+/// How much of the reference's manifest the specs cover, and what they skip and why.
+pub fn render_coverage(coverage: &super::completeness::Coverage) -> String {
+    let mut out = format!(
+        "\n## Coverage of the reference\n\n{} of {} operation pages covered, {} skipped, {} missing.\n",
+        coverage.covered,
+        coverage.pages,
+        coverage.skipped.len(),
+        coverage.errors.len()
+    );
+    if !coverage.skipped.is_empty() {
+        out.push_str("\n| service | page | operation | why skipped |\n| --- | --- | --- | --- |\n");
+        for skip in &coverage.skipped {
+            let _ =
+                writeln!(out, "| {} | {} | `{}` | {} |", skip.service, skip.page, skip.operation, cell(&skip.reason));
+        }
+    }
+    for error in &coverage.errors {
+        let _ = writeln!(out, "\n**Missing:** {}", cell(error));
+    }
+    out
+}
+
 fn render_spec(out: &mut String, spec: &SpecAudit) {
     let _ = writeln!(out, "\n## `{}`", spec.display);
     for error in &spec.errors {

@@ -1,0 +1,124 @@
+//! Which generated list operations page, and how: each one's builder gets
+//! [`Paginate::items`], a stream of every item across pages, built on the [`pagination`]
+//! machinery. The builder is configured as usual (filters, sort order); `items` owns the
+//! paging parameters.
+//!
+//! - ModelArts `ListImage`, `ListNotebooks`, `ListAllNotebooks`: `offset` (of the first record)
+//!   and `limit`; the last page is the first one shorter than `limit`.
+//! - IMS `ListImages`: `marker` (the last image id seen) and `limit`; same end rule.
+//! - Glance `GlanceListImages`: `marker` and `limit`; the response's `next` link names the next
+//!   marker and is absent on the last page.
+//!
+//! ```no_run
+//! # async fn demo(ims: otc_client::ims::Client) -> Result<(), otc_client::Error> {
+//! use futures_util::TryStreamExt;
+//! use otc_client::Paginate;
+//!
+//! let mut images = std::pin::pin!(ims.glance_list_images().status("active").items(100));
+//! while let Some(image) = images.try_next().await? {
+//!     println!("{:?}", image.name);
+//! }
+//! # Ok(()) }
+//! ```
+
+use futures_util::Stream;
+
+use crate::pagination::{by_marker, by_offset};
+use crate::{Error, ims, modelarts};
+
+/// A list operation whose results come in pages.
+pub trait Paginate {
+    type Item;
+
+    /// Every item, fetching pages of `page_size` items lazily as the stream is read. An error
+    /// ends the stream after it is yielded.
+    fn items(self, page_size: u32) -> impl Stream<Item = Result<Self::Item, Error>>;
+}
+
+/// `limit` and `offset` are `int32` in the specs.
+fn int32(value: u32) -> i32 {
+    i32::try_from(value).unwrap_or(i32::MAX)
+}
+
+/// Implements [`Paginate`] for offset/limit builders whose response lists items in `data`.
+macro_rules! offset_and_limit {
+    ($($builder:ident => $item:ty),* $(,)?) => {$(
+        impl<'a> Paginate for modelarts::builder::$builder<'a> {
+            type Item = $item;
+
+            fn items(self, page_size: u32) -> impl Stream<Item = Result<$item, Error>> {
+                by_offset(page_size.clamp(1, i32::MAX as u32), move |offset, limit| {
+                    let page = self.clone().offset(int32(offset)).limit(int32(limit));
+                    async move { Ok(page.send().await?.into_inner().data.unwrap_or_default()) }
+                })
+            }
+        }
+    )*};
+}
+
+offset_and_limit! {
+    ListImage => modelarts::types::ImageResponse,
+    ListNotebooks => modelarts::types::NotebookResp,
+    ListAllNotebooks => modelarts::types::NotebookResp,
+}
+
+impl<'a> Paginate for ims::builder::ListImages<'a> {
+    type Item = ims::types::ListImagesImage;
+
+    fn items(self, page_size: u32) -> impl Stream<Item = Result<Self::Item, Error>> {
+        let limit = page_size.clamp(1, i32::MAX as u32);
+        by_marker(move |marker| {
+            let page = self.clone().limit(int32(limit));
+            let page = match marker {
+                Some(marker) => page.marker(marker),
+                None => page,
+            };
+            async move {
+                let images = page.send().await?.into_inner().images.unwrap_or_default();
+                let full = images.len() >= limit as usize;
+                let next = images.last().and_then(|image| image.id.clone()).filter(|_| full);
+                Ok((images, next))
+            }
+        })
+    }
+}
+
+impl<'a> Paginate for ims::builder::GlanceListImages<'a> {
+    type Item = ims::types::GlanceListImagesImage;
+
+    fn items(self, page_size: u32) -> impl Stream<Item = Result<Self::Item, Error>> {
+        let limit = page_size.clamp(1, i32::MAX as u32);
+        by_marker(move |marker| {
+            let page = self.clone().limit(int32(limit));
+            let page = match marker {
+                Some(marker) => page.marker(marker),
+                None => page,
+            };
+            async move {
+                let body = page.send().await?.into_inner();
+                let next = body.next.as_deref().and_then(marker_of);
+                Ok((body.images.unwrap_or_default(), next))
+            }
+        })
+    }
+}
+
+/// The `marker` query parameter of a `next` link (`/v2/images?marker=…&limit=…`).
+fn marker_of(link: &str) -> Option<String> {
+    let base = reqwest::Url::parse("http://next.invalid/").expect("a valid base");
+    let url = base.join(link).ok()?;
+    url.query_pairs().find(|(key, _)| key == "marker").map(|(_, value)| value.into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_marker_comes_from_the_next_link() {
+        assert_eq!(marker_of("/v2/images?marker=abc-1&limit=2").as_deref(), Some("abc-1"));
+        assert_eq!(marker_of("/v2/images?limit=2&marker=a%2Fb").as_deref(), Some("a/b"));
+        assert_eq!(marker_of("https://ims.example/v2/images?marker=x").as_deref(), Some("x"));
+        assert_eq!(marker_of("/v2/images?limit=2"), None);
+    }
+}
