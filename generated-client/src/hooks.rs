@@ -10,6 +10,7 @@ macro_rules! runtime_hooks {
     ($($module:ident),* $(,)?) => {$(
         impl ClientHooks<Runtime> for crate::$module::Client {
             async fn pre<E>(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), Error<E>> {
+                ask_for_json_errors(request);
                 self.inner().authorize(request, info, crate::$module::OPERATIONS).await.map_err(Error::Custom)
             }
 
@@ -21,3 +22,12 @@ macro_rules! runtime_hooks {
 }
 
 runtime_hooks!(modelarts, ims, iam);
+
+/// A call whose success has no body (a 204, a raw download) gets no `Accept` header from the
+/// generated code, and Glance then answers errors as HTML or plain text. Asking for JSON first
+/// (anything else still acceptable) gets its `{"code","title","message"}` error body, which
+/// `Error` reads.
+fn ask_for_json_errors(request: &mut reqwest::Request) {
+    use reqwest::header::{ACCEPT, HeaderValue};
+    request.headers_mut().entry(ACCEPT).or_insert(HeaderValue::from_static("application/json, */*;q=0.5"));
+}

@@ -80,3 +80,36 @@ fn array_query_parameters_repeat_their_key() {
         .unwrap();
     assert_eq!(request.url().query(), Some("tag=a&tag=b+c&limit=2"));
 }
+
+/// An optional request body that the caller does not set is not sent at all (a real Glance
+/// refuses `{}` on DELETE); one that is set goes out as JSON.
+#[tokio::test]
+async fn an_optional_body_is_sent_only_when_set() {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let ims = otc_client::ims::Client::new(&server.uri(), otc_client::Runtime::default());
+    ims.glance_delete_image().image_id("img-1").send().await.unwrap();
+    let body: otc_client::ims::types::GlanceDeleteImageRequest =
+        serde_json::from_value(json!({"delete_backup": true})).unwrap();
+    ims.glance_delete_image().image_id("img-2").body(body).send().await.unwrap();
+
+    let requests = server.received_requests().await.unwrap();
+    assert!(requests[0].body.is_empty(), "{:?}", String::from_utf8_lossy(&requests[0].body));
+    assert!(requests[0].headers.get("content-type").is_none());
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&requests[1].body).unwrap(), json!({"delete_backup": true}));
+    assert_eq!(requests[1].headers.get("content-type").unwrap(), "application/json");
+}
+
+/// A call whose success has no body still asks for JSON, so Glance answers errors as JSON.
+#[tokio::test]
+async fn bodiless_calls_ask_for_json_errors() {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let ims = otc_client::ims::Client::new(&server.uri(), otc_client::Runtime::default());
+    ims.glance_delete_image().image_id("img-1").send().await.unwrap();
+    let client = Client::new(&server.uri(), otc_client::Runtime::builder().project_id("p").build());
+    let _ = client.show_notebook().id("n").send().await;
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests[0].headers.get("accept").unwrap(), "application/json, */*;q=0.5");
+    assert_eq!(requests[1].headers.get("accept").unwrap(), "application/json", "a documented Accept is kept");
+}

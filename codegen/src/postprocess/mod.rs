@@ -5,6 +5,7 @@ mod multiple_choices_status;
 mod open_enums;
 mod operation_ids;
 mod operation_table;
+mod optional_request_body;
 mod path_segments;
 mod request_content_type;
 mod runtime_path_parameters;
@@ -21,6 +22,7 @@ pub fn postprocess(file: &mut syn::File, spec: &OpenAPI) -> Result<(), String> {
     operation_table::run(file, spec);
     request_content_type::run(file, spec);
     multiple_choices_status::run(file, spec);
+    optional_request_body::run(file, spec);
     path_segments::run(file)?;
     runtime_path_parameters::run(file);
     typed_errors::run(file)?;

@@ -6997,9 +6997,9 @@ pub mod types {
         pub op: GlanceUpdateImageOperationOp,
         ///Name of the attribute, preceded by a slash (for example /name). replace and remove need an existing attribute; add on an existing attribute acts as replace, on a new one adds it.
         pub path: ::std::string::String,
-        ///New value of the attribute; needed for replace and add, not for remove.
+        ///New value of the attribute, in the attribute's own JSON type (a string for /name, a boolean for /protected, a number for /min_ram); needed for replace and add, not for remove.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<::std::string::String>,
+        pub value: ::std::option::Option<::serde_json::Value>,
     }
     impl GlanceUpdateImageOperation {
         pub fn builder() -> builder::GlanceUpdateImageOperation {
@@ -23759,7 +23759,7 @@ pub mod types {
             >,
             path: ::std::result::Result<::std::string::String, ::std::string::String>,
             value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::serde_json::Value>,
                 ::std::string::String,
             >,
         }
@@ -23797,7 +23797,7 @@ pub mod types {
             }
             pub fn value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.value = value
@@ -36909,6 +36909,7 @@ pub mod builder {
         client: &'a super::Client,
         image_id: Result<::std::string::String, String>,
         body: Result<types::builder::GlanceDeleteImageRequest, String>,
+        body_set: bool,
     }
     impl<'a> GlanceDeleteImage<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -36916,6 +36917,7 @@ pub mod builder {
                 client: client,
                 image_id: Err("image_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                body_set: false,
             }
         }
         pub fn image_id<V>(mut self, value: V) -> Self
@@ -36945,6 +36947,7 @@ pub mod builder {
                         "conversion to `GlanceDeleteImageRequest` for body failed: {}", s
                     )
                 });
+            self.body_set = true;
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
@@ -36954,19 +36957,26 @@ pub mod builder {
             ) -> types::builder::GlanceDeleteImageRequest,
         {
             self.body = self.body.map(f);
+            self.body_set = true;
             self
         }
         ///Sends a `DELETE` request to `/v2/images/{image_id}`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let result: Result<ResponseValue<()>, Error<()>> = async move {
-                let Self { client, image_id, body } = self;
+                let Self { client, image_id, body, body_set } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::GlanceDeleteImageRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
+                let body = if body_set {
+                    Some(
+                        body
+                            .and_then(|v| {
+                                types::GlanceDeleteImageRequest::try_from(v)
+                                    .map_err(|e| e.to_string())
+                            })
+                            .map_err(Error::InvalidRequest)?,
+                    )
+                } else {
+                    None
+                };
                 let url = format!(
                     "{}/v2/images/{}", client.baseurl, encode_path(& image_id
                     .to_string()).map_err(Error::InvalidRequest) ?,
@@ -36980,6 +36990,10 @@ pub mod builder {
                     .json(&body)
                     .headers(header_map)
                     .build()?;
+                if !body_set {
+                    *request.body_mut() = None;
+                    request.headers_mut().remove(::reqwest::header::CONTENT_TYPE);
+                }
                 let info = OperationInfo {
                     operation_id: "GlanceDeleteImage",
                 };

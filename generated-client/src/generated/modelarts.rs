@@ -20970,6 +20970,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
         duration: Result<Option<i64>, String>,
         body: Result<types::builder::RenewLeaseRequest, String>,
+        body_set: bool,
     }
     impl<'a> RenewLease<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -20985,6 +20986,7 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
                 duration: Ok(None),
                 body: Ok(::std::default::Default::default()),
+                body_set: false,
             }
         }
         pub fn project_id<V>(mut self, value: V) -> Self
@@ -21034,6 +21036,7 @@ pub mod builder {
                 .map_err(|s| {
                     format!("conversion to `RenewLeaseRequest` for body failed: {}", s)
                 });
+            self.body_set = true;
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
@@ -21043,6 +21046,7 @@ pub mod builder {
             ) -> types::builder::RenewLeaseRequest,
         {
             self.body = self.body.map(f);
+            self.body_set = true;
             self
         }
         ///Sends a `PATCH` request to `/v1/{project_id}/notebooks/{id}/lease`
@@ -21050,15 +21054,22 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::RenewLeaseResponse>, crate::Error> {
             let result: Result<ResponseValue<types::RenewLeaseResponse>, Error<()>> = async move {
-                let Self { client, project_id, id, duration, body } = self;
+                let Self { client, project_id, id, duration, body, body_set } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let id = id.map_err(Error::InvalidRequest)?;
                 let duration = duration.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::RenewLeaseRequest::try_from(v).map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
+                let body = if body_set {
+                    Some(
+                        body
+                            .and_then(|v| {
+                                types::RenewLeaseRequest::try_from(v)
+                                    .map_err(|e| e.to_string())
+                            })
+                            .map_err(Error::InvalidRequest)?,
+                    )
+                } else {
+                    None
+                };
                 let url = format!(
                     "{}/v1/{}/notebooks/{}/lease", client.baseurl, encode_path(&
                     project_id.to_string()).map_err(Error::InvalidRequest) ?,
@@ -21078,6 +21089,10 @@ pub mod builder {
                     .query(&progenitor_client::QueryParam::new("duration", &duration))
                     .headers(header_map)
                     .build()?;
+                if !body_set {
+                    *request.body_mut() = None;
+                    request.headers_mut().remove(::reqwest::header::CONTENT_TYPE);
+                }
                 let info = OperationInfo {
                     operation_id: "RenewLease",
                 };
@@ -22747,6 +22762,7 @@ pub mod builder {
         duration: Result<Option<i64>, String>,
         type_: Result<Option<types::StartNotebookType>, String>,
         body: Result<types::StartNotebookRequest, String>,
+        body_set: bool,
     }
     impl<'a> StartNotebook<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -22763,6 +22779,7 @@ pub mod builder {
                 duration: Ok(None),
                 type_: Ok(None),
                 body: Err("body was not initialized".to_string()),
+                body_set: false,
             }
         }
         pub fn project_id<V>(mut self, value: V) -> Self
@@ -22820,6 +22837,7 @@ pub mod builder {
                 .map_err(|_| {
                     "conversion to `StartNotebookRequest` for body failed".to_string()
                 });
+            self.body_set = true;
             self
         }
         ///Sends a `POST` request to `/v1/{project_id}/notebooks/{id}/start`
@@ -22827,12 +22845,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StartNotebookResponse>, crate::Error> {
             let result: Result<ResponseValue<types::StartNotebookResponse>, Error<()>> = async move {
-                let Self { client, project_id, id, duration, type_, body } = self;
+                let Self { client, project_id, id, duration, type_, body, body_set } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let id = id.map_err(Error::InvalidRequest)?;
                 let duration = duration.map_err(Error::InvalidRequest)?;
                 let type_ = type_.map_err(Error::InvalidRequest)?;
-                let body = body.map_err(Error::InvalidRequest)?;
+                let body = if body_set {
+                    Some(body.map_err(Error::InvalidRequest)?)
+                } else {
+                    None
+                };
                 let url = format!(
                     "{}/v1/{}/notebooks/{}/start", client.baseurl, encode_path(&
                     project_id.to_string()).map_err(Error::InvalidRequest) ?,
@@ -22853,6 +22875,10 @@ pub mod builder {
                     .query(&progenitor_client::QueryParam::new("type", &type_))
                     .headers(header_map)
                     .build()?;
+                if !body_set {
+                    *request.body_mut() = None;
+                    request.headers_mut().remove(::reqwest::header::CONTENT_TYPE);
+                }
                 let info = OperationInfo {
                     operation_id: "StartNotebook",
                 };
