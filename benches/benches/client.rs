@@ -49,7 +49,7 @@ fn overhead(c: &mut Criterion) {
         server
     });
     let base = server.uri();
-    let http = reqwest::Client::new();
+    let http = otc_client::tls::client_builder().build().expect("an HTTP client");
     let generated = Client::new_with_client(&base, http.clone(), Runtime::builder().project_id(PROJECT).build());
     let body: types::RegisterImageRequest = serde_json::from_value(register_request()).unwrap();
 

@@ -35,7 +35,7 @@ impl Cloud {
     /// fetched on the first call; calls that need a project id fail unless one is configured
     /// (use [`Cloud::connect`] to learn it from a project name).
     pub fn new(config: Config) -> Result<Cloud, ConfigError> {
-        let http = reqwest::Client::builder()
+        let http = crate::tls::client_builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
             .user_agent(concat!("otc-client/", env!("CARGO_PKG_VERSION")))

@@ -63,6 +63,7 @@ mod retry;
 mod runtime;
 mod secret;
 pub mod signer;
+pub mod tls;
 mod token;
 
 pub use cloud::Cloud;

@@ -71,7 +71,9 @@ async fn errors_name_the_operation_and_a_missing_parameter() {
 #[test]
 fn array_query_parameters_repeat_their_key() {
     let tags = vec!["a".to_owned(), "b c".to_owned()];
-    let request = reqwest::Client::new()
+    let request = otc_client::tls::client_builder()
+        .build()
+        .unwrap()
         .get("http://ims.invalid/v2/images")
         .query(&progenitor_client::QueryParam::new("tag", &tags))
         .query(&progenitor_client::QueryParam::new("limit", &Some(2)))

@@ -10,6 +10,7 @@ mod path_segments;
 mod request_content_type;
 mod runtime_path_parameters;
 mod strip_api_version_header;
+mod tls_client_builder;
 mod typed_errors;
 
 use openapiv3::OpenAPI;
@@ -25,6 +26,7 @@ pub fn postprocess(file: &mut syn::File, spec: &OpenAPI) -> Result<(), String> {
     optional_request_body::run(file, spec);
     path_segments::run(file)?;
     runtime_path_parameters::run(file);
+    tls_client_builder::run(file);
     typed_errors::run(file)?;
     Ok(())
 }

@@ -1,0 +1,49 @@
+//! The TLS setup of every HTTP client this crate builds: rustls with the *ring* crypto provider
+//! and the platform's certificate verifier, handed to reqwest preconfigured.
+//!
+//! Why not reqwest's default: its `rustls` feature brings the aws-lc-rs provider, whose C build
+//! (aws-lc-sys) is the longest step of a user's clean build. With `rustls-no-provider`, reqwest
+//! would panic unless a process-wide provider were installed; passing a configured `ClientConfig`
+//! instead needs no global state, so an application stays free to install its own provider.
+
+use std::sync::Arc;
+
+use rustls_platform_verifier::BuilderVerifierExt;
+
+/// A reqwest builder with this crate's TLS configuration. The generated `Client::new` and
+/// [`crate::Cloud`] start from it; a caller building its own `reqwest::Client` for
+/// `Client::new_with_client` can too.
+pub fn client_builder() -> reqwest::ClientBuilder {
+    let builder = reqwest::ClientBuilder::new();
+    match client_config() {
+        Ok(config) => builder.tls_backend_preconfigured(config),
+        // Without usable platform roots the builder is returned as is: reqwest then fails to
+        // build with its own error, which names the missing TLS setup.
+        Err(error) => {
+            tracing::warn!(%error, "cannot set up TLS with the platform verifier");
+            builder
+        }
+    }
+}
+
+fn client_config() -> Result<rustls::ClientConfig, rustls::Error> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_platform_verifier()?
+        .with_no_client_auth();
+    // This crate's reqwest speaks HTTP/1.1 only (no `http2` feature).
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn clients_build_without_a_process_wide_provider() {
+        assert!(rustls::crypto::CryptoProvider::get_default().is_none());
+        let client = super::client_builder().build();
+        assert!(client.is_ok(), "{client:?}");
+        assert!(rustls::crypto::CryptoProvider::get_default().is_none(), "no global state was set");
+    }
+}
