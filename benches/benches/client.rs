@@ -34,8 +34,11 @@ fn register_response() -> serde_json::Value {
 }
 
 fn overhead(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-    let server = runtime.block_on(async {
+    // The server gets its own runtime thread, so the measured client (on a current-thread
+    // runtime) does not share a worker with it.
+    let server_runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let server = server_runtime.block_on(async {
         // Recording every request would make later measurements slower than earlier ones.
         let server = MockServer::builder().disable_request_recording().start().await;
         Mock::given(wiremock::matchers::method("GET"))
@@ -95,7 +98,7 @@ fn overhead(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().sample_size(40).measurement_time(std::time::Duration::from_secs(4));
+    config = Criterion::default().sample_size(60).measurement_time(std::time::Duration::from_secs(8));
     targets = overhead
 }
 criterion_main!(benches);

@@ -5,14 +5,19 @@
 use std::fmt;
 
 use reqwest::StatusCode;
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName};
 use serde_json::Value;
 
 /// How much of a non-JSON error body (an HTML gateway page) is kept.
 const BODY_LIMIT: usize = 2048;
 
 /// Response headers that carry the request id, in order of preference.
-const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "x-openstack-request-id", "x-compute-request-id"];
+/// Parsed once: a lookup by `&str` parses the name on every call, on every response.
+const REQUEST_ID_HEADERS: [HeaderName; 3] = [
+    HeaderName::from_static("x-request-id"),
+    HeaderName::from_static("x-openstack-request-id"),
+    HeaderName::from_static("x-compute-request-id"),
+];
 
 /// A failed call.
 #[derive(Debug)]
@@ -89,12 +94,18 @@ impl Error {
         result: Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
         operation: &'static str,
     ) -> Result<progenitor_client::ResponseValue<T>, Error> {
+        match result {
+            Ok(value) => Ok(value),
+            Err(error) => Err(Error::from_generated_error(error, operation).await),
+        }
+    }
+
+    /// The failure half of [`Error::from_generated`]. Generated calls use it directly, so a
+    /// success value (often a large struct) is not moved through this future's state.
+    #[doc(hidden)]
+    pub async fn from_generated_error<E>(error: progenitor_client::Error<E>, operation: &'static str) -> Error {
         use progenitor_client::Error as Generated;
-        let error = match result {
-            Ok(value) => return Ok(value),
-            Err(error) => error,
-        };
-        Err(match error {
+        match error {
             Generated::UnexpectedResponse(response) => {
                 let status = response.status();
                 let headers = response.headers().clone();
@@ -115,13 +126,13 @@ impl Error {
             Generated::InvalidResponsePayload(body, error) => {
                 Error::Decode { operation, message: error.to_string(), body: truncate(&String::from_utf8_lossy(&body)) }
             }
-        })
+        }
     }
 }
 
 /// The request id a service put in its response headers, if any.
 pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
-    REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(*name)?.to_str().ok())
+    REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(name)?.to_str().ok())
 }
 
 impl ApiError {

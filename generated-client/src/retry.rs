@@ -57,7 +57,7 @@ impl RetryPolicy {
         attempt: Attempt,
         number: u32,
         elapsed: Duration,
-        jitter: f64,
+        jitter: impl FnOnce() -> f64,
     ) -> Option<Duration> {
         if number >= self.max_attempts {
             return None;
@@ -72,7 +72,7 @@ impl RetryPolicy {
         }
         let exponential = self.base_delay.saturating_mul(1 << (number - 1).min(16)).min(self.max_delay);
         // "Equal jitter": half the backoff fixed, half random.
-        let delay = retry_after.unwrap_or_else(|| exponential / 2 + exponential.mul_f64(jitter / 2.0));
+        let delay = retry_after.unwrap_or_else(|| exponential / 2 + exponential.mul_f64(jitter() / 2.0));
         (elapsed + delay <= self.max_elapsed).then_some(delay)
     }
 }
@@ -109,7 +109,7 @@ mod tests {
     const SECOND: Duration = Duration::from_secs(1);
 
     fn delay(method: Method, attempt: Attempt, number: u32) -> Option<Duration> {
-        RetryPolicy::default().next_delay(&method, attempt, number, Duration::ZERO, 0.0)
+        RetryPolicy::default().next_delay(&method, attempt, number, Duration::ZERO, || 0.0)
     }
 
     #[test]
@@ -137,15 +137,15 @@ mod tests {
         assert_eq!(delay(Method::GET, throttled, 1), Some(2 * SECOND));
         assert_eq!(delay(Method::GET, throttled, 3), None, "max attempts");
         let policy = RetryPolicy::default();
-        assert_eq!(policy.next_delay(&Method::GET, throttled, 1, 29 * SECOND, 0.0), None, "max elapsed");
-        assert_eq!(RetryPolicy::none().next_delay(&Method::GET, throttled, 1, Duration::ZERO, 0.0), None);
+        assert_eq!(policy.next_delay(&Method::GET, throttled, 1, 29 * SECOND, || 0.0), None, "max elapsed");
+        assert_eq!(RetryPolicy::none().next_delay(&Method::GET, throttled, 1, Duration::ZERO, || 0.0), None);
     }
 
     #[test]
     fn backoff_grows_with_jitter_within_bounds() {
         let policy = RetryPolicy { max_attempts: 20, ..RetryPolicy::default() };
         let busy = Attempt::Answered(StatusCode::SERVICE_UNAVAILABLE, None);
-        let at = |n, j| policy.next_delay(&Method::GET, busy, n, Duration::ZERO, j).unwrap();
+        let at = |n, j| policy.next_delay(&Method::GET, busy, n, Duration::ZERO, || j).unwrap();
         assert_eq!(at(1, 0.0), Duration::from_millis(100));
         assert_eq!(at(1, 0.999_999), Duration::from_millis(200) - Duration::from_nanos(100));
         assert_eq!(at(3, 0.0), Duration::from_millis(400));

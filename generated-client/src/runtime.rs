@@ -162,8 +162,7 @@ impl Runtime {
                 Err(error) if error.is_connect() => Attempt::NotConnected,
                 Err(_) => Attempt::Failed,
             };
-            let Some(delay) =
-                self.shared.retry.next_delay(&method, attempt, number, started.elapsed(), retry::jitter())
+            let Some(delay) = self.shared.retry.next_delay(&method, attempt, number, started.elapsed(), retry::jitter)
             else {
                 return (result, number);
             };

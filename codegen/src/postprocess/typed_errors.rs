@@ -1,7 +1,7 @@
 //! progenitor's `send()` returns `progenitor_client::Error<E>`, which does not name the
 //! operation, and whose error responses are raw `reqwest::Response`s the caller must read.
 //! This pass makes every `send()` return the runtime's `crate::Error`: the generated body runs
-//! unchanged inside an async block, and its result goes through `crate::Error::from_generated`,
+//! unchanged inside an async block, and a failure goes through `crate::Error::from_generated_error`,
 //! which reads the error body into status, service code, message and request id.
 
 use syn::visit_mut::{self, VisitMut};
@@ -41,9 +41,14 @@ fn wrap(function: &mut syn::ImplItemFn) -> Result<(), String> {
     let error_type: syn::Path = syn::parse_str(ERROR_TYPE).expect("a path");
     let statements = &function.block.stmts;
     function.sig.output = syn::parse_quote!(-> Result<#success, #error_type>);
+    // The success value is returned as it is; only a failure goes through the (async)
+    // conversion, so a large response struct is not moved through another future.
     function.block = syn::parse_quote!({
         let result: #generated_type = async move { #(#statements)* }.await;
-        #error_type::from_generated(result, #operation).await
+        match result {
+            Ok(value) => Ok(value),
+            Err(error) => Err(#error_type::from_generated_error(error, #operation).await),
+        }
     });
     Ok(())
 }
@@ -87,6 +92,11 @@ mod tests {
             ),
             "{text}"
         );
-        assert!(text.contains("crate :: Error :: from_generated (result , \"ShowNotebook\") . await"), "{text}");
+        assert!(
+            text.contains(
+                "Err (error) => Err (crate :: Error :: from_generated_error (error , \"ShowNotebook\") . await)"
+            ),
+            "{text}"
+        );
     }
 }

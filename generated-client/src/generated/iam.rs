@@ -2228,8 +2228,18 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "KeystoneCreateUserTokenByPassword")
-                .await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(
+                                error,
+                                "KeystoneCreateUserTokenByPassword",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
 }

@@ -31824,7 +31824,15 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "ImportImageQuick").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "ImportImageQuick")
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::glance_list_images`]
@@ -32548,7 +32556,15 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "GlanceListImages").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "GlanceListImages")
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::glance_create_image_metadata`]
@@ -32638,7 +32654,18 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "GlanceCreateImageMetadata").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(
+                                error,
+                                "GlanceCreateImageMetadata",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::show_job`]
@@ -32726,7 +32753,12 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "ShowJob").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(crate::Error::from_generated_error(error, "ShowJob").await)
+                }
+            }
         }
     }
     /**Builder for [`Client::create_image`]
@@ -32806,7 +32838,12 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "CreateImage").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(crate::Error::from_generated_error(error, "CreateImage").await)
+                }
+            }
         }
     }
     /**Builder for [`Client::create_data_image`]
@@ -32894,7 +32931,15 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "CreateDataImage").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "CreateDataImage")
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::create_whole_image`]
@@ -32982,7 +33027,15 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "CreateWholeImage").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "CreateWholeImage")
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::export_image`]
@@ -33080,7 +33133,12 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "ExportImage").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(crate::Error::from_generated_error(error, "ExportImage").await)
+                }
+            }
         }
     }
     /**Builder for [`Client::register_image`]
@@ -33181,7 +33239,12 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "RegisterImage").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(crate::Error::from_generated_error(error, "RegisterImage").await)
+                }
+            }
         }
     }
     /**Builder for [`Client::show_image_quota`]
@@ -33230,7 +33293,14 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "ShowImageQuota").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "ShowImageQuota").await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::copy_image_in_region`]
@@ -33334,7 +33404,15 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "CopyImageInRegion").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "CopyImageInRegion")
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::batch_update_member`]
@@ -33420,7 +33498,15 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "BatchUpdateMember").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "BatchUpdateMember")
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::batch_add_members`]
@@ -33506,7 +33592,15 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "BatchAddMembers").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "BatchAddMembers")
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::batch_delete_members`]
@@ -33593,7 +33687,15 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "BatchDeleteMembers").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "BatchDeleteMembers")
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::list_image_tags`]
@@ -33681,7 +33783,12 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "ListImageTags").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(crate::Error::from_generated_error(error, "ListImageTags").await)
+                }
+            }
         }
     }
     /**Builder for [`Client::add_image_tag`]
@@ -33795,7 +33902,12 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "AddImageTag").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(crate::Error::from_generated_error(error, "AddImageTag").await)
+                }
+            }
         }
     }
     /**Builder for [`Client::batch_add_or_delete_tags`]
@@ -33913,7 +34025,15 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "BatchAddOrDeleteTags").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "BatchAddOrDeleteTags")
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::delete_image_tag`]
@@ -34007,7 +34127,14 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "DeleteImageTag").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "DeleteImageTag").await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::list_images_tags`]
@@ -34082,7 +34209,14 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "ListImagesTags").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "ListImagesTags").await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::list_image_by_tags`]
@@ -34193,7 +34327,15 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "ListImageByTags").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "ListImageByTags")
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::list_tags`]
@@ -34975,7 +35117,12 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "ListTags").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(crate::Error::from_generated_error(error, "ListTags").await)
+                }
+            }
         }
     }
     /**Builder for [`Client::add_or_update_tags`]
@@ -35052,7 +35199,15 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "AddOrUpdateTags").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "AddOrUpdateTags")
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::list_versions`]
@@ -35098,7 +35253,12 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "ListVersions").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(crate::Error::from_generated_error(error, "ListVersions").await)
+                }
+            }
         }
     }
     /**Builder for [`Client::show_version`]
@@ -35164,7 +35324,12 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "ShowVersion").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(crate::Error::from_generated_error(error, "ShowVersion").await)
+                }
+            }
         }
     }
     /**Builder for [`Client::glance_list_image_member_schemas`]
@@ -35216,7 +35381,18 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "GlanceListImageMemberSchemas").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(
+                                error,
+                                "GlanceListImageMemberSchemas",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::glance_show_image_member_schemas`]
@@ -35268,7 +35444,18 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "GlanceShowImageMemberSchemas").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(
+                                error,
+                                "GlanceShowImageMemberSchemas",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::glance_list_image_schemas`]
@@ -35317,7 +35504,18 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "GlanceListImageSchemas").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(
+                                error,
+                                "GlanceListImageSchemas",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::glance_show_image_schemas`]
@@ -35366,7 +35564,18 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "GlanceShowImageSchemas").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(
+                                error,
+                                "GlanceShowImageSchemas",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::glance_list_image_members`]
@@ -35435,7 +35644,18 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "GlanceListImageMembers").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(
+                                error,
+                                "GlanceListImageMembers",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::glance_add_image_member`]
@@ -35540,7 +35760,15 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "GlanceAddImageMember").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "GlanceAddImageMember")
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::glance_show_image_member`]
@@ -35625,7 +35853,18 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "GlanceShowImageMember").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(
+                                error,
+                                "GlanceShowImageMember",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::glance_update_image_member`]
@@ -35749,7 +35988,18 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "GlanceUpdateImageMember").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(
+                                error,
+                                "GlanceUpdateImageMember",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::glance_delete_image_member`]
@@ -35821,7 +36071,18 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "GlanceDeleteImageMember").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(
+                                error,
+                                "GlanceDeleteImageMember",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::glance_create_tag`]
@@ -35893,7 +36154,15 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "GlanceCreateTag").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "GlanceCreateTag")
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::glance_delete_tag`]
@@ -35965,7 +36234,15 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "GlanceDeleteTag").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "GlanceDeleteTag")
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::list_images`]
@@ -36748,7 +37025,12 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "ListImages").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(crate::Error::from_generated_error(error, "ListImages").await)
+                }
+            }
         }
     }
     /**Builder for [`Client::update_image`]
@@ -36829,7 +37111,12 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "UpdateImage").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(crate::Error::from_generated_error(error, "UpdateImage").await)
+                }
+            }
         }
     }
     /**Builder for [`Client::glance_show_image`]
@@ -36898,7 +37185,15 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "GlanceShowImage").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "GlanceShowImage")
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::glance_delete_image`]
@@ -37007,7 +37302,15 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "GlanceDeleteImage").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "GlanceDeleteImage")
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::glance_update_image`]
@@ -37099,7 +37402,15 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "GlanceUpdateImage").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "GlanceUpdateImage")
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::glance_download_image_file`]
@@ -37155,7 +37466,18 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "GlanceDownloadImageFile").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(
+                                error,
+                                "GlanceDownloadImageFile",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::glance_upload_image_file`]
@@ -37236,7 +37558,18 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "GlanceUploadImageFile").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(
+                                error,
+                                "GlanceUploadImageFile",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
 }

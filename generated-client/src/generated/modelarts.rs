@@ -20281,7 +20281,12 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "ListImage").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(crate::Error::from_generated_error(error, "ListImage").await)
+                }
+            }
         }
     }
     /**Builder for [`Client::register_image`]
@@ -20388,7 +20393,12 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "RegisterImage").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(crate::Error::from_generated_error(error, "RegisterImage").await)
+                }
+            }
         }
     }
     /**Builder for [`Client::list_image_group`]
@@ -20564,7 +20574,14 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "ListImageGroup").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "ListImageGroup").await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::show_notebook`]
@@ -20652,7 +20669,12 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "ShowNotebook").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(crate::Error::from_generated_error(error, "ShowNotebook").await)
+                }
+            }
         }
     }
     /**Builder for [`Client::update_notebook`]
@@ -20778,7 +20800,14 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "UpdateNotebook").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "UpdateNotebook").await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::delete_notebook`]
@@ -20869,7 +20898,14 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "DeleteNotebook").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "DeleteNotebook").await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::show_lease`]
@@ -20957,7 +20993,12 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "ShowLease").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(crate::Error::from_generated_error(error, "ShowLease").await)
+                }
+            }
         }
     }
     /**Builder for [`Client::renew_lease`]
@@ -21106,7 +21147,12 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "RenewLease").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(crate::Error::from_generated_error(error, "RenewLease").await)
+                }
+            }
         }
     }
     /**Builder for [`Client::show_image`]
@@ -21194,7 +21240,12 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "ShowImage").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(crate::Error::from_generated_error(error, "ShowImage").await)
+                }
+            }
         }
     }
     /**Builder for [`Client::delete_image`]
@@ -21296,7 +21347,12 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "DeleteImage").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(crate::Error::from_generated_error(error, "DeleteImage").await)
+                }
+            }
         }
     }
     /**Builder for [`Client::create_image`]
@@ -21416,7 +21472,12 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "CreateImage").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(crate::Error::from_generated_error(error, "CreateImage").await)
+                }
+            }
         }
     }
     /**Builder for [`Client::list_flavors`]
@@ -21590,7 +21651,12 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "ListFlavors").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(crate::Error::from_generated_error(error, "ListFlavors").await)
+                }
+            }
         }
     }
     /**Builder for [`Client::show_switchable_flavors`]
@@ -21709,7 +21775,18 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "ShowSwitchableFlavors").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(
+                                error,
+                                "ShowSwitchableFlavors",
+                            )
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::list_attachable_ob_ss`]
@@ -21801,7 +21878,15 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "ListAttachableObSs").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "ListAttachableObSs")
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::attach_obs`]
@@ -21922,7 +22007,12 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "AttachObs").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(crate::Error::from_generated_error(error, "AttachObs").await)
+                }
+            }
         }
     }
     /**Builder for [`Client::show_attachable_obs`]
@@ -22030,7 +22120,15 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "ShowAttachableObs").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "ShowAttachableObs")
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::cancel_obs`]
@@ -22135,7 +22233,12 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "CancelObs").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(crate::Error::from_generated_error(error, "CancelObs").await)
+                }
+            }
         }
     }
     /**Builder for [`Client::list_notebooks`]
@@ -22384,7 +22487,12 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "ListNotebooks").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(crate::Error::from_generated_error(error, "ListNotebooks").await)
+                }
+            }
         }
     }
     /**Builder for [`Client::create_notebook`]
@@ -22494,7 +22602,14 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "CreateNotebook").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "CreateNotebook").await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::list_all_notebooks`]
@@ -22748,7 +22863,15 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "ListAllNotebooks").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(
+                        crate::Error::from_generated_error(error, "ListAllNotebooks")
+                            .await,
+                    )
+                }
+            }
         }
     }
     /**Builder for [`Client::start_notebook`]
@@ -22892,7 +23015,12 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "StartNotebook").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(crate::Error::from_generated_error(error, "StartNotebook").await)
+                }
+            }
         }
     }
     /**Builder for [`Client::stop_notebook`]
@@ -22980,7 +23108,12 @@ pub mod builder {
                 }
             }
                 .await;
-            crate::Error::from_generated(result, "StopNotebook").await
+            match result {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    Err(crate::Error::from_generated_error(error, "StopNotebook").await)
+                }
+            }
         }
     }
 }
