@@ -62,45 +62,41 @@ offset_and_limit! {
     ListAllNotebooks => modelarts::types::NotebookResp,
 }
 
-impl<'a> Paginate for ims::builder::ListImages<'a> {
-    type Item = ims::types::ListImagesImage;
+/// Implements [`Paginate`] for marker/limit builders: `$next` reads the next marker off a page.
+macro_rules! marker_and_limit {
+    ($($builder:ident => $item:ty, $items:ident, $next:expr);* $(;)?) => {$(
+        impl<'a> Paginate for ims::builder::$builder<'a> {
+            type Item = $item;
 
-    fn items(self, page_size: u32) -> impl Stream<Item = Result<Self::Item, Error>> {
-        let limit = page_size.clamp(1, i32::MAX as u32);
-        by_marker(move |marker| {
-            let page = self.clone().limit(int32(limit));
-            let page = match marker {
-                Some(marker) => page.marker(marker),
-                None => page,
-            };
-            async move {
-                let images = page.send().await?.into_inner().images.unwrap_or_default();
-                let full = images.len() >= limit as usize;
-                let next = images.last().and_then(|image| image.id.clone()).filter(|_| full);
-                Ok((images, next))
+            fn items(self, page_size: u32) -> impl Stream<Item = Result<$item, Error>> {
+                let limit = page_size.clamp(1, i32::MAX as u32);
+                by_marker(move |marker| {
+                    let page = self.clone().limit(int32(limit));
+                    let page = match marker {
+                        Some(marker) => page.marker(marker),
+                        None => page,
+                    };
+                    async move {
+                        let body = page.send().await?.into_inner();
+                        let next = $next(&body, limit as usize);
+                        Ok((body.$items.unwrap_or_default(), next))
+                    }
+                })
             }
-        })
-    }
+        }
+    )*};
 }
 
-impl<'a> Paginate for ims::builder::GlanceListImages<'a> {
-    type Item = ims::types::GlanceListImagesImage;
-
-    fn items(self, page_size: u32) -> impl Stream<Item = Result<Self::Item, Error>> {
-        let limit = page_size.clamp(1, i32::MAX as u32);
-        by_marker(move |marker| {
-            let page = self.clone().limit(int32(limit));
-            let page = match marker {
-                Some(marker) => page.marker(marker),
-                None => page,
-            };
-            async move {
-                let body = page.send().await?.into_inner();
-                let next = body.next.as_deref().and_then(marker_of);
-                Ok((body.images.unwrap_or_default(), next))
-            }
-        })
-    }
+marker_and_limit! {
+    // IMS: the next page starts after the last image of a full page.
+    ListImages => ims::types::ListImagesImage, images, |body: &ims::types::ListImagesResponse, limit| {
+        let images = body.images.as_deref().unwrap_or_default();
+        images.last().and_then(|image| image.id.clone()).filter(|_| images.len() >= limit)
+    };
+    // Glance: the `next` link names the next marker.
+    GlanceListImages => ims::types::GlanceListImagesImage, images, |body: &ims::types::GlanceListImagesResponse, _| {
+        body.next.as_deref().and_then(marker_of)
+    };
 }
 
 /// The `marker` query parameter of a `next` link (`/v2/images?marker=…&limit=…`).
