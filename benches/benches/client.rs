@@ -10,7 +10,7 @@ use serde_json::json;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+use otc_benchmarks::PROJECT;
 
 fn notebook() -> serde_json::Value {
     json!({"id": "6e3cd1a5", "name": "notebook-bench", "status": "RUNNING", "flavor": "modelarts.vm.cpu.2u",
@@ -62,16 +62,7 @@ fn overhead(c: &mut Criterion) {
             .iter(|| async { generated.show_notebook().id("6e3cd1a5").send().await.unwrap().into_inner() })
     });
     group.bench_function("hand-written reqwest", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let response = http
-                .get(format!("{base}/v1/{PROJECT}/notebooks/6e3cd1a5"))
-                .header(reqwest::header::ACCEPT, "application/json")
-                .send()
-                .await
-                .unwrap();
-            assert!(response.status().is_success());
-            serde_json::from_slice::<types::ShowNotebookResponse>(&response.bytes().await.unwrap()).unwrap()
-        })
+        b.to_async(&runtime).iter(|| otc_benchmarks::show_notebook_by_hand(&http, &base))
     });
     group.finish();
 
@@ -81,17 +72,7 @@ fn overhead(c: &mut Criterion) {
             .iter(|| async { generated.register_image().body(body.clone()).send().await.unwrap().into_inner() })
     });
     group.bench_function("hand-written reqwest", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let response = http
-                .post(format!("{base}/v1/{PROJECT}/images"))
-                .header(reqwest::header::ACCEPT, "application/json")
-                .json(&body.clone())
-                .send()
-                .await
-                .unwrap();
-            assert!(response.status().is_success());
-            serde_json::from_slice::<types::RegisterImageResponse>(&response.bytes().await.unwrap()).unwrap()
-        })
+        b.to_async(&runtime).iter(|| otc_benchmarks::register_image_by_hand(&http, &base, &body))
     });
     group.finish();
 }

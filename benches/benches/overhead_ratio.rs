@@ -13,7 +13,7 @@ use serde_json::json;
 use wiremock::matchers::{any, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+use otc_benchmarks::PROJECT;
 const ROUNDS: usize = 31;
 const CALLS_PER_ROUND: u32 = 300;
 
@@ -53,28 +53,11 @@ fn main() {
     let show_generated = || async {
         generated.show_notebook().id("6e3cd1a5").send().await.unwrap().into_inner();
     };
-    let show_by_hand = || async {
-        let response = http
-            .get(format!("{base}/v1/{PROJECT}/notebooks/6e3cd1a5"))
-            .header(reqwest::header::ACCEPT, "application/json")
-            .send()
-            .await
-            .unwrap();
-        serde_json::from_slice::<types::ShowNotebookResponse>(&response.bytes().await.unwrap()).unwrap();
-    };
+    let show_by_hand = || otc_benchmarks::show_notebook_by_hand(&http, &base);
     let register_generated = || async {
         generated.register_image().body(body.clone()).send().await.unwrap().into_inner();
     };
-    let register_by_hand = || async {
-        let response = http
-            .post(format!("{base}/v1/{PROJECT}/images"))
-            .header(reqwest::header::ACCEPT, "application/json")
-            .json(&body.clone())
-            .send()
-            .await
-            .unwrap();
-        serde_json::from_slice::<types::RegisterImageResponse>(&response.bytes().await.unwrap()).unwrap();
-    };
+    let register_by_hand = || otc_benchmarks::register_image_by_hand(&http, &base, &body);
 
     // Each side's loop is its own (inlined) code: no boxing or dynamic dispatch that would
     // add the same cost to both and pull the ratio towards 1.

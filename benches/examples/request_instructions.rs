@@ -18,7 +18,7 @@ use serde_json::json;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+use otc_benchmarks::PROJECT;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -56,23 +56,10 @@ fn main() {
                     generated.register_image().body(body.clone()).send().await.unwrap();
                 }
                 ("hand-written", "show") => {
-                    let response = http
-                        .get(format!("{base}/v1/{PROJECT}/notebooks/6e3cd1a5"))
-                        .header(reqwest::header::ACCEPT, "application/json")
-                        .send()
-                        .await
-                        .unwrap();
-                    serde_json::from_slice::<types::ShowNotebookResponse>(&response.bytes().await.unwrap()).unwrap();
+                    otc_benchmarks::show_notebook_by_hand(&http, &base).await;
                 }
                 ("hand-written", "register") => {
-                    let response = http
-                        .post(format!("{base}/v1/{PROJECT}/images"))
-                        .header(reqwest::header::ACCEPT, "application/json")
-                        .json(&body.clone())
-                        .send()
-                        .await
-                        .unwrap();
-                    serde_json::from_slice::<types::RegisterImageResponse>(&response.bytes().await.unwrap()).unwrap();
+                    otc_benchmarks::register_image_by_hand(&http, &base, &body).await;
                 }
                 other => panic!("unknown variant {other:?}"),
             }
