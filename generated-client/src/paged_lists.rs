@@ -7,7 +7,8 @@
 //!   and `limit`; the last page is the first one shorter than `limit`.
 //! - IMS `ListImages`: `marker` (the last image id seen) and `limit`; same end rule.
 //! - Glance `GlanceListImages`: `marker` and `limit`; the response's `next` link names the next
-//!   marker and is absent on the last page.
+//!   marker and is absent on the last page. If the marker image is deleted between two pages,
+//!   Glance answers 400 and the stream ends with that error.
 //!
 //! ```no_run
 //! # async fn demo(ims: otc_client::ims::Client) -> Result<(), otc_client::Error> {

@@ -30856,7 +30856,7 @@ Arguments:
 - `disk_format`: Image file format.
 - `id`: Image ID.
 - `limit`: Number of images to return per page.
-- `marker`: ID of the image after which the page starts (paging).
+- `marker`: ID of the image after which the page starts (paging). An image deleted since it was listed is no marker any more.
 - `member_status`: Member status of shared images: accepted, rejected or pending; requires visibility=shared.
 - `min_disk`: Minimum disk space in GB needed to run the image, 1 to 1024.
 - `min_ram`: Minimum memory in MB needed to run the image; generally 0.
