@@ -212,34 +212,32 @@ fn client_method(file: &syn::File, builder_name: &str) -> Option<syn::Ident> {
 
 /// `(setter name, T)` for every `fn name<V>(mut self, value: V) where V: TryInto<T>` of a builder.
 fn setters(file: &syn::File, builder_name: &str) -> Vec<(String, syn::Type)> {
-    let mut found = Vec::new();
-    for item in items_of(file, "builder") {
-        let syn::Item::Impl(item_impl) = item else { continue };
-        let syn::Type::Path(self_ty) = item_impl.self_ty.as_ref() else { continue };
-        if self_ty.path.segments.last().is_none_or(|segment| segment.ident != builder_name) {
-            continue;
-        }
-        for item in &item_impl.items {
-            let syn::ImplItem::Fn(function) = item else { continue };
-            if let Some(ty) = try_into_target(&function.sig) {
-                found.push((function.sig.ident.to_string(), ty));
-            }
-        }
-    }
-    found
+    builder_methods(file, builder_name)
+        .filter_map(|function| Some((function.sig.ident.to_string(), try_into_target(&function.sig)?)))
+        .collect()
+}
+
+/// The methods of `builder::<builder_name>`.
+fn builder_methods<'a>(file: &'a syn::File, builder_name: &'a str) -> impl Iterator<Item = &'a syn::ImplItemFn> {
+    items_of(file, "builder")
+        .iter()
+        .filter_map(move |item| {
+            let syn::Item::Impl(item_impl) = item else { return None };
+            let syn::Type::Path(self_ty) = item_impl.self_ty.as_ref() else { return None };
+            self_ty.path.segments.last().is_some_and(|segment| segment.ident == builder_name).then_some(item_impl)
+        })
+        .flat_map(|item_impl| &item_impl.items)
+        .filter_map(|item| match item {
+            syn::ImplItem::Fn(function) => Some(function),
+            _ => None,
+        })
 }
 
 /// Whether the builder's `send()` answers with a raw `ByteStream`.
 fn returns_stream(file: &syn::File, builder_name: &str) -> bool {
-    items_of(file, "builder").iter().any(|item| {
-        let syn::Item::Impl(item_impl) = item else { return false };
-        let syn::Type::Path(self_ty) = item_impl.self_ty.as_ref() else { return false };
-        self_ty.path.segments.last().is_some_and(|segment| segment.ident == builder_name)
-            && item_impl.items.iter().any(|item| {
-                let syn::ImplItem::Fn(function) = item else { return false };
-                let output = &function.sig.output;
-                function.sig.ident == "send" && quote!(#output).to_string().contains("ByteStream")
-            })
+    builder_methods(file, builder_name).any(|function| {
+        let output = &function.sig.output;
+        function.sig.ident == "send" && quote!(#output).to_string().contains("ByteStream")
     })
 }
 

@@ -88,20 +88,9 @@ impl Error {
         }
     }
 
-    /// Converts what the generated code returned; reads the body of an error response.
-    #[doc(hidden)]
-    pub async fn from_generated<T, E>(
-        result: Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
-        operation: &'static str,
-    ) -> Result<progenitor_client::ResponseValue<T>, Error> {
-        match result {
-            Ok(value) => Ok(value),
-            Err(error) => Err(Error::from_generated_error(error, operation).await),
-        }
-    }
-
-    /// The failure half of [`Error::from_generated`]. Generated calls use it directly, so a
-    /// success value (often a large struct) is not moved through this future's state.
+    /// Converts a failure the generated code returned; reads the body of an error response.
+    /// Generated calls pass only failures here, so a success value (often a large struct) is
+    /// not moved through this future's state.
     #[doc(hidden)]
     pub async fn from_generated_error<E>(error: progenitor_client::Error<E>, operation: &'static str) -> Error {
         use progenitor_client::Error as Generated;

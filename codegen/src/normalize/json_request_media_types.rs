@@ -16,18 +16,14 @@ use crate::media_types::{chosen_request_media_type, is_json};
 const JSON: &str = "application/json";
 
 pub fn run(spec: &mut OpenAPI) {
-    let shared = spec.components.as_ref().map(|components| components.request_bodies.clone()).unwrap_or_default();
+    let components = spec.components.clone();
     for item in spec.paths.paths.values_mut() {
         let ReferenceOr::Item(item) = item else { continue };
         for operation in super::schemas::operations_mut(item) {
             let Some(body) = &mut operation.request_body else { continue };
-            if let ReferenceOr::Reference { reference } = body {
-                let name = reference.trim_start_matches("#/components/requestBodies/");
-                match shared.get(name) {
-                    Some(ReferenceOr::Item(resolved)) => *body = ReferenceOr::Item(resolved.clone()),
-                    _ => continue,
-                }
-            }
+            // A shared body is inlined: this operation's copy is the one adapted.
+            let Some(resolved) = super::request_body(components.as_ref(), body).cloned() else { continue };
+            *body = ReferenceOr::Item(resolved);
             let ReferenceOr::Item(body) = body else { continue };
             let documented: Vec<String> = body.content.keys().cloned().collect();
             let Some(chosen) = chosen_request_media_type(documented.iter().map(String::as_str)) else { continue };

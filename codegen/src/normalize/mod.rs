@@ -17,6 +17,7 @@ mod server_side_defaults;
 use openapiv3::OpenAPI;
 
 pub use multiple_choices_success::succeeds_only_with_multiple_choices;
+pub use schemas::request_body;
 
 /// One normalize pass.
 pub struct Pass {

@@ -45,6 +45,20 @@ pub fn for_each_schema_mut(spec: &mut OpenAPI, visit: &mut dyn FnMut(&mut Schema
     }
 }
 
+/// An operation's request body, a `#/components/requestBodies/…` reference followed.
+pub fn request_body<'a>(
+    components: Option<&'a openapiv3::Components>,
+    body: &'a ReferenceOr<RequestBody>,
+) -> Option<&'a RequestBody> {
+    match body {
+        ReferenceOr::Item(body) => Some(body),
+        ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/requestBodies/")?;
+            components?.request_bodies.get(name)?.as_item()
+        }
+    }
+}
+
 /// The operations of a path item, mutably.
 pub fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
     [

@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 
 use heck::ToPascalCase;
-use openapiv3::{OpenAPI, ReferenceOr};
+use openapiv3::OpenAPI;
 use syn::visit_mut::{self, VisitMut};
 
 const FLAG: &str = "body_set";
@@ -21,16 +21,9 @@ pub fn run(file: &mut syn::File, spec: &OpenAPI) {
 
 /// Builder names (`GlanceDeleteImage`) of the operations whose request body is not required.
 fn optional_body_builders(spec: &OpenAPI) -> HashSet<String> {
-    let shared = spec.components.as_ref().map(|components| &components.request_bodies);
     spec.operations()
         .filter_map(|(_, _, operation)| {
-            let body = match operation.request_body.as_ref()? {
-                ReferenceOr::Item(body) => body,
-                ReferenceOr::Reference { reference } => {
-                    let name = reference.trim_start_matches("#/components/requestBodies/");
-                    shared?.get(name)?.as_item()?
-                }
-            };
+            let body = crate::normalize::request_body(spec.components.as_ref(), operation.request_body.as_ref()?)?;
             (!body.required).then(|| operation.operation_id.as_deref().map(ToPascalCase::to_pascal_case))?
         })
         .collect()

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use openapiv3::{OpenAPI, ReferenceOr};
+use openapiv3::OpenAPI;
 use syn::visit_mut::{self, VisitMut};
 
 use crate::media_types::{chosen_request_media_type, needs_explicit_content_type};
@@ -24,16 +24,7 @@ fn explicit_content_types(spec: &OpenAPI) -> HashMap<String, String> {
     let mut found = HashMap::new();
     for (_, _, operation) in spec.operations() {
         let (Some(id), Some(body)) = (&operation.operation_id, &operation.request_body) else { continue };
-        let body = match body {
-            ReferenceOr::Item(body) => body,
-            ReferenceOr::Reference { reference } => {
-                let name = reference.trim_start_matches("#/components/requestBodies/");
-                match spec.components.as_ref().and_then(|c| c.request_bodies.get(name)) {
-                    Some(ReferenceOr::Item(body)) => body,
-                    _ => continue,
-                }
-            }
-        };
+        let Some(body) = crate::normalize::request_body(spec.components.as_ref(), body) else { continue };
         if let Some(chosen) = chosen_request_media_type(body.content.keys().map(String::as_str))
             && needs_explicit_content_type(chosen)
         {
