@@ -14,31 +14,45 @@ use rustls_platform_verifier::BuilderVerifierExt;
 /// [`crate::Cloud`] start from it; a caller building its own `reqwest::Client` for
 /// `Client::new_with_client` can too.
 pub fn client_builder() -> reqwest::ClientBuilder {
-    let builder = reqwest::ClientBuilder::new();
-    match client_config() {
-        Ok(config) => builder.tls_backend_preconfigured(config),
-        // Without usable platform roots the builder is returned as is: reqwest then fails to
-        // build with its own error, which names the missing TLS setup.
-        Err(error) => {
-            tracing::warn!(%error, "cannot set up TLS with the platform verifier");
-            builder
-        }
-    }
+    let mut config = client_config().unwrap_or_else(|error| {
+        // Without usable platform roots every TLS handshake fails with a certificate error,
+        // which names the problem; reqwest without a preconfigured TLS setup would panic.
+        tracing::warn!(%error, "cannot load the platform's certificate verifier; TLS connections will fail");
+        untrusting_config()
+    });
+    // This crate's reqwest speaks HTTP/1.1 only (no `http2` feature).
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    reqwest::ClientBuilder::new().tls_backend_preconfigured(config)
+}
+
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// A configuration that trusts no certificate.
+fn untrusting_config() -> rustls::ClientConfig {
+    rustls::ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .expect("ring supports the default protocol versions")
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_no_client_auth()
 }
 
 fn client_config() -> Result<rustls::ClientConfig, rustls::Error> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+    Ok(rustls::ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()?
         .with_platform_verifier()?
-        .with_no_client_auth();
-    // This crate's reqwest speaks HTTP/1.1 only (no `http2` feature).
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(config)
+        .with_no_client_auth())
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn without_platform_roots_clients_still_build() {
+        let client = reqwest::ClientBuilder::new().tls_backend_preconfigured(super::untrusting_config()).build();
+        assert!(client.is_ok(), "{client:?}");
+    }
+
     #[test]
     fn clients_build_without_a_process_wide_provider() {
         assert!(rustls::crypto::CryptoProvider::get_default().is_none());
