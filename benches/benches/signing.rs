@@ -9,7 +9,7 @@ use otc_client::signer::{AccessKey, Signer};
 fn sign(c: &mut Criterion) {
     let body = format!("{{\"name\":\"bench\",\"description\":\"{}\"}}", "x".repeat(1024 - 33));
     assert_eq!(body.len(), 1024);
-    let request = otc_client::tls::client_builder()
+    let request = otc_client::http::client_builder()
         .build()
         .unwrap()
         .post("https://ims.eu-de.otc.t-systems.com/v2/cloudimages/quickimport/action?b=2&a=1")

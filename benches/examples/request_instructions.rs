@@ -39,7 +39,7 @@ fn main() {
         server
     });
     let base = server.uri();
-    let http = otc_client::tls::client_builder().build().expect("an HTTP client");
+    let http = otc_client::http::client_builder().build().expect("an HTTP client");
     let generated = Client::new_with_client(&base, http.clone(), Runtime::builder().project_id(PROJECT).build());
     let body: types::RegisterImageRequest =
         serde_json::from_value(json!({"resource_category": ["CPU"], "arch": "X86_64",

@@ -35,10 +35,9 @@ impl Cloud {
     /// fetched on the first call; calls that need a project id fail unless one is configured
     /// (use [`Cloud::connect`] to learn it from a project name).
     pub fn new(config: Config) -> Result<Cloud, ConfigError> {
-        let http = crate::tls::client_builder()
+        let http = crate::http::client_builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
-            .user_agent(concat!("otc-client/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|error| ConfigError(format!("cannot build the HTTP client: {error}")))?;
         let source = match &config.credentials {

@@ -3,6 +3,7 @@
 //! failed, with the HTTP status, the service's error code and message, and the request id.
 
 use std::fmt;
+use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName};
@@ -30,8 +31,18 @@ pub enum Error {
     /// The credentials could not be applied (obtaining a token failed, a body could not be
     /// signed).
     Authentication { operation: &'static str, message: String },
-    /// No response: connection, TLS, timeout, or reading the body failed.
-    Transport { operation: &'static str, source: reqwest::Error },
+    /// No response: connection, TLS, timeout, or reading the body failed. `elapsed` is the
+    /// time the whole call took (all attempts), which a timeout's message reports.
+    Transport { operation: &'static str, source: reqwest::Error, elapsed: Duration },
+    /// The service answered with a redirect the runtime does not follow (see
+    /// [`crate::http`]); nothing was sent to `location`.
+    Redirect {
+        operation: &'static str,
+        status: StatusCode,
+        /// The `Location` header as sent (shortened when absurdly long), if any.
+        location: Option<String>,
+        reason: crate::redirect::NotFollowed,
+    },
     /// A success response whose body does not decode into the documented type.
     Decode { operation: &'static str, message: String, body: String },
 }
@@ -57,6 +68,7 @@ impl Error {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Transport { source, .. } => source.status(),
+            Error::Redirect { status, .. } => Some(*status),
             Error::InvalidRequest { .. } | Error::Decode { .. } | Error::Authentication { .. } => None,
         }
     }
@@ -84,23 +96,40 @@ impl Error {
             | Error::InvalidRequest { operation, .. }
             | Error::Authentication { operation, .. }
             | Error::Transport { operation, .. }
+            | Error::Redirect { operation, .. }
             | Error::Decode { operation, .. } => operation,
         }
     }
 
     /// Converts a failure the generated code returned; reads the body of an error response.
     /// Generated calls pass only failures here, so a success value (often a large struct) is
-    /// not moved through this future's state.
+    /// not moved through this future's state. `started` is when the call began.
     #[doc(hidden)]
-    pub async fn from_generated_error<E>(error: progenitor_client::Error<E>, operation: &'static str) -> Error {
+    pub async fn from_generated_error<E>(
+        error: progenitor_client::Error<E>,
+        operation: &'static str,
+        started: Instant,
+    ) -> Error {
         use progenitor_client::Error as Generated;
+        let transport = |source| Error::Transport { operation, source, elapsed: started.elapsed() };
         match error {
+            Generated::UnexpectedResponse(response) if crate::redirect::is_redirect(response.status()) => {
+                let reason = response.extensions().get::<crate::redirect::NotFollowed>().copied();
+                Error::Redirect {
+                    operation,
+                    status: response.status(),
+                    location: crate::redirect::shown_location(&response),
+                    // A redirect reaching here without a verdict came through a caller's own
+                    // client; the runtime would not have followed it either.
+                    reason: reason.unwrap_or(crate::redirect::NotFollowed::OtherOrigin),
+                }
+            }
             Generated::UnexpectedResponse(response) => {
                 let status = response.status();
                 let headers = response.headers().clone();
                 match response.bytes().await {
                     Ok(body) => Error::Api(ApiError::from_parts(operation, status, &headers, &body)),
-                    Err(source) => Error::Transport { operation, source },
+                    Err(source) => transport(source),
                 }
             }
             Generated::ErrorResponse(value) => {
@@ -111,7 +140,7 @@ impl Error {
             Generated::Custom(message) => Error::Authentication { operation, message },
             Generated::CommunicationError(source)
             | Generated::ResponseBodyError(source)
-            | Generated::InvalidUpgrade(source) => Error::Transport { operation, source },
+            | Generated::InvalidUpgrade(source) => transport(source),
             Generated::InvalidResponsePayload(body, error) => {
                 Error::Decode { operation, message: error.to_string(), body: truncate(&String::from_utf8_lossy(&body)) }
             }
@@ -171,12 +200,44 @@ impl fmt::Display for Error {
             Error::Authentication { operation, message } => {
                 write!(f, "authentication for {operation} failed: {message}")
             }
-            Error::Transport { operation, source } => write!(f, "{operation} failed to get a response: {source}"),
+            Error::Transport { operation, source, elapsed } => {
+                if source.is_timeout() {
+                    write!(f, "{operation} timed out after {:.1} s", elapsed.as_secs_f64())?;
+                } else if source.is_connect() {
+                    write!(f, "{operation} could not connect")?;
+                } else {
+                    write!(f, "{operation} failed to get a response")?;
+                }
+                write!(f, ": ")?;
+                write_causes(f, source)
+            }
+            Error::Redirect { operation, status, location, reason } => {
+                write!(f, "{operation} was redirected (HTTP {})", status.as_u16())?;
+                if let Some(location) = location {
+                    write!(f, " to {location}")?;
+                }
+                write!(f, ", not followed: {reason}")
+            }
             Error::Decode { operation, message, .. } => {
                 write!(f, "the response of {operation} does not decode: {message}")
             }
         }
     }
+}
+
+/// An error and its sources, `: `-separated, each message once (reqwest and hyper repeat
+/// theirs), so the root cause (`Connection refused`, `certificate expired`) is in the text.
+fn write_causes(f: &mut fmt::Formatter<'_>, error: &(dyn std::error::Error + 'static)) -> fmt::Result {
+    let mut shown: Vec<String> = Vec::new();
+    let mut next = Some(error);
+    while let Some(cause) = next {
+        let text = cause.to_string();
+        if !shown.iter().any(|earlier| earlier.contains(&text)) {
+            shown.push(text);
+        }
+        next = cause.source();
+    }
+    f.write_str(&shown.join(": "))
 }
 
 impl fmt::Display for ApiError {

@@ -56,14 +56,16 @@ mod clouds;
 mod config;
 mod error;
 mod hooks;
+pub mod http;
 mod jobs;
 mod paged_lists;
 pub mod pagination;
+pub mod redirect;
 mod retry;
 mod runtime;
 mod secret;
 pub mod signer;
-pub mod tls;
+mod tls;
 mod token;
 
 pub use cloud::Cloud;

@@ -2,13 +2,14 @@
 //! that fills `{project_id}`, how to authenticate, and how to retry. Clones share it.
 
 use std::sync::Arc;
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use progenitor_client::OperationInfo;
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Request, Response};
 use tracing::Instrument;
 
+use crate::redirect::{self, Redirect};
 use crate::retry::{self, Attempt, RetryPolicy};
 use crate::secret::Secret;
 use crate::signer::{AccessKey, Signer};
@@ -26,7 +27,14 @@ struct Shared {
     project_id: Option<String>,
     auth: Auth,
     retry: RetryPolicy,
+    /// The whole-call limit of a JSON attempt; `None`: [`DEFAULT_API_TIMEOUT`].
+    api_timeout: Option<Duration>,
 }
+
+/// How long one attempt of a JSON call may take, from sending to the end of the body, unless
+/// configured otherwise. Streamed uploads and downloads have no such limit (only the client's
+/// connect and read timeouts, see [`crate::http`]).
+pub const DEFAULT_API_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How requests are authenticated.
 #[derive(Default, Debug)]
@@ -41,8 +49,17 @@ pub(crate) enum Auth {
     Password(Arc<TokenSource>),
 }
 
-/// Every operation of a generated module: (id, method, path template, takes credentials).
-pub(crate) type Operations = [(&'static str, &'static str, &'static str, bool)];
+/// Every operation of a generated module: (id, method, path template, takes credentials,
+/// streams a raw body).
+pub(crate) type Operations = [Operation];
+pub(crate) type Operation = (&'static str, &'static str, &'static str, bool, bool);
+
+/// What the runtime assumes of an operation missing from its module's table (none is).
+const UNLISTED: Operation = ("", "", "", true, false);
+
+fn find(operations: &Operations, info: &OperationInfo) -> Operation {
+    operations.iter().find(|operation| operation.0 == info.operation_id).copied().unwrap_or(UNLISTED)
+}
 
 const AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
 
@@ -68,9 +85,7 @@ impl Runtime {
         info: &OperationInfo,
         operations: &Operations,
     ) -> Result<(), String> {
-        let authenticated =
-            operations.iter().find(|operation| operation.0 == info.operation_id).is_none_or(|operation| operation.3);
-        if !authenticated {
+        if !find(operations, info).3 {
             return Ok(());
         }
         match &self.shared.auth {
@@ -95,30 +110,33 @@ impl Runtime {
         }
     }
 
-    /// Sends a request with bounded retries, inside one tracing span (operation id, method,
-    /// path template, status, request id, attempts, duration).
+    /// Sends a request with bounded retries and same-origin redirects, inside one tracing span
+    /// (operation id, method, path template, status, request id, attempts, duration).
     pub(crate) async fn execute(
         &self,
         http: &reqwest::Client,
-        request: Request,
+        mut request: Request,
         info: &OperationInfo,
         operations: &Operations,
     ) -> reqwest::Result<Response> {
-        let template =
-            operations.iter().find(|operation| operation.0 == info.operation_id).map_or("", |operation| operation.2);
+        let operation = find(operations, info);
         let span = tracing::info_span!(
             "otc.request",
             operation = info.operation_id,
             method = %request.method(),
-            path = template,
+            path = operation.2,
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
             attempts = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
+        let streams = operation.4;
+        if !streams && request.timeout().is_none() {
+            *request.timeout_mut() = Some(self.shared.api_timeout.unwrap_or(DEFAULT_API_TIMEOUT));
+        }
         let started = Instant::now();
         let (result, attempts) =
-            self.send_with_retries(http, request, info, operations, started).instrument(span.clone()).await;
+            self.send_with_retries(http, request, info, operations, operation, started).instrument(span.clone()).await;
         span.record("attempts", attempts);
         span.record("duration_ms", started.elapsed().as_millis() as u64);
         if let Ok(response) = &result {
@@ -136,17 +154,44 @@ impl Runtime {
         request: Request,
         info: &OperationInfo,
         operations: &Operations,
+        operation: Operation,
         started: Instant,
     ) -> (reqwest::Result<Response>, u32) {
         let method = request.method().clone();
         let mut pending = request;
         let mut number = 1;
+        let mut redirects = 0;
         let mut renewed = false;
         loop {
             // A streamed body cannot be sent twice: such a request gets exactly one attempt.
             let spare = pending.try_clone();
             let sent_token = pending.headers().get(AUTH_TOKEN).cloned();
-            let result = http.execute(pending).await;
+            let mut result = http.execute(pending).await;
+            if let Ok(response) = &mut result
+                && redirect::is_redirect(response.status())
+            {
+                let carries_credentials = !operation.3;
+                match redirect::follow(response, spare.as_ref(), redirects, carries_credentials) {
+                    Ok(Redirect { mut next }) => {
+                        // Not a retry: the same attempt, at the URL the origin named.
+                        redirects += 1;
+                        tracing::debug!(
+                            status = response.status().as_u16(),
+                            hop = redirects,
+                            "following a same-origin redirect"
+                        );
+                        if let Err(error) = self.authorize(&mut next, info, operations).await {
+                            tracing::warn!(%error, "authorizing a redirected request failed");
+                        }
+                        pending = next;
+                        continue;
+                    }
+                    Err(refused) => {
+                        response.extensions_mut().insert(refused);
+                        return (result, number);
+                    }
+                }
+            }
             let Some(mut again) = spare else { return (result, number) };
             if !renewed
                 && matches!(&result, Ok(response) if response.status() == reqwest::StatusCode::UNAUTHORIZED)
@@ -214,6 +259,14 @@ impl RuntimeBuilder {
 
     pub(crate) fn password(mut self, source: Arc<TokenSource>) -> Self {
         self.shared.auth = Auth::Password(source);
+        self
+    }
+
+    /// How long one attempt of a JSON call may take, from sending to the end of the body
+    /// (default [`DEFAULT_API_TIMEOUT`]). Streamed uploads and downloads are bounded by the HTTP
+    /// client's connect and read timeouts instead.
+    pub fn api_timeout(mut self, timeout: Duration) -> Self {
+        self.shared.api_timeout = Some(timeout);
         self
     }
 

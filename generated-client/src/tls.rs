@@ -10,11 +10,9 @@ use std::sync::Arc;
 
 use rustls_platform_verifier::BuilderVerifierExt;
 
-/// A reqwest builder with this crate's TLS configuration. The generated `Client::new` and
-/// [`crate::Cloud`] start from it; a caller building its own `reqwest::Client` for
-/// `Client::new_with_client` can too.
-pub fn client_builder() -> reqwest::ClientBuilder {
-    let mut config = client_config().unwrap_or_else(|error| {
+/// The TLS configuration [`crate::http::client_builder`] hands to reqwest.
+pub(crate) fn client_config() -> rustls::ClientConfig {
+    let mut config = platform_config().unwrap_or_else(|error| {
         // Without usable platform roots every TLS handshake fails with a certificate error,
         // which names the problem; reqwest without a preconfigured TLS setup would panic.
         tracing::warn!(%error, "cannot load the platform's certificate verifier; TLS connections will fail");
@@ -22,7 +20,7 @@ pub fn client_builder() -> reqwest::ClientBuilder {
     });
     // This crate's reqwest speaks HTTP/1.1 only (no `http2` feature).
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    reqwest::ClientBuilder::new().tls_backend_preconfigured(config)
+    config
 }
 
 fn provider() -> Arc<rustls::crypto::CryptoProvider> {
@@ -38,7 +36,7 @@ fn untrusting_config() -> rustls::ClientConfig {
         .with_no_client_auth()
 }
 
-fn client_config() -> Result<rustls::ClientConfig, rustls::Error> {
+fn platform_config() -> Result<rustls::ClientConfig, rustls::Error> {
     Ok(rustls::ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()?
         .with_platform_verifier()?
@@ -56,7 +54,7 @@ mod tests {
     #[test]
     fn clients_build_without_a_process_wide_provider() {
         assert!(rustls::crypto::CryptoProvider::get_default().is_none());
-        let client = super::client_builder().build();
+        let client = reqwest::ClientBuilder::new().tls_backend_preconfigured(super::client_config()).build();
         assert!(client.is_ok(), "{client:?}");
         assert!(rustls::crypto::CryptoProvider::get_default().is_none(), "no global state was set");
     }

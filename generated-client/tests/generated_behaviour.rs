@@ -71,7 +71,7 @@ async fn errors_name_the_operation_and_a_missing_parameter() {
 #[test]
 fn array_query_parameters_repeat_their_key() {
     let tags = vec!["a".to_owned(), "b c".to_owned()];
-    let request = otc_client::tls::client_builder()
+    let request = otc_client::http::client_builder()
         .build()
         .unwrap()
         .get("http://ims.invalid/v2/images")

@@ -323,7 +323,7 @@ async fn a_loopback_server_verifies_the_signature_of_what_it_received() {
     Mock::given(any()).respond_with(ResponseTemplate::new(200)).mount(&server).await;
 
     let body = "{\"name\":\"größe\",\"tags\":[\"a b\"]}".as_bytes().to_vec();
-    let client = otc_client::tls::client_builder().build().unwrap();
+    let client = otc_client::http::client_builder().build().unwrap();
     let mut request = client
         .post(format!("{}/v1/{PROJECT}/images/my%20image/a%2Fb/%C3%A9t%C3%A9", server.uri()))
         .query(&[("tag", "z"), ("name", "a b+c/d"), ("tag", "ä"), ("marker", "")])

@@ -11,7 +11,7 @@ pub mod ignored_header_parameters;
 mod json_request_media_types;
 mod multiple_choices_success;
 mod nullable_optional_collections;
-mod schemas;
+pub(crate) mod schemas;
 mod server_side_defaults;
 
 use openapiv3::OpenAPI;

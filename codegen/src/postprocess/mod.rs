@@ -1,6 +1,7 @@
 //! Stage 5: named passes over the syn tree progenitor produced, for what no setting of
 //! progenitor or typify offers. Each pass documents the behaviour it changes and has unit tests.
 
+mod http_client_builder;
 mod multiple_choices_status;
 mod open_enums;
 mod operation_ids;
@@ -10,7 +11,6 @@ mod path_segments;
 mod request_content_type;
 mod runtime_path_parameters;
 mod strip_api_version_header;
-mod tls_client_builder;
 mod typed_errors;
 
 use openapiv3::OpenAPI;
@@ -26,7 +26,7 @@ pub fn postprocess(file: &mut syn::File, spec: &OpenAPI) -> Result<(), String> {
     optional_request_body::run(file, spec);
     path_segments::run(file)?;
     runtime_path_parameters::run(file);
-    tls_client_builder::run(file);
+    http_client_builder::run(file)?;
     typed_errors::run(file)?;
     Ok(())
 }

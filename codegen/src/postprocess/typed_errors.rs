@@ -43,11 +43,13 @@ fn wrap(function: &mut syn::ImplItemFn) -> Result<(), String> {
     function.sig.output = syn::parse_quote!(-> Result<#success, #error_type>);
     // The success value is returned as it is; only a failure goes through the (async)
     // conversion, so a large response struct is not moved through another future.
+    // `started` lets a timeout say after how long it gave up.
     function.block = syn::parse_quote!({
+        let started = ::std::time::Instant::now();
         let result: #generated_type = async move { #(#statements)* }.await;
         match result {
             Ok(value) => Ok(value),
-            Err(error) => Err(#error_type::from_generated_error(error, #operation).await),
+            Err(error) => Err(#error_type::from_generated_error(error, #operation, started).await),
         }
     });
     Ok(())
@@ -94,7 +96,7 @@ mod tests {
         );
         assert!(
             text.contains(
-                "Err (error) => Err (crate :: Error :: from_generated_error (error , \"ShowNotebook\") . await)"
+                "Err (error) => Err (crate :: Error :: from_generated_error (error , \"ShowNotebook\" , started) . await)"
             ),
             "{text}"
         );

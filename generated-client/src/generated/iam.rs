@@ -27,9 +27,9 @@ fn encode_path(
     }
 }
 /// Every operation of this module: (operation id, method, path template, whether it
-/// takes credentials).
-pub const OPERATIONS: &[(&str, &str, &str, bool)] = &[
-    ("KeystoneCreateUserTokenByPassword", "POST", "/v3/auth/tokens", false),
+/// takes credentials, whether it streams a raw request or response body).
+pub const OPERATIONS: &[(&str, &str, &str, bool, bool)] = &[
+    ("KeystoneCreateUserTokenByPassword", "POST", "/v3/auth/tokens", false, false),
 ];
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
@@ -2045,12 +2045,9 @@ impl Client {
     /// as well as port and a path stem if applicable.
     pub fn new(baseurl: &str, inner: crate::Runtime) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            crate::tls::client_builder().connect_timeout(dur).timeout(dur)
-        };
+        let client = crate::http::client_builder();
         #[cfg(target_arch = "wasm32")]
-        let client = crate::tls::client_builder();
+        let client = crate::http::client_builder();
         Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
@@ -2188,6 +2185,7 @@ pub mod builder {
             ResponseValue<types::KeystoneCreateUserTokenByPasswordResponse>,
             crate::Error,
         > {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::KeystoneCreateUserTokenByPasswordResponse>,
                 Error<()>,
@@ -2235,6 +2233,7 @@ pub mod builder {
                         crate::Error::from_generated_error(
                                 error,
                                 "KeystoneCreateUserTokenByPassword",
+                                started,
                             )
                             .await,
                     )

@@ -27,70 +27,86 @@ fn encode_path(
     }
 }
 /// Every operation of this module: (operation id, method, path template, whether it
-/// takes credentials).
-pub const OPERATIONS: &[(&str, &str, &str, bool)] = &[
-    ("ImportImageQuick", "POST", "/v2/cloudimages/quickimport/action", true),
-    ("GlanceListImages", "GET", "/v2/images", true),
-    ("GlanceCreateImageMetadata", "POST", "/v2/images", true),
-    ("ShowJob", "GET", "/v1/{project_id}/jobs/{job_id}", true),
-    ("CreateImage", "POST", "/v2/cloudimages/action", true),
-    ("CreateDataImage", "POST", "/v1/cloudimages/dataimages/action", true),
-    ("CreateWholeImage", "POST", "/v1/cloudimages/wholeimages/action", true),
-    ("ExportImage", "POST", "/v1/cloudimages/{image_id}/file", true),
-    ("RegisterImage", "PUT", "/v1/cloudimages/{image_id}/upload", true),
-    ("ShowImageQuota", "GET", "/v1/cloudimages/quota", true),
-    ("CopyImageInRegion", "POST", "/v1/cloudimages/{image_id}/copy", true),
-    ("BatchUpdateMember", "PUT", "/v1/cloudimages/members", true),
-    ("BatchAddMembers", "POST", "/v1/cloudimages/members", true),
-    ("BatchDeleteMembers", "DELETE", "/v1/cloudimages/members", true),
-    ("ListImageTags", "GET", "/v2/{project_id}/images/{image_id}/tags", true),
-    ("AddImageTag", "POST", "/v2/{project_id}/images/{image_id}/tags", true),
+/// takes credentials, whether it streams a raw request or response body).
+pub const OPERATIONS: &[(&str, &str, &str, bool, bool)] = &[
+    ("ImportImageQuick", "POST", "/v2/cloudimages/quickimport/action", true, false),
+    ("GlanceListImages", "GET", "/v2/images", true, false),
+    ("GlanceCreateImageMetadata", "POST", "/v2/images", true, false),
+    ("ShowJob", "GET", "/v1/{project_id}/jobs/{job_id}", true, false),
+    ("CreateImage", "POST", "/v2/cloudimages/action", true, false),
+    ("CreateDataImage", "POST", "/v1/cloudimages/dataimages/action", true, false),
+    ("CreateWholeImage", "POST", "/v1/cloudimages/wholeimages/action", true, false),
+    ("ExportImage", "POST", "/v1/cloudimages/{image_id}/file", true, false),
+    ("RegisterImage", "PUT", "/v1/cloudimages/{image_id}/upload", true, false),
+    ("ShowImageQuota", "GET", "/v1/cloudimages/quota", true, false),
+    ("CopyImageInRegion", "POST", "/v1/cloudimages/{image_id}/copy", true, false),
+    ("BatchUpdateMember", "PUT", "/v1/cloudimages/members", true, false),
+    ("BatchAddMembers", "POST", "/v1/cloudimages/members", true, false),
+    ("BatchDeleteMembers", "DELETE", "/v1/cloudimages/members", true, false),
+    ("ListImageTags", "GET", "/v2/{project_id}/images/{image_id}/tags", true, false),
+    ("AddImageTag", "POST", "/v2/{project_id}/images/{image_id}/tags", true, false),
     (
         "BatchAddOrDeleteTags",
         "POST",
         "/v2/{project_id}/images/{image_id}/tags/action",
         true,
+        false,
     ),
-    ("DeleteImageTag", "DELETE", "/v2/{project_id}/images/{image_id}/tags/{key}", true),
-    ("ListImagesTags", "GET", "/v2/{project_id}/images/tags", true),
+    (
+        "DeleteImageTag",
+        "DELETE",
+        "/v2/{project_id}/images/{image_id}/tags/{key}",
+        true,
+        false,
+    ),
+    ("ListImagesTags", "GET", "/v2/{project_id}/images/tags", true, false),
     (
         "ListImageByTags",
         "POST",
         "/v2/{project_id}/images/resource_instances/action",
         true,
+        false,
     ),
-    ("ListTags", "GET", "/v1/cloudimages/tags", true),
-    ("AddOrUpdateTags", "PUT", "/v1/cloudimages/tags", true),
-    ("ListVersions", "GET", "/", true),
-    ("ShowVersion", "GET", "/{version}", true),
-    ("GlanceListImageMemberSchemas", "GET", "/v2/schemas/members", true),
-    ("GlanceShowImageMemberSchemas", "GET", "/v2/schemas/member", true),
-    ("GlanceListImageSchemas", "GET", "/v2/schemas/images", true),
-    ("GlanceShowImageSchemas", "GET", "/v2/schemas/image", true),
-    ("GlanceListImageMembers", "GET", "/v2/images/{image_id}/members", true),
-    ("GlanceAddImageMember", "POST", "/v2/images/{image_id}/members", true),
-    ("GlanceShowImageMember", "GET", "/v2/images/{image_id}/members/{member_id}", true),
+    ("ListTags", "GET", "/v1/cloudimages/tags", true, false),
+    ("AddOrUpdateTags", "PUT", "/v1/cloudimages/tags", true, false),
+    ("ListVersions", "GET", "/", true, false),
+    ("ShowVersion", "GET", "/{version}", true, false),
+    ("GlanceListImageMemberSchemas", "GET", "/v2/schemas/members", true, false),
+    ("GlanceShowImageMemberSchemas", "GET", "/v2/schemas/member", true, false),
+    ("GlanceListImageSchemas", "GET", "/v2/schemas/images", true, false),
+    ("GlanceShowImageSchemas", "GET", "/v2/schemas/image", true, false),
+    ("GlanceListImageMembers", "GET", "/v2/images/{image_id}/members", true, false),
+    ("GlanceAddImageMember", "POST", "/v2/images/{image_id}/members", true, false),
+    (
+        "GlanceShowImageMember",
+        "GET",
+        "/v2/images/{image_id}/members/{member_id}",
+        true,
+        false,
+    ),
     (
         "GlanceUpdateImageMember",
         "PUT",
         "/v2/images/{image_id}/members/{member_id}",
         true,
+        false,
     ),
     (
         "GlanceDeleteImageMember",
         "DELETE",
         "/v2/images/{image_id}/members/{member_id}",
         true,
+        false,
     ),
-    ("GlanceCreateTag", "PUT", "/v2/images/{image_id}/tags/{tag}", true),
-    ("GlanceDeleteTag", "DELETE", "/v2/images/{image_id}/tags/{tag}", true),
-    ("ListImages", "GET", "/v2/cloudimages", true),
-    ("UpdateImage", "PATCH", "/v2/cloudimages/{image_id}", true),
-    ("GlanceShowImage", "GET", "/v2/images/{image_id}", true),
-    ("GlanceDeleteImage", "DELETE", "/v2/images/{image_id}", true),
-    ("GlanceUpdateImage", "PATCH", "/v2/images/{image_id}", true),
-    ("GlanceDownloadImageFile", "GET", "/v2/images/{image_id}/file", true),
-    ("GlanceUploadImageFile", "PUT", "/v2/images/{image_id}/file", true),
+    ("GlanceCreateTag", "PUT", "/v2/images/{image_id}/tags/{tag}", true, false),
+    ("GlanceDeleteTag", "DELETE", "/v2/images/{image_id}/tags/{tag}", true, false),
+    ("ListImages", "GET", "/v2/cloudimages", true, false),
+    ("UpdateImage", "PATCH", "/v2/cloudimages/{image_id}", true, false),
+    ("GlanceShowImage", "GET", "/v2/images/{image_id}", true, false),
+    ("GlanceDeleteImage", "DELETE", "/v2/images/{image_id}", true, false),
+    ("GlanceUpdateImage", "PATCH", "/v2/images/{image_id}", true, false),
+    ("GlanceDownloadImageFile", "GET", "/v2/images/{image_id}/file", true, true),
+    ("GlanceUploadImageFile", "PUT", "/v2/images/{image_id}/file", true, true),
 ];
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
@@ -30767,12 +30783,9 @@ impl Client {
     /// as well as port and a path stem if applicable.
     pub fn new(baseurl: &str, inner: crate::Runtime) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            crate::tls::client_builder().connect_timeout(dur).timeout(dur)
-        };
+        let client = crate::http::client_builder();
         #[cfg(target_arch = "wasm32")]
-        let client = crate::tls::client_builder();
+        let client = crate::http::client_builder();
         Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
@@ -31789,6 +31802,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ImportImageQuickResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::ImportImageQuickResponse>,
                 Error<()>,
@@ -31828,7 +31842,11 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "ImportImageQuick")
+                        crate::Error::from_generated_error(
+                                error,
+                                "ImportImageQuick",
+                                started,
+                            )
                             .await,
                     )
                 }
@@ -32346,6 +32364,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::GlanceListImagesResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::GlanceListImagesResponse>,
                 Error<()>,
@@ -32560,7 +32579,11 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "GlanceListImages")
+                        crate::Error::from_generated_error(
+                                error,
+                                "GlanceListImages",
+                                started,
+                            )
                             .await,
                     )
                 }
@@ -32616,6 +32639,7 @@ pub mod builder {
             ResponseValue<types::GlanceCreateImageMetadataResponse>,
             crate::Error,
         > {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::GlanceCreateImageMetadataResponse>,
                 Error<()>,
@@ -32661,6 +32685,7 @@ pub mod builder {
                         crate::Error::from_generated_error(
                                 error,
                                 "GlanceCreateImageMetadata",
+                                started,
                             )
                             .await,
                     )
@@ -32719,6 +32744,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ShowJobResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<types::ShowJobResponse>, Error<()>> = async move {
                 let Self { client, project_id, job_id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -32756,7 +32782,10 @@ pub mod builder {
             match result {
                 Ok(value) => Ok(value),
                 Err(error) => {
-                    Err(crate::Error::from_generated_error(error, "ShowJob").await)
+                    Err(
+                        crate::Error::from_generated_error(error, "ShowJob", started)
+                            .await,
+                    )
                 }
             }
         }
@@ -32804,6 +32833,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreateImageResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<types::CreateImageResponse>, Error<()>> = async move {
                 let Self { client, body } = self;
                 let body = body
@@ -32841,7 +32871,10 @@ pub mod builder {
             match result {
                 Ok(value) => Ok(value),
                 Err(error) => {
-                    Err(crate::Error::from_generated_error(error, "CreateImage").await)
+                    Err(
+                        crate::Error::from_generated_error(error, "CreateImage", started)
+                            .await,
+                    )
                 }
             }
         }
@@ -32891,6 +32924,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreateDataImageResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::CreateDataImageResponse>,
                 Error<()>,
@@ -32935,7 +32969,11 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "CreateDataImage")
+                        crate::Error::from_generated_error(
+                                error,
+                                "CreateDataImage",
+                                started,
+                            )
                             .await,
                     )
                 }
@@ -32987,6 +33025,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreateWholeImageResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::CreateWholeImageResponse>,
                 Error<()>,
@@ -33031,7 +33070,11 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "CreateWholeImage")
+                        crate::Error::from_generated_error(
+                                error,
+                                "CreateWholeImage",
+                                started,
+                            )
                             .await,
                     )
                 }
@@ -33095,6 +33138,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ExportImageResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<types::ExportImageResponse>, Error<()>> = async move {
                 let Self { client, image_id, body } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -33136,7 +33180,10 @@ pub mod builder {
             match result {
                 Ok(value) => Ok(value),
                 Err(error) => {
-                    Err(crate::Error::from_generated_error(error, "ExportImage").await)
+                    Err(
+                        crate::Error::from_generated_error(error, "ExportImage", started)
+                            .await,
+                    )
                 }
             }
         }
@@ -33200,6 +33247,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::RegisterImageResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<types::RegisterImageResponse>, Error<()>> = async move {
                 let Self { client, image_id, body } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -33242,7 +33290,14 @@ pub mod builder {
             match result {
                 Ok(value) => Ok(value),
                 Err(error) => {
-                    Err(crate::Error::from_generated_error(error, "RegisterImage").await)
+                    Err(
+                        crate::Error::from_generated_error(
+                                error,
+                                "RegisterImage",
+                                started,
+                            )
+                            .await,
+                    )
                 }
             }
         }
@@ -33262,6 +33317,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ShowImageQuotaResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::ShowImageQuotaResponse>,
                 Error<()>,
@@ -33297,7 +33353,12 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "ShowImageQuota").await,
+                        crate::Error::from_generated_error(
+                                error,
+                                "ShowImageQuota",
+                                started,
+                            )
+                            .await,
                     )
                 }
             }
@@ -33362,6 +33423,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CopyImageInRegionResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::CopyImageInRegionResponse>,
                 Error<()>,
@@ -33408,7 +33470,11 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "CopyImageInRegion")
+                        crate::Error::from_generated_error(
+                                error,
+                                "CopyImageInRegion",
+                                started,
+                            )
                             .await,
                     )
                 }
@@ -33460,6 +33526,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BatchUpdateMemberResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::BatchUpdateMemberResponse>,
                 Error<()>,
@@ -33502,7 +33569,11 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "BatchUpdateMember")
+                        crate::Error::from_generated_error(
+                                error,
+                                "BatchUpdateMember",
+                                started,
+                            )
                             .await,
                     )
                 }
@@ -33554,6 +33625,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BatchAddMembersResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::BatchAddMembersResponse>,
                 Error<()>,
@@ -33596,7 +33668,11 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "BatchAddMembers")
+                        crate::Error::from_generated_error(
+                                error,
+                                "BatchAddMembers",
+                                started,
+                            )
                             .await,
                     )
                 }
@@ -33649,6 +33725,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BatchDeleteMembersResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::BatchDeleteMembersResponse>,
                 Error<()>,
@@ -33691,7 +33768,11 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "BatchDeleteMembers")
+                        crate::Error::from_generated_error(
+                                error,
+                                "BatchDeleteMembers",
+                                started,
+                            )
                             .await,
                     )
                 }
@@ -33749,6 +33830,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListImageTagsResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<types::ListImageTagsResponse>, Error<()>> = async move {
                 let Self { client, project_id, image_id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -33786,7 +33868,14 @@ pub mod builder {
             match result {
                 Ok(value) => Ok(value),
                 Err(error) => {
-                    Err(crate::Error::from_generated_error(error, "ListImageTags").await)
+                    Err(
+                        crate::Error::from_generated_error(
+                                error,
+                                "ListImageTags",
+                                started,
+                            )
+                            .await,
+                    )
                 }
             }
         }
@@ -33866,6 +33955,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/v2/{project_id}/images/{image_id}/tags`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<()>, Error<()>> = async move {
                 let Self { client, project_id, image_id, body } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -33905,7 +33995,10 @@ pub mod builder {
             match result {
                 Ok(value) => Ok(value),
                 Err(error) => {
-                    Err(crate::Error::from_generated_error(error, "AddImageTag").await)
+                    Err(
+                        crate::Error::from_generated_error(error, "AddImageTag", started)
+                            .await,
+                    )
                 }
             }
         }
@@ -33988,6 +34081,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/v2/{project_id}/images/{image_id}/tags/action`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<()>, Error<()>> = async move {
                 let Self { client, project_id, image_id, body } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -34029,7 +34123,11 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "BatchAddOrDeleteTags")
+                        crate::Error::from_generated_error(
+                                error,
+                                "BatchAddOrDeleteTags",
+                                started,
+                            )
                             .await,
                     )
                 }
@@ -34099,6 +34197,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/v2/{project_id}/images/{image_id}/tags/{key}`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<()>, Error<()>> = async move {
                 let Self { client, project_id, image_id, key } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -34131,7 +34230,12 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "DeleteImageTag").await,
+                        crate::Error::from_generated_error(
+                                error,
+                                "DeleteImageTag",
+                                started,
+                            )
+                            .await,
                     )
                 }
             }
@@ -34174,6 +34278,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListImagesTagsResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::ListImagesTagsResponse>,
                 Error<()>,
@@ -34213,7 +34318,12 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "ListImagesTags").await,
+                        crate::Error::from_generated_error(
+                                error,
+                                "ListImagesTags",
+                                started,
+                            )
+                            .await,
                     )
                 }
             }
@@ -34284,6 +34394,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListImageByTagsResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::ListImageByTagsResponse>,
                 Error<()>,
@@ -34331,7 +34442,11 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "ListImageByTags")
+                        crate::Error::from_generated_error(
+                                error,
+                                "ListImageByTags",
+                                started,
+                            )
                             .await,
                     )
                 }
@@ -34882,6 +34997,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListTagsResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<types::ListTagsResponse>, Error<()>> = async move {
                 let Self {
                     client,
@@ -35120,7 +35236,10 @@ pub mod builder {
             match result {
                 Ok(value) => Ok(value),
                 Err(error) => {
-                    Err(crate::Error::from_generated_error(error, "ListTags").await)
+                    Err(
+                        crate::Error::from_generated_error(error, "ListTags", started)
+                            .await,
+                    )
                 }
             }
         }
@@ -35168,6 +35287,7 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/v1/cloudimages/tags`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<()>, Error<()>> = async move {
                 let Self { client, body } = self;
                 let body = body
@@ -35203,7 +35323,11 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "AddOrUpdateTags")
+                        crate::Error::from_generated_error(
+                                error,
+                                "AddOrUpdateTags",
+                                started,
+                            )
                             .await,
                     )
                 }
@@ -35225,6 +35349,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListVersionsResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<types::ListVersionsResponse>, Error<()>> = async move {
                 let Self { client } = self;
                 let url = format!("{}/", client.baseurl,);
@@ -35256,7 +35381,14 @@ pub mod builder {
             match result {
                 Ok(value) => Ok(value),
                 Err(error) => {
-                    Err(crate::Error::from_generated_error(error, "ListVersions").await)
+                    Err(
+                        crate::Error::from_generated_error(
+                                error,
+                                "ListVersions",
+                                started,
+                            )
+                            .await,
+                    )
                 }
             }
         }
@@ -35292,6 +35424,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ShowVersionResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<types::ShowVersionResponse>, Error<()>> = async move {
                 let Self { client, version } = self;
                 let version = version.map_err(Error::InvalidRequest)?;
@@ -35327,7 +35460,10 @@ pub mod builder {
             match result {
                 Ok(value) => Ok(value),
                 Err(error) => {
-                    Err(crate::Error::from_generated_error(error, "ShowVersion").await)
+                    Err(
+                        crate::Error::from_generated_error(error, "ShowVersion", started)
+                            .await,
+                    )
                 }
             }
         }
@@ -35350,6 +35486,7 @@ pub mod builder {
             ResponseValue<types::GlanceListImageMemberSchemasResponse>,
             crate::Error,
         > {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::GlanceListImageMemberSchemasResponse>,
                 Error<()>,
@@ -35388,6 +35525,7 @@ pub mod builder {
                         crate::Error::from_generated_error(
                                 error,
                                 "GlanceListImageMemberSchemas",
+                                started,
                             )
                             .await,
                     )
@@ -35413,6 +35551,7 @@ pub mod builder {
             ResponseValue<types::GlanceShowImageMemberSchemasResponse>,
             crate::Error,
         > {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::GlanceShowImageMemberSchemasResponse>,
                 Error<()>,
@@ -35451,6 +35590,7 @@ pub mod builder {
                         crate::Error::from_generated_error(
                                 error,
                                 "GlanceShowImageMemberSchemas",
+                                started,
                             )
                             .await,
                     )
@@ -35473,6 +35613,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::GlanceListImageSchemasResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::GlanceListImageSchemasResponse>,
                 Error<()>,
@@ -35511,6 +35652,7 @@ pub mod builder {
                         crate::Error::from_generated_error(
                                 error,
                                 "GlanceListImageSchemas",
+                                started,
                             )
                             .await,
                     )
@@ -35533,6 +35675,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::GlanceShowImageSchemasResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::GlanceShowImageSchemasResponse>,
                 Error<()>,
@@ -35571,6 +35714,7 @@ pub mod builder {
                         crate::Error::from_generated_error(
                                 error,
                                 "GlanceShowImageSchemas",
+                                started,
                             )
                             .await,
                     )
@@ -35609,6 +35753,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::GlanceListImageMembersResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::GlanceListImageMembersResponse>,
                 Error<()>,
@@ -35651,6 +35796,7 @@ pub mod builder {
                         crate::Error::from_generated_error(
                                 error,
                                 "GlanceListImageMembers",
+                                started,
                             )
                             .await,
                     )
@@ -35718,6 +35864,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::GlanceAddImageMemberResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::GlanceAddImageMemberResponse>,
                 Error<()>,
@@ -35764,7 +35911,11 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "GlanceAddImageMember")
+                        crate::Error::from_generated_error(
+                                error,
+                                "GlanceAddImageMember",
+                                started,
+                            )
                             .await,
                     )
                 }
@@ -35816,6 +35967,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::GlanceShowImageMemberResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::GlanceShowImageMemberResponse>,
                 Error<()>,
@@ -35860,6 +36012,7 @@ pub mod builder {
                         crate::Error::from_generated_error(
                                 error,
                                 "GlanceShowImageMember",
+                                started,
                             )
                             .await,
                     )
@@ -35944,6 +36097,7 @@ pub mod builder {
             ResponseValue<types::GlanceUpdateImageMemberResponse>,
             crate::Error,
         > {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::GlanceUpdateImageMemberResponse>,
                 Error<()>,
@@ -35995,6 +36149,7 @@ pub mod builder {
                         crate::Error::from_generated_error(
                                 error,
                                 "GlanceUpdateImageMember",
+                                started,
                             )
                             .await,
                     )
@@ -36045,6 +36200,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/v2/images/{image_id}/members/{member_id}`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<()>, Error<()>> = async move {
                 let Self { client, image_id, member_id } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -36078,6 +36234,7 @@ pub mod builder {
                         crate::Error::from_generated_error(
                                 error,
                                 "GlanceDeleteImageMember",
+                                started,
                             )
                             .await,
                     )
@@ -36128,6 +36285,7 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/v2/images/{image_id}/tags/{tag}`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<()>, Error<()>> = async move {
                 let Self { client, image_id, tag } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -36158,7 +36316,11 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "GlanceCreateTag")
+                        crate::Error::from_generated_error(
+                                error,
+                                "GlanceCreateTag",
+                                started,
+                            )
                             .await,
                     )
                 }
@@ -36208,6 +36370,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/v2/images/{image_id}/tags/{tag}`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<()>, Error<()>> = async move {
                 let Self { client, image_id, tag } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -36238,7 +36401,11 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "GlanceDeleteTag")
+                        crate::Error::from_generated_error(
+                                error,
+                                "GlanceDeleteTag",
+                                started,
+                            )
                             .await,
                     )
                 }
@@ -36790,6 +36957,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListImagesResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<types::ListImagesResponse>, Error<()>> = async move {
                 let Self {
                     client,
@@ -37028,7 +37196,10 @@ pub mod builder {
             match result {
                 Ok(value) => Ok(value),
                 Err(error) => {
-                    Err(crate::Error::from_generated_error(error, "ListImages").await)
+                    Err(
+                        crate::Error::from_generated_error(error, "ListImages", started)
+                            .await,
+                    )
                 }
             }
         }
@@ -37077,6 +37248,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UpdateImageResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<types::UpdateImageResponse>, Error<()>> = async move {
                 let Self { client, image_id, body } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -37114,7 +37286,10 @@ pub mod builder {
             match result {
                 Ok(value) => Ok(value),
                 Err(error) => {
-                    Err(crate::Error::from_generated_error(error, "UpdateImage").await)
+                    Err(
+                        crate::Error::from_generated_error(error, "UpdateImage", started)
+                            .await,
+                    )
                 }
             }
         }
@@ -37150,6 +37325,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::GlanceShowImageResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::GlanceShowImageResponse>,
                 Error<()>,
@@ -37189,7 +37365,11 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "GlanceShowImage")
+                        crate::Error::from_generated_error(
+                                error,
+                                "GlanceShowImage",
+                                started,
+                            )
                             .await,
                     )
                 }
@@ -37257,6 +37437,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/v2/images/{image_id}`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<()>, Error<()>> = async move {
                 let Self { client, image_id, body, body_set } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -37306,7 +37487,11 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "GlanceDeleteImage")
+                        crate::Error::from_generated_error(
+                                error,
+                                "GlanceDeleteImage",
+                                started,
+                            )
                             .await,
                     )
                 }
@@ -37358,6 +37543,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::GlanceUpdateImageResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::GlanceUpdateImageResponse>,
                 Error<()>,
@@ -37406,7 +37592,11 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "GlanceUpdateImage")
+                        crate::Error::from_generated_error(
+                                error,
+                                "GlanceUpdateImage",
+                                started,
+                            )
                             .await,
                     )
                 }
@@ -37442,6 +37632,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/v2/images/{image_id}/file`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<ByteStream>, Error<()>> = async move {
                 let Self { client, image_id } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -37473,6 +37664,7 @@ pub mod builder {
                         crate::Error::from_generated_error(
                                 error,
                                 "GlanceDownloadImageFile",
+                                started,
                             )
                             .await,
                     )
@@ -37522,6 +37714,7 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/v2/images/{image_id}/file`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<()>, Error<()>> = async move {
                 let Self { client, image_id, body } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -37565,6 +37758,7 @@ pub mod builder {
                         crate::Error::from_generated_error(
                                 error,
                                 "GlanceUploadImageFile",
+                                started,
                             )
                             .await,
                     )

@@ -27,45 +27,60 @@ fn encode_path(
     }
 }
 /// Every operation of this module: (operation id, method, path template, whether it
-/// takes credentials).
-pub const OPERATIONS: &[(&str, &str, &str, bool)] = &[
-    ("ListImage", "GET", "/v1/{project_id}/images", true),
-    ("RegisterImage", "POST", "/v1/{project_id}/images", true),
-    ("ListImageGroup", "GET", "/v1/{project_id}/images/group", true),
-    ("ShowNotebook", "GET", "/v1/{project_id}/notebooks/{id}", true),
-    ("UpdateNotebook", "PUT", "/v1/{project_id}/notebooks/{id}", true),
-    ("DeleteNotebook", "DELETE", "/v1/{project_id}/notebooks/{id}", true),
-    ("ShowLease", "GET", "/v1/{project_id}/notebooks/{id}/lease", true),
-    ("RenewLease", "PATCH", "/v1/{project_id}/notebooks/{id}/lease", true),
-    ("ShowImage", "GET", "/v1/{project_id}/images/{id}", true),
-    ("DeleteImage", "DELETE", "/v1/{project_id}/images/{id}", true),
-    ("CreateImage", "POST", "/v1/{project_id}/notebooks/{id}/create-image", true),
-    ("ListFlavors", "GET", "/v1/{project_id}/notebooks/flavors", true),
-    ("ShowSwitchableFlavors", "GET", "/v1/{project_id}/notebooks/{id}/flavors", true),
+/// takes credentials, whether it streams a raw request or response body).
+pub const OPERATIONS: &[(&str, &str, &str, bool, bool)] = &[
+    ("ListImage", "GET", "/v1/{project_id}/images", true, false),
+    ("RegisterImage", "POST", "/v1/{project_id}/images", true, false),
+    ("ListImageGroup", "GET", "/v1/{project_id}/images/group", true, false),
+    ("ShowNotebook", "GET", "/v1/{project_id}/notebooks/{id}", true, false),
+    ("UpdateNotebook", "PUT", "/v1/{project_id}/notebooks/{id}", true, false),
+    ("DeleteNotebook", "DELETE", "/v1/{project_id}/notebooks/{id}", true, false),
+    ("ShowLease", "GET", "/v1/{project_id}/notebooks/{id}/lease", true, false),
+    ("RenewLease", "PATCH", "/v1/{project_id}/notebooks/{id}/lease", true, false),
+    ("ShowImage", "GET", "/v1/{project_id}/images/{id}", true, false),
+    ("DeleteImage", "DELETE", "/v1/{project_id}/images/{id}", true, false),
+    ("CreateImage", "POST", "/v1/{project_id}/notebooks/{id}/create-image", true, false),
+    ("ListFlavors", "GET", "/v1/{project_id}/notebooks/flavors", true, false),
+    (
+        "ShowSwitchableFlavors",
+        "GET",
+        "/v1/{project_id}/notebooks/{id}/flavors",
+        true,
+        false,
+    ),
     (
         "ListAttachableObSs",
         "GET",
         "/v1/{project_id}/notebooks/{instance_id}/storage",
         true,
+        false,
     ),
-    ("AttachObs", "POST", "/v1/{project_id}/notebooks/{instance_id}/storage", true),
+    (
+        "AttachObs",
+        "POST",
+        "/v1/{project_id}/notebooks/{instance_id}/storage",
+        true,
+        false,
+    ),
     (
         "ShowAttachableObs",
         "GET",
         "/v1/{project_id}/notebooks/{instance_id}/storage/{storage_id}",
         true,
+        false,
     ),
     (
         "CancelObs",
         "DELETE",
         "/v1/{project_id}/notebooks/{instance_id}/storage/{storage_id}",
         true,
+        false,
     ),
-    ("ListNotebooks", "GET", "/v1/{project_id}/notebooks", true),
-    ("CreateNotebook", "POST", "/v1/{project_id}/notebooks", true),
-    ("ListAllNotebooks", "GET", "/v1/{project_id}/notebooks/all", true),
-    ("StartNotebook", "POST", "/v1/{project_id}/notebooks/{id}/start", true),
-    ("StopNotebook", "POST", "/v1/{project_id}/notebooks/{id}/stop", true),
+    ("ListNotebooks", "GET", "/v1/{project_id}/notebooks", true, false),
+    ("CreateNotebook", "POST", "/v1/{project_id}/notebooks", true, false),
+    ("ListAllNotebooks", "GET", "/v1/{project_id}/notebooks/all", true, false),
+    ("StartNotebook", "POST", "/v1/{project_id}/notebooks/{id}/start", true, false),
+    ("StopNotebook", "POST", "/v1/{project_id}/notebooks/{id}/stop", true, false),
 ];
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
@@ -19449,12 +19464,9 @@ impl Client {
     /// as well as port and a path stem if applicable.
     pub fn new(baseurl: &str, inner: crate::Runtime) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            crate::tls::client_builder().connect_timeout(dur).timeout(dur)
-        };
+        let client = crate::http::client_builder();
         #[cfg(target_arch = "wasm32")]
-        let client = crate::tls::client_builder();
+        let client = crate::http::client_builder();
         Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
@@ -20201,6 +20213,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListImageResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<types::ListImageResponse>, Error<()>> = async move {
                 let Self {
                     client,
@@ -20284,7 +20297,10 @@ pub mod builder {
             match result {
                 Ok(value) => Ok(value),
                 Err(error) => {
-                    Err(crate::Error::from_generated_error(error, "ListImage").await)
+                    Err(
+                        crate::Error::from_generated_error(error, "ListImage", started)
+                            .await,
+                    )
                 }
             }
         }
@@ -20354,6 +20370,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::RegisterImageResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<types::RegisterImageResponse>, Error<()>> = async move {
                 let Self { client, project_id, body } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -20396,7 +20413,14 @@ pub mod builder {
             match result {
                 Ok(value) => Ok(value),
                 Err(error) => {
-                    Err(crate::Error::from_generated_error(error, "RegisterImage").await)
+                    Err(
+                        crate::Error::from_generated_error(
+                                error,
+                                "RegisterImage",
+                                started,
+                            )
+                            .await,
+                    )
                 }
             }
         }
@@ -20511,6 +20535,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListImageGroupResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::ListImageGroupResponse>,
                 Error<()>,
@@ -20578,7 +20603,12 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "ListImageGroup").await,
+                        crate::Error::from_generated_error(
+                                error,
+                                "ListImageGroup",
+                                started,
+                            )
+                            .await,
                     )
                 }
             }
@@ -20635,6 +20665,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ShowNotebookResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<types::ShowNotebookResponse>, Error<()>> = async move {
                 let Self { client, project_id, id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -20672,7 +20703,14 @@ pub mod builder {
             match result {
                 Ok(value) => Ok(value),
                 Err(error) => {
-                    Err(crate::Error::from_generated_error(error, "ShowNotebook").await)
+                    Err(
+                        crate::Error::from_generated_error(
+                                error,
+                                "ShowNotebook",
+                                started,
+                            )
+                            .await,
+                    )
                 }
             }
         }
@@ -20756,6 +20794,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UpdateNotebookResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::UpdateNotebookResponse>,
                 Error<()>,
@@ -20804,7 +20843,12 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "UpdateNotebook").await,
+                        crate::Error::from_generated_error(
+                                error,
+                                "UpdateNotebook",
+                                started,
+                            )
+                            .await,
                     )
                 }
             }
@@ -20861,6 +20905,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeleteNotebookResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::DeleteNotebookResponse>,
                 Error<()>,
@@ -20902,7 +20947,12 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "DeleteNotebook").await,
+                        crate::Error::from_generated_error(
+                                error,
+                                "DeleteNotebook",
+                                started,
+                            )
+                            .await,
                     )
                 }
             }
@@ -20959,6 +21009,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ShowLeaseResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<types::ShowLeaseResponse>, Error<()>> = async move {
                 let Self { client, project_id, id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -20996,7 +21047,10 @@ pub mod builder {
             match result {
                 Ok(value) => Ok(value),
                 Err(error) => {
-                    Err(crate::Error::from_generated_error(error, "ShowLease").await)
+                    Err(
+                        crate::Error::from_generated_error(error, "ShowLease", started)
+                            .await,
+                    )
                 }
             }
         }
@@ -21094,6 +21148,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::RenewLeaseResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<types::RenewLeaseResponse>, Error<()>> = async move {
                 let Self { client, project_id, id, duration, body, body_set } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -21150,7 +21205,10 @@ pub mod builder {
             match result {
                 Ok(value) => Ok(value),
                 Err(error) => {
-                    Err(crate::Error::from_generated_error(error, "RenewLease").await)
+                    Err(
+                        crate::Error::from_generated_error(error, "RenewLease", started)
+                            .await,
+                    )
                 }
             }
         }
@@ -21206,6 +21264,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ShowImageResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<types::ShowImageResponse>, Error<()>> = async move {
                 let Self { client, project_id, id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -21243,7 +21302,10 @@ pub mod builder {
             match result {
                 Ok(value) => Ok(value),
                 Err(error) => {
-                    Err(crate::Error::from_generated_error(error, "ShowImage").await)
+                    Err(
+                        crate::Error::from_generated_error(error, "ShowImage", started)
+                            .await,
+                    )
                 }
             }
         }
@@ -21311,6 +21373,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeleteImageResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<types::DeleteImageResponse>, Error<()>> = async move {
                 let Self { client, project_id, id, force } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -21350,7 +21413,10 @@ pub mod builder {
             match result {
                 Ok(value) => Ok(value),
                 Err(error) => {
-                    Err(crate::Error::from_generated_error(error, "DeleteImage").await)
+                    Err(
+                        crate::Error::from_generated_error(error, "DeleteImage", started)
+                            .await,
+                    )
                 }
             }
         }
@@ -21432,6 +21498,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreateImageResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<types::CreateImageResponse>, Error<()>> = async move {
                 let Self { client, project_id, id, body } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -21475,7 +21542,10 @@ pub mod builder {
             match result {
                 Ok(value) => Ok(value),
                 Err(error) => {
-                    Err(crate::Error::from_generated_error(error, "CreateImage").await)
+                    Err(
+                        crate::Error::from_generated_error(error, "CreateImage", started)
+                            .await,
+                    )
                 }
             }
         }
@@ -21598,6 +21668,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListFlavorsResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<types::ListFlavorsResponse>, Error<()>> = async move {
                 let Self {
                     client,
@@ -21654,7 +21725,10 @@ pub mod builder {
             match result {
                 Ok(value) => Ok(value),
                 Err(error) => {
-                    Err(crate::Error::from_generated_error(error, "ListFlavors").await)
+                    Err(
+                        crate::Error::from_generated_error(error, "ListFlavors", started)
+                            .await,
+                    )
                 }
             }
         }
@@ -21734,6 +21808,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ShowSwitchableFlavorsResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::ShowSwitchableFlavorsResponse>,
                 Error<()>,
@@ -21782,6 +21857,7 @@ pub mod builder {
                         crate::Error::from_generated_error(
                                 error,
                                 "ShowSwitchableFlavors",
+                                started,
                             )
                             .await,
                     )
@@ -21840,6 +21916,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListAttachableObSsResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::ListAttachableObSsResponse>,
                 Error<()>,
@@ -21882,7 +21959,11 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "ListAttachableObSs")
+                        crate::Error::from_generated_error(
+                                error,
+                                "ListAttachableObSs",
+                                started,
+                            )
                             .await,
                     )
                 }
@@ -21966,6 +22047,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AttachObsResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<types::AttachObsResponse>, Error<()>> = async move {
                 let Self { client, project_id, instance_id, body } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -22010,7 +22092,10 @@ pub mod builder {
             match result {
                 Ok(value) => Ok(value),
                 Err(error) => {
-                    Err(crate::Error::from_generated_error(error, "AttachObs").await)
+                    Err(
+                        crate::Error::from_generated_error(error, "AttachObs", started)
+                            .await,
+                    )
                 }
             }
         }
@@ -22080,6 +22165,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ShowAttachableObsResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::ShowAttachableObsResponse>,
                 Error<()>,
@@ -22124,7 +22210,11 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "ShowAttachableObs")
+                        crate::Error::from_generated_error(
+                                error,
+                                "ShowAttachableObs",
+                                started,
+                            )
                             .await,
                     )
                 }
@@ -22196,6 +22286,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CancelObsResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<types::CancelObsResponse>, Error<()>> = async move {
                 let Self { client, project_id, instance_id, storage_id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -22236,7 +22327,10 @@ pub mod builder {
             match result {
                 Ok(value) => Ok(value),
                 Err(error) => {
-                    Err(crate::Error::from_generated_error(error, "CancelObs").await)
+                    Err(
+                        crate::Error::from_generated_error(error, "CancelObs", started)
+                            .await,
+                    )
                 }
             }
         }
@@ -22420,6 +22514,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListNotebooksResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<types::ListNotebooksResponse>, Error<()>> = async move {
                 let Self {
                     client,
@@ -22490,7 +22585,14 @@ pub mod builder {
             match result {
                 Ok(value) => Ok(value),
                 Err(error) => {
-                    Err(crate::Error::from_generated_error(error, "ListNotebooks").await)
+                    Err(
+                        crate::Error::from_generated_error(
+                                error,
+                                "ListNotebooks",
+                                started,
+                            )
+                            .await,
+                    )
                 }
             }
         }
@@ -22560,6 +22662,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreateNotebookResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::CreateNotebookResponse>,
                 Error<()>,
@@ -22606,7 +22709,12 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "CreateNotebook").await,
+                        crate::Error::from_generated_error(
+                                error,
+                                "CreateNotebook",
+                                started,
+                            )
+                            .await,
                     )
                 }
             }
@@ -22793,6 +22901,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListAllNotebooksResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::ListAllNotebooksResponse>,
                 Error<()>,
@@ -22867,7 +22976,11 @@ pub mod builder {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     Err(
-                        crate::Error::from_generated_error(error, "ListAllNotebooks")
+                        crate::Error::from_generated_error(
+                                error,
+                                "ListAllNotebooks",
+                                started,
+                            )
                             .await,
                     )
                 }
@@ -22967,6 +23080,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StartNotebookResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<types::StartNotebookResponse>, Error<()>> = async move {
                 let Self { client, project_id, id, duration, type_, body, body_set } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -23018,7 +23132,14 @@ pub mod builder {
             match result {
                 Ok(value) => Ok(value),
                 Err(error) => {
-                    Err(crate::Error::from_generated_error(error, "StartNotebook").await)
+                    Err(
+                        crate::Error::from_generated_error(
+                                error,
+                                "StartNotebook",
+                                started,
+                            )
+                            .await,
+                    )
                 }
             }
         }
@@ -23074,6 +23195,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StopNotebookResponse>, crate::Error> {
+            let started = ::std::time::Instant::now();
             let result: Result<ResponseValue<types::StopNotebookResponse>, Error<()>> = async move {
                 let Self { client, project_id, id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -23111,7 +23233,14 @@ pub mod builder {
             match result {
                 Ok(value) => Ok(value),
                 Err(error) => {
-                    Err(crate::Error::from_generated_error(error, "StopNotebook").await)
+                    Err(
+                        crate::Error::from_generated_error(
+                                error,
+                                "StopNotebook",
+                                started,
+                            )
+                            .await,
+                    )
                 }
             }
         }
