@@ -70,10 +70,15 @@ impl RetryPolicy {
         if !retryable {
             return None;
         }
-        let exponential = self.base_delay.saturating_mul(1 << (number - 1).min(16)).min(self.max_delay);
-        // "Equal jitter": half the backoff fixed, half random.
-        let delay = retry_after.unwrap_or_else(|| exponential / 2 + exponential.mul_f64(jitter() / 2.0));
-        (elapsed + delay <= self.max_elapsed).then_some(delay)
+        let exponential = self.base_delay.saturating_mul(1 << number.saturating_sub(1).min(16)).min(self.max_delay);
+        // "Equal jitter": half the backoff fixed, half random. `jitter` is clamped: a NaN or an
+        // out-of-range value must not make `mul_f64` panic.
+        let spread = jitter();
+        let spread = if spread.is_finite() { spread.clamp(0.0, 1.0) } else { 0.0 };
+        let delay = retry_after.unwrap_or_else(|| exponential / 2 + (exponential / 2).mul_f64(spread));
+        // Every figure here may come from a server (`Retry-After: 18446744073709551615`):
+        // an overflowing sum means "later than any bound".
+        elapsed.checked_add(delay).is_some_and(|total| total <= self.max_elapsed).then_some(delay)
     }
 }
 
@@ -161,5 +166,64 @@ mod tests {
         assert_eq!(retry_after(&headers), Some(3 * SECOND));
         headers.insert(reqwest::header::RETRY_AFTER, "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
         assert_eq!(retry_after(&headers), None);
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn duration() -> impl Strategy<Value = Duration> {
+        prop_oneof![
+            Just(Duration::ZERO),
+            Just(Duration::MAX),
+            any::<u64>().prop_map(Duration::from_secs),
+            any::<u64>().prop_map(Duration::from_nanos),
+            (any::<u64>(), 0u32..1_000_000_000).prop_map(|(secs, nanos)| Duration::new(secs, nanos)),
+        ]
+    }
+
+    fn method() -> impl Strategy<Value = Method> {
+        prop_oneof![Just(Method::GET), Just(Method::POST), Just(Method::PUT), Just(Method::DELETE), Just(Method::PATCH)]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
+
+        /// Whatever a server sends and however the policy is set, deciding on a retry never
+        /// panics, and a delay it returns fits in the overall bound.
+        #[test]
+        fn next_delay_never_panics_and_stays_within_bounds(
+            max_attempts in any::<u32>(), base in duration(), max in duration(), max_elapsed in duration(),
+            method in method(), status in 100u16..1000, retry_after in proptest::option::of(duration()),
+            kind in 0u8..3, number in any::<u32>(), elapsed in duration(), jitter in any::<f64>(),
+        ) {
+            let policy = RetryPolicy { max_attempts, base_delay: base, max_delay: max, max_elapsed };
+            let attempt = match kind {
+                0 => Attempt::Answered(StatusCode::from_u16(status).unwrap(), retry_after),
+                1 => Attempt::NotConnected,
+                _ => Attempt::Failed,
+            };
+            if let Some(delay) = policy.next_delay(&method, attempt, number, elapsed, || jitter) {
+                prop_assert!(elapsed.checked_add(delay).is_some_and(|total| total <= max_elapsed));
+            }
+        }
+
+        #[test]
+        fn any_retry_after_header_reads_without_panicking(value in proptest::collection::vec(any::<u8>(), 0..40)) {
+            let mut headers = reqwest::header::HeaderMap::new();
+            if let Ok(value) = reqwest::header::HeaderValue::from_bytes(&value) {
+                headers.insert(reqwest::header::RETRY_AFTER, value);
+            }
+            let _ = retry_after(&headers);
+        }
+    }
+
+    #[test]
+    fn the_largest_retry_after_after_a_moment_is_no_retry() {
+        let throttled = Attempt::Answered(StatusCode::TOO_MANY_REQUESTS, Some(Duration::from_secs(u64::MAX)));
+        let delay = RetryPolicy::default().next_delay(&Method::GET, throttled, 1, Duration::from_millis(3), || 0.5);
+        assert_eq!(delay, None);
     }
 }
