@@ -43,6 +43,8 @@ pub enum Error {
         location: Option<String>,
         reason: crate::redirect::NotFollowed,
     },
+    /// A paged list's server stopped making progress (see [`crate::pagination`]).
+    Stalled { operation: &'static str, stalled: crate::pagination::Stalled },
     /// A success response whose body does not decode into the documented type.
     Decode { operation: &'static str, message: String, body: String },
 }
@@ -69,7 +71,10 @@ impl Error {
             Error::Api(api) => Some(api.status),
             Error::Transport { source, .. } => source.status(),
             Error::Redirect { status, .. } => Some(*status),
-            Error::InvalidRequest { .. } | Error::Decode { .. } | Error::Authentication { .. } => None,
+            Error::InvalidRequest { .. }
+            | Error::Decode { .. }
+            | Error::Authentication { .. }
+            | Error::Stalled { .. } => None,
         }
     }
 
@@ -97,6 +102,7 @@ impl Error {
             | Error::Authentication { operation, .. }
             | Error::Transport { operation, .. }
             | Error::Redirect { operation, .. }
+            | Error::Stalled { operation, .. }
             | Error::Decode { operation, .. } => operation,
         }
     }
@@ -145,6 +151,13 @@ impl Error {
                 Error::Decode { operation, message: error.to_string(), body: truncate(&String::from_utf8_lossy(&body)) }
             }
         }
+    }
+}
+
+/// For streams built with [`crate::pagination`] directly: the operation is not known there.
+impl From<crate::pagination::Stalled> for Error {
+    fn from(stalled: crate::pagination::Stalled) -> Self {
+        Error::Stalled { operation: "a paged list", stalled }
     }
 }
 
@@ -211,6 +224,7 @@ impl fmt::Display for Error {
                 write!(f, ": ")?;
                 write_causes(f, source)
             }
+            Error::Stalled { operation, stalled } => write!(f, "paging {operation} stopped: {stalled}"),
             Error::Redirect { operation, status, location, reason } => {
                 write!(f, "{operation} was redirected (HTTP {})", status.as_u16())?;
                 if let Some(location) = location {
@@ -263,6 +277,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport { source, .. } => Some(source),
+            Error::Stalled { stalled, .. } => Some(stalled),
             _ => None,
         }
     }

@@ -22,9 +22,9 @@
 //! # Ok(()) }
 //! ```
 
-use futures_util::Stream;
+use futures_util::{Stream, TryStreamExt};
 
-use crate::pagination::{by_marker, by_offset};
+use crate::pagination::{Stalled, by_marker, by_offset};
 use crate::{Error, ims, modelarts};
 
 /// A list operation whose results come in pages.
@@ -34,6 +34,34 @@ pub trait Paginate {
     /// Every item, fetching pages of `page_size` items lazily as the stream is read. An error
     /// ends the stream after it is yielded.
     fn items(self, page_size: u32) -> impl Stream<Item = Result<Self::Item, Error>>;
+}
+
+/// What a page fetch can fail with: the call, or the paging itself (the operation is named
+/// once the stream knows it).
+enum PageError {
+    Call(Error),
+    Stalled(Stalled),
+}
+
+impl From<Error> for PageError {
+    fn from(error: Error) -> Self {
+        PageError::Call(error)
+    }
+}
+
+impl From<Stalled> for PageError {
+    fn from(stalled: Stalled) -> Self {
+        PageError::Stalled(stalled)
+    }
+}
+
+impl PageError {
+    fn into_error(self, operation: &'static str) -> Error {
+        match self {
+            PageError::Call(error) => error,
+            PageError::Stalled(stalled) => Error::Stalled { operation, stalled },
+        }
+    }
 }
 
 /// `limit` and `offset` are `int32` in the specs.
@@ -50,8 +78,9 @@ macro_rules! offset_and_limit {
             fn items(self, page_size: u32) -> impl Stream<Item = Result<$item, Error>> {
                 by_offset(page_size.clamp(1, i32::MAX as u32), move |offset, limit| {
                     let page = self.clone().offset(int32(offset)).limit(int32(limit));
-                    async move { Ok(page.send().await?.into_inner().data.unwrap_or_default()) }
+                    async move { Ok::<_, PageError>(page.send().await?.into_inner().data.unwrap_or_default()) }
                 })
+                .map_err(|error| error.into_error(stringify!($builder)))
             }
         }
     )*};
@@ -80,9 +109,10 @@ macro_rules! marker_and_limit {
                     async move {
                         let body = page.send().await?.into_inner();
                         let next = $next(&body, limit as usize);
-                        Ok((body.$items.unwrap_or_default(), next))
+                        Ok::<_, PageError>((body.$items.unwrap_or_default(), next))
                     }
                 })
+                .map_err(|error| error.into_error(stringify!($builder)))
             }
         }
     )*};
