@@ -51,6 +51,9 @@ pub mod ims {
     pub use crate::generated_ims::{Client, OPERATIONS, builder, types};
 }
 
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
 mod cloud;
 mod clouds;
 mod config;

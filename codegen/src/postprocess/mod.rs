@@ -24,7 +24,7 @@ pub fn postprocess(file: &mut syn::File, spec: &OpenAPI) -> Result<(), String> {
     request_content_type::run(file, spec);
     multiple_choices_status::run(file, spec);
     optional_request_body::run(file, spec);
-    path_segments::run(file)?;
+    path_segments::run(file, spec)?;
     runtime_path_parameters::run(file);
     http_client_builder::run(file)?;
     typed_errors::run(file)?;

@@ -4,9 +4,12 @@
 //! the documented values plus `Unrecognized(String)` holding any other value verbatim, which
 //! encodes back unchanged. Display, `FromStr` (infallible), `From<&str>`/`From<String>` and the
 //! serde impls all go through one `as_str`/`from` pair, so they cannot disagree.
+//!
+//! The impls themselves are written once in the runtime crate (`crate::__private::open_enum!`);
+//! this pass emits one invocation with the enum's value table after each enum.
 
 use proc_macro2::Ident;
-use quote::{format_ident, quote};
+use quote::format_ident;
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Fields, Item, ItemEnum, LitStr, Path, Token, Type};
 
@@ -33,8 +36,9 @@ pub fn run(file: &mut syn::File) -> Result<(), String> {
     }
     let names: Vec<&Ident> = opened.iter().map(|(name, _)| name).collect();
     items.retain(|item| !is_replaced_conversion(item, &names));
-    // Each enum's impls go right after it, so a reader (and a PR diff) sees them together.
-    let mut arranged = Vec::with_capacity(items.len() + opened.len() * 7 + 2);
+    // Each enum's value table goes right after it, so a reader (and a PR diff) sees them together.
+    let mut arranged = Vec::with_capacity(items.len() + opened.len());
+    let mut invoked = 0;
     for item in items.drain(..) {
         let conversions = match &item {
             Item::Enum(item_enum) => {
@@ -43,11 +47,18 @@ pub fn run(file: &mut syn::File) -> Result<(), String> {
             _ => None,
         };
         arranged.push(item);
-        arranged.extend(conversions.into_iter().flatten());
+        if let Some(conversions) = conversions {
+            arranged.push(conversions);
+            invoked += 1;
+        }
     }
-    arranged.push(visitor());
-    arranged.push(visitor_impl());
     *items = arranged;
+    if invoked != opened.len() {
+        return Err(format!(
+            "post-process pass `open_enums` opened {} enums but wrote {invoked} value tables",
+            opened.len()
+        ));
+    }
     Ok(())
 }
 
@@ -126,86 +137,12 @@ fn is_replaced_conversion(item: &Item, names: &[&Ident]) -> bool {
     matches!(trait_name.as_str(), "Display" | "FromStr" | "TryFrom")
 }
 
-/// A serde visitor shared by all open enums: known values decode without allocating.
-fn visitor() -> Item {
+/// `crate::__private::open_enum!(Name { Variant => "wire", ... });`
+fn conversions(name: &Ident, values: &[(Ident, String)]) -> Item {
+    let variants = values.iter().map(|(variant, _)| variant);
+    let wires = values.iter().map(|(_, wire)| wire);
     syn::parse_quote! {
-        /// Decodes an open string enum from any string.
-        struct OpenEnumVisitor<T>(::std::marker::PhantomData<T>);
-    }
-}
-
-fn conversions(name: &Ident, values: &[(Ident, String)]) -> Vec<Item> {
-    let catch_all = format_ident!("{CATCH_ALL}");
-    let variants: Vec<&Ident> = values.iter().map(|(variant, _)| variant).collect();
-    let wires: Vec<&String> = values.iter().map(|(_, wire)| wire).collect();
-    let first = quote! {
-        impl #name {
-            /// The value as it is sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(Self::#variants => #wires,)*
-                    Self::#catch_all(value) => value.as_str(),
-                }
-            }
-        }
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        impl ::std::convert::From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#wires => Self::#variants,)*
-                    other => Self::#catch_all(other.to_owned()),
-                }
-            }
-        }
-        impl ::std::convert::From<::std::string::String> for #name {
-            fn from(value: ::std::string::String) -> Self {
-                match value.as_str() {
-                    #(#wires => Self::#variants,)*
-                    _ => Self::#catch_all(value),
-                }
-            }
-        }
-        impl ::std::str::FromStr for #name {
-            type Err = ::std::convert::Infallible;
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-            }
-        }
-    };
-    syn::parse2::<syn::File>(first).expect("the template is valid Rust").items
-}
-
-fn visitor_impl() -> Item {
-    syn::parse_quote! {
-        impl<'de, T> ::serde::de::Visitor<'de> for OpenEnumVisitor<T>
-        where
-            T: for<'a> ::std::convert::From<&'a str> + ::std::convert::From<::std::string::String>,
-        {
-            type Value = T;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::std::result::Result<T, E> {
-                Ok(T::from(value))
-            }
-            fn visit_string<E: ::serde::de::Error>(self, value: ::std::string::String) -> ::std::result::Result<T, E> {
-                Ok(T::from(value))
-            }
-        }
+        crate::__private::open_enum!(#name { #(#variants => #wires),* });
     }
 }
 
@@ -216,7 +153,7 @@ mod tests {
     fn opened(file: syn::File) -> String {
         let mut file = file;
         run(&mut file).unwrap();
-        quote!(#file).to_string()
+        quote::quote!(#file).to_string()
     }
 
     #[test]
@@ -242,9 +179,12 @@ mod tests {
         assert!(!text.contains("TryFrom"), "{text}");
         assert!(!text.contains("todo"), "{text}");
         assert!(text.contains("impl :: std :: default :: Default for Arch"), "kept: {text}");
-        assert!(text.contains("\"X86_64\" => Self :: X8664"), "{text}");
-        assert!(text.contains("Self :: X8664 => \"X86_64\""), "{text}");
-        assert_eq!(text.matches("struct OpenEnumVisitor").count(), 1);
+        assert!(
+            text.contains(
+                "crate :: __private :: open_enum ! (Arch { X8664 => \"X86_64\" , Aarch64 => \"AARCH64\" }) ;"
+            ),
+            "{text}"
+        );
     }
 
     #[test]
@@ -257,7 +197,7 @@ mod tests {
             }
         });
         assert!(!text.contains("Unrecognized"), "{text}");
-        assert!(!text.contains("OpenEnumVisitor"), "{text}");
+        assert!(!text.contains("open_enum"), "{text}");
     }
 
     #[test]

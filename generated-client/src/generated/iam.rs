@@ -5,27 +5,7 @@
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
-/// Percent-encodes a path parameter into exactly one path segment (RFC 3986 unreserved
-/// characters stay), refusing values no URL can carry as a segment.
-fn encode_path(
-    segment: &str,
-) -> ::std::result::Result<::std::string::String, ::std::string::String> {
-    const SEGMENT: &::percent_encoding::AsciiSet = &::percent_encoding::NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'.')
-        .remove(b'_')
-        .remove(b'~');
-    match segment {
-        "" | "." | ".." => {
-            Err(
-                format!(
-                    "path parameter `{segment}` cannot be sent as a URL path segment"
-                ),
-            )
-        }
-        _ => Ok(::percent_encoding::utf8_percent_encode(segment, SEGMENT).to_string()),
-    }
-}
+use crate::__private::encode_path;
 /// Every operation of this module: (operation id, method, path template, whether it
 /// takes credentials, whether it streams a raw request or response body).
 pub const OPERATIONS: &[(&str, &str, &str, bool, bool)] = &[
@@ -64,57 +44,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl AuthIdentityMethodsItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Password => "password",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for AuthIdentityMethodsItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for AuthIdentityMethodsItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "password" => Self::Password,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for AuthIdentityMethodsItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "password" => Self::Password,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for AuthIdentityMethodsItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for AuthIdentityMethodsItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AuthIdentityMethodsItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(AuthIdentityMethodsItem { Password => "password" });
     ///Password authentication information of the IAM user.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AuthIdentityPassword {
@@ -1999,30 +1929,6 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
-        }
-    }
-    /// Decodes an open string enum from any string.
-    struct OpenEnumVisitor<T>(::std::marker::PhantomData<T>);
-    impl<'de, T> ::serde::de::Visitor<'de> for OpenEnumVisitor<T>
-    where
-        T: for<'a> ::std::convert::From<&'a str>
-            + ::std::convert::From<::std::string::String>,
-    {
-        type Value = T;
-        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("a string")
-        }
-        fn visit_str<E: ::serde::de::Error>(
-            self,
-            value: &str,
-        ) -> ::std::result::Result<T, E> {
-            Ok(T::from(value))
-        }
-        fn visit_string<E: ::serde::de::Error>(
-            self,
-            value: ::std::string::String,
-        ) -> ::std::result::Result<T, E> {
-            Ok(T::from(value))
         }
     }
 }

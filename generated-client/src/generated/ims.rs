@@ -5,27 +5,7 @@
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
-/// Percent-encodes a path parameter into exactly one path segment (RFC 3986 unreserved
-/// characters stay), refusing values no URL can carry as a segment.
-fn encode_path(
-    segment: &str,
-) -> ::std::result::Result<::std::string::String, ::std::string::String> {
-    const SEGMENT: &::percent_encoding::AsciiSet = &::percent_encoding::NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'.')
-        .remove(b'_')
-        .remove(b'~');
-    match segment {
-        "" | "." | ".." => {
-            Err(
-                format!(
-                    "path parameter `{segment}` cannot be sent as a URL path segment"
-                ),
-            )
-        }
-        _ => Ok(::percent_encoding::utf8_percent_encode(segment, SEGMENT).to_string()),
-    }
-}
+use crate::__private::encode_path;
 /// Every operation of this module: (operation id, method, path template, whether it
 /// takes credentials, whether it streams a raw request or response body).
 pub const OPERATIONS: &[(&str, &str, &str, bool, bool)] = &[
@@ -209,61 +189,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl BatchAddOrDeleteTagsRequestAction {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Create => "create",
-                Self::Delete => "delete",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for BatchAddOrDeleteTagsRequestAction {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for BatchAddOrDeleteTagsRequestAction {
-        fn from(value: &str) -> Self {
-            match value {
-                "create" => Self::Create,
-                "delete" => Self::Delete,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for BatchAddOrDeleteTagsRequestAction {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "create" => Self::Create,
-                "delete" => Self::Delete,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for BatchAddOrDeleteTagsRequestAction {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for BatchAddOrDeleteTagsRequestAction {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for BatchAddOrDeleteTagsRequestAction {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        BatchAddOrDeleteTagsRequestAction { Create => "create", Delete => "delete" }
+    );
     ///One image tag as a key/value pair.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BatchAddOrDeleteTagsTag {
@@ -328,60 +256,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl BatchUpdateMemberRequestStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Accepted => "accepted",
-                Self::Rejected => "rejected",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for BatchUpdateMemberRequestStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for BatchUpdateMemberRequestStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "accepted" => Self::Accepted,
-                "rejected" => Self::Rejected,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for BatchUpdateMemberRequestStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "accepted" => Self::Accepted,
-                "rejected" => Self::Rejected,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for BatchUpdateMemberRequestStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for BatchUpdateMemberRequestStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for BatchUpdateMemberRequestStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        BatchUpdateMemberRequestStatus { Accepted => "accepted", Rejected => "rejected" }
+    );
     ///Result of a sharing status update request.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BatchUpdateMemberResponse {
@@ -482,60 +359,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl CreateDataImageRequestOsType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Windows => "Windows",
-                Self::Linux => "Linux",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for CreateDataImageRequestOsType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for CreateDataImageRequestOsType {
-        fn from(value: &str) -> Self {
-            match value {
-                "Windows" => Self::Windows,
-                "Linux" => Self::Linux,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for CreateDataImageRequestOsType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "Windows" => Self::Windows,
-                "Linux" => Self::Linux,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateDataImageRequestOsType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for CreateDataImageRequestOsType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateDataImageRequestOsType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        CreateDataImageRequestOsType { Windows => "Windows", Linux => "Linux" }
+    );
     ///Result of a data disk image creation request.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CreateDataImageResponse {
@@ -668,61 +494,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl CreateImageRequestHwFirmwareType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Bios => "bios",
-                Self::Uefi => "uefi",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for CreateImageRequestHwFirmwareType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for CreateImageRequestHwFirmwareType {
-        fn from(value: &str) -> Self {
-            match value {
-                "bios" => Self::Bios,
-                "uefi" => Self::Uefi,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for CreateImageRequestHwFirmwareType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "bios" => Self::Bios,
-                "uefi" => Self::Uefi,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateImageRequestHwFirmwareType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for CreateImageRequestHwFirmwareType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateImageRequestHwFirmwareType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        CreateImageRequestHwFirmwareType { Bios => "bios", Uefi => "uefi" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///OS type (OBS file variant).
     pub enum CreateImageRequestOsType {
@@ -732,63 +506,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl CreateImageRequestOsType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Linux => "Linux",
-                Self::Windows => "Windows",
-                Self::Other => "Other",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for CreateImageRequestOsType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for CreateImageRequestOsType {
-        fn from(value: &str) -> Self {
-            match value {
-                "Linux" => Self::Linux,
-                "Windows" => Self::Windows,
-                "Other" => Self::Other,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for CreateImageRequestOsType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "Linux" => Self::Linux,
-                "Windows" => Self::Windows,
-                "Other" => Self::Other,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateImageRequestOsType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for CreateImageRequestOsType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateImageRequestOsType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        CreateImageRequestOsType { Linux => "Linux", Windows => "Windows", Other =>
+        "Other" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image type (OBS file and data disk variants). ECS and FusionCompute mean an ECS image, BMS and Ironic a BMS image, IsoImage an image created from an ISO file (OBS file variant only). The server's default is `ECS`.
     pub enum CreateImageRequestType {
@@ -800,69 +521,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl CreateImageRequestType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Ecs => "ECS",
-                Self::Bms => "BMS",
-                Self::FusionCompute => "FusionCompute",
-                Self::IsoImage => "IsoImage",
-                Self::Ironic => "Ironic",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for CreateImageRequestType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for CreateImageRequestType {
-        fn from(value: &str) -> Self {
-            match value {
-                "ECS" => Self::Ecs,
-                "BMS" => Self::Bms,
-                "FusionCompute" => Self::FusionCompute,
-                "IsoImage" => Self::IsoImage,
-                "Ironic" => Self::Ironic,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for CreateImageRequestType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "ECS" => Self::Ecs,
-                "BMS" => Self::Bms,
-                "FusionCompute" => Self::FusionCompute,
-                "IsoImage" => Self::IsoImage,
-                "Ironic" => Self::Ironic,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateImageRequestType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for CreateImageRequestType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateImageRequestType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        CreateImageRequestType { Ecs => "ECS", Bms => "BMS", FusionCompute =>
+        "FusionCompute", IsoImage => "IsoImage", Ironic => "Ironic" }
+    );
     ///Result of an image creation request.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CreateImageResponse {
@@ -939,61 +601,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl CreateWholeImageRequestWholeImageType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Cbr => "CBR",
-                Self::Csbs => "CSBS",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for CreateWholeImageRequestWholeImageType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for CreateWholeImageRequestWholeImageType {
-        fn from(value: &str) -> Self {
-            match value {
-                "CBR" => Self::Cbr,
-                "CSBS" => Self::Csbs,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for CreateWholeImageRequestWholeImageType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "CBR" => Self::Cbr,
-                "CSBS" => Self::Csbs,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateWholeImageRequestWholeImageType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for CreateWholeImageRequestWholeImageType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateWholeImageRequestWholeImageType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        CreateWholeImageRequestWholeImageType { Cbr => "CBR", Csbs => "CSBS" }
+    );
     ///Result of a full-ECS image creation request.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CreateWholeImageResponse {
@@ -1032,66 +642,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ExportImageRequestFileFormat {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Qcow2 => "qcow2",
-                Self::Vhd => "vhd",
-                Self::Zvhd => "zvhd",
-                Self::Vmdk => "vmdk",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ExportImageRequestFileFormat {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ExportImageRequestFileFormat {
-        fn from(value: &str) -> Self {
-            match value {
-                "qcow2" => Self::Qcow2,
-                "vhd" => Self::Vhd,
-                "zvhd" => Self::Zvhd,
-                "vmdk" => Self::Vmdk,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ExportImageRequestFileFormat {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "qcow2" => Self::Qcow2,
-                "vhd" => Self::Vhd,
-                "zvhd" => Self::Zvhd,
-                "vmdk" => Self::Vmdk,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ExportImageRequestFileFormat {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ExportImageRequestFileFormat {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ExportImageRequestFileFormat {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ExportImageRequestFileFormat { Qcow2 => "qcow2", Vhd => "vhd", Zvhd => "zvhd",
+        Vmdk => "vmdk" }
+    );
     ///Result of an export request.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ExportImageResponse {
@@ -1195,67 +749,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceCreateImageMetadataRequestDiskFormat {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Zvhd2 => "zvhd2",
-                Self::Vhd => "vhd",
-                Self::Raw => "raw",
-                Self::Qcow2 => "qcow2",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceCreateImageMetadataRequestDiskFormat {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceCreateImageMetadataRequestDiskFormat {
-        fn from(value: &str) -> Self {
-            match value {
-                "zvhd2" => Self::Zvhd2,
-                "vhd" => Self::Vhd,
-                "raw" => Self::Raw,
-                "qcow2" => Self::Qcow2,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceCreateImageMetadataRequestDiskFormat {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "zvhd2" => Self::Zvhd2,
-                "vhd" => Self::Vhd,
-                "raw" => Self::Raw,
-                "qcow2" => Self::Qcow2,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceCreateImageMetadataRequestDiskFormat {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceCreateImageMetadataRequestDiskFormat {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceCreateImageMetadataRequestDiskFormat {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceCreateImageMetadataRequestDiskFormat { Zvhd2 => "zvhd2", Vhd => "vhd", Raw
+        => "raw", Qcow2 => "qcow2" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether other tenants can see the image; only private is accepted when creating metadata. The server's default is `private`.
     pub enum GlanceCreateImageMetadataRequestVisibility {
@@ -1263,58 +760,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceCreateImageMetadataRequestVisibility {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Private => "private",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceCreateImageMetadataRequestVisibility {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceCreateImageMetadataRequestVisibility {
-        fn from(value: &str) -> Self {
-            match value {
-                "private" => Self::Private,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceCreateImageMetadataRequestVisibility {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "private" => Self::Private,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceCreateImageMetadataRequestVisibility {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceCreateImageMetadataRequestVisibility {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceCreateImageMetadataRequestVisibility {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceCreateImageMetadataRequestVisibility { Private => "private" }
+    );
     ///The created image metadata.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GlanceCreateImageMetadataResponse {
@@ -1459,60 +907,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceCreateImageMetadataResponseContainerFormat {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Bare => "bare",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceCreateImageMetadataResponseContainerFormat {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str>
-    for GlanceCreateImageMetadataResponseContainerFormat {
-        fn from(value: &str) -> Self {
-            match value {
-                "bare" => Self::Bare,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceCreateImageMetadataResponseContainerFormat {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "bare" => Self::Bare,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceCreateImageMetadataResponseContainerFormat {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceCreateImageMetadataResponseContainerFormat {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for GlanceCreateImageMetadataResponseContainerFormat {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceCreateImageMetadataResponseContainerFormat { Bare => "bare" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image file format. The server's default is `zvhd2`.
     pub enum GlanceCreateImageMetadataResponseDiskFormat {
@@ -1523,67 +920,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceCreateImageMetadataResponseDiskFormat {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Zvhd2 => "zvhd2",
-                Self::Vhd => "vhd",
-                Self::Raw => "raw",
-                Self::Qcow2 => "qcow2",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceCreateImageMetadataResponseDiskFormat {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceCreateImageMetadataResponseDiskFormat {
-        fn from(value: &str) -> Self {
-            match value {
-                "zvhd2" => Self::Zvhd2,
-                "vhd" => Self::Vhd,
-                "raw" => Self::Raw,
-                "qcow2" => Self::Qcow2,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceCreateImageMetadataResponseDiskFormat {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "zvhd2" => Self::Zvhd2,
-                "vhd" => Self::Vhd,
-                "raw" => Self::Raw,
-                "qcow2" => Self::Qcow2,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceCreateImageMetadataResponseDiskFormat {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceCreateImageMetadataResponseDiskFormat {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceCreateImageMetadataResponseDiskFormat {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceCreateImageMetadataResponseDiskFormat { Zvhd2 => "zvhd2", Vhd => "vhd", Raw
+        => "raw", Qcow2 => "qcow2" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image is registered (only registered images show on the portal); the string "true".
     pub enum GlanceCreateImageMetadataResponseIsregistered {
@@ -1591,59 +931,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceCreateImageMetadataResponseIsregistered {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceCreateImageMetadataResponseIsregistered {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceCreateImageMetadataResponseIsregistered {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceCreateImageMetadataResponseIsregistered {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceCreateImageMetadataResponseIsregistered {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceCreateImageMetadataResponseIsregistered {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for GlanceCreateImageMetadataResponseIsregistered {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceCreateImageMetadataResponseIsregistered { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///OS bitness, derived from __os_version.
     pub enum GlanceCreateImageMetadataResponseOsBit {
@@ -1652,61 +942,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceCreateImageMetadataResponseOsBit {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::X32 => "32",
-                Self::X64 => "64",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceCreateImageMetadataResponseOsBit {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceCreateImageMetadataResponseOsBit {
-        fn from(value: &str) -> Self {
-            match value {
-                "32" => Self::X32,
-                "64" => Self::X64,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceCreateImageMetadataResponseOsBit {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "32" => Self::X32,
-                "64" => Self::X64,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceCreateImageMetadataResponseOsBit {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceCreateImageMetadataResponseOsBit {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceCreateImageMetadataResponseOsBit {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceCreateImageMetadataResponseOsBit { X32 => "32", X64 => "64" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///OS type, derived from __os_version.
     pub enum GlanceCreateImageMetadataResponseOsType {
@@ -1716,64 +954,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceCreateImageMetadataResponseOsType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Windows => "Windows",
-                Self::Linux => "Linux",
-                Self::Other => "other",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceCreateImageMetadataResponseOsType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceCreateImageMetadataResponseOsType {
-        fn from(value: &str) -> Self {
-            match value {
-                "Windows" => Self::Windows,
-                "Linux" => Self::Linux,
-                "other" => Self::Other,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceCreateImageMetadataResponseOsType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "Windows" => Self::Windows,
-                "Linux" => Self::Linux,
-                "other" => Self::Other,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceCreateImageMetadataResponseOsType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceCreateImageMetadataResponseOsType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceCreateImageMetadataResponseOsType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceCreateImageMetadataResponseOsType { Windows => "Windows", Linux => "Linux",
+        Other => "other" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Set to file when the image is created from an external image file.
     pub enum GlanceCreateImageMetadataResponseRootOrigin {
@@ -1781,58 +965,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceCreateImageMetadataResponseRootOrigin {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::File => "file",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceCreateImageMetadataResponseRootOrigin {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceCreateImageMetadataResponseRootOrigin {
-        fn from(value: &str) -> Self {
-            match value {
-                "file" => Self::File,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceCreateImageMetadataResponseRootOrigin {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "file" => Self::File,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceCreateImageMetadataResponseRootOrigin {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceCreateImageMetadataResponseRootOrigin {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceCreateImageMetadataResponseRootOrigin {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceCreateImageMetadataResponseRootOrigin { File => "file" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image status. queued means the metadata exists and the file can be uploaded.
     pub enum GlanceCreateImageMetadataResponseStatus {
@@ -1844,70 +979,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceCreateImageMetadataResponseStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Queued => "queued",
-                Self::Saving => "saving",
-                Self::Deleted => "deleted",
-                Self::Killed => "killed",
-                Self::Active => "active",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceCreateImageMetadataResponseStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceCreateImageMetadataResponseStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "queued" => Self::Queued,
-                "saving" => Self::Saving,
-                "deleted" => Self::Deleted,
-                "killed" => Self::Killed,
-                "active" => Self::Active,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceCreateImageMetadataResponseStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "queued" => Self::Queued,
-                "saving" => Self::Saving,
-                "deleted" => Self::Deleted,
-                "killed" => Self::Killed,
-                "active" => Self::Active,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceCreateImageMetadataResponseStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceCreateImageMetadataResponseStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceCreateImageMetadataResponseStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceCreateImageMetadataResponseStatus { Queued => "queued", Saving => "saving",
+        Deleted => "deleted", Killed => "killed", Active => "active" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Environment the image is used in (FusionCompute for ECS images, DataImage for ECS data disk images, Ironic for BMS images, IsoImage for ISO images).
     pub enum GlanceCreateImageMetadataResponseVirtualEnvType {
@@ -1918,68 +993,11 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceCreateImageMetadataResponseVirtualEnvType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::FusionCompute => "FusionCompute",
-                Self::Ironic => "Ironic",
-                Self::DataImage => "DataImage",
-                Self::IsoImage => "IsoImage",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceCreateImageMetadataResponseVirtualEnvType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceCreateImageMetadataResponseVirtualEnvType {
-        fn from(value: &str) -> Self {
-            match value {
-                "FusionCompute" => Self::FusionCompute,
-                "Ironic" => Self::Ironic,
-                "DataImage" => Self::DataImage,
-                "IsoImage" => Self::IsoImage,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceCreateImageMetadataResponseVirtualEnvType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "FusionCompute" => Self::FusionCompute,
-                "Ironic" => Self::Ironic,
-                "DataImage" => Self::DataImage,
-                "IsoImage" => Self::IsoImage,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceCreateImageMetadataResponseVirtualEnvType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceCreateImageMetadataResponseVirtualEnvType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for GlanceCreateImageMetadataResponseVirtualEnvType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceCreateImageMetadataResponseVirtualEnvType { FusionCompute =>
+        "FusionCompute", Ironic => "Ironic", DataImage => "DataImage", IsoImage =>
+        "IsoImage" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether other tenants can see the image; always private here.
     pub enum GlanceCreateImageMetadataResponseVisibility {
@@ -1987,58 +1005,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceCreateImageMetadataResponseVisibility {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Private => "private",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceCreateImageMetadataResponseVisibility {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceCreateImageMetadataResponseVisibility {
-        fn from(value: &str) -> Self {
-            match value {
-                "private" => Self::Private,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceCreateImageMetadataResponseVisibility {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "private" => Self::Private,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceCreateImageMetadataResponseVisibility {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceCreateImageMetadataResponseVisibility {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceCreateImageMetadataResponseVisibility {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceCreateImageMetadataResponseVisibility { Private => "private" }
+    );
     ///Options for deleting an image.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GlanceDeleteImageRequest {
@@ -2178,69 +1147,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesDiskFormat {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Zvhd2 => "zvhd2",
-                Self::Vhd => "vhd",
-                Self::Zvhd => "zvhd",
-                Self::Raw => "raw",
-                Self::Qcow2 => "qcow2",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesDiskFormat {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesDiskFormat {
-        fn from(value: &str) -> Self {
-            match value {
-                "zvhd2" => Self::Zvhd2,
-                "vhd" => Self::Vhd,
-                "zvhd" => Self::Zvhd,
-                "raw" => Self::Raw,
-                "qcow2" => Self::Qcow2,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for GlanceListImagesDiskFormat {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "zvhd2" => Self::Zvhd2,
-                "vhd" => Self::Vhd,
-                "zvhd" => Self::Zvhd,
-                "raw" => Self::Raw,
-                "qcow2" => Self::Qcow2,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesDiskFormat {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesDiskFormat {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesDiskFormat {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesDiskFormat { Zvhd2 => "zvhd2", Vhd => "vhd", Zvhd => "zvhd", Raw
+        => "raw", Qcow2 => "qcow2" }
+    );
     ///One image in a list of images.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GlanceListImagesImage {
@@ -2532,70 +1442,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesImageDiskFormat {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Zvhd2 => "zvhd2",
-                Self::Vhd => "vhd",
-                Self::Zvhd => "zvhd",
-                Self::Raw => "raw",
-                Self::Qcow2 => "qcow2",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesImageDiskFormat {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesImageDiskFormat {
-        fn from(value: &str) -> Self {
-            match value {
-                "zvhd2" => Self::Zvhd2,
-                "vhd" => Self::Vhd,
-                "zvhd" => Self::Zvhd,
-                "raw" => Self::Raw,
-                "qcow2" => Self::Qcow2,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceListImagesImageDiskFormat {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "zvhd2" => Self::Zvhd2,
-                "vhd" => Self::Vhd,
-                "zvhd" => Self::Zvhd,
-                "raw" => Self::Raw,
-                "qcow2" => Self::Qcow2,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesImageDiskFormat {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesImageDiskFormat {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesImageDiskFormat {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesImageDiskFormat { Zvhd2 => "zvhd2", Vhd => "vhd", Zvhd => "zvhd",
+        Raw => "raw", Qcow2 => "qcow2" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///ECS boot mode: bios or uefi.
     pub enum GlanceListImagesImageHwFirmwareType {
@@ -2604,61 +1454,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesImageHwFirmwareType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Bios => "bios",
-                Self::Uefi => "uefi",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesImageHwFirmwareType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesImageHwFirmwareType {
-        fn from(value: &str) -> Self {
-            match value {
-                "bios" => Self::Bios,
-                "uefi" => Self::Uefi,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceListImagesImageHwFirmwareType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "bios" => Self::Bios,
-                "uefi" => Self::Uefi,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesImageHwFirmwareType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesImageHwFirmwareType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesImageHwFirmwareType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesImageHwFirmwareType { Bios => "bios", Uefi => "uefi" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image supports NIC multi-queue.
     pub enum GlanceListImagesImageHwVifMultiqueueEnabled {
@@ -2667,61 +1465,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesImageHwVifMultiqueueEnabled {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::False => "false",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesImageHwVifMultiqueueEnabled {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesImageHwVifMultiqueueEnabled {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                "false" => Self::False,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceListImagesImageHwVifMultiqueueEnabled {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                "false" => Self::False,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesImageHwVifMultiqueueEnabled {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesImageHwVifMultiqueueEnabled {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesImageHwVifMultiqueueEnabled {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesImageHwVifMultiqueueEnabled { True => "true", False => "false" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image type: gold (public image), private (private image) or shared (shared image).
     pub enum GlanceListImagesImageImagetype {
@@ -2731,63 +1477,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesImageImagetype {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Gold => "gold",
-                Self::Private => "private",
-                Self::Shared => "shared",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesImageImagetype {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesImageImagetype {
-        fn from(value: &str) -> Self {
-            match value {
-                "gold" => Self::Gold,
-                "private" => Self::Private,
-                "shared" => Self::Shared,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for GlanceListImagesImageImagetype {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "gold" => Self::Gold,
-                "private" => Self::Private,
-                "shared" => Self::Shared,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesImageImagetype {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesImageImagetype {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesImageImagetype {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesImageImagetype { Gold => "gold", Private => "private", Shared =>
+        "shared" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the initial configuration is complete.
     pub enum GlanceListImagesImageIsConfigInit {
@@ -2796,61 +1489,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesImageIsConfigInit {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::False => "false",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesImageIsConfigInit {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesImageIsConfigInit {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                "false" => Self::False,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceListImagesImageIsConfigInit {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                "false" => Self::False,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesImageIsConfigInit {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesImageIsConfigInit {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesImageIsConfigInit {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesImageIsConfigInit { True => "true", False => "false" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image is available; the string "true" (ordinary users see only such images).
     pub enum GlanceListImagesImageIsregistered {
@@ -2858,58 +1499,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesImageIsregistered {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesImageIsregistered {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesImageIsregistered {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceListImagesImageIsregistered {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesImageIsregistered {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesImageIsregistered {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesImageIsregistered {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(GlanceListImagesImageIsregistered { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///OS bitness: 32 or 64.
     pub enum GlanceListImagesImageOsBit {
@@ -2918,60 +1508,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesImageOsBit {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::X32 => "32",
-                Self::X64 => "64",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesImageOsBit {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesImageOsBit {
-        fn from(value: &str) -> Self {
-            match value {
-                "32" => Self::X32,
-                "64" => Self::X64,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for GlanceListImagesImageOsBit {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "32" => Self::X32,
-                "64" => Self::X64,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesImageOsBit {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesImageOsBit {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesImageOsBit {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesImageOsBit { X32 => "32", X64 => "64" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///OS type.
     pub enum GlanceListImagesImageOsType {
@@ -2981,63 +1520,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesImageOsType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Linux => "Linux",
-                Self::Windows => "Windows",
-                Self::Other => "Other",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesImageOsType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesImageOsType {
-        fn from(value: &str) -> Self {
-            match value {
-                "Linux" => Self::Linux,
-                "Windows" => Self::Windows,
-                "Other" => Self::Other,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for GlanceListImagesImageOsType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "Linux" => Self::Linux,
-                "Windows" => Self::Windows,
-                "Other" => Self::Other,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesImageOsType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesImageOsType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesImageOsType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesImageOsType { Linux => "Linux", Windows => "Windows", Other =>
+        "Other" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///OS platform of the image.
     pub enum GlanceListImagesImagePlatform {
@@ -3056,90 +1542,12 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesImagePlatform {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Windows => "Windows",
-                Self::Ubuntu => "Ubuntu",
-                Self::RedHat => "Red Hat",
-                Self::Suse => "SUSE",
-                Self::CentOs => "CentOS",
-                Self::Debian => "Debian",
-                Self::OpenSuse => "OpenSUSE",
-                Self::OracleLinux => "Oracle Linux",
-                Self::Fedora => "Fedora",
-                Self::Other => "Other",
-                Self::CoreOs => "CoreOS",
-                Self::EulerOs => "EulerOS",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesImagePlatform {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesImagePlatform {
-        fn from(value: &str) -> Self {
-            match value {
-                "Windows" => Self::Windows,
-                "Ubuntu" => Self::Ubuntu,
-                "Red Hat" => Self::RedHat,
-                "SUSE" => Self::Suse,
-                "CentOS" => Self::CentOs,
-                "Debian" => Self::Debian,
-                "OpenSUSE" => Self::OpenSuse,
-                "Oracle Linux" => Self::OracleLinux,
-                "Fedora" => Self::Fedora,
-                "Other" => Self::Other,
-                "CoreOS" => Self::CoreOs,
-                "EulerOS" => Self::EulerOs,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for GlanceListImagesImagePlatform {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "Windows" => Self::Windows,
-                "Ubuntu" => Self::Ubuntu,
-                "Red Hat" => Self::RedHat,
-                "SUSE" => Self::Suse,
-                "CentOS" => Self::CentOs,
-                "Debian" => Self::Debian,
-                "OpenSUSE" => Self::OpenSuse,
-                "Oracle Linux" => Self::OracleLinux,
-                "Fedora" => Self::Fedora,
-                "Other" => Self::Other,
-                "CoreOS" => Self::CoreOs,
-                "EulerOS" => Self::EulerOs,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesImagePlatform {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesImagePlatform {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesImagePlatform {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesImagePlatform { Windows => "Windows", Ubuntu => "Ubuntu", RedHat
+        => "Red Hat", Suse => "SUSE", CentOs => "CentOS", Debian => "Debian", OpenSuse =>
+        "OpenSUSE", OracleLinux => "Oracle Linux", Fedora => "Fedora", Other => "Other",
+        CoreOs => "CoreOS", EulerOs => "EulerOS" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Set to file when the image was created from an external image file.
     pub enum GlanceListImagesImageRootOrigin {
@@ -3147,58 +1555,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesImageRootOrigin {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::File => "file",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesImageRootOrigin {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesImageRootOrigin {
-        fn from(value: &str) -> Self {
-            match value {
-                "file" => Self::File,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceListImagesImageRootOrigin {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "file" => Self::File,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesImageRootOrigin {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesImageRootOrigin {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesImageRootOrigin {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(GlanceListImagesImageRootOrigin { File => "file" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image status: queued (metadata created, the file can be uploaded), saving (the file is being uploaded), deleted, killed (the upload failed) or active (ready for use).
     pub enum GlanceListImagesImageStatus {
@@ -3210,69 +1567,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesImageStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Queued => "queued",
-                Self::Saving => "saving",
-                Self::Deleted => "deleted",
-                Self::Killed => "killed",
-                Self::Active => "active",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesImageStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesImageStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "queued" => Self::Queued,
-                "saving" => Self::Saving,
-                "deleted" => Self::Deleted,
-                "killed" => Self::Killed,
-                "active" => Self::Active,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for GlanceListImagesImageStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "queued" => Self::Queued,
-                "saving" => Self::Saving,
-                "deleted" => Self::Deleted,
-                "killed" => Self::Killed,
-                "active" => Self::Active,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesImageStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesImageStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesImageStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesImageStatus { Queued => "queued", Saving => "saving", Deleted =>
+        "deleted", Killed => "killed", Active => "active" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image uses AMD's x86 architecture.
     pub enum GlanceListImagesImageSupportAmd {
@@ -3281,61 +1579,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesImageSupportAmd {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::False => "false",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesImageSupportAmd {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesImageSupportAmd {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                "false" => Self::False,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceListImagesImageSupportAmd {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                "false" => Self::False,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesImageSupportAmd {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesImageSupportAmd {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesImageSupportAmd {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesImageSupportAmd { True => "true", False => "false" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///"true" when the image supports disk-intensive ECSs; otherwise absent.
     pub enum GlanceListImagesImageSupportDiskintensive {
@@ -3343,58 +1589,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesImageSupportDiskintensive {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesImageSupportDiskintensive {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesImageSupportDiskintensive {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceListImagesImageSupportDiskintensive {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesImageSupportDiskintensive {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesImageSupportDiskintensive {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesImageSupportDiskintensive {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesImageSupportDiskintensive { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///"true" when the image supports high-performance ECSs; otherwise absent.
     pub enum GlanceListImagesImageSupportHighperformance {
@@ -3402,58 +1599,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesImageSupportHighperformance {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesImageSupportHighperformance {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesImageSupportHighperformance {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceListImagesImageSupportHighperformance {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesImageSupportHighperformance {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesImageSupportHighperformance {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesImageSupportHighperformance {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesImageSupportHighperformance { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///"true" when the image supports KVM; otherwise absent.
     pub enum GlanceListImagesImageSupportKvm {
@@ -3461,58 +1609,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesImageSupportKvm {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesImageSupportKvm {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesImageSupportKvm {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceListImagesImageSupportKvm {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesImageSupportKvm {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesImageSupportKvm {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesImageSupportKvm {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(GlanceListImagesImageSupportKvm { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///"true" when the image supports ECSs with InfiniBand NICs on KVM; otherwise absent. Cannot be combined with __support_xen.
     pub enum GlanceListImagesImageSupportKvmInfiniband {
@@ -3520,58 +1617,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesImageSupportKvmInfiniband {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesImageSupportKvmInfiniband {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesImageSupportKvmInfiniband {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceListImagesImageSupportKvmInfiniband {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesImageSupportKvmInfiniband {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesImageSupportKvmInfiniband {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesImageSupportKvmInfiniband {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesImageSupportKvmInfiniband { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///"true" when the image supports large-memory ECSs; otherwise absent. Supported OSs are in Table 4 of the Values of Related Parameters page.
     pub enum GlanceListImagesImageSupportLargememory {
@@ -3579,58 +1627,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesImageSupportLargememory {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesImageSupportLargememory {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesImageSupportLargememory {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceListImagesImageSupportLargememory {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesImageSupportLargememory {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesImageSupportLargememory {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesImageSupportLargememory {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesImageSupportLargememory { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///"true" when the image supports Xen; otherwise absent.
     pub enum GlanceListImagesImageSupportXen {
@@ -3638,58 +1637,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesImageSupportXen {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesImageSupportXen {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesImageSupportXen {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceListImagesImageSupportXen {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesImageSupportXen {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesImageSupportXen {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesImageSupportXen {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(GlanceListImagesImageSupportXen { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///"true" when the image supports HANA ECSs on Xen; otherwise absent. Cannot be combined with __support_xen and __support_kvm.
     pub enum GlanceListImagesImageSupportXenHana {
@@ -3697,58 +1645,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesImageSupportXenHana {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesImageSupportXenHana {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesImageSupportXenHana {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceListImagesImageSupportXenHana {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesImageSupportXenHana {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesImageSupportXenHana {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesImageSupportXenHana {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(GlanceListImagesImageSupportXenHana { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Environment the image is used in: FusionCompute (ECS system disk image), DataImage (data disk image), Ironic (BMS image) or IsoImage (ISO image).
     pub enum GlanceListImagesImageVirtualEnvType {
@@ -3759,67 +1656,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesImageVirtualEnvType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::FusionCompute => "FusionCompute",
-                Self::Ironic => "Ironic",
-                Self::DataImage => "DataImage",
-                Self::IsoImage => "IsoImage",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesImageVirtualEnvType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesImageVirtualEnvType {
-        fn from(value: &str) -> Self {
-            match value {
-                "FusionCompute" => Self::FusionCompute,
-                "Ironic" => Self::Ironic,
-                "DataImage" => Self::DataImage,
-                "IsoImage" => Self::IsoImage,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceListImagesImageVirtualEnvType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "FusionCompute" => Self::FusionCompute,
-                "Ironic" => Self::Ironic,
-                "DataImage" => Self::DataImage,
-                "IsoImage" => Self::IsoImage,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesImageVirtualEnvType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesImageVirtualEnvType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesImageVirtualEnvType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesImageVirtualEnvType { FusionCompute => "FusionCompute", Ironic =>
+        "Ironic", DataImage => "DataImage", IsoImage => "IsoImage" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether other tenants can see the image: private, public or shared image.
     pub enum GlanceListImagesImageVisibility {
@@ -3829,64 +1669,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesImageVisibility {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Public => "public",
-                Self::Private => "private",
-                Self::Shared => "shared",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesImageVisibility {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesImageVisibility {
-        fn from(value: &str) -> Self {
-            match value {
-                "public" => Self::Public,
-                "private" => Self::Private,
-                "shared" => Self::Shared,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceListImagesImageVisibility {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "public" => Self::Public,
-                "private" => Self::Private,
-                "shared" => Self::Shared,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesImageVisibility {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesImageVisibility {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesImageVisibility {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesImageVisibility { Public => "public", Private => "private",
+        Shared => "shared" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`GlanceListImagesImagetype`
     pub enum GlanceListImagesImagetype {
@@ -3896,63 +1682,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesImagetype {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Gold => "gold",
-                Self::Private => "private",
-                Self::Shared => "shared",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesImagetype {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesImagetype {
-        fn from(value: &str) -> Self {
-            match value {
-                "gold" => Self::Gold,
-                "private" => Self::Private,
-                "shared" => Self::Shared,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for GlanceListImagesImagetype {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "gold" => Self::Gold,
-                "private" => Self::Private,
-                "shared" => Self::Shared,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesImagetype {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesImagetype {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesImagetype {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesImagetype { Gold => "gold", Private => "private", Shared =>
+        "shared" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`GlanceListImagesIsregistered`
     pub enum GlanceListImagesIsregistered {
@@ -3960,57 +1693,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesIsregistered {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesIsregistered {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesIsregistered {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for GlanceListImagesIsregistered {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesIsregistered {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesIsregistered {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesIsregistered {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(GlanceListImagesIsregistered { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`GlanceListImagesMemberStatus`
     pub enum GlanceListImagesMemberStatus {
@@ -4020,63 +1703,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesMemberStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Accepted => "accepted",
-                Self::Rejected => "rejected",
-                Self::Pending => "pending",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesMemberStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesMemberStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "accepted" => Self::Accepted,
-                "rejected" => Self::Rejected,
-                "pending" => Self::Pending,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for GlanceListImagesMemberStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "accepted" => Self::Accepted,
-                "rejected" => Self::Rejected,
-                "pending" => Self::Pending,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesMemberStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesMemberStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesMemberStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesMemberStatus { Accepted => "accepted", Rejected => "rejected",
+        Pending => "pending" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`GlanceListImagesOsBit`
     pub enum GlanceListImagesOsBit {
@@ -4085,60 +1715,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesOsBit {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::X32 => "32",
-                Self::X64 => "64",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesOsBit {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesOsBit {
-        fn from(value: &str) -> Self {
-            match value {
-                "32" => Self::X32,
-                "64" => Self::X64,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for GlanceListImagesOsBit {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "32" => Self::X32,
-                "64" => Self::X64,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesOsBit {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesOsBit {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesOsBit {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(GlanceListImagesOsBit { X32 => "32", X64 => "64" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`GlanceListImagesOsType`
     pub enum GlanceListImagesOsType {
@@ -4148,63 +1725,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesOsType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Linux => "Linux",
-                Self::Windows => "Windows",
-                Self::Other => "Other",
-                Self::Unrecognized(value) => value.as_str(),
-            }
+    crate::__private::open_enum!(
+        GlanceListImagesOsType { Linux => "Linux", Windows => "Windows", Other => "Other"
         }
-    }
-    impl ::std::fmt::Display for GlanceListImagesOsType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesOsType {
-        fn from(value: &str) -> Self {
-            match value {
-                "Linux" => Self::Linux,
-                "Windows" => Self::Windows,
-                "Other" => Self::Other,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for GlanceListImagesOsType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "Linux" => Self::Linux,
-                "Windows" => Self::Windows,
-                "Other" => Self::Other,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesOsType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesOsType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesOsType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`GlanceListImagesPlatform`
     pub enum GlanceListImagesPlatform {
@@ -4223,90 +1747,12 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesPlatform {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Windows => "Windows",
-                Self::Ubuntu => "Ubuntu",
-                Self::RedHat => "Red Hat",
-                Self::Suse => "SUSE",
-                Self::CentOs => "CentOS",
-                Self::Debian => "Debian",
-                Self::OpenSuse => "OpenSUSE",
-                Self::OracleLinux => "Oracle Linux",
-                Self::Fedora => "Fedora",
-                Self::Other => "Other",
-                Self::CoreOs => "CoreOS",
-                Self::EulerOs => "EulerOS",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesPlatform {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesPlatform {
-        fn from(value: &str) -> Self {
-            match value {
-                "Windows" => Self::Windows,
-                "Ubuntu" => Self::Ubuntu,
-                "Red Hat" => Self::RedHat,
-                "SUSE" => Self::Suse,
-                "CentOS" => Self::CentOs,
-                "Debian" => Self::Debian,
-                "OpenSUSE" => Self::OpenSuse,
-                "Oracle Linux" => Self::OracleLinux,
-                "Fedora" => Self::Fedora,
-                "Other" => Self::Other,
-                "CoreOS" => Self::CoreOs,
-                "EulerOS" => Self::EulerOs,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for GlanceListImagesPlatform {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "Windows" => Self::Windows,
-                "Ubuntu" => Self::Ubuntu,
-                "Red Hat" => Self::RedHat,
-                "SUSE" => Self::Suse,
-                "CentOS" => Self::CentOs,
-                "Debian" => Self::Debian,
-                "OpenSUSE" => Self::OpenSuse,
-                "Oracle Linux" => Self::OracleLinux,
-                "Fedora" => Self::Fedora,
-                "Other" => Self::Other,
-                "CoreOS" => Self::CoreOs,
-                "EulerOS" => Self::EulerOs,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesPlatform {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesPlatform {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesPlatform {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesPlatform { Windows => "Windows", Ubuntu => "Ubuntu", RedHat =>
+        "Red Hat", Suse => "SUSE", CentOs => "CentOS", Debian => "Debian", OpenSuse =>
+        "OpenSUSE", OracleLinux => "Oracle Linux", Fedora => "Fedora", Other => "Other",
+        CoreOs => "CoreOS", EulerOs => "EulerOS" }
+    );
     ///One page of images with paging links.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GlanceListImagesResponse {
@@ -4336,60 +1782,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesSortDir {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Desc => "desc",
-                Self::Asc => "asc",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesSortDir {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesSortDir {
-        fn from(value: &str) -> Self {
-            match value {
-                "desc" => Self::Desc,
-                "asc" => Self::Asc,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for GlanceListImagesSortDir {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "desc" => Self::Desc,
-                "asc" => Self::Asc,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesSortDir {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesSortDir {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesSortDir {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesSortDir { Desc => "desc", Asc => "asc" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///The server's default is `created_at`.
     pub enum GlanceListImagesSortKey {
@@ -4403,75 +1798,11 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesSortKey {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Name => "name",
-                Self::ContainerFormat => "container_format",
-                Self::DiskFormat => "disk_format",
-                Self::Status => "status",
-                Self::Id => "id",
-                Self::Size => "size",
-                Self::CreatedAt => "created_at",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesSortKey {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesSortKey {
-        fn from(value: &str) -> Self {
-            match value {
-                "name" => Self::Name,
-                "container_format" => Self::ContainerFormat,
-                "disk_format" => Self::DiskFormat,
-                "status" => Self::Status,
-                "id" => Self::Id,
-                "size" => Self::Size,
-                "created_at" => Self::CreatedAt,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for GlanceListImagesSortKey {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "name" => Self::Name,
-                "container_format" => Self::ContainerFormat,
-                "disk_format" => Self::DiskFormat,
-                "status" => Self::Status,
-                "id" => Self::Id,
-                "size" => Self::Size,
-                "created_at" => Self::CreatedAt,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesSortKey {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesSortKey {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesSortKey {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesSortKey { Name => "name", ContainerFormat => "container_format",
+        DiskFormat => "disk_format", Status => "status", Id => "id", Size => "size",
+        CreatedAt => "created_at" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`GlanceListImagesStatus`
     pub enum GlanceListImagesStatus {
@@ -4483,69 +1814,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Queued => "queued",
-                Self::Saving => "saving",
-                Self::Deleted => "deleted",
-                Self::Killed => "killed",
-                Self::Active => "active",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "queued" => Self::Queued,
-                "saving" => Self::Saving,
-                "deleted" => Self::Deleted,
-                "killed" => Self::Killed,
-                "active" => Self::Active,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for GlanceListImagesStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "queued" => Self::Queued,
-                "saving" => Self::Saving,
-                "deleted" => Self::Deleted,
-                "killed" => Self::Killed,
-                "active" => Self::Active,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesStatus { Queued => "queued", Saving => "saving", Deleted =>
+        "deleted", Killed => "killed", Active => "active" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`GlanceListImagesSupportDiskintensive`
     pub enum GlanceListImagesSupportDiskintensive {
@@ -4553,58 +1825,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesSupportDiskintensive {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesSupportDiskintensive {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesSupportDiskintensive {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceListImagesSupportDiskintensive {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesSupportDiskintensive {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesSupportDiskintensive {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesSupportDiskintensive {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesSupportDiskintensive { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`GlanceListImagesSupportHighperformance`
     pub enum GlanceListImagesSupportHighperformance {
@@ -4612,58 +1835,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesSupportHighperformance {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesSupportHighperformance {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesSupportHighperformance {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceListImagesSupportHighperformance {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesSupportHighperformance {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesSupportHighperformance {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesSupportHighperformance {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesSupportHighperformance { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`GlanceListImagesSupportKvm`
     pub enum GlanceListImagesSupportKvm {
@@ -4671,57 +1845,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesSupportKvm {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesSupportKvm {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesSupportKvm {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for GlanceListImagesSupportKvm {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesSupportKvm {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesSupportKvm {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesSupportKvm {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(GlanceListImagesSupportKvm { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`GlanceListImagesSupportKvmInfiniband`
     pub enum GlanceListImagesSupportKvmInfiniband {
@@ -4729,58 +1853,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesSupportKvmInfiniband {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesSupportKvmInfiniband {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesSupportKvmInfiniband {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceListImagesSupportKvmInfiniband {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesSupportKvmInfiniband {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesSupportKvmInfiniband {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesSupportKvmInfiniband {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesSupportKvmInfiniband { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`GlanceListImagesSupportLargememory`
     pub enum GlanceListImagesSupportLargememory {
@@ -4788,58 +1863,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesSupportLargememory {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesSupportLargememory {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesSupportLargememory {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceListImagesSupportLargememory {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesSupportLargememory {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesSupportLargememory {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesSupportLargememory {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(GlanceListImagesSupportLargememory { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`GlanceListImagesSupportXen`
     pub enum GlanceListImagesSupportXen {
@@ -4847,57 +1871,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesSupportXen {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesSupportXen {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesSupportXen {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for GlanceListImagesSupportXen {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesSupportXen {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesSupportXen {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesSupportXen {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(GlanceListImagesSupportXen { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`GlanceListImagesSupportXenHana`
     pub enum GlanceListImagesSupportXenHana {
@@ -4905,57 +1879,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesSupportXenHana {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesSupportXenHana {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesSupportXenHana {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for GlanceListImagesSupportXenHana {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesSupportXenHana {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesSupportXenHana {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesSupportXenHana {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(GlanceListImagesSupportXenHana { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`GlanceListImagesVisibility`
     pub enum GlanceListImagesVisibility {
@@ -4965,63 +1889,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceListImagesVisibility {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Public => "public",
-                Self::Private => "private",
-                Self::Shared => "shared",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceListImagesVisibility {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceListImagesVisibility {
-        fn from(value: &str) -> Self {
-            match value {
-                "public" => Self::Public,
-                "private" => Self::Private,
-                "shared" => Self::Shared,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for GlanceListImagesVisibility {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "public" => Self::Public,
-                "private" => Self::Private,
-                "shared" => Self::Shared,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceListImagesVisibility {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceListImagesVisibility {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceListImagesVisibility {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceListImagesVisibility { Public => "public", Private => "private", Shared =>
+        "shared" }
+    );
     ///Sharing details of one image member.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GlanceShowImageMemberResponse {
@@ -5057,61 +1928,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceShowImageMemberResponseStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Accepted => "accepted",
-                Self::Rejected => "rejected",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceShowImageMemberResponseStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceShowImageMemberResponseStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "accepted" => Self::Accepted,
-                "rejected" => Self::Rejected,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceShowImageMemberResponseStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "accepted" => Self::Accepted,
-                "rejected" => Self::Rejected,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceShowImageMemberResponseStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceShowImageMemberResponseStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceShowImageMemberResponseStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceShowImageMemberResponseStatus { Accepted => "accepted", Rejected =>
+        "rejected" }
+    );
     ///JSON Schema document of an image member.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GlanceShowImageMemberSchemasResponse {
@@ -5422,70 +2242,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceShowImageResponseDiskFormat {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Zvhd2 => "zvhd2",
-                Self::Vhd => "vhd",
-                Self::Zvhd => "zvhd",
-                Self::Raw => "raw",
-                Self::Qcow2 => "qcow2",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceShowImageResponseDiskFormat {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceShowImageResponseDiskFormat {
-        fn from(value: &str) -> Self {
-            match value {
-                "zvhd2" => Self::Zvhd2,
-                "vhd" => Self::Vhd,
-                "zvhd" => Self::Zvhd,
-                "raw" => Self::Raw,
-                "qcow2" => Self::Qcow2,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceShowImageResponseDiskFormat {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "zvhd2" => Self::Zvhd2,
-                "vhd" => Self::Vhd,
-                "zvhd" => Self::Zvhd,
-                "raw" => Self::Raw,
-                "qcow2" => Self::Qcow2,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceShowImageResponseDiskFormat {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceShowImageResponseDiskFormat {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceShowImageResponseDiskFormat {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceShowImageResponseDiskFormat { Zvhd2 => "zvhd2", Vhd => "vhd", Zvhd =>
+        "zvhd", Raw => "raw", Qcow2 => "qcow2" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///ECS boot mode: bios or uefi.
     pub enum GlanceShowImageResponseHwFirmwareType {
@@ -5494,61 +2254,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceShowImageResponseHwFirmwareType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Bios => "bios",
-                Self::Uefi => "uefi",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceShowImageResponseHwFirmwareType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceShowImageResponseHwFirmwareType {
-        fn from(value: &str) -> Self {
-            match value {
-                "bios" => Self::Bios,
-                "uefi" => Self::Uefi,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceShowImageResponseHwFirmwareType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "bios" => Self::Bios,
-                "uefi" => Self::Uefi,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceShowImageResponseHwFirmwareType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceShowImageResponseHwFirmwareType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceShowImageResponseHwFirmwareType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceShowImageResponseHwFirmwareType { Bios => "bios", Uefi => "uefi" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image supports NIC multi-queue.
     pub enum GlanceShowImageResponseHwVifMultiqueueEnabled {
@@ -5557,62 +2265,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceShowImageResponseHwVifMultiqueueEnabled {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::False => "false",
-                Self::Unrecognized(value) => value.as_str(),
-            }
+    crate::__private::open_enum!(
+        GlanceShowImageResponseHwVifMultiqueueEnabled { True => "true", False => "false"
         }
-    }
-    impl ::std::fmt::Display for GlanceShowImageResponseHwVifMultiqueueEnabled {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceShowImageResponseHwVifMultiqueueEnabled {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                "false" => Self::False,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceShowImageResponseHwVifMultiqueueEnabled {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                "false" => Self::False,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceShowImageResponseHwVifMultiqueueEnabled {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceShowImageResponseHwVifMultiqueueEnabled {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for GlanceShowImageResponseHwVifMultiqueueEnabled {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image type: gold (public image), private (private image) or shared (shared image).
     pub enum GlanceShowImageResponseImagetype {
@@ -5622,64 +2278,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceShowImageResponseImagetype {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Gold => "gold",
-                Self::Private => "private",
-                Self::Shared => "shared",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceShowImageResponseImagetype {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceShowImageResponseImagetype {
-        fn from(value: &str) -> Self {
-            match value {
-                "gold" => Self::Gold,
-                "private" => Self::Private,
-                "shared" => Self::Shared,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceShowImageResponseImagetype {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "gold" => Self::Gold,
-                "private" => Self::Private,
-                "shared" => Self::Shared,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceShowImageResponseImagetype {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceShowImageResponseImagetype {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceShowImageResponseImagetype {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceShowImageResponseImagetype { Gold => "gold", Private => "private", Shared
+        => "shared" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the initial configuration is complete.
     pub enum GlanceShowImageResponseIsConfigInit {
@@ -5688,61 +2290,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceShowImageResponseIsConfigInit {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::False => "false",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceShowImageResponseIsConfigInit {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceShowImageResponseIsConfigInit {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                "false" => Self::False,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceShowImageResponseIsConfigInit {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                "false" => Self::False,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceShowImageResponseIsConfigInit {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceShowImageResponseIsConfigInit {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceShowImageResponseIsConfigInit {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceShowImageResponseIsConfigInit { True => "true", False => "false" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image is registered: "true" or "false".
     pub enum GlanceShowImageResponseIsregistered {
@@ -5751,61 +2301,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceShowImageResponseIsregistered {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::False => "false",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceShowImageResponseIsregistered {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceShowImageResponseIsregistered {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                "false" => Self::False,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceShowImageResponseIsregistered {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                "false" => Self::False,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceShowImageResponseIsregistered {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceShowImageResponseIsregistered {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceShowImageResponseIsregistered {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceShowImageResponseIsregistered { True => "true", False => "false" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///OS bitness: 32 or 64.
     pub enum GlanceShowImageResponseOsBit {
@@ -5814,60 +2312,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceShowImageResponseOsBit {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::X32 => "32",
-                Self::X64 => "64",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceShowImageResponseOsBit {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceShowImageResponseOsBit {
-        fn from(value: &str) -> Self {
-            match value {
-                "32" => Self::X32,
-                "64" => Self::X64,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for GlanceShowImageResponseOsBit {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "32" => Self::X32,
-                "64" => Self::X64,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceShowImageResponseOsBit {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceShowImageResponseOsBit {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceShowImageResponseOsBit {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceShowImageResponseOsBit { X32 => "32", X64 => "64" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///OS type.
     pub enum GlanceShowImageResponseOsType {
@@ -5877,63 +2324,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceShowImageResponseOsType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Linux => "Linux",
-                Self::Windows => "Windows",
-                Self::Other => "Other",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceShowImageResponseOsType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceShowImageResponseOsType {
-        fn from(value: &str) -> Self {
-            match value {
-                "Linux" => Self::Linux,
-                "Windows" => Self::Windows,
-                "Other" => Self::Other,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for GlanceShowImageResponseOsType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "Linux" => Self::Linux,
-                "Windows" => Self::Windows,
-                "Other" => Self::Other,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceShowImageResponseOsType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceShowImageResponseOsType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceShowImageResponseOsType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceShowImageResponseOsType { Linux => "Linux", Windows => "Windows", Other =>
+        "Other" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///OS platform of the image.
     pub enum GlanceShowImageResponsePlatform {
@@ -5952,91 +2346,12 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceShowImageResponsePlatform {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Windows => "Windows",
-                Self::Ubuntu => "Ubuntu",
-                Self::RedHat => "Red Hat",
-                Self::Suse => "SUSE",
-                Self::CentOs => "CentOS",
-                Self::Debian => "Debian",
-                Self::OpenSuse => "OpenSUSE",
-                Self::OracleLinux => "Oracle Linux",
-                Self::Fedora => "Fedora",
-                Self::Other => "Other",
-                Self::CoreOs => "CoreOS",
-                Self::EulerOs => "EulerOS",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceShowImageResponsePlatform {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceShowImageResponsePlatform {
-        fn from(value: &str) -> Self {
-            match value {
-                "Windows" => Self::Windows,
-                "Ubuntu" => Self::Ubuntu,
-                "Red Hat" => Self::RedHat,
-                "SUSE" => Self::Suse,
-                "CentOS" => Self::CentOs,
-                "Debian" => Self::Debian,
-                "OpenSUSE" => Self::OpenSuse,
-                "Oracle Linux" => Self::OracleLinux,
-                "Fedora" => Self::Fedora,
-                "Other" => Self::Other,
-                "CoreOS" => Self::CoreOs,
-                "EulerOS" => Self::EulerOs,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceShowImageResponsePlatform {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "Windows" => Self::Windows,
-                "Ubuntu" => Self::Ubuntu,
-                "Red Hat" => Self::RedHat,
-                "SUSE" => Self::Suse,
-                "CentOS" => Self::CentOs,
-                "Debian" => Self::Debian,
-                "OpenSUSE" => Self::OpenSuse,
-                "Oracle Linux" => Self::OracleLinux,
-                "Fedora" => Self::Fedora,
-                "Other" => Self::Other,
-                "CoreOS" => Self::CoreOs,
-                "EulerOS" => Self::EulerOs,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceShowImageResponsePlatform {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceShowImageResponsePlatform {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceShowImageResponsePlatform {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceShowImageResponsePlatform { Windows => "Windows", Ubuntu => "Ubuntu",
+        RedHat => "Red Hat", Suse => "SUSE", CentOs => "CentOS", Debian => "Debian",
+        OpenSuse => "OpenSUSE", OracleLinux => "Oracle Linux", Fedora => "Fedora", Other
+        => "Other", CoreOs => "CoreOS", EulerOs => "EulerOS" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Set to file when the image was created from an external image file.
     pub enum GlanceShowImageResponseRootOrigin {
@@ -6044,58 +2359,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceShowImageResponseRootOrigin {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::File => "file",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceShowImageResponseRootOrigin {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceShowImageResponseRootOrigin {
-        fn from(value: &str) -> Self {
-            match value {
-                "file" => Self::File,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceShowImageResponseRootOrigin {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "file" => Self::File,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceShowImageResponseRootOrigin {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceShowImageResponseRootOrigin {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceShowImageResponseRootOrigin {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(GlanceShowImageResponseRootOrigin { File => "file" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image status: queued (metadata created, the file can be uploaded), saving (the file is being uploaded), deleted, killed (the upload failed) or active (ready for use).
     pub enum GlanceShowImageResponseStatus {
@@ -6107,69 +2371,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceShowImageResponseStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Queued => "queued",
-                Self::Saving => "saving",
-                Self::Deleted => "deleted",
-                Self::Killed => "killed",
-                Self::Active => "active",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceShowImageResponseStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceShowImageResponseStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "queued" => Self::Queued,
-                "saving" => Self::Saving,
-                "deleted" => Self::Deleted,
-                "killed" => Self::Killed,
-                "active" => Self::Active,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for GlanceShowImageResponseStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "queued" => Self::Queued,
-                "saving" => Self::Saving,
-                "deleted" => Self::Deleted,
-                "killed" => Self::Killed,
-                "active" => Self::Active,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceShowImageResponseStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceShowImageResponseStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceShowImageResponseStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceShowImageResponseStatus { Queued => "queued", Saving => "saving", Deleted
+        => "deleted", Killed => "killed", Active => "active" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image uses AMD's x86 architecture.
     pub enum GlanceShowImageResponseSupportAmd {
@@ -6178,61 +2383,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceShowImageResponseSupportAmd {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::False => "false",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceShowImageResponseSupportAmd {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceShowImageResponseSupportAmd {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                "false" => Self::False,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceShowImageResponseSupportAmd {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                "false" => Self::False,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceShowImageResponseSupportAmd {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceShowImageResponseSupportAmd {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceShowImageResponseSupportAmd {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceShowImageResponseSupportAmd { True => "true", False => "false" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///"true" when the image supports disk-intensive ECSs; otherwise absent.
     pub enum GlanceShowImageResponseSupportDiskintensive {
@@ -6240,58 +2393,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceShowImageResponseSupportDiskintensive {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceShowImageResponseSupportDiskintensive {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceShowImageResponseSupportDiskintensive {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceShowImageResponseSupportDiskintensive {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceShowImageResponseSupportDiskintensive {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceShowImageResponseSupportDiskintensive {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceShowImageResponseSupportDiskintensive {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceShowImageResponseSupportDiskintensive { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether password/private key injection using Cloud-Init is disabled: "true" means it is not supported. Only for ECS system disk images.
     pub enum GlanceShowImageResponseSupportFcInject {
@@ -6300,61 +2404,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceShowImageResponseSupportFcInject {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::False => "false",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceShowImageResponseSupportFcInject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceShowImageResponseSupportFcInject {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                "false" => Self::False,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceShowImageResponseSupportFcInject {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                "false" => Self::False,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceShowImageResponseSupportFcInject {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceShowImageResponseSupportFcInject {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceShowImageResponseSupportFcInject {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceShowImageResponseSupportFcInject { True => "true", False => "false" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///"true" when the image supports high-performance ECSs; otherwise absent.
     pub enum GlanceShowImageResponseSupportHighperformance {
@@ -6362,59 +2414,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceShowImageResponseSupportHighperformance {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceShowImageResponseSupportHighperformance {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceShowImageResponseSupportHighperformance {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceShowImageResponseSupportHighperformance {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceShowImageResponseSupportHighperformance {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceShowImageResponseSupportHighperformance {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for GlanceShowImageResponseSupportHighperformance {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceShowImageResponseSupportHighperformance { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///"true" when the image supports KVM; otherwise absent.
     pub enum GlanceShowImageResponseSupportKvm {
@@ -6422,58 +2424,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceShowImageResponseSupportKvm {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceShowImageResponseSupportKvm {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceShowImageResponseSupportKvm {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceShowImageResponseSupportKvm {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceShowImageResponseSupportKvm {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceShowImageResponseSupportKvm {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceShowImageResponseSupportKvm {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(GlanceShowImageResponseSupportKvm { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///"true" when the image supports ECSs with InfiniBand NICs on KVM; otherwise absent. Cannot be combined with __support_xen.
     pub enum GlanceShowImageResponseSupportKvmInfiniband {
@@ -6481,58 +2432,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceShowImageResponseSupportKvmInfiniband {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceShowImageResponseSupportKvmInfiniband {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceShowImageResponseSupportKvmInfiniband {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceShowImageResponseSupportKvmInfiniband {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceShowImageResponseSupportKvmInfiniband {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceShowImageResponseSupportKvmInfiniband {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceShowImageResponseSupportKvmInfiniband {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceShowImageResponseSupportKvmInfiniband { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///"true" when the image supports large-memory ECSs; otherwise absent. Supported OSs are in Table 4 of the Values of Related Parameters page.
     pub enum GlanceShowImageResponseSupportLargememory {
@@ -6540,58 +2442,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceShowImageResponseSupportLargememory {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceShowImageResponseSupportLargememory {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceShowImageResponseSupportLargememory {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceShowImageResponseSupportLargememory {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceShowImageResponseSupportLargememory {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceShowImageResponseSupportLargememory {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceShowImageResponseSupportLargememory {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceShowImageResponseSupportLargememory { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///"true" when the image supports Xen; otherwise absent.
     pub enum GlanceShowImageResponseSupportXen {
@@ -6599,58 +2452,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceShowImageResponseSupportXen {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceShowImageResponseSupportXen {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceShowImageResponseSupportXen {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceShowImageResponseSupportXen {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceShowImageResponseSupportXen {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceShowImageResponseSupportXen {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceShowImageResponseSupportXen {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(GlanceShowImageResponseSupportXen { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///"true" when the image supports HANA ECSs on Xen; otherwise absent. Cannot be combined with __support_xen and __support_kvm.
     pub enum GlanceShowImageResponseSupportXenHana {
@@ -6658,58 +2460,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceShowImageResponseSupportXenHana {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceShowImageResponseSupportXenHana {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceShowImageResponseSupportXenHana {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceShowImageResponseSupportXenHana {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceShowImageResponseSupportXenHana {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceShowImageResponseSupportXenHana {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceShowImageResponseSupportXenHana {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceShowImageResponseSupportXenHana { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Environment the image is used in: FusionCompute (ECS system disk image), DataImage (data disk image), Ironic (BMS image) or IsoImage (ISO image).
     pub enum GlanceShowImageResponseVirtualEnvType {
@@ -6720,67 +2473,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceShowImageResponseVirtualEnvType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::FusionCompute => "FusionCompute",
-                Self::Ironic => "Ironic",
-                Self::DataImage => "DataImage",
-                Self::IsoImage => "IsoImage",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceShowImageResponseVirtualEnvType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceShowImageResponseVirtualEnvType {
-        fn from(value: &str) -> Self {
-            match value {
-                "FusionCompute" => Self::FusionCompute,
-                "Ironic" => Self::Ironic,
-                "DataImage" => Self::DataImage,
-                "IsoImage" => Self::IsoImage,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceShowImageResponseVirtualEnvType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "FusionCompute" => Self::FusionCompute,
-                "Ironic" => Self::Ironic,
-                "DataImage" => Self::DataImage,
-                "IsoImage" => Self::IsoImage,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceShowImageResponseVirtualEnvType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceShowImageResponseVirtualEnvType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceShowImageResponseVirtualEnvType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceShowImageResponseVirtualEnvType { FusionCompute => "FusionCompute", Ironic
+        => "Ironic", DataImage => "DataImage", IsoImage => "IsoImage" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether other tenants can see the image: private, public or shared image.
     pub enum GlanceShowImageResponseVisibility {
@@ -6790,64 +2486,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceShowImageResponseVisibility {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Private => "private",
-                Self::Public => "public",
-                Self::Shared => "shared",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceShowImageResponseVisibility {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceShowImageResponseVisibility {
-        fn from(value: &str) -> Self {
-            match value {
-                "private" => Self::Private,
-                "public" => Self::Public,
-                "shared" => Self::Shared,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceShowImageResponseVisibility {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "private" => Self::Private,
-                "public" => Self::Public,
-                "shared" => Self::Shared,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceShowImageResponseVisibility {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceShowImageResponseVisibility {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceShowImageResponseVisibility {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceShowImageResponseVisibility { Private => "private", Public => "public",
+        Shared => "shared" }
+    );
     ///Schema that applies to image attributes not listed in properties.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GlanceShowImageSchemasAdditionalProperties {
@@ -6924,61 +2566,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceUpdateImageMemberRequestStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Accepted => "accepted",
-                Self::Rejected => "rejected",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceUpdateImageMemberRequestStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceUpdateImageMemberRequestStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "accepted" => Self::Accepted,
-                "rejected" => Self::Rejected,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceUpdateImageMemberRequestStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "accepted" => Self::Accepted,
-                "rejected" => Self::Rejected,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceUpdateImageMemberRequestStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceUpdateImageMemberRequestStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceUpdateImageMemberRequestStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceUpdateImageMemberRequestStatus { Accepted => "accepted", Rejected =>
+        "rejected" }
+    );
     ///The updated image member.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GlanceUpdateImageMemberResponse {
@@ -7031,63 +2622,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceUpdateImageOperationOp {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Replace => "replace",
-                Self::Add => "add",
-                Self::Remove => "remove",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceUpdateImageOperationOp {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceUpdateImageOperationOp {
-        fn from(value: &str) -> Self {
-            match value {
-                "replace" => Self::Replace,
-                "add" => Self::Add,
-                "remove" => Self::Remove,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for GlanceUpdateImageOperationOp {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "replace" => Self::Replace,
-                "add" => Self::Add,
-                "remove" => Self::Remove,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceUpdateImageOperationOp {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceUpdateImageOperationOp {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceUpdateImageOperationOp {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceUpdateImageOperationOp { Replace => "replace", Add => "add", Remove =>
+        "remove" }
+    );
     ///One patch operation in the v2.0 format: one of replace, add or remove names the attribute, value gives its new value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GlanceUpdateImageOperationV20 {
@@ -7418,70 +2956,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceUpdateImageResponseDiskFormat {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Zvhd2 => "zvhd2",
-                Self::Vhd => "vhd",
-                Self::Zvhd => "zvhd",
-                Self::Raw => "raw",
-                Self::Qcow2 => "qcow2",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceUpdateImageResponseDiskFormat {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceUpdateImageResponseDiskFormat {
-        fn from(value: &str) -> Self {
-            match value {
-                "zvhd2" => Self::Zvhd2,
-                "vhd" => Self::Vhd,
-                "zvhd" => Self::Zvhd,
-                "raw" => Self::Raw,
-                "qcow2" => Self::Qcow2,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceUpdateImageResponseDiskFormat {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "zvhd2" => Self::Zvhd2,
-                "vhd" => Self::Vhd,
-                "zvhd" => Self::Zvhd,
-                "raw" => Self::Raw,
-                "qcow2" => Self::Qcow2,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceUpdateImageResponseDiskFormat {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceUpdateImageResponseDiskFormat {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceUpdateImageResponseDiskFormat {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceUpdateImageResponseDiskFormat { Zvhd2 => "zvhd2", Vhd => "vhd", Zvhd =>
+        "zvhd", Raw => "raw", Qcow2 => "qcow2" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///ECS boot mode: bios or uefi; bios applies when the field is absent. The server's default is `bios`.
     pub enum GlanceUpdateImageResponseHwFirmwareType {
@@ -7490,61 +2968,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceUpdateImageResponseHwFirmwareType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Bios => "bios",
-                Self::Uefi => "uefi",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceUpdateImageResponseHwFirmwareType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceUpdateImageResponseHwFirmwareType {
-        fn from(value: &str) -> Self {
-            match value {
-                "bios" => Self::Bios,
-                "uefi" => Self::Uefi,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceUpdateImageResponseHwFirmwareType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "bios" => Self::Bios,
-                "uefi" => Self::Uefi,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceUpdateImageResponseHwFirmwareType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceUpdateImageResponseHwFirmwareType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceUpdateImageResponseHwFirmwareType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceUpdateImageResponseHwFirmwareType { Bios => "bios", Uefi => "uefi" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image supports NIC multi-queue.
     pub enum GlanceUpdateImageResponseHwVifMultiqueueEnabled {
@@ -7553,62 +2979,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceUpdateImageResponseHwVifMultiqueueEnabled {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::False => "false",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceUpdateImageResponseHwVifMultiqueueEnabled {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceUpdateImageResponseHwVifMultiqueueEnabled {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                "false" => Self::False,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceUpdateImageResponseHwVifMultiqueueEnabled {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                "false" => Self::False,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceUpdateImageResponseHwVifMultiqueueEnabled {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceUpdateImageResponseHwVifMultiqueueEnabled {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for GlanceUpdateImageResponseHwVifMultiqueueEnabled {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceUpdateImageResponseHwVifMultiqueueEnabled { True => "true", False =>
+        "false" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image type: gold (public image), private (private image) or shared (shared image).
     pub enum GlanceUpdateImageResponseImagetype {
@@ -7618,64 +2992,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceUpdateImageResponseImagetype {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Gold => "gold",
-                Self::Private => "private",
-                Self::Shared => "shared",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceUpdateImageResponseImagetype {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceUpdateImageResponseImagetype {
-        fn from(value: &str) -> Self {
-            match value {
-                "gold" => Self::Gold,
-                "private" => Self::Private,
-                "shared" => Self::Shared,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceUpdateImageResponseImagetype {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "gold" => Self::Gold,
-                "private" => Self::Private,
-                "shared" => Self::Shared,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceUpdateImageResponseImagetype {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceUpdateImageResponseImagetype {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceUpdateImageResponseImagetype {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceUpdateImageResponseImagetype { Gold => "gold", Private => "private", Shared
+        => "shared" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the initial configuration is complete.
     pub enum GlanceUpdateImageResponseIsConfigInit {
@@ -7684,61 +3004,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceUpdateImageResponseIsConfigInit {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::False => "false",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceUpdateImageResponseIsConfigInit {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceUpdateImageResponseIsConfigInit {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                "false" => Self::False,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceUpdateImageResponseIsConfigInit {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                "false" => Self::False,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceUpdateImageResponseIsConfigInit {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceUpdateImageResponseIsConfigInit {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceUpdateImageResponseIsConfigInit {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceUpdateImageResponseIsConfigInit { True => "true", False => "false" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image is registered: "true" or "false".
     pub enum GlanceUpdateImageResponseIsregistered {
@@ -7747,61 +3015,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceUpdateImageResponseIsregistered {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::False => "false",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceUpdateImageResponseIsregistered {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceUpdateImageResponseIsregistered {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                "false" => Self::False,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceUpdateImageResponseIsregistered {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                "false" => Self::False,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceUpdateImageResponseIsregistered {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceUpdateImageResponseIsregistered {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceUpdateImageResponseIsregistered {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceUpdateImageResponseIsregistered { True => "true", False => "false" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///OS bitness: 32 or 64.
     pub enum GlanceUpdateImageResponseOsBit {
@@ -7810,60 +3026,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceUpdateImageResponseOsBit {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::X32 => "32",
-                Self::X64 => "64",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceUpdateImageResponseOsBit {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceUpdateImageResponseOsBit {
-        fn from(value: &str) -> Self {
-            match value {
-                "32" => Self::X32,
-                "64" => Self::X64,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for GlanceUpdateImageResponseOsBit {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "32" => Self::X32,
-                "64" => Self::X64,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceUpdateImageResponseOsBit {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceUpdateImageResponseOsBit {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceUpdateImageResponseOsBit {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceUpdateImageResponseOsBit { X32 => "32", X64 => "64" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///OS type.
     pub enum GlanceUpdateImageResponseOsType {
@@ -7873,64 +3038,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceUpdateImageResponseOsType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Linux => "Linux",
-                Self::Windows => "Windows",
-                Self::Other => "Other",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceUpdateImageResponseOsType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceUpdateImageResponseOsType {
-        fn from(value: &str) -> Self {
-            match value {
-                "Linux" => Self::Linux,
-                "Windows" => Self::Windows,
-                "Other" => Self::Other,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceUpdateImageResponseOsType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "Linux" => Self::Linux,
-                "Windows" => Self::Windows,
-                "Other" => Self::Other,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceUpdateImageResponseOsType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceUpdateImageResponseOsType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceUpdateImageResponseOsType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceUpdateImageResponseOsType { Linux => "Linux", Windows => "Windows", Other
+        => "Other" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///OS platform of the image.
     pub enum GlanceUpdateImageResponsePlatform {
@@ -7949,91 +3060,12 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceUpdateImageResponsePlatform {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Windows => "Windows",
-                Self::Ubuntu => "Ubuntu",
-                Self::RedHat => "Red Hat",
-                Self::Suse => "SUSE",
-                Self::CentOs => "CentOS",
-                Self::Debian => "Debian",
-                Self::OpenSuse => "OpenSUSE",
-                Self::OracleLinux => "Oracle Linux",
-                Self::Fedora => "Fedora",
-                Self::Other => "Other",
-                Self::CoreOs => "CoreOS",
-                Self::EulerOs => "EulerOS",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceUpdateImageResponsePlatform {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceUpdateImageResponsePlatform {
-        fn from(value: &str) -> Self {
-            match value {
-                "Windows" => Self::Windows,
-                "Ubuntu" => Self::Ubuntu,
-                "Red Hat" => Self::RedHat,
-                "SUSE" => Self::Suse,
-                "CentOS" => Self::CentOs,
-                "Debian" => Self::Debian,
-                "OpenSUSE" => Self::OpenSuse,
-                "Oracle Linux" => Self::OracleLinux,
-                "Fedora" => Self::Fedora,
-                "Other" => Self::Other,
-                "CoreOS" => Self::CoreOs,
-                "EulerOS" => Self::EulerOs,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceUpdateImageResponsePlatform {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "Windows" => Self::Windows,
-                "Ubuntu" => Self::Ubuntu,
-                "Red Hat" => Self::RedHat,
-                "SUSE" => Self::Suse,
-                "CentOS" => Self::CentOs,
-                "Debian" => Self::Debian,
-                "OpenSUSE" => Self::OpenSuse,
-                "Oracle Linux" => Self::OracleLinux,
-                "Fedora" => Self::Fedora,
-                "Other" => Self::Other,
-                "CoreOS" => Self::CoreOs,
-                "EulerOS" => Self::EulerOs,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceUpdateImageResponsePlatform {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceUpdateImageResponsePlatform {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceUpdateImageResponsePlatform {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceUpdateImageResponsePlatform { Windows => "Windows", Ubuntu => "Ubuntu",
+        RedHat => "Red Hat", Suse => "SUSE", CentOs => "CentOS", Debian => "Debian",
+        OpenSuse => "OpenSUSE", OracleLinux => "Oracle Linux", Fedora => "Fedora", Other
+        => "Other", CoreOs => "CoreOS", EulerOs => "EulerOS" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Set to file when the image was created from an external image file.
     pub enum GlanceUpdateImageResponseRootOrigin {
@@ -8041,58 +3073,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceUpdateImageResponseRootOrigin {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::File => "file",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceUpdateImageResponseRootOrigin {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceUpdateImageResponseRootOrigin {
-        fn from(value: &str) -> Self {
-            match value {
-                "file" => Self::File,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceUpdateImageResponseRootOrigin {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "file" => Self::File,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceUpdateImageResponseRootOrigin {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceUpdateImageResponseRootOrigin {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceUpdateImageResponseRootOrigin {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(GlanceUpdateImageResponseRootOrigin { File => "file" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image status: queued (metadata created, the file can be uploaded), saving (the file is being uploaded), deleted, killed (the upload failed) or active (ready for use).
     pub enum GlanceUpdateImageResponseStatus {
@@ -8104,70 +3085,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceUpdateImageResponseStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Queued => "queued",
-                Self::Saving => "saving",
-                Self::Deleted => "deleted",
-                Self::Killed => "killed",
-                Self::Active => "active",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceUpdateImageResponseStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceUpdateImageResponseStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "queued" => Self::Queued,
-                "saving" => Self::Saving,
-                "deleted" => Self::Deleted,
-                "killed" => Self::Killed,
-                "active" => Self::Active,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceUpdateImageResponseStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "queued" => Self::Queued,
-                "saving" => Self::Saving,
-                "deleted" => Self::Deleted,
-                "killed" => Self::Killed,
-                "active" => Self::Active,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceUpdateImageResponseStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceUpdateImageResponseStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceUpdateImageResponseStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceUpdateImageResponseStatus { Queued => "queued", Saving => "saving", Deleted
+        => "deleted", Killed => "killed", Active => "active" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image uses AMD's x86 architecture.
     pub enum GlanceUpdateImageResponseSupportAmd {
@@ -8176,61 +3097,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceUpdateImageResponseSupportAmd {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::False => "false",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceUpdateImageResponseSupportAmd {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceUpdateImageResponseSupportAmd {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                "false" => Self::False,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceUpdateImageResponseSupportAmd {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                "false" => Self::False,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceUpdateImageResponseSupportAmd {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceUpdateImageResponseSupportAmd {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceUpdateImageResponseSupportAmd {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceUpdateImageResponseSupportAmd { True => "true", False => "false" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///"true" when the image supports disk-intensive ECSs; otherwise absent.
     pub enum GlanceUpdateImageResponseSupportDiskintensive {
@@ -8238,59 +3107,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceUpdateImageResponseSupportDiskintensive {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceUpdateImageResponseSupportDiskintensive {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceUpdateImageResponseSupportDiskintensive {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceUpdateImageResponseSupportDiskintensive {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceUpdateImageResponseSupportDiskintensive {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceUpdateImageResponseSupportDiskintensive {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for GlanceUpdateImageResponseSupportDiskintensive {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceUpdateImageResponseSupportDiskintensive { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///"true" when the image supports high-performance ECSs; otherwise absent.
     pub enum GlanceUpdateImageResponseSupportHighperformance {
@@ -8298,59 +3117,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceUpdateImageResponseSupportHighperformance {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceUpdateImageResponseSupportHighperformance {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceUpdateImageResponseSupportHighperformance {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceUpdateImageResponseSupportHighperformance {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceUpdateImageResponseSupportHighperformance {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceUpdateImageResponseSupportHighperformance {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for GlanceUpdateImageResponseSupportHighperformance {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceUpdateImageResponseSupportHighperformance { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///"true" when the image supports KVM; otherwise absent.
     pub enum GlanceUpdateImageResponseSupportKvm {
@@ -8358,58 +3127,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceUpdateImageResponseSupportKvm {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceUpdateImageResponseSupportKvm {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceUpdateImageResponseSupportKvm {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceUpdateImageResponseSupportKvm {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceUpdateImageResponseSupportKvm {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceUpdateImageResponseSupportKvm {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceUpdateImageResponseSupportKvm {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(GlanceUpdateImageResponseSupportKvm { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///"true" when the image supports ECSs with InfiniBand NICs on KVM; otherwise absent. Cannot be combined with __support_xen.
     pub enum GlanceUpdateImageResponseSupportKvmInfiniband {
@@ -8417,59 +3135,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceUpdateImageResponseSupportKvmInfiniband {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceUpdateImageResponseSupportKvmInfiniband {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceUpdateImageResponseSupportKvmInfiniband {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceUpdateImageResponseSupportKvmInfiniband {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceUpdateImageResponseSupportKvmInfiniband {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceUpdateImageResponseSupportKvmInfiniband {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for GlanceUpdateImageResponseSupportKvmInfiniband {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceUpdateImageResponseSupportKvmInfiniband { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///"true" when the image supports large-memory ECSs; otherwise absent. Supported OSs are in Table 4 of the Values of Related Parameters page.
     pub enum GlanceUpdateImageResponseSupportLargememory {
@@ -8477,58 +3145,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceUpdateImageResponseSupportLargememory {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceUpdateImageResponseSupportLargememory {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceUpdateImageResponseSupportLargememory {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceUpdateImageResponseSupportLargememory {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceUpdateImageResponseSupportLargememory {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceUpdateImageResponseSupportLargememory {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceUpdateImageResponseSupportLargememory {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceUpdateImageResponseSupportLargememory { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///"true" when the image supports Xen; otherwise absent.
     pub enum GlanceUpdateImageResponseSupportXen {
@@ -8536,58 +3155,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceUpdateImageResponseSupportXen {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceUpdateImageResponseSupportXen {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceUpdateImageResponseSupportXen {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceUpdateImageResponseSupportXen {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceUpdateImageResponseSupportXen {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceUpdateImageResponseSupportXen {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceUpdateImageResponseSupportXen {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(GlanceUpdateImageResponseSupportXen { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///"true" when the image supports HANA ECSs on Xen; otherwise absent. Cannot be combined with __support_xen and __support_kvm.
     pub enum GlanceUpdateImageResponseSupportXenHana {
@@ -8595,58 +3163,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceUpdateImageResponseSupportXenHana {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceUpdateImageResponseSupportXenHana {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceUpdateImageResponseSupportXenHana {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceUpdateImageResponseSupportXenHana {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceUpdateImageResponseSupportXenHana {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceUpdateImageResponseSupportXenHana {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceUpdateImageResponseSupportXenHana {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceUpdateImageResponseSupportXenHana { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Environment the image is used in: FusionCompute (ECS system disk image), DataImage (data disk image), Ironic (BMS image) or IsoImage (ISO image).
     pub enum GlanceUpdateImageResponseVirtualEnvType {
@@ -8657,67 +3176,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceUpdateImageResponseVirtualEnvType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::FusionCompute => "FusionCompute",
-                Self::Ironic => "Ironic",
-                Self::DataImage => "DataImage",
-                Self::IsoImage => "IsoImage",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceUpdateImageResponseVirtualEnvType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceUpdateImageResponseVirtualEnvType {
-        fn from(value: &str) -> Self {
-            match value {
-                "FusionCompute" => Self::FusionCompute,
-                "Ironic" => Self::Ironic,
-                "DataImage" => Self::DataImage,
-                "IsoImage" => Self::IsoImage,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceUpdateImageResponseVirtualEnvType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "FusionCompute" => Self::FusionCompute,
-                "Ironic" => Self::Ironic,
-                "DataImage" => Self::DataImage,
-                "IsoImage" => Self::IsoImage,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceUpdateImageResponseVirtualEnvType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceUpdateImageResponseVirtualEnvType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceUpdateImageResponseVirtualEnvType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceUpdateImageResponseVirtualEnvType { FusionCompute => "FusionCompute",
+        Ironic => "Ironic", DataImage => "DataImage", IsoImage => "IsoImage" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether other tenants can see the image: private, public or shared image.
     pub enum GlanceUpdateImageResponseVisibility {
@@ -8727,64 +3189,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl GlanceUpdateImageResponseVisibility {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Private => "private",
-                Self::Public => "public",
-                Self::Shared => "shared",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for GlanceUpdateImageResponseVisibility {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for GlanceUpdateImageResponseVisibility {
-        fn from(value: &str) -> Self {
-            match value {
-                "private" => Self::Private,
-                "public" => Self::Public,
-                "shared" => Self::Shared,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for GlanceUpdateImageResponseVisibility {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "private" => Self::Private,
-                "public" => Self::Public,
-                "shared" => Self::Shared,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GlanceUpdateImageResponseVisibility {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for GlanceUpdateImageResponseVisibility {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GlanceUpdateImageResponseVisibility {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        GlanceUpdateImageResponseVisibility { Private => "private", Public => "public",
+        Shared => "shared" }
+    );
     ///One image tag as a key/value pair.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ImageTag {
@@ -8905,66 +3313,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl JobResultStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Success => "SUCCESS",
-                Self::Fail => "FAIL",
-                Self::Running => "RUNNING",
-                Self::Init => "INIT",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for JobResultStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for JobResultStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "SUCCESS" => Self::Success,
-                "FAIL" => Self::Fail,
-                "RUNNING" => Self::Running,
-                "INIT" => Self::Init,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for JobResultStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "SUCCESS" => Self::Success,
-                "FAIL" => Self::Fail,
-                "RUNNING" => Self::Running,
-                "INIT" => Self::Init,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for JobResultStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for JobResultStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for JobResultStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        JobResultStatus { Success => "SUCCESS", Fail => "FAIL", Running => "RUNNING",
+        Init => "INIT" }
+    );
     ///Match condition on an image attribute.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ListImageByTagsMatch {
@@ -8986,60 +3338,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImageByTagsMatchKey {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::ResourceName => "resource_name",
-                Self::ResourceId => "resource_id",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImageByTagsMatchKey {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImageByTagsMatchKey {
-        fn from(value: &str) -> Self {
-            match value {
-                "resource_name" => Self::ResourceName,
-                "resource_id" => Self::ResourceId,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImageByTagsMatchKey {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "resource_name" => Self::ResourceName,
-                "resource_id" => Self::ResourceId,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImageByTagsMatchKey {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImageByTagsMatchKey {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImageByTagsMatchKey {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImageByTagsMatchKey { ResourceName => "resource_name", ResourceId =>
+        "resource_id" }
+    );
     ///Tag key with the values to exclude; images with all such tags are excluded.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ListImageByTagsNotTags {
@@ -9111,60 +3413,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImageByTagsRequestAction {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Filter => "filter",
-                Self::Count => "count",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImageByTagsRequestAction {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImageByTagsRequestAction {
-        fn from(value: &str) -> Self {
-            match value {
-                "filter" => Self::Filter,
-                "count" => Self::Count,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImageByTagsRequestAction {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "filter" => Self::Filter,
-                "count" => Self::Count,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImageByTagsRequestAction {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImageByTagsRequestAction {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImageByTagsRequestAction {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImageByTagsRequestAction { Filter => "filter", Count => "count" }
+    );
     ///One matching image.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListImageByTagsResource {
@@ -9275,57 +3526,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesContainerFormat {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Bare => "bare",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesContainerFormat {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesContainerFormat {
-        fn from(value: &str) -> Self {
-            match value {
-                "bare" => Self::Bare,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesContainerFormat {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "bare" => Self::Bare,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesContainerFormat {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesContainerFormat {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesContainerFormat {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListImagesContainerFormat { Bare => "bare" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///The server's default is `zvhd2`.
     pub enum ListImagesDiskFormat {
@@ -9337,69 +3538,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesDiskFormat {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Zvhd2 => "zvhd2",
-                Self::Vhd => "vhd",
-                Self::Zvhd => "zvhd",
-                Self::Raw => "raw",
-                Self::Qcow2 => "qcow2",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesDiskFormat {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesDiskFormat {
-        fn from(value: &str) -> Self {
-            match value {
-                "zvhd2" => Self::Zvhd2,
-                "vhd" => Self::Vhd,
-                "zvhd" => Self::Zvhd,
-                "raw" => Self::Raw,
-                "qcow2" => Self::Qcow2,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesDiskFormat {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "zvhd2" => Self::Zvhd2,
-                "vhd" => Self::Vhd,
-                "zvhd" => Self::Zvhd,
-                "raw" => Self::Raw,
-                "qcow2" => Self::Qcow2,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesDiskFormat {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesDiskFormat {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesDiskFormat {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImagesDiskFormat { Zvhd2 => "zvhd2", Vhd => "vhd", Zvhd => "zvhd", Raw =>
+        "raw", Qcow2 => "qcow2" }
+    );
     ///One image in the list.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListImagesImage {
@@ -9689,69 +3831,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesImageDiskFormat {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Zvhd2 => "zvhd2",
-                Self::Vhd => "vhd",
-                Self::Zvhd => "zvhd",
-                Self::Raw => "raw",
-                Self::Qcow2 => "qcow2",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesImageDiskFormat {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesImageDiskFormat {
-        fn from(value: &str) -> Self {
-            match value {
-                "zvhd2" => Self::Zvhd2,
-                "vhd" => Self::Vhd,
-                "zvhd" => Self::Zvhd,
-                "raw" => Self::Raw,
-                "qcow2" => Self::Qcow2,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesImageDiskFormat {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "zvhd2" => Self::Zvhd2,
-                "vhd" => Self::Vhd,
-                "zvhd" => Self::Zvhd,
-                "raw" => Self::Raw,
-                "qcow2" => Self::Qcow2,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesImageDiskFormat {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesImageDiskFormat {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesImageDiskFormat {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImagesImageDiskFormat { Zvhd2 => "zvhd2", Vhd => "vhd", Zvhd => "zvhd", Raw
+        => "raw", Qcow2 => "qcow2" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Boot mode of ECSs created from the image.
     pub enum ListImagesImageHwFirmwareType {
@@ -9760,60 +3843,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesImageHwFirmwareType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Bios => "bios",
-                Self::Uefi => "uefi",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesImageHwFirmwareType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesImageHwFirmwareType {
-        fn from(value: &str) -> Self {
-            match value {
-                "bios" => Self::Bios,
-                "uefi" => Self::Uefi,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesImageHwFirmwareType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "bios" => Self::Bios,
-                "uefi" => Self::Uefi,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesImageHwFirmwareType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesImageHwFirmwareType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesImageHwFirmwareType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImagesImageHwFirmwareType { Bios => "bios", Uefi => "uefi" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image supports NIC multi-queue.
     pub enum ListImagesImageHwVifMultiqueueEnabled {
@@ -9822,61 +3854,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesImageHwVifMultiqueueEnabled {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::False => "false",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesImageHwVifMultiqueueEnabled {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesImageHwVifMultiqueueEnabled {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                "false" => Self::False,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for ListImagesImageHwVifMultiqueueEnabled {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                "false" => Self::False,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesImageHwVifMultiqueueEnabled {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesImageHwVifMultiqueueEnabled {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesImageHwVifMultiqueueEnabled {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImagesImageHwVifMultiqueueEnabled { True => "true", False => "false" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image type: gold (public), private or shared.
     pub enum ListImagesImageImagetype {
@@ -9886,63 +3866,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesImageImagetype {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Gold => "gold",
-                Self::Private => "private",
-                Self::Shared => "shared",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesImageImagetype {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesImageImagetype {
-        fn from(value: &str) -> Self {
-            match value {
-                "gold" => Self::Gold,
-                "private" => Self::Private,
-                "shared" => Self::Shared,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesImageImagetype {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "gold" => Self::Gold,
-                "private" => Self::Private,
-                "shared" => Self::Shared,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesImageImagetype {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesImageImagetype {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesImageImagetype {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImagesImageImagetype { Gold => "gold", Private => "private", Shared =>
+        "shared" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image is registered.
     pub enum ListImagesImageIsregistered {
@@ -9951,60 +3878,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesImageIsregistered {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::False => "false",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesImageIsregistered {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesImageIsregistered {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                "false" => Self::False,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesImageIsregistered {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                "false" => Self::False,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesImageIsregistered {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesImageIsregistered {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesImageIsregistered {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImagesImageIsregistered { True => "true", False => "false" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///OS bitness (32 or 64).
     pub enum ListImagesImageOsBit {
@@ -10013,60 +3889,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesImageOsBit {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::X32 => "32",
-                Self::X64 => "64",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesImageOsBit {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesImageOsBit {
-        fn from(value: &str) -> Self {
-            match value {
-                "32" => Self::X32,
-                "64" => Self::X64,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesImageOsBit {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "32" => Self::X32,
-                "64" => Self::X64,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesImageOsBit {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesImageOsBit {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesImageOsBit {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListImagesImageOsBit { X32 => "32", X64 => "64" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///OS type of the image.
     pub enum ListImagesImageOsType {
@@ -10076,63 +3899,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesImageOsType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Linux => "Linux",
-                Self::Windows => "Windows",
-                Self::Other => "Other",
-                Self::Unrecognized(value) => value.as_str(),
-            }
+    crate::__private::open_enum!(
+        ListImagesImageOsType { Linux => "Linux", Windows => "Windows", Other => "Other"
         }
-    }
-    impl ::std::fmt::Display for ListImagesImageOsType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesImageOsType {
-        fn from(value: &str) -> Self {
-            match value {
-                "Linux" => Self::Linux,
-                "Windows" => Self::Windows,
-                "Other" => Self::Other,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesImageOsType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "Linux" => Self::Linux,
-                "Windows" => Self::Windows,
-                "Other" => Self::Other,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesImageOsType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesImageOsType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesImageOsType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///OS platform of the image.
     pub enum ListImagesImagePlatform {
@@ -10151,90 +3921,12 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesImagePlatform {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Windows => "Windows",
-                Self::Ubuntu => "Ubuntu",
-                Self::RedHat => "Red Hat",
-                Self::Suse => "SUSE",
-                Self::CentOs => "CentOS",
-                Self::Debian => "Debian",
-                Self::OpenSuse => "OpenSUSE",
-                Self::OracleLinux => "Oracle Linux",
-                Self::Fedora => "Fedora",
-                Self::Other => "Other",
-                Self::CoreOs => "CoreOS",
-                Self::EulerOs => "EulerOS",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesImagePlatform {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesImagePlatform {
-        fn from(value: &str) -> Self {
-            match value {
-                "Windows" => Self::Windows,
-                "Ubuntu" => Self::Ubuntu,
-                "Red Hat" => Self::RedHat,
-                "SUSE" => Self::Suse,
-                "CentOS" => Self::CentOs,
-                "Debian" => Self::Debian,
-                "OpenSUSE" => Self::OpenSuse,
-                "Oracle Linux" => Self::OracleLinux,
-                "Fedora" => Self::Fedora,
-                "Other" => Self::Other,
-                "CoreOS" => Self::CoreOs,
-                "EulerOS" => Self::EulerOs,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesImagePlatform {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "Windows" => Self::Windows,
-                "Ubuntu" => Self::Ubuntu,
-                "Red Hat" => Self::RedHat,
-                "SUSE" => Self::Suse,
-                "CentOS" => Self::CentOs,
-                "Debian" => Self::Debian,
-                "OpenSUSE" => Self::OpenSuse,
-                "Oracle Linux" => Self::OracleLinux,
-                "Fedora" => Self::Fedora,
-                "Other" => Self::Other,
-                "CoreOS" => Self::CoreOs,
-                "EulerOS" => Self::EulerOs,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesImagePlatform {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesImagePlatform {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesImagePlatform {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImagesImagePlatform { Windows => "Windows", Ubuntu => "Ubuntu", RedHat =>
+        "Red Hat", Suse => "SUSE", CentOs => "CentOS", Debian => "Debian", OpenSuse =>
+        "OpenSUSE", OracleLinux => "Oracle Linux", Fedora => "Fedora", Other => "Other",
+        CoreOs => "CoreOS", EulerOs => "EulerOS" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Set to file when the image is created from an external image file.
     pub enum ListImagesImageRootOrigin {
@@ -10242,57 +3934,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesImageRootOrigin {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::File => "file",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesImageRootOrigin {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesImageRootOrigin {
-        fn from(value: &str) -> Self {
-            match value {
-                "file" => Self::File,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesImageRootOrigin {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "file" => Self::File,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesImageRootOrigin {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesImageRootOrigin {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesImageRootOrigin {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListImagesImageRootOrigin { File => "file" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image status (queued = metadata created and ready for upload, saving = file being uploaded, deleted, killed = upload failed, active = usable).
     pub enum ListImagesImageStatus {
@@ -10304,69 +3946,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesImageStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Queued => "queued",
-                Self::Saving => "saving",
-                Self::Deleted => "deleted",
-                Self::Killed => "killed",
-                Self::Active => "active",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesImageStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesImageStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "queued" => Self::Queued,
-                "saving" => Self::Saving,
-                "deleted" => Self::Deleted,
-                "killed" => Self::Killed,
-                "active" => Self::Active,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesImageStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "queued" => Self::Queued,
-                "saving" => Self::Saving,
-                "deleted" => Self::Deleted,
-                "killed" => Self::Killed,
-                "active" => Self::Active,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesImageStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesImageStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesImageStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImagesImageStatus { Queued => "queued", Saving => "saving", Deleted =>
+        "deleted", Killed => "killed", Active => "active" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image uses AMD's x86 architecture.
     pub enum ListImagesImageSupportAmd {
@@ -10375,60 +3958,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesImageSupportAmd {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::False => "false",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesImageSupportAmd {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesImageSupportAmd {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                "false" => Self::False,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesImageSupportAmd {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                "false" => Self::False,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesImageSupportAmd {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesImageSupportAmd {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesImageSupportAmd {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImagesImageSupportAmd { True => "true", False => "false" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image supports disk-intensive ECSs; "true" when it does, otherwise absent.
     pub enum ListImagesImageSupportDiskintensive {
@@ -10436,58 +3968,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesImageSupportDiskintensive {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesImageSupportDiskintensive {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesImageSupportDiskintensive {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for ListImagesImageSupportDiskintensive {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesImageSupportDiskintensive {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesImageSupportDiskintensive {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesImageSupportDiskintensive {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListImagesImageSupportDiskintensive { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image supports high-performance ECSs; "true" when it does, otherwise absent.
     pub enum ListImagesImageSupportHighperformance {
@@ -10495,58 +3976,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesImageSupportHighperformance {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesImageSupportHighperformance {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesImageSupportHighperformance {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for ListImagesImageSupportHighperformance {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesImageSupportHighperformance {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesImageSupportHighperformance {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesImageSupportHighperformance {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImagesImageSupportHighperformance { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image supports KVM; "true" when it does, otherwise absent.
     pub enum ListImagesImageSupportKvm {
@@ -10554,57 +3986,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesImageSupportKvm {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesImageSupportKvm {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesImageSupportKvm {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesImageSupportKvm {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesImageSupportKvm {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesImageSupportKvm {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesImageSupportKvm {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListImagesImageSupportKvm { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether SR-IOV is supported; "true" when it is, otherwise absent.
     pub enum ListImagesImageSupportKvmHi1822Hisriov {
@@ -10612,58 +3994,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesImageSupportKvmHi1822Hisriov {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesImageSupportKvmHi1822Hisriov {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesImageSupportKvmHi1822Hisriov {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for ListImagesImageSupportKvmHi1822Hisriov {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesImageSupportKvmHi1822Hisriov {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesImageSupportKvmHi1822Hisriov {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesImageSupportKvmHi1822Hisriov {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImagesImageSupportKvmHi1822Hisriov { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether Virtio-Net is supported; "true" when it is, otherwise absent.
     pub enum ListImagesImageSupportKvmHi1822Hivirtionet {
@@ -10671,58 +4004,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesImageSupportKvmHi1822Hivirtionet {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesImageSupportKvmHi1822Hivirtionet {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesImageSupportKvmHi1822Hivirtionet {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for ListImagesImageSupportKvmHi1822Hivirtionet {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesImageSupportKvmHi1822Hivirtionet {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesImageSupportKvmHi1822Hivirtionet {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesImageSupportKvmHi1822Hivirtionet {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImagesImageSupportKvmHi1822Hivirtionet { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image supports ECSs with InfiniBand NICs on KVM; "true" when it does, otherwise absent. Cannot be combined with __support_xen.
     pub enum ListImagesImageSupportKvmInfiniband {
@@ -10730,58 +4014,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesImageSupportKvmInfiniband {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesImageSupportKvmInfiniband {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesImageSupportKvmInfiniband {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for ListImagesImageSupportKvmInfiniband {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesImageSupportKvmInfiniband {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesImageSupportKvmInfiniband {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesImageSupportKvmInfiniband {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListImagesImageSupportKvmInfiniband { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image supports large-memory ECSs; "true" when it does, otherwise absent.
     pub enum ListImagesImageSupportLargememory {
@@ -10789,58 +4022,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesImageSupportLargememory {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesImageSupportLargememory {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesImageSupportLargememory {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for ListImagesImageSupportLargememory {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesImageSupportLargememory {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesImageSupportLargememory {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesImageSupportLargememory {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListImagesImageSupportLargememory { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image supports Xen; "true" when it does, otherwise absent.
     pub enum ListImagesImageSupportXen {
@@ -10848,57 +4030,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesImageSupportXen {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesImageSupportXen {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesImageSupportXen {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesImageSupportXen {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesImageSupportXen {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesImageSupportXen {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesImageSupportXen {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListImagesImageSupportXen { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image supports HANA ECSs on Xen; "true" when it does, otherwise absent. Cannot be combined with __support_xen or __support_kvm.
     pub enum ListImagesImageSupportXenHana {
@@ -10906,57 +4038,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesImageSupportXenHana {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesImageSupportXenHana {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesImageSupportXenHana {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesImageSupportXenHana {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesImageSupportXenHana {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesImageSupportXenHana {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesImageSupportXenHana {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListImagesImageSupportXenHana { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Environment the image is used in (FusionCompute for ECS images, DataImage for data disk images, Ironic for BMS images, IsoImage for ISO images).
     pub enum ListImagesImageVirtualEnvType {
@@ -10967,66 +4049,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesImageVirtualEnvType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::FusionCompute => "FusionCompute",
-                Self::Ironic => "Ironic",
-                Self::DataImage => "DataImage",
-                Self::IsoImage => "IsoImage",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesImageVirtualEnvType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesImageVirtualEnvType {
-        fn from(value: &str) -> Self {
-            match value {
-                "FusionCompute" => Self::FusionCompute,
-                "Ironic" => Self::Ironic,
-                "DataImage" => Self::DataImage,
-                "IsoImage" => Self::IsoImage,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesImageVirtualEnvType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "FusionCompute" => Self::FusionCompute,
-                "Ironic" => Self::Ironic,
-                "DataImage" => Self::DataImage,
-                "IsoImage" => Self::IsoImage,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesImageVirtualEnvType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesImageVirtualEnvType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesImageVirtualEnvType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImagesImageVirtualEnvType { FusionCompute => "FusionCompute", Ironic =>
+        "Ironic", DataImage => "DataImage", IsoImage => "IsoImage" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether other tenants can see the image: private, public or shared.
     pub enum ListImagesImageVisibility {
@@ -11036,63 +4062,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesImageVisibility {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Private => "private",
-                Self::Public => "public",
-                Self::Shared => "shared",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesImageVisibility {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesImageVisibility {
-        fn from(value: &str) -> Self {
-            match value {
-                "private" => Self::Private,
-                "public" => Self::Public,
-                "shared" => Self::Shared,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesImageVisibility {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "private" => Self::Private,
-                "public" => Self::Public,
-                "shared" => Self::Shared,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesImageVisibility {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesImageVisibility {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesImageVisibility {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImagesImageVisibility { Private => "private", Public => "public", Shared =>
+        "shared" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListImagesImagetype`
     pub enum ListImagesImagetype {
@@ -11102,63 +4075,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesImagetype {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Gold => "gold",
-                Self::Private => "private",
-                Self::Shared => "shared",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesImagetype {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesImagetype {
-        fn from(value: &str) -> Self {
-            match value {
-                "gold" => Self::Gold,
-                "private" => Self::Private,
-                "shared" => Self::Shared,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesImagetype {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "gold" => Self::Gold,
-                "private" => Self::Private,
-                "shared" => Self::Shared,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesImagetype {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesImagetype {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesImagetype {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImagesImagetype { Gold => "gold", Private => "private", Shared => "shared" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListImagesIsregistered`
     pub enum ListImagesIsregistered {
@@ -11166,57 +4085,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesIsregistered {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesIsregistered {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesIsregistered {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesIsregistered {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesIsregistered {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesIsregistered {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesIsregistered {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListImagesIsregistered { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListImagesMemberStatus`
     pub enum ListImagesMemberStatus {
@@ -11226,63 +4095,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesMemberStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Accepted => "accepted",
-                Self::Rejected => "rejected",
-                Self::Pending => "pending",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesMemberStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesMemberStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "accepted" => Self::Accepted,
-                "rejected" => Self::Rejected,
-                "pending" => Self::Pending,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesMemberStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "accepted" => Self::Accepted,
-                "rejected" => Self::Rejected,
-                "pending" => Self::Pending,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesMemberStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesMemberStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesMemberStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImagesMemberStatus { Accepted => "accepted", Rejected => "rejected", Pending
+        => "pending" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListImagesOsBit`
     pub enum ListImagesOsBit {
@@ -11291,60 +4107,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesOsBit {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::X32 => "32",
-                Self::X64 => "64",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesOsBit {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesOsBit {
-        fn from(value: &str) -> Self {
-            match value {
-                "32" => Self::X32,
-                "64" => Self::X64,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesOsBit {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "32" => Self::X32,
-                "64" => Self::X64,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesOsBit {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesOsBit {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesOsBit {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListImagesOsBit { X32 => "32", X64 => "64" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListImagesOsType`
     pub enum ListImagesOsType {
@@ -11354,63 +4117,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesOsType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Linux => "Linux",
-                Self::Windows => "Windows",
-                Self::Other => "Other",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesOsType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesOsType {
-        fn from(value: &str) -> Self {
-            match value {
-                "Linux" => Self::Linux,
-                "Windows" => Self::Windows,
-                "Other" => Self::Other,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesOsType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "Linux" => Self::Linux,
-                "Windows" => Self::Windows,
-                "Other" => Self::Other,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesOsType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesOsType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesOsType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImagesOsType { Linux => "Linux", Windows => "Windows", Other => "Other" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListImagesPlatform`
     pub enum ListImagesPlatform {
@@ -11429,90 +4138,12 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesPlatform {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Windows => "Windows",
-                Self::Ubuntu => "Ubuntu",
-                Self::RedHat => "Red Hat",
-                Self::Suse => "SUSE",
-                Self::CentOs => "CentOS",
-                Self::Debian => "Debian",
-                Self::OpenSuse => "OpenSUSE",
-                Self::OracleLinux => "Oracle Linux",
-                Self::Fedora => "Fedora",
-                Self::CoreOs => "CoreOS",
-                Self::EulerOs => "EulerOS",
-                Self::Other => "Other",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesPlatform {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesPlatform {
-        fn from(value: &str) -> Self {
-            match value {
-                "Windows" => Self::Windows,
-                "Ubuntu" => Self::Ubuntu,
-                "Red Hat" => Self::RedHat,
-                "SUSE" => Self::Suse,
-                "CentOS" => Self::CentOs,
-                "Debian" => Self::Debian,
-                "OpenSUSE" => Self::OpenSuse,
-                "Oracle Linux" => Self::OracleLinux,
-                "Fedora" => Self::Fedora,
-                "CoreOS" => Self::CoreOs,
-                "EulerOS" => Self::EulerOs,
-                "Other" => Self::Other,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesPlatform {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "Windows" => Self::Windows,
-                "Ubuntu" => Self::Ubuntu,
-                "Red Hat" => Self::RedHat,
-                "SUSE" => Self::Suse,
-                "CentOS" => Self::CentOs,
-                "Debian" => Self::Debian,
-                "OpenSUSE" => Self::OpenSuse,
-                "Oracle Linux" => Self::OracleLinux,
-                "Fedora" => Self::Fedora,
-                "CoreOS" => Self::CoreOs,
-                "EulerOS" => Self::EulerOs,
-                "Other" => Self::Other,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesPlatform {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesPlatform {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesPlatform {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImagesPlatform { Windows => "Windows", Ubuntu => "Ubuntu", RedHat =>
+        "Red Hat", Suse => "SUSE", CentOs => "CentOS", Debian => "Debian", OpenSuse =>
+        "OpenSUSE", OracleLinux => "Oracle Linux", Fedora => "Fedora", CoreOs =>
+        "CoreOS", EulerOs => "EulerOS", Other => "Other" }
+    );
     ///Images matching the query.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListImagesResponse {
@@ -11533,60 +4164,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesSortDir {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Desc => "desc",
-                Self::Asc => "asc",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesSortDir {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesSortDir {
-        fn from(value: &str) -> Self {
-            match value {
-                "desc" => Self::Desc,
-                "asc" => Self::Asc,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesSortDir {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "desc" => Self::Desc,
-                "asc" => Self::Asc,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesSortDir {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesSortDir {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesSortDir {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListImagesSortDir { Desc => "desc", Asc => "asc" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///The server's default is `created_at`.
     pub enum ListImagesSortKey {
@@ -11600,75 +4178,11 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesSortKey {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Name => "name",
-                Self::ContainerFormat => "container_format",
-                Self::DiskFormat => "disk_format",
-                Self::Status => "status",
-                Self::Id => "id",
-                Self::Size => "size",
-                Self::CreatedAt => "created_at",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesSortKey {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesSortKey {
-        fn from(value: &str) -> Self {
-            match value {
-                "name" => Self::Name,
-                "container_format" => Self::ContainerFormat,
-                "disk_format" => Self::DiskFormat,
-                "status" => Self::Status,
-                "id" => Self::Id,
-                "size" => Self::Size,
-                "created_at" => Self::CreatedAt,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesSortKey {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "name" => Self::Name,
-                "container_format" => Self::ContainerFormat,
-                "disk_format" => Self::DiskFormat,
-                "status" => Self::Status,
-                "id" => Self::Id,
-                "size" => Self::Size,
-                "created_at" => Self::CreatedAt,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesSortKey {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesSortKey {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesSortKey {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImagesSortKey { Name => "name", ContainerFormat => "container_format",
+        DiskFormat => "disk_format", Status => "status", Id => "id", Size => "size",
+        CreatedAt => "created_at" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListImagesStatus`
     pub enum ListImagesStatus {
@@ -11680,69 +4194,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Queued => "queued",
-                Self::Saving => "saving",
-                Self::Deleted => "deleted",
-                Self::Killed => "killed",
-                Self::Active => "active",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "queued" => Self::Queued,
-                "saving" => Self::Saving,
-                "deleted" => Self::Deleted,
-                "killed" => Self::Killed,
-                "active" => Self::Active,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "queued" => Self::Queued,
-                "saving" => Self::Saving,
-                "deleted" => Self::Deleted,
-                "killed" => Self::Killed,
-                "active" => Self::Active,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImagesStatus { Queued => "queued", Saving => "saving", Deleted => "deleted",
+        Killed => "killed", Active => "active" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListImagesSupportDiskintensive`
     pub enum ListImagesSupportDiskintensive {
@@ -11750,57 +4205,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesSupportDiskintensive {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesSupportDiskintensive {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesSupportDiskintensive {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesSupportDiskintensive {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesSupportDiskintensive {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesSupportDiskintensive {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesSupportDiskintensive {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListImagesSupportDiskintensive { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListImagesSupportHighperformance`
     pub enum ListImagesSupportHighperformance {
@@ -11808,58 +4213,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesSupportHighperformance {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesSupportHighperformance {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesSupportHighperformance {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for ListImagesSupportHighperformance {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesSupportHighperformance {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesSupportHighperformance {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesSupportHighperformance {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListImagesSupportHighperformance { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListImagesSupportKvm`
     pub enum ListImagesSupportKvm {
@@ -11867,57 +4221,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesSupportKvm {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesSupportKvm {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesSupportKvm {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesSupportKvm {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesSupportKvm {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesSupportKvm {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesSupportKvm {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListImagesSupportKvm { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListImagesSupportKvmInfiniband`
     pub enum ListImagesSupportKvmInfiniband {
@@ -11925,57 +4229,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesSupportKvmInfiniband {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesSupportKvmInfiniband {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesSupportKvmInfiniband {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesSupportKvmInfiniband {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesSupportKvmInfiniband {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesSupportKvmInfiniband {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesSupportKvmInfiniband {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListImagesSupportKvmInfiniband { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListImagesSupportLargememory`
     pub enum ListImagesSupportLargememory {
@@ -11983,57 +4237,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesSupportLargememory {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesSupportLargememory {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesSupportLargememory {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesSupportLargememory {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesSupportLargememory {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesSupportLargememory {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesSupportLargememory {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListImagesSupportLargememory { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListImagesSupportXen`
     pub enum ListImagesSupportXen {
@@ -12041,57 +4245,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesSupportXen {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesSupportXen {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesSupportXen {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesSupportXen {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesSupportXen {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesSupportXen {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesSupportXen {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListImagesSupportXen { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListImagesSupportXenHana`
     pub enum ListImagesSupportXenHana {
@@ -12099,57 +4253,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesSupportXenHana {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesSupportXenHana {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesSupportXenHana {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesSupportXenHana {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesSupportXenHana {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesSupportXenHana {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesSupportXenHana {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListImagesSupportXenHana { True => "true" });
     ///All tag keys used on the project's images.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListImagesTagsResponse {
@@ -12187,66 +4291,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesVirtualEnvType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::FusionCompute => "FusionCompute",
-                Self::Ironic => "Ironic",
-                Self::DataImage => "DataImage",
-                Self::IsoImage => "IsoImage",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesVirtualEnvType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesVirtualEnvType {
-        fn from(value: &str) -> Self {
-            match value {
-                "FusionCompute" => Self::FusionCompute,
-                "Ironic" => Self::Ironic,
-                "DataImage" => Self::DataImage,
-                "IsoImage" => Self::IsoImage,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesVirtualEnvType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "FusionCompute" => Self::FusionCompute,
-                "Ironic" => Self::Ironic,
-                "DataImage" => Self::DataImage,
-                "IsoImage" => Self::IsoImage,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesVirtualEnvType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesVirtualEnvType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesVirtualEnvType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImagesVirtualEnvType { FusionCompute => "FusionCompute", Ironic => "Ironic",
+        DataImage => "DataImage", IsoImage => "IsoImage" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListImagesVisibility`
     pub enum ListImagesVisibility {
@@ -12256,63 +4304,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImagesVisibility {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Public => "public",
-                Self::Private => "private",
-                Self::Shared => "shared",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImagesVisibility {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImagesVisibility {
-        fn from(value: &str) -> Self {
-            match value {
-                "public" => Self::Public,
-                "private" => Self::Private,
-                "shared" => Self::Shared,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImagesVisibility {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "public" => Self::Public,
-                "private" => Self::Private,
-                "shared" => Self::Shared,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImagesVisibility {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImagesVisibility {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImagesVisibility {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImagesVisibility { Public => "public", Private => "private", Shared =>
+        "shared" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListTagsContainerFormat`
     pub enum ListTagsContainerFormat {
@@ -12320,57 +4315,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListTagsContainerFormat {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Bare => "bare",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListTagsContainerFormat {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListTagsContainerFormat {
-        fn from(value: &str) -> Self {
-            match value {
-                "bare" => Self::Bare,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListTagsContainerFormat {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "bare" => Self::Bare,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListTagsContainerFormat {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListTagsContainerFormat {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListTagsContainerFormat {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListTagsContainerFormat { Bare => "bare" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///The server's default is `zvhd2`.
     pub enum ListTagsDiskFormat {
@@ -12382,69 +4327,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListTagsDiskFormat {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Zvhd2 => "zvhd2",
-                Self::Vhd => "vhd",
-                Self::Zvhd => "zvhd",
-                Self::Raw => "raw",
-                Self::Qcow2 => "qcow2",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListTagsDiskFormat {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListTagsDiskFormat {
-        fn from(value: &str) -> Self {
-            match value {
-                "zvhd2" => Self::Zvhd2,
-                "vhd" => Self::Vhd,
-                "zvhd" => Self::Zvhd,
-                "raw" => Self::Raw,
-                "qcow2" => Self::Qcow2,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListTagsDiskFormat {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "zvhd2" => Self::Zvhd2,
-                "vhd" => Self::Vhd,
-                "zvhd" => Self::Zvhd,
-                "raw" => Self::Raw,
-                "qcow2" => Self::Qcow2,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListTagsDiskFormat {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListTagsDiskFormat {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListTagsDiskFormat {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListTagsDiskFormat { Zvhd2 => "zvhd2", Vhd => "vhd", Zvhd => "zvhd", Raw =>
+        "raw", Qcow2 => "qcow2" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListTagsImagetype`
     pub enum ListTagsImagetype {
@@ -12454,63 +4340,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListTagsImagetype {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Gold => "gold",
-                Self::Private => "private",
-                Self::Shared => "shared",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListTagsImagetype {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListTagsImagetype {
-        fn from(value: &str) -> Self {
-            match value {
-                "gold" => Self::Gold,
-                "private" => Self::Private,
-                "shared" => Self::Shared,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListTagsImagetype {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "gold" => Self::Gold,
-                "private" => Self::Private,
-                "shared" => Self::Shared,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListTagsImagetype {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListTagsImagetype {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListTagsImagetype {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListTagsImagetype { Gold => "gold", Private => "private", Shared => "shared" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListTagsIsregistered`
     pub enum ListTagsIsregistered {
@@ -12518,57 +4350,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListTagsIsregistered {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListTagsIsregistered {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListTagsIsregistered {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListTagsIsregistered {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListTagsIsregistered {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListTagsIsregistered {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListTagsIsregistered {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListTagsIsregistered { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListTagsMemberStatus`
     pub enum ListTagsMemberStatus {
@@ -12578,63 +4360,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListTagsMemberStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Accepted => "accepted",
-                Self::Rejected => "rejected",
-                Self::Pending => "pending",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListTagsMemberStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListTagsMemberStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "accepted" => Self::Accepted,
-                "rejected" => Self::Rejected,
-                "pending" => Self::Pending,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListTagsMemberStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "accepted" => Self::Accepted,
-                "rejected" => Self::Rejected,
-                "pending" => Self::Pending,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListTagsMemberStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListTagsMemberStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListTagsMemberStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListTagsMemberStatus { Accepted => "accepted", Rejected => "rejected", Pending =>
+        "pending" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListTagsOsBit`
     pub enum ListTagsOsBit {
@@ -12643,60 +4372,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListTagsOsBit {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::X32 => "32",
-                Self::X64 => "64",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListTagsOsBit {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListTagsOsBit {
-        fn from(value: &str) -> Self {
-            match value {
-                "32" => Self::X32,
-                "64" => Self::X64,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListTagsOsBit {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "32" => Self::X32,
-                "64" => Self::X64,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListTagsOsBit {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListTagsOsBit {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListTagsOsBit {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListTagsOsBit { X32 => "32", X64 => "64" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListTagsOsType`
     pub enum ListTagsOsType {
@@ -12706,63 +4382,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListTagsOsType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Linux => "Linux",
-                Self::Windows => "Windows",
-                Self::Other => "Other",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListTagsOsType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListTagsOsType {
-        fn from(value: &str) -> Self {
-            match value {
-                "Linux" => Self::Linux,
-                "Windows" => Self::Windows,
-                "Other" => Self::Other,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListTagsOsType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "Linux" => Self::Linux,
-                "Windows" => Self::Windows,
-                "Other" => Self::Other,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListTagsOsType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListTagsOsType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListTagsOsType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListTagsOsType { Linux => "Linux", Windows => "Windows", Other => "Other" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListTagsPlatform`
     pub enum ListTagsPlatform {
@@ -12781,90 +4403,12 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListTagsPlatform {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Windows => "Windows",
-                Self::Ubuntu => "Ubuntu",
-                Self::RedHat => "Red Hat",
-                Self::Suse => "SUSE",
-                Self::CentOs => "CentOS",
-                Self::Debian => "Debian",
-                Self::OpenSuse => "OpenSUSE",
-                Self::OracleLinux => "Oracle Linux",
-                Self::Fedora => "Fedora",
-                Self::Other => "Other",
-                Self::CoreOs => "CoreOS",
-                Self::EulerOs => "EulerOS",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListTagsPlatform {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListTagsPlatform {
-        fn from(value: &str) -> Self {
-            match value {
-                "Windows" => Self::Windows,
-                "Ubuntu" => Self::Ubuntu,
-                "Red Hat" => Self::RedHat,
-                "SUSE" => Self::Suse,
-                "CentOS" => Self::CentOs,
-                "Debian" => Self::Debian,
-                "OpenSUSE" => Self::OpenSuse,
-                "Oracle Linux" => Self::OracleLinux,
-                "Fedora" => Self::Fedora,
-                "Other" => Self::Other,
-                "CoreOS" => Self::CoreOs,
-                "EulerOS" => Self::EulerOs,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListTagsPlatform {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "Windows" => Self::Windows,
-                "Ubuntu" => Self::Ubuntu,
-                "Red Hat" => Self::RedHat,
-                "SUSE" => Self::Suse,
-                "CentOS" => Self::CentOs,
-                "Debian" => Self::Debian,
-                "OpenSUSE" => Self::OpenSuse,
-                "Oracle Linux" => Self::OracleLinux,
-                "Fedora" => Self::Fedora,
-                "Other" => Self::Other,
-                "CoreOS" => Self::CoreOs,
-                "EulerOS" => Self::EulerOs,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListTagsPlatform {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListTagsPlatform {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListTagsPlatform {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListTagsPlatform { Windows => "Windows", Ubuntu => "Ubuntu", RedHat => "Red Hat",
+        Suse => "SUSE", CentOs => "CentOS", Debian => "Debian", OpenSuse => "OpenSUSE",
+        OracleLinux => "Oracle Linux", Fedora => "Fedora", Other => "Other", CoreOs =>
+        "CoreOS", EulerOs => "EulerOS" }
+    );
     ///Tags of the images matching the filters.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListTagsResponse {
@@ -12885,60 +4429,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListTagsSortDir {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Desc => "desc",
-                Self::Asc => "asc",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListTagsSortDir {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListTagsSortDir {
-        fn from(value: &str) -> Self {
-            match value {
-                "desc" => Self::Desc,
-                "asc" => Self::Asc,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListTagsSortDir {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "desc" => Self::Desc,
-                "asc" => Self::Asc,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListTagsSortDir {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListTagsSortDir {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListTagsSortDir {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListTagsSortDir { Desc => "desc", Asc => "asc" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///The server's default is `created_at`.
     pub enum ListTagsSortKey {
@@ -12952,75 +4443,11 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListTagsSortKey {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Name => "name",
-                Self::ContainerFormat => "container_format",
-                Self::DiskFormat => "disk_format",
-                Self::Status => "status",
-                Self::Id => "id",
-                Self::Size => "size",
-                Self::CreatedAt => "created_at",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListTagsSortKey {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListTagsSortKey {
-        fn from(value: &str) -> Self {
-            match value {
-                "name" => Self::Name,
-                "container_format" => Self::ContainerFormat,
-                "disk_format" => Self::DiskFormat,
-                "status" => Self::Status,
-                "id" => Self::Id,
-                "size" => Self::Size,
-                "created_at" => Self::CreatedAt,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListTagsSortKey {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "name" => Self::Name,
-                "container_format" => Self::ContainerFormat,
-                "disk_format" => Self::DiskFormat,
-                "status" => Self::Status,
-                "id" => Self::Id,
-                "size" => Self::Size,
-                "created_at" => Self::CreatedAt,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListTagsSortKey {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListTagsSortKey {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListTagsSortKey {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListTagsSortKey { Name => "name", ContainerFormat => "container_format",
+        DiskFormat => "disk_format", Status => "status", Id => "id", Size => "size",
+        CreatedAt => "created_at" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListTagsStatus`
     pub enum ListTagsStatus {
@@ -13032,69 +4459,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListTagsStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Queued => "queued",
-                Self::Saving => "saving",
-                Self::Deleted => "deleted",
-                Self::Killed => "killed",
-                Self::Active => "active",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListTagsStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListTagsStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "queued" => Self::Queued,
-                "saving" => Self::Saving,
-                "deleted" => Self::Deleted,
-                "killed" => Self::Killed,
-                "active" => Self::Active,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListTagsStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "queued" => Self::Queued,
-                "saving" => Self::Saving,
-                "deleted" => Self::Deleted,
-                "killed" => Self::Killed,
-                "active" => Self::Active,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListTagsStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListTagsStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListTagsStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListTagsStatus { Queued => "queued", Saving => "saving", Deleted => "deleted",
+        Killed => "killed", Active => "active" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListTagsSupportDiskintensive`
     pub enum ListTagsSupportDiskintensive {
@@ -13102,57 +4470,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListTagsSupportDiskintensive {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListTagsSupportDiskintensive {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListTagsSupportDiskintensive {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListTagsSupportDiskintensive {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListTagsSupportDiskintensive {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListTagsSupportDiskintensive {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListTagsSupportDiskintensive {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListTagsSupportDiskintensive { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListTagsSupportHighperformance`
     pub enum ListTagsSupportHighperformance {
@@ -13160,57 +4478,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListTagsSupportHighperformance {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListTagsSupportHighperformance {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListTagsSupportHighperformance {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListTagsSupportHighperformance {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListTagsSupportHighperformance {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListTagsSupportHighperformance {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListTagsSupportHighperformance {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListTagsSupportHighperformance { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListTagsSupportKvm`
     pub enum ListTagsSupportKvm {
@@ -13218,57 +4486,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListTagsSupportKvm {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListTagsSupportKvm {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListTagsSupportKvm {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListTagsSupportKvm {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListTagsSupportKvm {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListTagsSupportKvm {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListTagsSupportKvm {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListTagsSupportKvm { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListTagsSupportKvmInfiniband`
     pub enum ListTagsSupportKvmInfiniband {
@@ -13276,57 +4494,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListTagsSupportKvmInfiniband {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListTagsSupportKvmInfiniband {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListTagsSupportKvmInfiniband {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListTagsSupportKvmInfiniband {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListTagsSupportKvmInfiniband {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListTagsSupportKvmInfiniband {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListTagsSupportKvmInfiniband {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListTagsSupportKvmInfiniband { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListTagsSupportLargememory`
     pub enum ListTagsSupportLargememory {
@@ -13334,57 +4502,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListTagsSupportLargememory {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListTagsSupportLargememory {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListTagsSupportLargememory {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListTagsSupportLargememory {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListTagsSupportLargememory {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListTagsSupportLargememory {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListTagsSupportLargememory {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListTagsSupportLargememory { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListTagsSupportXen`
     pub enum ListTagsSupportXen {
@@ -13392,57 +4510,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListTagsSupportXen {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListTagsSupportXen {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListTagsSupportXen {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListTagsSupportXen {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListTagsSupportXen {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListTagsSupportXen {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListTagsSupportXen {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListTagsSupportXen { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListTagsSupportXenHana`
     pub enum ListTagsSupportXenHana {
@@ -13450,57 +4518,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListTagsSupportXenHana {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListTagsSupportXenHana {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListTagsSupportXenHana {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListTagsSupportXenHana {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListTagsSupportXenHana {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListTagsSupportXenHana {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListTagsSupportXenHana {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListTagsSupportXenHana { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListTagsVirtualEnvType`
     pub enum ListTagsVirtualEnvType {
@@ -13511,66 +4529,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListTagsVirtualEnvType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::FusionCompute => "FusionCompute",
-                Self::Ironic => "Ironic",
-                Self::DataImage => "DataImage",
-                Self::IsoImage => "IsoImage",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListTagsVirtualEnvType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListTagsVirtualEnvType {
-        fn from(value: &str) -> Self {
-            match value {
-                "FusionCompute" => Self::FusionCompute,
-                "Ironic" => Self::Ironic,
-                "DataImage" => Self::DataImage,
-                "IsoImage" => Self::IsoImage,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListTagsVirtualEnvType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "FusionCompute" => Self::FusionCompute,
-                "Ironic" => Self::Ironic,
-                "DataImage" => Self::DataImage,
-                "IsoImage" => Self::IsoImage,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListTagsVirtualEnvType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListTagsVirtualEnvType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListTagsVirtualEnvType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListTagsVirtualEnvType { FusionCompute => "FusionCompute", Ironic => "Ironic",
+        DataImage => "DataImage", IsoImage => "IsoImage" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListTagsVisibility`
     pub enum ListTagsVisibility {
@@ -13580,63 +4542,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListTagsVisibility {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Public => "public",
-                Self::Private => "private",
-                Self::Shared => "shared",
-                Self::Unrecognized(value) => value.as_str(),
-            }
+    crate::__private::open_enum!(
+        ListTagsVisibility { Public => "public", Private => "private", Shared => "shared"
         }
-    }
-    impl ::std::fmt::Display for ListTagsVisibility {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListTagsVisibility {
-        fn from(value: &str) -> Self {
-            match value {
-                "public" => Self::Public,
-                "private" => Self::Private,
-                "shared" => Self::Shared,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListTagsVisibility {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "public" => Self::Public,
-                "private" => Self::Private,
-                "shared" => Self::Shared,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListTagsVisibility {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListTagsVisibility {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListTagsVisibility {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    );
     ///A link to a version endpoint.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListVersionsLink {
@@ -13691,63 +4600,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListVersionsVersionStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Current => "CURRENT",
-                Self::Supported => "SUPPORTED",
-                Self::Deprecated => "DEPRECATED",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListVersionsVersionStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListVersionsVersionStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "CURRENT" => Self::Current,
-                "SUPPORTED" => Self::Supported,
-                "DEPRECATED" => Self::Deprecated,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListVersionsVersionStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "CURRENT" => Self::Current,
-                "SUPPORTED" => Self::Supported,
-                "DEPRECATED" => Self::Deprecated,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListVersionsVersionStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListVersionsVersionStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListVersionsVersionStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListVersionsVersionStatus { Current => "CURRENT", Supported => "SUPPORTED",
+        Deprecated => "DEPRECATED" }
+    );
     ///Collection of image attributes.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
@@ -13818,60 +4674,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl QuickImportDataDiskImageOsType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Linux => "Linux",
-                Self::Windows => "Windows",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for QuickImportDataDiskImageOsType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for QuickImportDataDiskImageOsType {
-        fn from(value: &str) -> Self {
-            match value {
-                "Linux" => Self::Linux,
-                "Windows" => Self::Windows,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for QuickImportDataDiskImageOsType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "Linux" => Self::Linux,
-                "Windows" => Self::Windows,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for QuickImportDataDiskImageOsType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for QuickImportDataDiskImageOsType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for QuickImportDataDiskImageOsType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        QuickImportDataDiskImageOsType { Linux => "Linux", Windows => "Windows" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image type; DataImage for a data disk image.
     pub enum QuickImportDataDiskImageType {
@@ -13879,57 +4684,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl QuickImportDataDiskImageType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::DataImage => "DataImage",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for QuickImportDataDiskImageType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for QuickImportDataDiskImageType {
-        fn from(value: &str) -> Self {
-            match value {
-                "DataImage" => Self::DataImage,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for QuickImportDataDiskImageType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "DataImage" => Self::DataImage,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for QuickImportDataDiskImageType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for QuickImportDataDiskImageType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for QuickImportDataDiskImageType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        QuickImportDataDiskImageType { DataImage => "DataImage" }
+    );
     ///Parameters for creating a system disk image from an image file in OBS. No other members are documented.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct QuickImportSystemDiskImage {
@@ -13973,61 +4730,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl QuickImportSystemDiskImageArchitecture {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::X86 => "x86",
-                Self::Arm => "arm",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for QuickImportSystemDiskImageArchitecture {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for QuickImportSystemDiskImageArchitecture {
-        fn from(value: &str) -> Self {
-            match value {
-                "x86" => Self::X86,
-                "arm" => Self::Arm,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for QuickImportSystemDiskImageArchitecture {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "x86" => Self::X86,
-                "arm" => Self::Arm,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for QuickImportSystemDiskImageArchitecture {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for QuickImportSystemDiskImageArchitecture {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for QuickImportSystemDiskImageArchitecture {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        QuickImportSystemDiskImageArchitecture { X86 => "x86", Arm => "arm" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image type; ECS or BMS for a system disk image. The server's default is `ECS`.
     pub enum QuickImportSystemDiskImageType {
@@ -14036,60 +4741,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl QuickImportSystemDiskImageType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Ecs => "ECS",
-                Self::Bms => "BMS",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for QuickImportSystemDiskImageType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for QuickImportSystemDiskImageType {
-        fn from(value: &str) -> Self {
-            match value {
-                "ECS" => Self::Ecs,
-                "BMS" => Self::Bms,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for QuickImportSystemDiskImageType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "ECS" => Self::Ecs,
-                "BMS" => Self::Bms,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for QuickImportSystemDiskImageType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for QuickImportSystemDiskImageType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for QuickImportSystemDiskImageType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        QuickImportSystemDiskImageType { Ecs => "ECS", Bms => "BMS" }
+    );
     ///Location of the image file to register.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RegisterImageRequest {
@@ -14135,69 +4789,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ResourceDetailStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Queued => "queued",
-                Self::Saving => "saving",
-                Self::Deleted => "deleted",
-                Self::Killed => "killed",
-                Self::Active => "active",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ResourceDetailStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ResourceDetailStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "queued" => Self::Queued,
-                "saving" => Self::Saving,
-                "deleted" => Self::Deleted,
-                "killed" => Self::Killed,
-                "active" => Self::Active,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ResourceDetailStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "queued" => Self::Queued,
-                "saving" => Self::Saving,
-                "deleted" => Self::Deleted,
-                "killed" => Self::Killed,
-                "active" => Self::Active,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ResourceDetailStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ResourceDetailStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ResourceDetailStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ResourceDetailStatus { Queued => "queued", Saving => "saving", Deleted =>
+        "deleted", Killed => "killed", Active => "active" }
+    );
     ///Quota information.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ShowImageQuotaQuotas {
@@ -14243,63 +4838,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ShowImageQuotaResourceType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Image => "image",
-                Self::ImageShared => "image_shared",
-                Self::ImageMember => "image_member",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ShowImageQuotaResourceType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ShowImageQuotaResourceType {
-        fn from(value: &str) -> Self {
-            match value {
-                "image" => Self::Image,
-                "image_shared" => Self::ImageShared,
-                "image_member" => Self::ImageMember,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ShowImageQuotaResourceType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "image" => Self::Image,
-                "image_shared" => Self::ImageShared,
-                "image_member" => Self::ImageMember,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ShowImageQuotaResourceType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ShowImageQuotaResourceType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ShowImageQuotaResourceType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ShowImageQuotaResourceType { Image => "image", ImageShared => "image_shared",
+        ImageMember => "image_member" }
+    );
     ///Image quota of the tenant.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ShowImageQuotaResponse {
@@ -14363,102 +4905,20 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ShowJobResponseJobType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::ImsCreateImageByInstance => "imsCreateImageByInstance",
-                Self::ImsImportImageJob => "imsImportImageJob",
-                Self::ImsImportOvaImageJob => "imsImportOvaImageJob",
-                Self::ImsVolumeCreateImageJob => "imsVolumeCreateImageJob",
-                Self::ImsVolumesToSysDataImagesJob => "imsVolumesToSysDataImagesJob",
-                Self::ImsImportDataImageJob => "imsImportDataImageJob",
-                Self::ImsCreateWholeImageByInstanceJob => {
-                    "imsCreateWholeImageByInstanceJob"
-                }
-                Self::ImsCreateWholeImageByBackupJob => "imsCreateWholeImageByBackupJob",
-                Self::ImsNativeImportImageJob => "imsNativeImportImageJob",
-                Self::ImsNativeExportImageJob => "imsNativeExportImageJob",
-                Self::ImsAddImageMembersJob => "imsAddImageMembersJob",
-                Self::ImsDelImageMembersJob => "imsDelImageMembersJob",
-                Self::ImsUpdateImageMembersJob => "imsUpdateImageMembersJob",
-                Self::ImsCopyImageInRegionJob => "imsCopyImageInRegionJob",
-                Self::Unrecognized(value) => value.as_str(),
-            }
+    crate::__private::open_enum!(
+        ShowJobResponseJobType { ImsCreateImageByInstance => "imsCreateImageByInstance",
+        ImsImportImageJob => "imsImportImageJob", ImsImportOvaImageJob =>
+        "imsImportOvaImageJob", ImsVolumeCreateImageJob => "imsVolumeCreateImageJob",
+        ImsVolumesToSysDataImagesJob => "imsVolumesToSysDataImagesJob",
+        ImsImportDataImageJob => "imsImportDataImageJob",
+        ImsCreateWholeImageByInstanceJob => "imsCreateWholeImageByInstanceJob",
+        ImsCreateWholeImageByBackupJob => "imsCreateWholeImageByBackupJob",
+        ImsNativeImportImageJob => "imsNativeImportImageJob", ImsNativeExportImageJob =>
+        "imsNativeExportImageJob", ImsAddImageMembersJob => "imsAddImageMembersJob",
+        ImsDelImageMembersJob => "imsDelImageMembersJob", ImsUpdateImageMembersJob =>
+        "imsUpdateImageMembersJob", ImsCopyImageInRegionJob => "imsCopyImageInRegionJob"
         }
-    }
-    impl ::std::fmt::Display for ShowJobResponseJobType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ShowJobResponseJobType {
-        fn from(value: &str) -> Self {
-            match value {
-                "imsCreateImageByInstance" => Self::ImsCreateImageByInstance,
-                "imsImportImageJob" => Self::ImsImportImageJob,
-                "imsImportOvaImageJob" => Self::ImsImportOvaImageJob,
-                "imsVolumeCreateImageJob" => Self::ImsVolumeCreateImageJob,
-                "imsVolumesToSysDataImagesJob" => Self::ImsVolumesToSysDataImagesJob,
-                "imsImportDataImageJob" => Self::ImsImportDataImageJob,
-                "imsCreateWholeImageByInstanceJob" => {
-                    Self::ImsCreateWholeImageByInstanceJob
-                }
-                "imsCreateWholeImageByBackupJob" => Self::ImsCreateWholeImageByBackupJob,
-                "imsNativeImportImageJob" => Self::ImsNativeImportImageJob,
-                "imsNativeExportImageJob" => Self::ImsNativeExportImageJob,
-                "imsAddImageMembersJob" => Self::ImsAddImageMembersJob,
-                "imsDelImageMembersJob" => Self::ImsDelImageMembersJob,
-                "imsUpdateImageMembersJob" => Self::ImsUpdateImageMembersJob,
-                "imsCopyImageInRegionJob" => Self::ImsCopyImageInRegionJob,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ShowJobResponseJobType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "imsCreateImageByInstance" => Self::ImsCreateImageByInstance,
-                "imsImportImageJob" => Self::ImsImportImageJob,
-                "imsImportOvaImageJob" => Self::ImsImportOvaImageJob,
-                "imsVolumeCreateImageJob" => Self::ImsVolumeCreateImageJob,
-                "imsVolumesToSysDataImagesJob" => Self::ImsVolumesToSysDataImagesJob,
-                "imsImportDataImageJob" => Self::ImsImportDataImageJob,
-                "imsCreateWholeImageByInstanceJob" => {
-                    Self::ImsCreateWholeImageByInstanceJob
-                }
-                "imsCreateWholeImageByBackupJob" => Self::ImsCreateWholeImageByBackupJob,
-                "imsNativeImportImageJob" => Self::ImsNativeImportImageJob,
-                "imsNativeExportImageJob" => Self::ImsNativeExportImageJob,
-                "imsAddImageMembersJob" => Self::ImsAddImageMembersJob,
-                "imsDelImageMembersJob" => Self::ImsDelImageMembersJob,
-                "imsUpdateImageMembersJob" => Self::ImsUpdateImageMembersJob,
-                "imsCopyImageInRegionJob" => Self::ImsCopyImageInRegionJob,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ShowJobResponseJobType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ShowJobResponseJobType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ShowJobResponseJobType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Job status (SUCCESS = executed, FAIL = failed, RUNNING = in progress, INIT = being initialized).
     pub enum ShowJobResponseStatus {
@@ -14469,66 +4929,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ShowJobResponseStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Success => "SUCCESS",
-                Self::Fail => "FAIL",
-                Self::Running => "RUNNING",
-                Self::Init => "INIT",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ShowJobResponseStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ShowJobResponseStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "SUCCESS" => Self::Success,
-                "FAIL" => Self::Fail,
-                "RUNNING" => Self::Running,
-                "INIT" => Self::Init,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ShowJobResponseStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "SUCCESS" => Self::Success,
-                "FAIL" => Self::Fail,
-                "RUNNING" => Self::Running,
-                "INIT" => Self::Init,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ShowJobResponseStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ShowJobResponseStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ShowJobResponseStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ShowJobResponseStatus { Success => "SUCCESS", Fail => "FAIL", Running =>
+        "RUNNING", Init => "INIT" }
+    );
     ///A link to a version endpoint.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ShowVersionLink {
@@ -14583,63 +4987,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ShowVersionVersionStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Current => "CURRENT",
-                Self::Supported => "SUPPORTED",
-                Self::Deprecated => "DEPRECATED",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ShowVersionVersionStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ShowVersionVersionStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "CURRENT" => Self::Current,
-                "SUPPORTED" => Self::Supported,
-                "DEPRECATED" => Self::Deprecated,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ShowVersionVersionStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "CURRENT" => Self::Current,
-                "SUPPORTED" => Self::Supported,
-                "DEPRECATED" => Self::Deprecated,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ShowVersionVersionStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ShowVersionVersionStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ShowVersionVersionStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ShowVersionVersionStatus { Current => "CURRENT", Supported => "SUPPORTED",
+        Deprecated => "DEPRECATED" }
+    );
     ///Sub-job-specific attributes, such as the ID of the image the sub-job created.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SubJobEntities {
@@ -14701,84 +5052,15 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl SubJobResultJobType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::ImsGoofysImportImageJob => "imsGoofysImportImageJob",
-                Self::ImsGoofysImportImageWithoutconfigJob => {
-                    "imsGoofysImportImageWithoutconfigJob"
-                }
-                Self::ImsGoofysUploadImageJob => "imsGoofysUploadImageJob",
-                Self::ImsGoofysExportImageJob => "imsGoofysExportImageJob",
-                Self::ImsImportBigFileImageJob => "imsImportBigFileImageJob",
-                Self::ImsQuickExportImageJob => "imsQuickExportImageJob",
-                Self::ImsImportIsoFileImageJob => "imsImportIsoFileImageJob",
-                Self::ImsImportDataImageJob => "imsImportDataImageJob",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for SubJobResultJobType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for SubJobResultJobType {
-        fn from(value: &str) -> Self {
-            match value {
-                "imsGoofysImportImageJob" => Self::ImsGoofysImportImageJob,
-                "imsGoofysImportImageWithoutconfigJob" => {
-                    Self::ImsGoofysImportImageWithoutconfigJob
-                }
-                "imsGoofysUploadImageJob" => Self::ImsGoofysUploadImageJob,
-                "imsGoofysExportImageJob" => Self::ImsGoofysExportImageJob,
-                "imsImportBigFileImageJob" => Self::ImsImportBigFileImageJob,
-                "imsQuickExportImageJob" => Self::ImsQuickExportImageJob,
-                "imsImportIsoFileImageJob" => Self::ImsImportIsoFileImageJob,
-                "imsImportDataImageJob" => Self::ImsImportDataImageJob,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for SubJobResultJobType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "imsGoofysImportImageJob" => Self::ImsGoofysImportImageJob,
-                "imsGoofysImportImageWithoutconfigJob" => {
-                    Self::ImsGoofysImportImageWithoutconfigJob
-                }
-                "imsGoofysUploadImageJob" => Self::ImsGoofysUploadImageJob,
-                "imsGoofysExportImageJob" => Self::ImsGoofysExportImageJob,
-                "imsImportBigFileImageJob" => Self::ImsImportBigFileImageJob,
-                "imsQuickExportImageJob" => Self::ImsQuickExportImageJob,
-                "imsImportIsoFileImageJob" => Self::ImsImportIsoFileImageJob,
-                "imsImportDataImageJob" => Self::ImsImportDataImageJob,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for SubJobResultJobType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for SubJobResultJobType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for SubJobResultJobType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        SubJobResultJobType { ImsGoofysImportImageJob => "imsGoofysImportImageJob",
+        ImsGoofysImportImageWithoutconfigJob => "imsGoofysImportImageWithoutconfigJob",
+        ImsGoofysUploadImageJob => "imsGoofysUploadImageJob", ImsGoofysExportImageJob =>
+        "imsGoofysExportImageJob", ImsImportBigFileImageJob =>
+        "imsImportBigFileImageJob", ImsQuickExportImageJob => "imsQuickExportImageJob",
+        ImsImportIsoFileImageJob => "imsImportIsoFileImageJob", ImsImportDataImageJob =>
+        "imsImportDataImageJob" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Sub-job status (SUCCESS = executed, FAIL = failed, RUNNING = in progress, INIT = being initialized).
     pub enum SubJobResultStatus {
@@ -14789,66 +5071,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl SubJobResultStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Success => "SUCCESS",
-                Self::Fail => "FAIL",
-                Self::Running => "RUNNING",
-                Self::Init => "INIT",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for SubJobResultStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for SubJobResultStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "SUCCESS" => Self::Success,
-                "FAIL" => Self::Fail,
-                "RUNNING" => Self::Running,
-                "INIT" => Self::Init,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for SubJobResultStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "SUCCESS" => Self::Success,
-                "FAIL" => Self::Fail,
-                "RUNNING" => Self::Running,
-                "INIT" => Self::Init,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for SubJobResultStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for SubJobResultStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for SubJobResultStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        SubJobResultStatus { Success => "SUCCESS", Fail => "FAIL", Running => "RUNNING",
+        Init => "INIT" }
+    );
     ///One change to an image attribute.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UpdateImageOperation {
@@ -14873,63 +5099,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl UpdateImageOperationOp {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Add => "add",
-                Self::Replace => "replace",
-                Self::Remove => "remove",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for UpdateImageOperationOp {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateImageOperationOp {
-        fn from(value: &str) -> Self {
-            match value {
-                "add" => Self::Add,
-                "replace" => Self::Replace,
-                "remove" => Self::Remove,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for UpdateImageOperationOp {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "add" => Self::Add,
-                "replace" => Self::Replace,
-                "remove" => Self::Remove,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateImageOperationOp {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for UpdateImageOperationOp {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateImageOperationOp {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        UpdateImageOperationOp { Add => "add", Replace => "replace", Remove => "remove" }
+    );
     ///Top-level array of update operations, applied in order.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
@@ -15253,69 +5425,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl UpdateImageResponseDiskFormat {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Zvhd2 => "zvhd2",
-                Self::Vhd => "vhd",
-                Self::Zvhd => "zvhd",
-                Self::Raw => "raw",
-                Self::Qcow2 => "qcow2",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for UpdateImageResponseDiskFormat {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateImageResponseDiskFormat {
-        fn from(value: &str) -> Self {
-            match value {
-                "zvhd2" => Self::Zvhd2,
-                "vhd" => Self::Vhd,
-                "zvhd" => Self::Zvhd,
-                "raw" => Self::Raw,
-                "qcow2" => Self::Qcow2,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for UpdateImageResponseDiskFormat {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "zvhd2" => Self::Zvhd2,
-                "vhd" => Self::Vhd,
-                "zvhd" => Self::Zvhd,
-                "raw" => Self::Raw,
-                "qcow2" => Self::Qcow2,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateImageResponseDiskFormat {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for UpdateImageResponseDiskFormat {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateImageResponseDiskFormat {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        UpdateImageResponseDiskFormat { Zvhd2 => "zvhd2", Vhd => "vhd", Zvhd => "zvhd",
+        Raw => "raw", Qcow2 => "qcow2" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Boot mode of ECSs created from the image; bios is assumed when the field is absent. The server's default is `bios`.
     pub enum UpdateImageResponseHwFirmwareType {
@@ -15324,61 +5437,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl UpdateImageResponseHwFirmwareType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Bios => "bios",
-                Self::Uefi => "uefi",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for UpdateImageResponseHwFirmwareType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateImageResponseHwFirmwareType {
-        fn from(value: &str) -> Self {
-            match value {
-                "bios" => Self::Bios,
-                "uefi" => Self::Uefi,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for UpdateImageResponseHwFirmwareType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "bios" => Self::Bios,
-                "uefi" => Self::Uefi,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateImageResponseHwFirmwareType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for UpdateImageResponseHwFirmwareType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateImageResponseHwFirmwareType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        UpdateImageResponseHwFirmwareType { Bios => "bios", Uefi => "uefi" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image supports NIC multi-queue.
     pub enum UpdateImageResponseHwVifMultiqueueEnabled {
@@ -15387,61 +5448,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl UpdateImageResponseHwVifMultiqueueEnabled {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::False => "false",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for UpdateImageResponseHwVifMultiqueueEnabled {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateImageResponseHwVifMultiqueueEnabled {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                "false" => Self::False,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for UpdateImageResponseHwVifMultiqueueEnabled {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                "false" => Self::False,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateImageResponseHwVifMultiqueueEnabled {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for UpdateImageResponseHwVifMultiqueueEnabled {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateImageResponseHwVifMultiqueueEnabled {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        UpdateImageResponseHwVifMultiqueueEnabled { True => "true", False => "false" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image type: gold (public), private or shared.
     pub enum UpdateImageResponseImagetype {
@@ -15451,63 +5460,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl UpdateImageResponseImagetype {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Gold => "gold",
-                Self::Private => "private",
-                Self::Shared => "shared",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for UpdateImageResponseImagetype {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateImageResponseImagetype {
-        fn from(value: &str) -> Self {
-            match value {
-                "gold" => Self::Gold,
-                "private" => Self::Private,
-                "shared" => Self::Shared,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for UpdateImageResponseImagetype {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "gold" => Self::Gold,
-                "private" => Self::Private,
-                "shared" => Self::Shared,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateImageResponseImagetype {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for UpdateImageResponseImagetype {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateImageResponseImagetype {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        UpdateImageResponseImagetype { Gold => "gold", Private => "private", Shared =>
+        "shared" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image is registered.
     pub enum UpdateImageResponseIsregistered {
@@ -15516,61 +5472,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl UpdateImageResponseIsregistered {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::False => "false",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for UpdateImageResponseIsregistered {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateImageResponseIsregistered {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                "false" => Self::False,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for UpdateImageResponseIsregistered {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                "false" => Self::False,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateImageResponseIsregistered {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for UpdateImageResponseIsregistered {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateImageResponseIsregistered {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        UpdateImageResponseIsregistered { True => "true", False => "false" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///OS bitness (32 or 64).
     pub enum UpdateImageResponseOsBit {
@@ -15579,60 +5483,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl UpdateImageResponseOsBit {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::X32 => "32",
-                Self::X64 => "64",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for UpdateImageResponseOsBit {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateImageResponseOsBit {
-        fn from(value: &str) -> Self {
-            match value {
-                "32" => Self::X32,
-                "64" => Self::X64,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for UpdateImageResponseOsBit {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "32" => Self::X32,
-                "64" => Self::X64,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateImageResponseOsBit {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for UpdateImageResponseOsBit {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateImageResponseOsBit {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(UpdateImageResponseOsBit { X32 => "32", X64 => "64" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///OS type of the image.
     pub enum UpdateImageResponseOsType {
@@ -15642,63 +5493,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl UpdateImageResponseOsType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Linux => "Linux",
-                Self::Windows => "Windows",
-                Self::Other => "Other",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for UpdateImageResponseOsType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateImageResponseOsType {
-        fn from(value: &str) -> Self {
-            match value {
-                "Linux" => Self::Linux,
-                "Windows" => Self::Windows,
-                "Other" => Self::Other,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for UpdateImageResponseOsType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "Linux" => Self::Linux,
-                "Windows" => Self::Windows,
-                "Other" => Self::Other,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateImageResponseOsType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for UpdateImageResponseOsType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateImageResponseOsType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        UpdateImageResponseOsType { Linux => "Linux", Windows => "Windows", Other =>
+        "Other" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///OS platform of the image.
     pub enum UpdateImageResponsePlatform {
@@ -15717,90 +5515,12 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl UpdateImageResponsePlatform {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Windows => "Windows",
-                Self::Ubuntu => "Ubuntu",
-                Self::RedHat => "Red Hat",
-                Self::Suse => "SUSE",
-                Self::CentOs => "CentOS",
-                Self::Debian => "Debian",
-                Self::OpenSuse => "OpenSUSE",
-                Self::OracleLinux => "Oracle Linux",
-                Self::Fedora => "Fedora",
-                Self::Other => "Other",
-                Self::CoreOs => "CoreOS",
-                Self::EulerOs => "EulerOS",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for UpdateImageResponsePlatform {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateImageResponsePlatform {
-        fn from(value: &str) -> Self {
-            match value {
-                "Windows" => Self::Windows,
-                "Ubuntu" => Self::Ubuntu,
-                "Red Hat" => Self::RedHat,
-                "SUSE" => Self::Suse,
-                "CentOS" => Self::CentOs,
-                "Debian" => Self::Debian,
-                "OpenSUSE" => Self::OpenSuse,
-                "Oracle Linux" => Self::OracleLinux,
-                "Fedora" => Self::Fedora,
-                "Other" => Self::Other,
-                "CoreOS" => Self::CoreOs,
-                "EulerOS" => Self::EulerOs,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for UpdateImageResponsePlatform {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "Windows" => Self::Windows,
-                "Ubuntu" => Self::Ubuntu,
-                "Red Hat" => Self::RedHat,
-                "SUSE" => Self::Suse,
-                "CentOS" => Self::CentOs,
-                "Debian" => Self::Debian,
-                "OpenSUSE" => Self::OpenSuse,
-                "Oracle Linux" => Self::OracleLinux,
-                "Fedora" => Self::Fedora,
-                "Other" => Self::Other,
-                "CoreOS" => Self::CoreOs,
-                "EulerOS" => Self::EulerOs,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateImageResponsePlatform {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for UpdateImageResponsePlatform {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateImageResponsePlatform {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        UpdateImageResponsePlatform { Windows => "Windows", Ubuntu => "Ubuntu", RedHat =>
+        "Red Hat", Suse => "SUSE", CentOs => "CentOS", Debian => "Debian", OpenSuse =>
+        "OpenSUSE", OracleLinux => "Oracle Linux", Fedora => "Fedora", Other => "Other",
+        CoreOs => "CoreOS", EulerOs => "EulerOS" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Set to file when the image is created from an external image file.
     pub enum UpdateImageResponseRootOrigin {
@@ -15808,57 +5528,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl UpdateImageResponseRootOrigin {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::File => "file",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for UpdateImageResponseRootOrigin {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateImageResponseRootOrigin {
-        fn from(value: &str) -> Self {
-            match value {
-                "file" => Self::File,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for UpdateImageResponseRootOrigin {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "file" => Self::File,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateImageResponseRootOrigin {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for UpdateImageResponseRootOrigin {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateImageResponseRootOrigin {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(UpdateImageResponseRootOrigin { File => "file" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image status (queued = metadata created and ready for upload, saving = file being uploaded, deleted, killed = upload failed, active = usable).
     pub enum UpdateImageResponseStatus {
@@ -15870,69 +5540,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl UpdateImageResponseStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Queued => "queued",
-                Self::Saving => "saving",
-                Self::Deleted => "deleted",
-                Self::Killed => "killed",
-                Self::Active => "active",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for UpdateImageResponseStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateImageResponseStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "queued" => Self::Queued,
-                "saving" => Self::Saving,
-                "deleted" => Self::Deleted,
-                "killed" => Self::Killed,
-                "active" => Self::Active,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for UpdateImageResponseStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "queued" => Self::Queued,
-                "saving" => Self::Saving,
-                "deleted" => Self::Deleted,
-                "killed" => Self::Killed,
-                "active" => Self::Active,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateImageResponseStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for UpdateImageResponseStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateImageResponseStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        UpdateImageResponseStatus { Queued => "queued", Saving => "saving", Deleted =>
+        "deleted", Killed => "killed", Active => "active" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image uses AMD's x86 architecture.
     pub enum UpdateImageResponseSupportAmd {
@@ -15941,60 +5552,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl UpdateImageResponseSupportAmd {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::False => "false",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for UpdateImageResponseSupportAmd {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateImageResponseSupportAmd {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                "false" => Self::False,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for UpdateImageResponseSupportAmd {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                "false" => Self::False,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateImageResponseSupportAmd {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for UpdateImageResponseSupportAmd {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateImageResponseSupportAmd {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        UpdateImageResponseSupportAmd { True => "true", False => "false" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image supports disk-intensive ECSs; "true" when it does, otherwise absent.
     pub enum UpdateImageResponseSupportDiskintensive {
@@ -16002,58 +5562,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl UpdateImageResponseSupportDiskintensive {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for UpdateImageResponseSupportDiskintensive {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateImageResponseSupportDiskintensive {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for UpdateImageResponseSupportDiskintensive {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateImageResponseSupportDiskintensive {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for UpdateImageResponseSupportDiskintensive {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateImageResponseSupportDiskintensive {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        UpdateImageResponseSupportDiskintensive { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image supports high-performance ECSs; "true" when it does, otherwise absent.
     pub enum UpdateImageResponseSupportHighperformance {
@@ -16061,58 +5572,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl UpdateImageResponseSupportHighperformance {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for UpdateImageResponseSupportHighperformance {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateImageResponseSupportHighperformance {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for UpdateImageResponseSupportHighperformance {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateImageResponseSupportHighperformance {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for UpdateImageResponseSupportHighperformance {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateImageResponseSupportHighperformance {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        UpdateImageResponseSupportHighperformance { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image supports KVM; "true" when it does, otherwise absent.
     pub enum UpdateImageResponseSupportKvm {
@@ -16120,57 +5582,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl UpdateImageResponseSupportKvm {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for UpdateImageResponseSupportKvm {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateImageResponseSupportKvm {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for UpdateImageResponseSupportKvm {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateImageResponseSupportKvm {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for UpdateImageResponseSupportKvm {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateImageResponseSupportKvm {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(UpdateImageResponseSupportKvm { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether SR-IOV is supported; "true" when it is, otherwise absent.
     pub enum UpdateImageResponseSupportKvmHi1822Hisriov {
@@ -16178,58 +5590,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl UpdateImageResponseSupportKvmHi1822Hisriov {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for UpdateImageResponseSupportKvmHi1822Hisriov {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateImageResponseSupportKvmHi1822Hisriov {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for UpdateImageResponseSupportKvmHi1822Hisriov {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateImageResponseSupportKvmHi1822Hisriov {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for UpdateImageResponseSupportKvmHi1822Hisriov {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateImageResponseSupportKvmHi1822Hisriov {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        UpdateImageResponseSupportKvmHi1822Hisriov { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether Virtio-Net is supported; "true" when it is, otherwise absent.
     pub enum UpdateImageResponseSupportKvmHi1822Hivirtionet {
@@ -16237,59 +5600,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl UpdateImageResponseSupportKvmHi1822Hivirtionet {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for UpdateImageResponseSupportKvmHi1822Hivirtionet {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateImageResponseSupportKvmHi1822Hivirtionet {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for UpdateImageResponseSupportKvmHi1822Hivirtionet {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateImageResponseSupportKvmHi1822Hivirtionet {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for UpdateImageResponseSupportKvmHi1822Hivirtionet {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for UpdateImageResponseSupportKvmHi1822Hivirtionet {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        UpdateImageResponseSupportKvmHi1822Hivirtionet { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image supports ECSs with InfiniBand NICs on KVM; "true" when it does, otherwise absent. Cannot be combined with __support_xen.
     pub enum UpdateImageResponseSupportKvmInfiniband {
@@ -16297,58 +5610,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl UpdateImageResponseSupportKvmInfiniband {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for UpdateImageResponseSupportKvmInfiniband {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateImageResponseSupportKvmInfiniband {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for UpdateImageResponseSupportKvmInfiniband {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateImageResponseSupportKvmInfiniband {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for UpdateImageResponseSupportKvmInfiniband {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateImageResponseSupportKvmInfiniband {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        UpdateImageResponseSupportKvmInfiniband { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image supports large-memory ECSs; "true" when it does, otherwise absent.
     pub enum UpdateImageResponseSupportLargememory {
@@ -16356,58 +5620,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl UpdateImageResponseSupportLargememory {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for UpdateImageResponseSupportLargememory {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateImageResponseSupportLargememory {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for UpdateImageResponseSupportLargememory {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateImageResponseSupportLargememory {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for UpdateImageResponseSupportLargememory {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateImageResponseSupportLargememory {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        UpdateImageResponseSupportLargememory { True => "true" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image supports Xen; "true" when it does, otherwise absent.
     pub enum UpdateImageResponseSupportXen {
@@ -16415,57 +5630,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl UpdateImageResponseSupportXen {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for UpdateImageResponseSupportXen {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateImageResponseSupportXen {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for UpdateImageResponseSupportXen {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateImageResponseSupportXen {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for UpdateImageResponseSupportXen {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateImageResponseSupportXen {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(UpdateImageResponseSupportXen { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image supports HANA ECSs on Xen; "true" when it does, otherwise absent. Cannot be combined with __support_xen or __support_kvm.
     pub enum UpdateImageResponseSupportXenHana {
@@ -16473,58 +5638,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl UpdateImageResponseSupportXenHana {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::True => "true",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for UpdateImageResponseSupportXenHana {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateImageResponseSupportXenHana {
-        fn from(value: &str) -> Self {
-            match value {
-                "true" => Self::True,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for UpdateImageResponseSupportXenHana {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "true" => Self::True,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateImageResponseSupportXenHana {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for UpdateImageResponseSupportXenHana {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateImageResponseSupportXenHana {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(UpdateImageResponseSupportXenHana { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Environment the image is used in (FusionCompute for ECS images, DataImage for data disk images, Ironic for BMS images, IsoImage for ISO images).
     pub enum UpdateImageResponseVirtualEnvType {
@@ -16535,67 +5649,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl UpdateImageResponseVirtualEnvType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::FusionCompute => "FusionCompute",
-                Self::Ironic => "Ironic",
-                Self::DataImage => "DataImage",
-                Self::IsoImage => "IsoImage",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for UpdateImageResponseVirtualEnvType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateImageResponseVirtualEnvType {
-        fn from(value: &str) -> Self {
-            match value {
-                "FusionCompute" => Self::FusionCompute,
-                "Ironic" => Self::Ironic,
-                "DataImage" => Self::DataImage,
-                "IsoImage" => Self::IsoImage,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for UpdateImageResponseVirtualEnvType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "FusionCompute" => Self::FusionCompute,
-                "Ironic" => Self::Ironic,
-                "DataImage" => Self::DataImage,
-                "IsoImage" => Self::IsoImage,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateImageResponseVirtualEnvType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for UpdateImageResponseVirtualEnvType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateImageResponseVirtualEnvType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        UpdateImageResponseVirtualEnvType { FusionCompute => "FusionCompute", Ironic =>
+        "Ironic", DataImage => "DataImage", IsoImage => "IsoImage" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether other tenants can see the image: private, public or shared.
     pub enum UpdateImageResponseVisibility {
@@ -16605,63 +5662,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl UpdateImageResponseVisibility {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Private => "private",
-                Self::Public => "public",
-                Self::Shared => "shared",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for UpdateImageResponseVisibility {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateImageResponseVisibility {
-        fn from(value: &str) -> Self {
-            match value {
-                "private" => Self::Private,
-                "public" => Self::Public,
-                "shared" => Self::Shared,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for UpdateImageResponseVisibility {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "private" => Self::Private,
-                "public" => Self::Public,
-                "shared" => Self::Shared,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateImageResponseVisibility {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for UpdateImageResponseVisibility {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateImageResponseVisibility {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        UpdateImageResponseVisibility { Private => "private", Public => "public", Shared
+        => "shared" }
+    );
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
@@ -30737,30 +19741,6 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
-        }
-    }
-    /// Decodes an open string enum from any string.
-    struct OpenEnumVisitor<T>(::std::marker::PhantomData<T>);
-    impl<'de, T> ::serde::de::Visitor<'de> for OpenEnumVisitor<T>
-    where
-        T: for<'a> ::std::convert::From<&'a str>
-            + ::std::convert::From<::std::string::String>,
-    {
-        type Value = T;
-        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("a string")
-        }
-        fn visit_str<E: ::serde::de::Error>(
-            self,
-            value: &str,
-        ) -> ::std::result::Result<T, E> {
-            Ok(T::from(value))
-        }
-        fn visit_string<E: ::serde::de::Error>(
-            self,
-            value: ::std::string::String,
-        ) -> ::std::result::Result<T, E> {
-            Ok(T::from(value))
         }
     }
 }

@@ -5,27 +5,7 @@
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
-/// Percent-encodes a path parameter into exactly one path segment (RFC 3986 unreserved
-/// characters stay), refusing values no URL can carry as a segment.
-fn encode_path(
-    segment: &str,
-) -> ::std::result::Result<::std::string::String, ::std::string::String> {
-    const SEGMENT: &::percent_encoding::AsciiSet = &::percent_encoding::NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'.')
-        .remove(b'_')
-        .remove(b'~');
-    match segment {
-        "" | "." | ".." => {
-            Err(
-                format!(
-                    "path parameter `{segment}` cannot be sent as a URL path segment"
-                ),
-            )
-        }
-        _ => Ok(::percent_encoding::utf8_percent_encode(segment, SEGMENT).to_string()),
-    }
-}
+use crate::__private::encode_path;
 /// Every operation of this module: (operation id, method, path template, whether it
 /// takes credentials, whether it streams a raw request or response body).
 pub const OPERATIONS: &[(&str, &str, &str, bool, bool)] = &[
@@ -139,72 +119,11 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl AttachObsResponseStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Mounting => "MOUNTING",
-                Self::MountFailed => "MOUNT_FAILED",
-                Self::Mounted => "MOUNTED",
-                Self::Unmounting => "UNMOUNTING",
-                Self::UnmountFailed => "UNMOUNT_FAILED",
-                Self::Unmounted => "UNMOUNTED",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for AttachObsResponseStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for AttachObsResponseStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "MOUNTING" => Self::Mounting,
-                "MOUNT_FAILED" => Self::MountFailed,
-                "MOUNTED" => Self::Mounted,
-                "UNMOUNTING" => Self::Unmounting,
-                "UNMOUNT_FAILED" => Self::UnmountFailed,
-                "UNMOUNTED" => Self::Unmounted,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for AttachObsResponseStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "MOUNTING" => Self::Mounting,
-                "MOUNT_FAILED" => Self::MountFailed,
-                "MOUNTED" => Self::Mounted,
-                "UNMOUNTING" => Self::Unmounting,
-                "UNMOUNT_FAILED" => Self::UnmountFailed,
-                "UNMOUNTED" => Self::Unmounted,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for AttachObsResponseStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for AttachObsResponseStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AttachObsResponseStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        AttachObsResponseStatus { Mounting => "MOUNTING", MountFailed => "MOUNT_FAILED",
+        Mounted => "MOUNTED", Unmounting => "UNMOUNTING", UnmountFailed =>
+        "UNMOUNT_FAILED", Unmounted => "UNMOUNTED" }
+    );
     ///Billing information of a flavor.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BillingInfo {
@@ -256,72 +175,11 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl CancelObsResponseStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Mounting => "MOUNTING",
-                Self::MountFailed => "MOUNT_FAILED",
-                Self::Mounted => "MOUNTED",
-                Self::Unmounting => "UNMOUNTING",
-                Self::UnmountFailed => "UNMOUNT_FAILED",
-                Self::Unmounted => "UNMOUNTED",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for CancelObsResponseStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for CancelObsResponseStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "MOUNTING" => Self::Mounting,
-                "MOUNT_FAILED" => Self::MountFailed,
-                "MOUNTED" => Self::Mounted,
-                "UNMOUNTING" => Self::Unmounting,
-                "UNMOUNT_FAILED" => Self::UnmountFailed,
-                "UNMOUNTED" => Self::Unmounted,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for CancelObsResponseStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "MOUNTING" => Self::Mounting,
-                "MOUNT_FAILED" => Self::MountFailed,
-                "MOUNTED" => Self::Mounted,
-                "UNMOUNTING" => Self::Unmounting,
-                "UNMOUNT_FAILED" => Self::UnmountFailed,
-                "UNMOUNTED" => Self::Unmounted,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CancelObsResponseStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for CancelObsResponseStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CancelObsResponseStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        CancelObsResponseStatus { Mounting => "MOUNTING", MountFailed => "MOUNT_FAILED",
+        Mounted => "MOUNTED", Unmounting => "UNMOUNTING", UnmountFailed =>
+        "UNMOUNT_FAILED", Unmounted => "UNMOUNTED" }
+    );
     ///A startup script hook.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Config {
@@ -345,60 +203,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ConfigType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Command => "COMMAND",
-                Self::Script => "SCRIPT",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ConfigType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ConfigType {
-        fn from(value: &str) -> Self {
-            match value {
-                "COMMAND" => Self::Command,
-                "SCRIPT" => Self::Script,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ConfigType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "COMMAND" => Self::Command,
-                "SCRIPT" => Self::Script,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ConfigType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ConfigType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ConfigType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ConfigType { Command => "COMMAND", Script => "SCRIPT" }
+    );
     ///Container-related hooks.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ContainerHooks {
@@ -519,60 +326,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl CreateImageResponseArch {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::X8664 => "X86_64",
-                Self::Aarch64 => "AARCH64",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for CreateImageResponseArch {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for CreateImageResponseArch {
-        fn from(value: &str) -> Self {
-            match value {
-                "X86_64" => Self::X8664,
-                "AARCH64" => Self::Aarch64,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for CreateImageResponseArch {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "X86_64" => Self::X8664,
-                "AARCH64" => Self::Aarch64,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateImageResponseArch {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for CreateImageResponseArch {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateImageResponseArch {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        CreateImageResponseArch { X8664 => "X86_64", Aarch64 => "AARCH64" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`CreateImageResponseDevServicesItem`
     pub enum CreateImageResponseDevServicesItem {
@@ -581,61 +337,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl CreateImageResponseDevServicesItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Notebook => "NOTEBOOK",
-                Self::Ssh => "SSH",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for CreateImageResponseDevServicesItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for CreateImageResponseDevServicesItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "NOTEBOOK" => Self::Notebook,
-                "SSH" => Self::Ssh,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for CreateImageResponseDevServicesItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "NOTEBOOK" => Self::Notebook,
-                "SSH" => Self::Ssh,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateImageResponseDevServicesItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for CreateImageResponseDevServicesItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateImageResponseDevServicesItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        CreateImageResponseDevServicesItem { Notebook => "NOTEBOOK", Ssh => "SSH" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
     pub enum CreateImageResponseOrigin {
@@ -644,60 +348,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl CreateImageResponseOrigin {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Customize => "CUSTOMIZE",
-                Self::ImageSave => "IMAGE_SAVE",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for CreateImageResponseOrigin {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for CreateImageResponseOrigin {
-        fn from(value: &str) -> Self {
-            match value {
-                "CUSTOMIZE" => Self::Customize,
-                "IMAGE_SAVE" => Self::ImageSave,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for CreateImageResponseOrigin {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "CUSTOMIZE" => Self::Customize,
-                "IMAGE_SAVE" => Self::ImageSave,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateImageResponseOrigin {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for CreateImageResponseOrigin {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateImageResponseOrigin {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        CreateImageResponseOrigin { Customize => "CUSTOMIZE", ImageSave => "IMAGE_SAVE" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`CreateImageResponseResourceCategoriesItem`
     pub enum CreateImageResponseResourceCategoriesItem {
@@ -706,61 +359,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl CreateImageResponseResourceCategoriesItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Cpu => "CPU",
-                Self::Gpu => "GPU",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for CreateImageResponseResourceCategoriesItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for CreateImageResponseResourceCategoriesItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for CreateImageResponseResourceCategoriesItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateImageResponseResourceCategoriesItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for CreateImageResponseResourceCategoriesItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateImageResponseResourceCategoriesItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        CreateImageResponseResourceCategoriesItem { Cpu => "CPU", Gpu => "GPU" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Kind of workload the image is meant for.
     pub enum CreateImageResponseServiceType {
@@ -772,69 +373,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl CreateImageResponseServiceType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Common => "COMMON",
-                Self::Inference => "INFERENCE",
-                Self::Train => "TRAIN",
-                Self::Dev => "DEV",
-                Self::Unknown => "UNKNOWN",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for CreateImageResponseServiceType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for CreateImageResponseServiceType {
-        fn from(value: &str) -> Self {
-            match value {
-                "COMMON" => Self::Common,
-                "INFERENCE" => Self::Inference,
-                "TRAIN" => Self::Train,
-                "DEV" => Self::Dev,
-                "UNKNOWN" => Self::Unknown,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for CreateImageResponseServiceType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "COMMON" => Self::Common,
-                "INFERENCE" => Self::Inference,
-                "TRAIN" => Self::Train,
-                "DEV" => Self::Dev,
-                "UNKNOWN" => Self::Unknown,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateImageResponseServiceType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for CreateImageResponseServiceType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateImageResponseServiceType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        CreateImageResponseServiceType { Common => "COMMON", Inference => "INFERENCE",
+        Train => "TRAIN", Dev => "DEV", Unknown => "UNKNOWN" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image status.
     pub enum CreateImageResponseStatus {
@@ -847,72 +389,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl CreateImageResponseStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Init => "INIT",
-                Self::Creating => "CREATING",
-                Self::CreateFailed => "CREATE_FAILED",
-                Self::Error => "ERROR",
-                Self::Deleted => "DELETED",
-                Self::Active => "ACTIVE",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for CreateImageResponseStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for CreateImageResponseStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "ACTIVE" => Self::Active,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for CreateImageResponseStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "ACTIVE" => Self::Active,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateImageResponseStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for CreateImageResponseStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateImageResponseStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        CreateImageResponseStatus { Init => "INIT", Creating => "CREATING", CreateFailed
+        => "CREATE_FAILED", Error => "ERROR", Deleted => "DELETED", Active => "ACTIVE" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`CreateImageResponseSupportResCategoriesItem`
     pub enum CreateImageResponseSupportResCategoriesItem {
@@ -921,61 +401,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl CreateImageResponseSupportResCategoriesItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Cpu => "CPU",
-                Self::Gpu => "GPU",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for CreateImageResponseSupportResCategoriesItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for CreateImageResponseSupportResCategoriesItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for CreateImageResponseSupportResCategoriesItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateImageResponseSupportResCategoriesItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for CreateImageResponseSupportResCategoriesItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateImageResponseSupportResCategoriesItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        CreateImageResponseSupportResCategoriesItem { Cpu => "CPU", Gpu => "GPU" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).
     pub enum CreateImageResponseType {
@@ -984,60 +412,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl CreateImageResponseType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::BuildIn => "BUILD_IN",
-                Self::Dedicated => "DEDICATED",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for CreateImageResponseType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for CreateImageResponseType {
-        fn from(value: &str) -> Self {
-            match value {
-                "BUILD_IN" => Self::BuildIn,
-                "DEDICATED" => Self::Dedicated,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for CreateImageResponseType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "BUILD_IN" => Self::BuildIn,
-                "DEDICATED" => Self::Dedicated,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateImageResponseType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for CreateImageResponseType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateImageResponseType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        CreateImageResponseType { BuildIn => "BUILD_IN", Dedicated => "DEDICATED" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image visibility; PUBLIC lets all users use the image read-only by its ID.
     pub enum CreateImageResponseVisibility {
@@ -1046,60 +423,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl CreateImageResponseVisibility {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Private => "PRIVATE",
-                Self::Public => "PUBLIC",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for CreateImageResponseVisibility {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for CreateImageResponseVisibility {
-        fn from(value: &str) -> Self {
-            match value {
-                "PRIVATE" => Self::Private,
-                "PUBLIC" => Self::Public,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for CreateImageResponseVisibility {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "PRIVATE" => Self::Private,
-                "PUBLIC" => Self::Public,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateImageResponseVisibility {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for CreateImageResponseVisibility {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateImageResponseVisibility {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        CreateImageResponseVisibility { Private => "PRIVATE", Public => "PUBLIC" }
+    );
     ///Settings of the notebook instance to create.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateNotebookRequest {
@@ -1146,60 +472,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl CreateNotebookRequestFeature {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Default => "DEFAULT",
-                Self::Notebook => "NOTEBOOK",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for CreateNotebookRequestFeature {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for CreateNotebookRequestFeature {
-        fn from(value: &str) -> Self {
-            match value {
-                "DEFAULT" => Self::Default,
-                "NOTEBOOK" => Self::Notebook,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for CreateNotebookRequestFeature {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "DEFAULT" => Self::Default,
-                "NOTEBOOK" => Self::Notebook,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateNotebookRequestFeature {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for CreateNotebookRequestFeature {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateNotebookRequestFeature {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        CreateNotebookRequestFeature { Default => "DEFAULT", Notebook => "NOTEBOOK" }
+    );
     ///The notebook instance being created.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CreateNotebookResponse {
@@ -1269,64 +544,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl CreateNotebookResponseBillingItemsItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Storage => "STORAGE",
-                Self::Compute => "COMPUTE",
-                Self::All => "ALL",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for CreateNotebookResponseBillingItemsItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for CreateNotebookResponseBillingItemsItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "STORAGE" => Self::Storage,
-                "COMPUTE" => Self::Compute,
-                "ALL" => Self::All,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for CreateNotebookResponseBillingItemsItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "STORAGE" => Self::Storage,
-                "COMPUTE" => Self::Compute,
-                "ALL" => Self::All,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateNotebookResponseBillingItemsItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for CreateNotebookResponseBillingItemsItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateNotebookResponseBillingItemsItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        CreateNotebookResponseBillingItemsItem { Storage => "STORAGE", Compute =>
+        "COMPUTE", All => "ALL" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
     pub enum CreateNotebookResponseFeature {
@@ -1335,60 +556,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl CreateNotebookResponseFeature {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Default => "DEFAULT",
-                Self::Notebook => "NOTEBOOK",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for CreateNotebookResponseFeature {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for CreateNotebookResponseFeature {
-        fn from(value: &str) -> Self {
-            match value {
-                "DEFAULT" => Self::Default,
-                "NOTEBOOK" => Self::Notebook,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for CreateNotebookResponseFeature {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "DEFAULT" => Self::Default,
-                "NOTEBOOK" => Self::Notebook,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateNotebookResponseFeature {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for CreateNotebookResponseFeature {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateNotebookResponseFeature {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        CreateNotebookResponseFeature { Default => "DEFAULT", Notebook => "NOTEBOOK" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Instance status.
     pub enum CreateNotebookResponseStatus {
@@ -1409,96 +579,13 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl CreateNotebookResponseStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Init => "INIT",
-                Self::Creating => "CREATING",
-                Self::Starting => "STARTING",
-                Self::Stopping => "STOPPING",
-                Self::Deleting => "DELETING",
-                Self::Running => "RUNNING",
-                Self::Stopped => "STOPPED",
-                Self::Snapshotting => "SNAPSHOTTING",
-                Self::CreateFailed => "CREATE_FAILED",
-                Self::StartFailed => "START_FAILED",
-                Self::DeleteFailed => "DELETE_FAILED",
-                Self::Error => "ERROR",
-                Self::Deleted => "DELETED",
-                Self::Frozen => "FROZEN",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for CreateNotebookResponseStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for CreateNotebookResponseStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "STARTING" => Self::Starting,
-                "STOPPING" => Self::Stopping,
-                "DELETING" => Self::Deleting,
-                "RUNNING" => Self::Running,
-                "STOPPED" => Self::Stopped,
-                "SNAPSHOTTING" => Self::Snapshotting,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "START_FAILED" => Self::StartFailed,
-                "DELETE_FAILED" => Self::DeleteFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "FROZEN" => Self::Frozen,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for CreateNotebookResponseStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "STARTING" => Self::Starting,
-                "STOPPING" => Self::Stopping,
-                "DELETING" => Self::Deleting,
-                "RUNNING" => Self::Running,
-                "STOPPED" => Self::Stopped,
-                "SNAPSHOTTING" => Self::Snapshotting,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "START_FAILED" => Self::StartFailed,
-                "DELETE_FAILED" => Self::DeleteFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "FROZEN" => Self::Frozen,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateNotebookResponseStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for CreateNotebookResponseStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateNotebookResponseStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        CreateNotebookResponseStatus { Init => "INIT", Creating => "CREATING", Starting
+        => "STARTING", Stopping => "STOPPING", Deleting => "DELETING", Running =>
+        "RUNNING", Stopped => "STOPPED", Snapshotting => "SNAPSHOTTING", CreateFailed =>
+        "CREATE_FAILED", StartFailed => "START_FAILED", DeleteFailed => "DELETE_FAILED",
+        Error => "ERROR", Deleted => "DELETED", Frozen => "FROZEN" }
+    );
     ///Custom startup script hooks of an instance.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CustomHooks {
@@ -1546,72 +633,11 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl DataVolumesResStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Mounting => "MOUNTING",
-                Self::MountFailed => "MOUNT_FAILED",
-                Self::Mounted => "MOUNTED",
-                Self::Unmounting => "UNMOUNTING",
-                Self::UnmountFailed => "UNMOUNT_FAILED",
-                Self::Unmounted => "UNMOUNTED",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for DataVolumesResStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for DataVolumesResStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "MOUNTING" => Self::Mounting,
-                "MOUNT_FAILED" => Self::MountFailed,
-                "MOUNTED" => Self::Mounted,
-                "UNMOUNTING" => Self::Unmounting,
-                "UNMOUNT_FAILED" => Self::UnmountFailed,
-                "UNMOUNTED" => Self::Unmounted,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for DataVolumesResStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "MOUNTING" => Self::Mounting,
-                "MOUNT_FAILED" => Self::MountFailed,
-                "MOUNTED" => Self::Mounted,
-                "UNMOUNTING" => Self::Unmounting,
-                "UNMOUNT_FAILED" => Self::UnmountFailed,
-                "UNMOUNTED" => Self::Unmounted,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DataVolumesResStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for DataVolumesResStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DataVolumesResStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        DataVolumesResStatus { Mounting => "MOUNTING", MountFailed => "MOUNT_FAILED",
+        Mounted => "MOUNTED", Unmounting => "UNMOUNTING", UnmountFailed =>
+        "UNMOUNT_FAILED", Unmounted => "UNMOUNTED" }
+    );
     ///The deleted image.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct DeleteImageResponse {
@@ -1695,60 +721,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl DeleteImageResponseArch {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::X8664 => "X86_64",
-                Self::Aarch64 => "AARCH64",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for DeleteImageResponseArch {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for DeleteImageResponseArch {
-        fn from(value: &str) -> Self {
-            match value {
-                "X86_64" => Self::X8664,
-                "AARCH64" => Self::Aarch64,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for DeleteImageResponseArch {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "X86_64" => Self::X8664,
-                "AARCH64" => Self::Aarch64,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DeleteImageResponseArch {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for DeleteImageResponseArch {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DeleteImageResponseArch {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        DeleteImageResponseArch { X8664 => "X86_64", Aarch64 => "AARCH64" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`DeleteImageResponseDevServicesItem`
     pub enum DeleteImageResponseDevServicesItem {
@@ -1757,61 +732,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl DeleteImageResponseDevServicesItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Notebook => "NOTEBOOK",
-                Self::Ssh => "SSH",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for DeleteImageResponseDevServicesItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for DeleteImageResponseDevServicesItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "NOTEBOOK" => Self::Notebook,
-                "SSH" => Self::Ssh,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for DeleteImageResponseDevServicesItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "NOTEBOOK" => Self::Notebook,
-                "SSH" => Self::Ssh,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DeleteImageResponseDevServicesItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for DeleteImageResponseDevServicesItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DeleteImageResponseDevServicesItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        DeleteImageResponseDevServicesItem { Notebook => "NOTEBOOK", Ssh => "SSH" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
     pub enum DeleteImageResponseOrigin {
@@ -1820,60 +743,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl DeleteImageResponseOrigin {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Customize => "CUSTOMIZE",
-                Self::ImageSave => "IMAGE_SAVE",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for DeleteImageResponseOrigin {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for DeleteImageResponseOrigin {
-        fn from(value: &str) -> Self {
-            match value {
-                "CUSTOMIZE" => Self::Customize,
-                "IMAGE_SAVE" => Self::ImageSave,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for DeleteImageResponseOrigin {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "CUSTOMIZE" => Self::Customize,
-                "IMAGE_SAVE" => Self::ImageSave,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DeleteImageResponseOrigin {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for DeleteImageResponseOrigin {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DeleteImageResponseOrigin {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        DeleteImageResponseOrigin { Customize => "CUSTOMIZE", ImageSave => "IMAGE_SAVE" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`DeleteImageResponseResourceCategoriesItem`
     pub enum DeleteImageResponseResourceCategoriesItem {
@@ -1882,61 +754,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl DeleteImageResponseResourceCategoriesItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Cpu => "CPU",
-                Self::Gpu => "GPU",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for DeleteImageResponseResourceCategoriesItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for DeleteImageResponseResourceCategoriesItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for DeleteImageResponseResourceCategoriesItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DeleteImageResponseResourceCategoriesItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for DeleteImageResponseResourceCategoriesItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DeleteImageResponseResourceCategoriesItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        DeleteImageResponseResourceCategoriesItem { Cpu => "CPU", Gpu => "GPU" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Kind of workload the image is meant for.
     pub enum DeleteImageResponseServiceType {
@@ -1948,69 +768,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl DeleteImageResponseServiceType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Common => "COMMON",
-                Self::Inference => "INFERENCE",
-                Self::Train => "TRAIN",
-                Self::Dev => "DEV",
-                Self::Unknown => "UNKNOWN",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for DeleteImageResponseServiceType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for DeleteImageResponseServiceType {
-        fn from(value: &str) -> Self {
-            match value {
-                "COMMON" => Self::Common,
-                "INFERENCE" => Self::Inference,
-                "TRAIN" => Self::Train,
-                "DEV" => Self::Dev,
-                "UNKNOWN" => Self::Unknown,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for DeleteImageResponseServiceType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "COMMON" => Self::Common,
-                "INFERENCE" => Self::Inference,
-                "TRAIN" => Self::Train,
-                "DEV" => Self::Dev,
-                "UNKNOWN" => Self::Unknown,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DeleteImageResponseServiceType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for DeleteImageResponseServiceType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DeleteImageResponseServiceType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        DeleteImageResponseServiceType { Common => "COMMON", Inference => "INFERENCE",
+        Train => "TRAIN", Dev => "DEV", Unknown => "UNKNOWN" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image status.
     pub enum DeleteImageResponseStatus {
@@ -2023,72 +784,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl DeleteImageResponseStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Init => "INIT",
-                Self::Creating => "CREATING",
-                Self::CreateFailed => "CREATE_FAILED",
-                Self::Error => "ERROR",
-                Self::Deleted => "DELETED",
-                Self::Active => "ACTIVE",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for DeleteImageResponseStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for DeleteImageResponseStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "ACTIVE" => Self::Active,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for DeleteImageResponseStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "ACTIVE" => Self::Active,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DeleteImageResponseStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for DeleteImageResponseStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DeleteImageResponseStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        DeleteImageResponseStatus { Init => "INIT", Creating => "CREATING", CreateFailed
+        => "CREATE_FAILED", Error => "ERROR", Deleted => "DELETED", Active => "ACTIVE" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`DeleteImageResponseSupportResCategoriesItem`
     pub enum DeleteImageResponseSupportResCategoriesItem {
@@ -2097,61 +796,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl DeleteImageResponseSupportResCategoriesItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Cpu => "CPU",
-                Self::Gpu => "GPU",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for DeleteImageResponseSupportResCategoriesItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for DeleteImageResponseSupportResCategoriesItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for DeleteImageResponseSupportResCategoriesItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DeleteImageResponseSupportResCategoriesItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for DeleteImageResponseSupportResCategoriesItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DeleteImageResponseSupportResCategoriesItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        DeleteImageResponseSupportResCategoriesItem { Cpu => "CPU", Gpu => "GPU" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).
     pub enum DeleteImageResponseType {
@@ -2160,60 +807,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl DeleteImageResponseType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::BuildIn => "BUILD_IN",
-                Self::Dedicated => "DEDICATED",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for DeleteImageResponseType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for DeleteImageResponseType {
-        fn from(value: &str) -> Self {
-            match value {
-                "BUILD_IN" => Self::BuildIn,
-                "DEDICATED" => Self::Dedicated,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for DeleteImageResponseType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "BUILD_IN" => Self::BuildIn,
-                "DEDICATED" => Self::Dedicated,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DeleteImageResponseType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for DeleteImageResponseType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DeleteImageResponseType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        DeleteImageResponseType { BuildIn => "BUILD_IN", Dedicated => "DEDICATED" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image visibility; PUBLIC lets all users use the image read-only by its ID.
     pub enum DeleteImageResponseVisibility {
@@ -2222,60 +818,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl DeleteImageResponseVisibility {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Private => "PRIVATE",
-                Self::Public => "PUBLIC",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for DeleteImageResponseVisibility {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for DeleteImageResponseVisibility {
-        fn from(value: &str) -> Self {
-            match value {
-                "PRIVATE" => Self::Private,
-                "PUBLIC" => Self::Public,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for DeleteImageResponseVisibility {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "PRIVATE" => Self::Private,
-                "PUBLIC" => Self::Public,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DeleteImageResponseVisibility {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for DeleteImageResponseVisibility {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DeleteImageResponseVisibility {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        DeleteImageResponseVisibility { Private => "PRIVATE", Public => "PUBLIC" }
+    );
     ///The notebook instance being deleted.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct DeleteNotebookResponse {
@@ -2351,64 +896,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl DeleteNotebookResponseBillingItemsItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Storage => "STORAGE",
-                Self::Compute => "COMPUTE",
-                Self::All => "ALL",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for DeleteNotebookResponseBillingItemsItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for DeleteNotebookResponseBillingItemsItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "STORAGE" => Self::Storage,
-                "COMPUTE" => Self::Compute,
-                "ALL" => Self::All,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for DeleteNotebookResponseBillingItemsItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "STORAGE" => Self::Storage,
-                "COMPUTE" => Self::Compute,
-                "ALL" => Self::All,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DeleteNotebookResponseBillingItemsItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for DeleteNotebookResponseBillingItemsItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DeleteNotebookResponseBillingItemsItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        DeleteNotebookResponseBillingItemsItem { Storage => "STORAGE", Compute =>
+        "COMPUTE", All => "ALL" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
     pub enum DeleteNotebookResponseFeature {
@@ -2417,60 +908,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl DeleteNotebookResponseFeature {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Default => "DEFAULT",
-                Self::Notebook => "NOTEBOOK",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for DeleteNotebookResponseFeature {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for DeleteNotebookResponseFeature {
-        fn from(value: &str) -> Self {
-            match value {
-                "DEFAULT" => Self::Default,
-                "NOTEBOOK" => Self::Notebook,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for DeleteNotebookResponseFeature {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "DEFAULT" => Self::Default,
-                "NOTEBOOK" => Self::Notebook,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DeleteNotebookResponseFeature {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for DeleteNotebookResponseFeature {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DeleteNotebookResponseFeature {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        DeleteNotebookResponseFeature { Default => "DEFAULT", Notebook => "NOTEBOOK" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Instance status.
     pub enum DeleteNotebookResponseStatus {
@@ -2491,96 +931,13 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl DeleteNotebookResponseStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Init => "INIT",
-                Self::Creating => "CREATING",
-                Self::Starting => "STARTING",
-                Self::Stopping => "STOPPING",
-                Self::Deleting => "DELETING",
-                Self::Running => "RUNNING",
-                Self::Stopped => "STOPPED",
-                Self::Snapshotting => "SNAPSHOTTING",
-                Self::CreateFailed => "CREATE_FAILED",
-                Self::StartFailed => "START_FAILED",
-                Self::DeleteFailed => "DELETE_FAILED",
-                Self::Error => "ERROR",
-                Self::Deleted => "DELETED",
-                Self::Frozen => "FROZEN",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for DeleteNotebookResponseStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for DeleteNotebookResponseStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "STARTING" => Self::Starting,
-                "STOPPING" => Self::Stopping,
-                "DELETING" => Self::Deleting,
-                "RUNNING" => Self::Running,
-                "STOPPED" => Self::Stopped,
-                "SNAPSHOTTING" => Self::Snapshotting,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "START_FAILED" => Self::StartFailed,
-                "DELETE_FAILED" => Self::DeleteFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "FROZEN" => Self::Frozen,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for DeleteNotebookResponseStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "STARTING" => Self::Starting,
-                "STOPPING" => Self::Stopping,
-                "DELETING" => Self::Deleting,
-                "RUNNING" => Self::Running,
-                "STOPPED" => Self::Stopped,
-                "SNAPSHOTTING" => Self::Snapshotting,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "START_FAILED" => Self::StartFailed,
-                "DELETE_FAILED" => Self::DeleteFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "FROZEN" => Self::Frozen,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DeleteNotebookResponseStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for DeleteNotebookResponseStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DeleteNotebookResponseStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        DeleteNotebookResponseStatus { Init => "INIT", Creating => "CREATING", Starting
+        => "STARTING", Stopping => "STOPPING", Deleting => "DELETING", Running =>
+        "RUNNING", Stopped => "STOPPED", Snapshotting => "SNAPSHOTTING", CreateFailed =>
+        "CREATE_FAILED", StartFailed => "START_FAILED", DeleteFailed => "DELETE_FAILED",
+        Error => "ERROR", Deleted => "DELETED", Frozen => "FROZEN" }
+    );
     ///Account (domain) information.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Domain {
@@ -2626,60 +983,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl EndpointsReqService {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Notebook => "NOTEBOOK",
-                Self::Ssh => "SSH",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for EndpointsReqService {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for EndpointsReqService {
-        fn from(value: &str) -> Self {
-            match value {
-                "NOTEBOOK" => Self::Notebook,
-                "SSH" => Self::Ssh,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for EndpointsReqService {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "NOTEBOOK" => Self::Notebook,
-                "SSH" => Self::Ssh,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for EndpointsReqService {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for EndpointsReqService {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for EndpointsReqService {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        EndpointsReqService { Notebook => "NOTEBOOK", Ssh => "SSH" }
+    );
     ///Remote access settings of a notebook instance.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EndpointsRes {
@@ -2714,60 +1020,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl EndpointsResDevService {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Notebook => "NOTEBOOK",
-                Self::Ssh => "SSH",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for EndpointsResDevService {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for EndpointsResDevService {
-        fn from(value: &str) -> Self {
-            match value {
-                "NOTEBOOK" => Self::Notebook,
-                "SSH" => Self::Ssh,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for EndpointsResDevService {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "NOTEBOOK" => Self::Notebook,
-                "SSH" => Self::Ssh,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for EndpointsResDevService {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for EndpointsResDevService {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for EndpointsResDevService {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        EndpointsResDevService { Notebook => "NOTEBOOK", Ssh => "SSH" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Access method (NOTEBOOK = HTTPS, SSH = remote access over SSH).
     pub enum EndpointsResService {
@@ -2776,60 +1031,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl EndpointsResService {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Notebook => "NOTEBOOK",
-                Self::Ssh => "SSH",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for EndpointsResService {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for EndpointsResService {
-        fn from(value: &str) -> Self {
-            match value {
-                "NOTEBOOK" => Self::Notebook,
-                "SSH" => Self::Ssh,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for EndpointsResService {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "NOTEBOOK" => Self::Notebook,
-                "SSH" => Self::Ssh,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for EndpointsResService {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for EndpointsResService {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for EndpointsResService {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        EndpointsResService { Notebook => "NOTEBOOK", Ssh => "SSH" }
+    );
     ///GPU information of a flavor.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GpuInfo {
@@ -2929,60 +1133,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ImageArch {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::X8664 => "X86_64",
-                Self::Aarch64 => "AARCH64",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ImageArch {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ImageArch {
-        fn from(value: &str) -> Self {
-            match value {
-                "X86_64" => Self::X8664,
-                "AARCH64" => Self::Aarch64,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ImageArch {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "X86_64" => Self::X8664,
-                "AARCH64" => Self::Aarch64,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ImageArch {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ImageArch {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ImageArch {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ImageArch { X8664 => "X86_64", Aarch64 => "AARCH64" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ImageDevServicesItem`
     pub enum ImageDevServicesItem {
@@ -2991,60 +1142,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ImageDevServicesItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Notebook => "NOTEBOOK",
-                Self::Ssh => "SSH",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ImageDevServicesItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ImageDevServicesItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "NOTEBOOK" => Self::Notebook,
-                "SSH" => Self::Ssh,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ImageDevServicesItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "NOTEBOOK" => Self::Notebook,
-                "SSH" => Self::Ssh,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ImageDevServicesItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ImageDevServicesItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ImageDevServicesItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ImageDevServicesItem { Notebook => "NOTEBOOK", Ssh => "SSH" }
+    );
     ///Aggregated information about all versions of one image name.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ImageGroup {
@@ -3077,60 +1177,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ImageOrigin {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Customize => "CUSTOMIZE",
-                Self::ImageSave => "IMAGE_SAVE",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ImageOrigin {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ImageOrigin {
-        fn from(value: &str) -> Self {
-            match value {
-                "CUSTOMIZE" => Self::Customize,
-                "IMAGE_SAVE" => Self::ImageSave,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ImageOrigin {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "CUSTOMIZE" => Self::Customize,
-                "IMAGE_SAVE" => Self::ImageSave,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ImageOrigin {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ImageOrigin {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ImageOrigin {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ImageOrigin { Customize => "CUSTOMIZE", ImageSave => "IMAGE_SAVE" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ImageResourceCategoriesItem`
     pub enum ImageResourceCategoriesItem {
@@ -3139,60 +1188,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ImageResourceCategoriesItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Cpu => "CPU",
-                Self::Gpu => "GPU",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ImageResourceCategoriesItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ImageResourceCategoriesItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ImageResourceCategoriesItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ImageResourceCategoriesItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ImageResourceCategoriesItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ImageResourceCategoriesItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ImageResourceCategoriesItem { Cpu => "CPU", Gpu => "GPU" }
+    );
     ///An image in the image list.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ImageResponse {
@@ -3271,60 +1269,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ImageResponseArch {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::X8664 => "X86_64",
-                Self::Aarch64 => "AARCH64",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ImageResponseArch {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ImageResponseArch {
-        fn from(value: &str) -> Self {
-            match value {
-                "X86_64" => Self::X8664,
-                "AARCH64" => Self::Aarch64,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ImageResponseArch {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "X86_64" => Self::X8664,
-                "AARCH64" => Self::Aarch64,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ImageResponseArch {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ImageResponseArch {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ImageResponseArch {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ImageResponseArch { X8664 => "X86_64", Aarch64 => "AARCH64" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ImageResponseDevServicesItem`
     pub enum ImageResponseDevServicesItem {
@@ -3333,60 +1280,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ImageResponseDevServicesItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Notebook => "NOTEBOOK",
-                Self::Ssh => "SSH",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ImageResponseDevServicesItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ImageResponseDevServicesItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "NOTEBOOK" => Self::Notebook,
-                "SSH" => Self::Ssh,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ImageResponseDevServicesItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "NOTEBOOK" => Self::Notebook,
-                "SSH" => Self::Ssh,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ImageResponseDevServicesItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ImageResponseDevServicesItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ImageResponseDevServicesItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ImageResponseDevServicesItem { Notebook => "NOTEBOOK", Ssh => "SSH" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
     pub enum ImageResponseOrigin {
@@ -3395,60 +1291,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ImageResponseOrigin {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Customize => "CUSTOMIZE",
-                Self::ImageSave => "IMAGE_SAVE",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ImageResponseOrigin {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ImageResponseOrigin {
-        fn from(value: &str) -> Self {
-            match value {
-                "CUSTOMIZE" => Self::Customize,
-                "IMAGE_SAVE" => Self::ImageSave,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ImageResponseOrigin {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "CUSTOMIZE" => Self::Customize,
-                "IMAGE_SAVE" => Self::ImageSave,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ImageResponseOrigin {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ImageResponseOrigin {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ImageResponseOrigin {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ImageResponseOrigin { Customize => "CUSTOMIZE", ImageSave => "IMAGE_SAVE" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ImageResponseResourceCategoriesItem`
     pub enum ImageResponseResourceCategoriesItem {
@@ -3457,61 +1302,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ImageResponseResourceCategoriesItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Cpu => "CPU",
-                Self::Gpu => "GPU",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ImageResponseResourceCategoriesItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ImageResponseResourceCategoriesItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for ImageResponseResourceCategoriesItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ImageResponseResourceCategoriesItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ImageResponseResourceCategoriesItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ImageResponseResourceCategoriesItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ImageResponseResourceCategoriesItem { Cpu => "CPU", Gpu => "GPU" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Kind of workload the image is meant for.
     pub enum ImageResponseServiceType {
@@ -3523,69 +1316,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ImageResponseServiceType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Common => "COMMON",
-                Self::Inference => "INFERENCE",
-                Self::Train => "TRAIN",
-                Self::Dev => "DEV",
-                Self::Unknown => "UNKNOWN",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ImageResponseServiceType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ImageResponseServiceType {
-        fn from(value: &str) -> Self {
-            match value {
-                "COMMON" => Self::Common,
-                "INFERENCE" => Self::Inference,
-                "TRAIN" => Self::Train,
-                "DEV" => Self::Dev,
-                "UNKNOWN" => Self::Unknown,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ImageResponseServiceType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "COMMON" => Self::Common,
-                "INFERENCE" => Self::Inference,
-                "TRAIN" => Self::Train,
-                "DEV" => Self::Dev,
-                "UNKNOWN" => Self::Unknown,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ImageResponseServiceType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ImageResponseServiceType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ImageResponseServiceType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ImageResponseServiceType { Common => "COMMON", Inference => "INFERENCE", Train =>
+        "TRAIN", Dev => "DEV", Unknown => "UNKNOWN" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image status.
     pub enum ImageResponseStatus {
@@ -3598,72 +1332,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ImageResponseStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Init => "INIT",
-                Self::Creating => "CREATING",
-                Self::CreateFailed => "CREATE_FAILED",
-                Self::Error => "ERROR",
-                Self::Deleted => "DELETED",
-                Self::Active => "ACTIVE",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ImageResponseStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ImageResponseStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "ACTIVE" => Self::Active,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ImageResponseStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "ACTIVE" => Self::Active,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ImageResponseStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ImageResponseStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ImageResponseStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ImageResponseStatus { Init => "INIT", Creating => "CREATING", CreateFailed =>
+        "CREATE_FAILED", Error => "ERROR", Deleted => "DELETED", Active => "ACTIVE" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).
     pub enum ImageResponseType {
@@ -3672,60 +1344,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ImageResponseType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::BuildIn => "BUILD_IN",
-                Self::Dedicated => "DEDICATED",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ImageResponseType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ImageResponseType {
-        fn from(value: &str) -> Self {
-            match value {
-                "BUILD_IN" => Self::BuildIn,
-                "DEDICATED" => Self::Dedicated,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ImageResponseType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "BUILD_IN" => Self::BuildIn,
-                "DEDICATED" => Self::Dedicated,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ImageResponseType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ImageResponseType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ImageResponseType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ImageResponseType { BuildIn => "BUILD_IN", Dedicated => "DEDICATED" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image visibility; PUBLIC lets all users use the image read-only by its ID.
     pub enum ImageResponseVisibility {
@@ -3734,60 +1355,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ImageResponseVisibility {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Private => "PRIVATE",
-                Self::Public => "PUBLIC",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ImageResponseVisibility {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ImageResponseVisibility {
-        fn from(value: &str) -> Self {
-            match value {
-                "PRIVATE" => Self::Private,
-                "PUBLIC" => Self::Public,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ImageResponseVisibility {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "PRIVATE" => Self::Private,
-                "PUBLIC" => Self::Public,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ImageResponseVisibility {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ImageResponseVisibility {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ImageResponseVisibility {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ImageResponseVisibility { Private => "PRIVATE", Public => "PUBLIC" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Kind of workload the image is meant for.
     pub enum ImageServiceType {
@@ -3799,69 +1369,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ImageServiceType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Common => "COMMON",
-                Self::Inference => "INFERENCE",
-                Self::Train => "TRAIN",
-                Self::Dev => "DEV",
-                Self::Unknown => "UNKNOWN",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ImageServiceType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ImageServiceType {
-        fn from(value: &str) -> Self {
-            match value {
-                "COMMON" => Self::Common,
-                "INFERENCE" => Self::Inference,
-                "TRAIN" => Self::Train,
-                "DEV" => Self::Dev,
-                "UNKNOWN" => Self::Unknown,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ImageServiceType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "COMMON" => Self::Common,
-                "INFERENCE" => Self::Inference,
-                "TRAIN" => Self::Train,
-                "DEV" => Self::Dev,
-                "UNKNOWN" => Self::Unknown,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ImageServiceType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ImageServiceType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ImageServiceType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ImageServiceType { Common => "COMMON", Inference => "INFERENCE", Train =>
+        "TRAIN", Dev => "DEV", Unknown => "UNKNOWN" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image status.
     pub enum ImageStatus {
@@ -3874,72 +1385,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ImageStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Init => "INIT",
-                Self::Creating => "CREATING",
-                Self::CreateFailed => "CREATE_FAILED",
-                Self::Error => "ERROR",
-                Self::Deleted => "DELETED",
-                Self::Active => "ACTIVE",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ImageStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ImageStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "ACTIVE" => Self::Active,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ImageStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "ACTIVE" => Self::Active,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ImageStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ImageStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ImageStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ImageStatus { Init => "INIT", Creating => "CREATING", CreateFailed =>
+        "CREATE_FAILED", Error => "ERROR", Deleted => "DELETED", Active => "ACTIVE" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ImageSupportResCategoriesItem`
     pub enum ImageSupportResCategoriesItem {
@@ -3948,60 +1397,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ImageSupportResCategoriesItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Cpu => "CPU",
-                Self::Gpu => "GPU",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ImageSupportResCategoriesItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ImageSupportResCategoriesItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ImageSupportResCategoriesItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ImageSupportResCategoriesItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ImageSupportResCategoriesItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ImageSupportResCategoriesItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ImageSupportResCategoriesItem { Cpu => "CPU", Gpu => "GPU" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).
     pub enum ImageType {
@@ -4010,60 +1408,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ImageType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::BuildIn => "BUILD_IN",
-                Self::Dedicated => "DEDICATED",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ImageType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ImageType {
-        fn from(value: &str) -> Self {
-            match value {
-                "BUILD_IN" => Self::BuildIn,
-                "DEDICATED" => Self::Dedicated,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ImageType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "BUILD_IN" => Self::BuildIn,
-                "DEDICATED" => Self::Dedicated,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ImageType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ImageType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ImageType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ImageType { BuildIn => "BUILD_IN", Dedicated => "DEDICATED" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image visibility; PUBLIC lets all users use the image read-only by its ID.
     pub enum ImageVisibility {
@@ -4072,60 +1419,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ImageVisibility {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Private => "PRIVATE",
-                Self::Public => "PUBLIC",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ImageVisibility {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ImageVisibility {
-        fn from(value: &str) -> Self {
-            match value {
-                "PRIVATE" => Self::Private,
-                "PUBLIC" => Self::Public,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ImageVisibility {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "PRIVATE" => Self::Private,
-                "PUBLIC" => Self::Public,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ImageVisibility {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ImageVisibility {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ImageVisibility {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ImageVisibility { Private => "PRIVATE", Public => "PUBLIC" }
+    );
     ///Progress of one initialization step of an instance.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct JobProgress {
@@ -4157,66 +1453,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl JobProgressStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Waiting => "WAITING",
-                Self::Processing => "PROCESSING",
-                Self::Failed => "FAILED",
-                Self::Completed => "COMPLETED",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for JobProgressStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for JobProgressStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "WAITING" => Self::Waiting,
-                "PROCESSING" => Self::Processing,
-                "FAILED" => Self::Failed,
-                "COMPLETED" => Self::Completed,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for JobProgressStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "WAITING" => Self::Waiting,
-                "PROCESSING" => Self::Processing,
-                "FAILED" => Self::Failed,
-                "COMPLETED" => Self::Completed,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for JobProgressStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for JobProgressStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for JobProgressStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        JobProgressStatus { Waiting => "WAITING", Processing => "PROCESSING", Failed =>
+        "FAILED", Completed => "COMPLETED" }
+    );
     ///Auto-stop settings of an instance.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Lease {
@@ -4264,60 +1504,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl LeaseType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Timing => "timing",
-                Self::Idle => "idle",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for LeaseType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for LeaseType {
-        fn from(value: &str) -> Self {
-            match value {
-                "timing" => Self::Timing,
-                "idle" => Self::Idle,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for LeaseType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "timing" => Self::Timing,
-                "idle" => Self::Idle,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for LeaseType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for LeaseType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for LeaseType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(LeaseType { Timing => "timing", Idle => "idle" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///The server's default is `NOTEBOOK`.
     pub enum ListAllNotebooksFeature {
@@ -4326,60 +1513,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListAllNotebooksFeature {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Default => "DEFAULT",
-                Self::Notebook => "NOTEBOOK",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListAllNotebooksFeature {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListAllNotebooksFeature {
-        fn from(value: &str) -> Self {
-            match value {
-                "DEFAULT" => Self::Default,
-                "NOTEBOOK" => Self::Notebook,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListAllNotebooksFeature {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "DEFAULT" => Self::Default,
-                "NOTEBOOK" => Self::Notebook,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListAllNotebooksFeature {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListAllNotebooksFeature {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListAllNotebooksFeature {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListAllNotebooksFeature { Default => "DEFAULT", Notebook => "NOTEBOOK" }
+    );
     ///One page of notebook instances.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListAllNotebooksResponse {
@@ -4412,60 +1548,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListAllNotebooksSortDir {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Asc => "ASC",
-                Self::Desc => "DESC",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListAllNotebooksSortDir {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListAllNotebooksSortDir {
-        fn from(value: &str) -> Self {
-            match value {
-                "ASC" => Self::Asc,
-                "DESC" => Self::Desc,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListAllNotebooksSortDir {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "ASC" => Self::Asc,
-                "DESC" => Self::Desc,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListAllNotebooksSortDir {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListAllNotebooksSortDir {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListAllNotebooksSortDir {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListAllNotebooksSortDir { Asc => "ASC", Desc => "DESC" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListAllNotebooksStatus`
     pub enum ListAllNotebooksStatus {
@@ -4486,96 +1571,13 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListAllNotebooksStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Init => "INIT",
-                Self::Creating => "CREATING",
-                Self::Starting => "STARTING",
-                Self::Stopping => "STOPPING",
-                Self::Deleting => "DELETING",
-                Self::Running => "RUNNING",
-                Self::Stopped => "STOPPED",
-                Self::Snapshotting => "SNAPSHOTTING",
-                Self::CreateFailed => "CREATE_FAILED",
-                Self::StartFailed => "START_FAILED",
-                Self::DeleteFailed => "DELETE_FAILED",
-                Self::Error => "ERROR",
-                Self::Deleted => "DELETED",
-                Self::Frozen => "FROZEN",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListAllNotebooksStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListAllNotebooksStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "STARTING" => Self::Starting,
-                "STOPPING" => Self::Stopping,
-                "DELETING" => Self::Deleting,
-                "RUNNING" => Self::Running,
-                "STOPPED" => Self::Stopped,
-                "SNAPSHOTTING" => Self::Snapshotting,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "START_FAILED" => Self::StartFailed,
-                "DELETE_FAILED" => Self::DeleteFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "FROZEN" => Self::Frozen,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListAllNotebooksStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "STARTING" => Self::Starting,
-                "STOPPING" => Self::Stopping,
-                "DELETING" => Self::Deleting,
-                "RUNNING" => Self::Running,
-                "STOPPED" => Self::Stopped,
-                "SNAPSHOTTING" => Self::Snapshotting,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "START_FAILED" => Self::StartFailed,
-                "DELETE_FAILED" => Self::DeleteFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "FROZEN" => Self::Frozen,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListAllNotebooksStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListAllNotebooksStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListAllNotebooksStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListAllNotebooksStatus { Init => "INIT", Creating => "CREATING", Starting =>
+        "STARTING", Stopping => "STOPPING", Deleting => "DELETING", Running => "RUNNING",
+        Stopped => "STOPPED", Snapshotting => "SNAPSHOTTING", CreateFailed =>
+        "CREATE_FAILED", StartFailed => "START_FAILED", DeleteFailed => "DELETE_FAILED",
+        Error => "ERROR", Deleted => "DELETED", Frozen => "FROZEN" }
+    );
     ///One page of OBS storage mounted to a notebook instance.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListAttachableObSsResponse {
@@ -4608,60 +1610,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListFlavorsCategory {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Cpu => "CPU",
-                Self::Gpu => "GPU",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListFlavorsCategory {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListFlavorsCategory {
-        fn from(value: &str) -> Self {
-            match value {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListFlavorsCategory {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListFlavorsCategory {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListFlavorsCategory {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListFlavorsCategory {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListFlavorsCategory { Cpu => "CPU", Gpu => "GPU" });
     ///One page of flavors.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListFlavorsResponse {
@@ -4697,60 +1646,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListFlavorsSortDir {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Asc => "ASC",
-                Self::Desc => "DESC",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListFlavorsSortDir {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListFlavorsSortDir {
-        fn from(value: &str) -> Self {
-            match value {
-                "ASC" => Self::Asc,
-                "DESC" => Self::Desc,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListFlavorsSortDir {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "ASC" => Self::Asc,
-                "DESC" => Self::Desc,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListFlavorsSortDir {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListFlavorsSortDir {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListFlavorsSortDir {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListFlavorsSortDir { Asc => "ASC", Desc => "DESC" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListFlavorsType`
     pub enum ListFlavorsType {
@@ -4759,60 +1655,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListFlavorsType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Managed => "MANAGED",
-                Self::Dedicated => "DEDICATED",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListFlavorsType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListFlavorsType {
-        fn from(value: &str) -> Self {
-            match value {
-                "MANAGED" => Self::Managed,
-                "DEDICATED" => Self::Dedicated,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListFlavorsType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "MANAGED" => Self::Managed,
-                "DEDICATED" => Self::Dedicated,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListFlavorsType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListFlavorsType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListFlavorsType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListFlavorsType { Managed => "MANAGED", Dedicated => "DEDICATED" }
+    );
     ///One page of image groups.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListImageGroupResponse {
@@ -4845,60 +1690,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImageGroupType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::BuildIn => "BUILD_IN",
-                Self::Dedicated => "DEDICATED",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImageGroupType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImageGroupType {
-        fn from(value: &str) -> Self {
-            match value {
-                "BUILD_IN" => Self::BuildIn,
-                "DEDICATED" => Self::Dedicated,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImageGroupType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "BUILD_IN" => Self::BuildIn,
-                "DEDICATED" => Self::Dedicated,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImageGroupType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImageGroupType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImageGroupType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImageGroupType { BuildIn => "BUILD_IN", Dedicated => "DEDICATED" }
+    );
     ///One page of images.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListImageResponse {
@@ -4934,69 +1728,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImageServiceType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Common => "COMMON",
-                Self::Inference => "INFERENCE",
-                Self::Train => "TRAIN",
-                Self::Dev => "DEV",
-                Self::Unknown => "UNKNOWN",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImageServiceType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImageServiceType {
-        fn from(value: &str) -> Self {
-            match value {
-                "COMMON" => Self::Common,
-                "INFERENCE" => Self::Inference,
-                "TRAIN" => Self::Train,
-                "DEV" => Self::Dev,
-                "UNKNOWN" => Self::Unknown,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImageServiceType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "COMMON" => Self::Common,
-                "INFERENCE" => Self::Inference,
-                "TRAIN" => Self::Train,
-                "DEV" => Self::Dev,
-                "UNKNOWN" => Self::Unknown,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImageServiceType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImageServiceType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImageServiceType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImageServiceType { Common => "COMMON", Inference => "INFERENCE", Train =>
+        "TRAIN", Dev => "DEV", Unknown => "UNKNOWN" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///The server's default is `DESC`.
     pub enum ListImageSortDir {
@@ -5005,60 +1740,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImageSortDir {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Asc => "ASC",
-                Self::Desc => "DESC",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImageSortDir {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImageSortDir {
-        fn from(value: &str) -> Self {
-            match value {
-                "ASC" => Self::Asc,
-                "DESC" => Self::Desc,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImageSortDir {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "ASC" => Self::Asc,
-                "DESC" => Self::Desc,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImageSortDir {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImageSortDir {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImageSortDir {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListImageSortDir { Asc => "ASC", Desc => "DESC" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListImageType`
     pub enum ListImageType {
@@ -5067,60 +1749,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListImageType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::BuildIn => "BUILD_IN",
-                Self::Dedicated => "DEDICATED",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListImageType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListImageType {
-        fn from(value: &str) -> Self {
-            match value {
-                "BUILD_IN" => Self::BuildIn,
-                "DEDICATED" => Self::Dedicated,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListImageType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "BUILD_IN" => Self::BuildIn,
-                "DEDICATED" => Self::Dedicated,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListImageType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListImageType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListImageType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListImageType { BuildIn => "BUILD_IN", Dedicated => "DEDICATED" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///The server's default is `NOTEBOOK`.
     pub enum ListNotebooksFeature {
@@ -5129,60 +1760,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListNotebooksFeature {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Default => "DEFAULT",
-                Self::Notebook => "NOTEBOOK",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListNotebooksFeature {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListNotebooksFeature {
-        fn from(value: &str) -> Self {
-            match value {
-                "DEFAULT" => Self::Default,
-                "NOTEBOOK" => Self::Notebook,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListNotebooksFeature {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "DEFAULT" => Self::Default,
-                "NOTEBOOK" => Self::Notebook,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListNotebooksFeature {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListNotebooksFeature {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListNotebooksFeature {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListNotebooksFeature { Default => "DEFAULT", Notebook => "NOTEBOOK" }
+    );
     ///One page of notebook instances.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListNotebooksResponse {
@@ -5215,60 +1795,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListNotebooksSortDir {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Asc => "ASC",
-                Self::Desc => "DESC",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListNotebooksSortDir {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListNotebooksSortDir {
-        fn from(value: &str) -> Self {
-            match value {
-                "ASC" => Self::Asc,
-                "DESC" => Self::Desc,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListNotebooksSortDir {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "ASC" => Self::Asc,
-                "DESC" => Self::Desc,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListNotebooksSortDir {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListNotebooksSortDir {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListNotebooksSortDir {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(ListNotebooksSortDir { Asc => "ASC", Desc => "DESC" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListNotebooksStatus`
     pub enum ListNotebooksStatus {
@@ -5289,96 +1816,13 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ListNotebooksStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Init => "INIT",
-                Self::Creating => "CREATING",
-                Self::Starting => "STARTING",
-                Self::Stopping => "STOPPING",
-                Self::Deleting => "DELETING",
-                Self::Running => "RUNNING",
-                Self::Stopped => "STOPPED",
-                Self::Snapshotting => "SNAPSHOTTING",
-                Self::CreateFailed => "CREATE_FAILED",
-                Self::StartFailed => "START_FAILED",
-                Self::DeleteFailed => "DELETE_FAILED",
-                Self::Error => "ERROR",
-                Self::Deleted => "DELETED",
-                Self::Frozen => "FROZEN",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ListNotebooksStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ListNotebooksStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "STARTING" => Self::Starting,
-                "STOPPING" => Self::Stopping,
-                "DELETING" => Self::Deleting,
-                "RUNNING" => Self::Running,
-                "STOPPED" => Self::Stopped,
-                "SNAPSHOTTING" => Self::Snapshotting,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "START_FAILED" => Self::StartFailed,
-                "DELETE_FAILED" => Self::DeleteFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "FROZEN" => Self::Frozen,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ListNotebooksStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "STARTING" => Self::Starting,
-                "STOPPING" => Self::Stopping,
-                "DELETING" => Self::Deleting,
-                "RUNNING" => Self::Running,
-                "STOPPED" => Self::Stopped,
-                "SNAPSHOTTING" => Self::Snapshotting,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "START_FAILED" => Self::StartFailed,
-                "DELETE_FAILED" => Self::DeleteFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "FROZEN" => Self::Frozen,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListNotebooksStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ListNotebooksStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListNotebooksStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ListNotebooksStatus { Init => "INIT", Creating => "CREATING", Starting =>
+        "STARTING", Stopping => "STOPPING", Deleting => "DELETING", Running => "RUNNING",
+        Stopped => "STOPPED", Snapshotting => "SNAPSHOTTING", CreateFailed =>
+        "CREATE_FAILED", StartFailed => "START_FAILED", DeleteFailed => "DELETE_FAILED",
+        Error => "ERROR", Deleted => "DELETED", Frozen => "FROZEN" }
+    );
     ///Error body returned when a request fails.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ModelArtsError {
@@ -5448,60 +1892,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl NotebookFlavorArch {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::X8664 => "X86_64",
-                Self::Aarch64 => "AARCH64",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for NotebookFlavorArch {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for NotebookFlavorArch {
-        fn from(value: &str) -> Self {
-            match value {
-                "X86_64" => Self::X8664,
-                "AARCH64" => Self::Aarch64,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for NotebookFlavorArch {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "X86_64" => Self::X8664,
-                "AARCH64" => Self::Aarch64,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for NotebookFlavorArch {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for NotebookFlavorArch {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for NotebookFlavorArch {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        NotebookFlavorArch { X8664 => "X86_64", Aarch64 => "AARCH64" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Processor type.
     pub enum NotebookFlavorCategory {
@@ -5510,60 +1903,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl NotebookFlavorCategory {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Cpu => "CPU",
-                Self::Gpu => "GPU",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for NotebookFlavorCategory {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for NotebookFlavorCategory {
-        fn from(value: &str) -> Self {
-            match value {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for NotebookFlavorCategory {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for NotebookFlavorCategory {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for NotebookFlavorCategory {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for NotebookFlavorCategory {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(NotebookFlavorCategory { Cpu => "CPU", Gpu => "GPU" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Flavor type (DEFAULT = CodeLab flavor, NOTEBOOK = notebook flavor).
     pub enum NotebookFlavorFeature {
@@ -5572,60 +1912,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl NotebookFlavorFeature {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Default => "DEFAULT",
-                Self::Notebook => "NOTEBOOK",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for NotebookFlavorFeature {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for NotebookFlavorFeature {
-        fn from(value: &str) -> Self {
-            match value {
-                "DEFAULT" => Self::Default,
-                "NOTEBOOK" => Self::Notebook,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for NotebookFlavorFeature {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "DEFAULT" => Self::Default,
-                "NOTEBOOK" => Self::Notebook,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for NotebookFlavorFeature {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for NotebookFlavorFeature {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for NotebookFlavorFeature {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        NotebookFlavorFeature { Default => "DEFAULT", Notebook => "NOTEBOOK" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`NotebookFlavorStoragesItem`
     pub enum NotebookFlavorStoragesItem {
@@ -5634,60 +1923,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl NotebookFlavorStoragesItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Efs => "EFS",
-                Self::Evs => "EVS",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for NotebookFlavorStoragesItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for NotebookFlavorStoragesItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "EFS" => Self::Efs,
-                "EVS" => Self::Evs,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for NotebookFlavorStoragesItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "EFS" => Self::Efs,
-                "EVS" => Self::Evs,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for NotebookFlavorStoragesItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for NotebookFlavorStoragesItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for NotebookFlavorStoragesItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        NotebookFlavorStoragesItem { Efs => "EFS", Evs => "EVS" }
+    );
     ///A notebook instance.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct NotebookResp {
@@ -5757,63 +1995,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl NotebookRespBillingItemsItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Storage => "STORAGE",
-                Self::Compute => "COMPUTE",
-                Self::All => "ALL",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for NotebookRespBillingItemsItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for NotebookRespBillingItemsItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "STORAGE" => Self::Storage,
-                "COMPUTE" => Self::Compute,
-                "ALL" => Self::All,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for NotebookRespBillingItemsItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "STORAGE" => Self::Storage,
-                "COMPUTE" => Self::Compute,
-                "ALL" => Self::All,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for NotebookRespBillingItemsItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for NotebookRespBillingItemsItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for NotebookRespBillingItemsItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        NotebookRespBillingItemsItem { Storage => "STORAGE", Compute => "COMPUTE", All =>
+        "ALL" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
     pub enum NotebookRespFeature {
@@ -5822,60 +2007,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl NotebookRespFeature {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Default => "DEFAULT",
-                Self::Notebook => "NOTEBOOK",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for NotebookRespFeature {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for NotebookRespFeature {
-        fn from(value: &str) -> Self {
-            match value {
-                "DEFAULT" => Self::Default,
-                "NOTEBOOK" => Self::Notebook,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for NotebookRespFeature {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "DEFAULT" => Self::Default,
-                "NOTEBOOK" => Self::Notebook,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for NotebookRespFeature {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for NotebookRespFeature {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for NotebookRespFeature {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        NotebookRespFeature { Default => "DEFAULT", Notebook => "NOTEBOOK" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Instance status.
     pub enum NotebookRespStatus {
@@ -5896,96 +2030,13 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl NotebookRespStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Init => "INIT",
-                Self::Creating => "CREATING",
-                Self::Starting => "STARTING",
-                Self::Stopping => "STOPPING",
-                Self::Deleting => "DELETING",
-                Self::Running => "RUNNING",
-                Self::Stopped => "STOPPED",
-                Self::Snapshotting => "SNAPSHOTTING",
-                Self::CreateFailed => "CREATE_FAILED",
-                Self::StartFailed => "START_FAILED",
-                Self::DeleteFailed => "DELETE_FAILED",
-                Self::Error => "ERROR",
-                Self::Deleted => "DELETED",
-                Self::Frozen => "FROZEN",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for NotebookRespStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for NotebookRespStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "STARTING" => Self::Starting,
-                "STOPPING" => Self::Stopping,
-                "DELETING" => Self::Deleting,
-                "RUNNING" => Self::Running,
-                "STOPPED" => Self::Stopped,
-                "SNAPSHOTTING" => Self::Snapshotting,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "START_FAILED" => Self::StartFailed,
-                "DELETE_FAILED" => Self::DeleteFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "FROZEN" => Self::Frozen,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for NotebookRespStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "STARTING" => Self::Starting,
-                "STOPPING" => Self::Stopping,
-                "DELETING" => Self::Deleting,
-                "RUNNING" => Self::Running,
-                "STOPPED" => Self::Stopped,
-                "SNAPSHOTTING" => Self::Snapshotting,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "START_FAILED" => Self::StartFailed,
-                "DELETE_FAILED" => Self::DeleteFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "FROZEN" => Self::Frozen,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for NotebookRespStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for NotebookRespStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for NotebookRespStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        NotebookRespStatus { Init => "INIT", Creating => "CREATING", Starting =>
+        "STARTING", Stopping => "STOPPING", Deleting => "DELETING", Running => "RUNNING",
+        Stopped => "STOPPED", Snapshotting => "SNAPSHOTTING", CreateFailed =>
+        "CREATE_FAILED", StartFailed => "START_FAILED", DeleteFailed => "DELETE_FAILED",
+        Error => "ERROR", Deleted => "DELETED", Frozen => "FROZEN" }
+    );
     ///Dedicated resource pool of an instance created in such a pool.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Pool {
@@ -6051,60 +2102,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl RegisterImageRequestArch {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::X8664 => "X86_64",
-                Self::Aarch64 => "AARCH64",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for RegisterImageRequestArch {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for RegisterImageRequestArch {
-        fn from(value: &str) -> Self {
-            match value {
-                "X86_64" => Self::X8664,
-                "AARCH64" => Self::Aarch64,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for RegisterImageRequestArch {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "X86_64" => Self::X8664,
-                "AARCH64" => Self::Aarch64,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for RegisterImageRequestArch {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for RegisterImageRequestArch {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for RegisterImageRequestArch {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        RegisterImageRequestArch { X8664 => "X86_64", Aarch64 => "AARCH64" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
     pub enum RegisterImageRequestOrigin {
@@ -6113,60 +2113,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl RegisterImageRequestOrigin {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Customize => "CUSTOMIZE",
-                Self::ImageSave => "IMAGE_SAVE",
-                Self::Unrecognized(value) => value.as_str(),
-            }
+    crate::__private::open_enum!(
+        RegisterImageRequestOrigin { Customize => "CUSTOMIZE", ImageSave => "IMAGE_SAVE"
         }
-    }
-    impl ::std::fmt::Display for RegisterImageRequestOrigin {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for RegisterImageRequestOrigin {
-        fn from(value: &str) -> Self {
-            match value {
-                "CUSTOMIZE" => Self::Customize,
-                "IMAGE_SAVE" => Self::ImageSave,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for RegisterImageRequestOrigin {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "CUSTOMIZE" => Self::Customize,
-                "IMAGE_SAVE" => Self::ImageSave,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for RegisterImageRequestOrigin {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for RegisterImageRequestOrigin {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for RegisterImageRequestOrigin {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`RegisterImageRequestResourceCategoryItem`
     pub enum RegisterImageRequestResourceCategoryItem {
@@ -6175,61 +2125,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl RegisterImageRequestResourceCategoryItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Cpu => "CPU",
-                Self::Gpu => "GPU",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for RegisterImageRequestResourceCategoryItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for RegisterImageRequestResourceCategoryItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for RegisterImageRequestResourceCategoryItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for RegisterImageRequestResourceCategoryItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for RegisterImageRequestResourceCategoryItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for RegisterImageRequestResourceCategoryItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        RegisterImageRequestResourceCategoryItem { Cpu => "CPU", Gpu => "GPU" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Kind of workload the image is meant for.
     pub enum RegisterImageRequestServiceType {
@@ -6241,70 +2139,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl RegisterImageRequestServiceType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Common => "COMMON",
-                Self::Inference => "INFERENCE",
-                Self::Train => "TRAIN",
-                Self::Dev => "DEV",
-                Self::Unknown => "UNKNOWN",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for RegisterImageRequestServiceType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for RegisterImageRequestServiceType {
-        fn from(value: &str) -> Self {
-            match value {
-                "COMMON" => Self::Common,
-                "INFERENCE" => Self::Inference,
-                "TRAIN" => Self::Train,
-                "DEV" => Self::Dev,
-                "UNKNOWN" => Self::Unknown,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for RegisterImageRequestServiceType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "COMMON" => Self::Common,
-                "INFERENCE" => Self::Inference,
-                "TRAIN" => Self::Train,
-                "DEV" => Self::Dev,
-                "UNKNOWN" => Self::Unknown,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for RegisterImageRequestServiceType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for RegisterImageRequestServiceType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for RegisterImageRequestServiceType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        RegisterImageRequestServiceType { Common => "COMMON", Inference => "INFERENCE",
+        Train => "TRAIN", Dev => "DEV", Unknown => "UNKNOWN" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`RegisterImageRequestServicesItem`
     pub enum RegisterImageRequestServicesItem {
@@ -6313,61 +2151,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl RegisterImageRequestServicesItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Notebook => "NOTEBOOK",
-                Self::Ssh => "SSH",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for RegisterImageRequestServicesItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for RegisterImageRequestServicesItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "NOTEBOOK" => Self::Notebook,
-                "SSH" => Self::Ssh,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for RegisterImageRequestServicesItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "NOTEBOOK" => Self::Notebook,
-                "SSH" => Self::Ssh,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for RegisterImageRequestServicesItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for RegisterImageRequestServicesItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for RegisterImageRequestServicesItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        RegisterImageRequestServicesItem { Notebook => "NOTEBOOK", Ssh => "SSH" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image visibility; PUBLIC lets all users use the image read-only by its ID. The server's default is `PRIVATE`.
     pub enum RegisterImageRequestVisibility {
@@ -6376,60 +2162,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl RegisterImageRequestVisibility {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Private => "PRIVATE",
-                Self::Public => "PUBLIC",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for RegisterImageRequestVisibility {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for RegisterImageRequestVisibility {
-        fn from(value: &str) -> Self {
-            match value {
-                "PRIVATE" => Self::Private,
-                "PUBLIC" => Self::Public,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for RegisterImageRequestVisibility {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "PRIVATE" => Self::Private,
-                "PUBLIC" => Self::Public,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for RegisterImageRequestVisibility {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for RegisterImageRequestVisibility {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for RegisterImageRequestVisibility {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        RegisterImageRequestVisibility { Private => "PRIVATE", Public => "PUBLIC" }
+    );
     ///The registered image.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RegisterImageResponse {
@@ -6516,60 +2251,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl RegisterImageResponseArch {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::X8664 => "X86_64",
-                Self::Aarch64 => "AARCH64",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for RegisterImageResponseArch {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for RegisterImageResponseArch {
-        fn from(value: &str) -> Self {
-            match value {
-                "X86_64" => Self::X8664,
-                "AARCH64" => Self::Aarch64,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for RegisterImageResponseArch {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "X86_64" => Self::X8664,
-                "AARCH64" => Self::Aarch64,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for RegisterImageResponseArch {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for RegisterImageResponseArch {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for RegisterImageResponseArch {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        RegisterImageResponseArch { X8664 => "X86_64", Aarch64 => "AARCH64" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`RegisterImageResponseDevServicesItem`
     pub enum RegisterImageResponseDevServicesItem {
@@ -6578,61 +2262,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl RegisterImageResponseDevServicesItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Notebook => "NOTEBOOK",
-                Self::Ssh => "SSH",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for RegisterImageResponseDevServicesItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for RegisterImageResponseDevServicesItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "NOTEBOOK" => Self::Notebook,
-                "SSH" => Self::Ssh,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for RegisterImageResponseDevServicesItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "NOTEBOOK" => Self::Notebook,
-                "SSH" => Self::Ssh,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for RegisterImageResponseDevServicesItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for RegisterImageResponseDevServicesItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for RegisterImageResponseDevServicesItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        RegisterImageResponseDevServicesItem { Notebook => "NOTEBOOK", Ssh => "SSH" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
     pub enum RegisterImageResponseOrigin {
@@ -6641,60 +2273,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl RegisterImageResponseOrigin {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Customize => "CUSTOMIZE",
-                Self::ImageSave => "IMAGE_SAVE",
-                Self::Unrecognized(value) => value.as_str(),
-            }
+    crate::__private::open_enum!(
+        RegisterImageResponseOrigin { Customize => "CUSTOMIZE", ImageSave => "IMAGE_SAVE"
         }
-    }
-    impl ::std::fmt::Display for RegisterImageResponseOrigin {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for RegisterImageResponseOrigin {
-        fn from(value: &str) -> Self {
-            match value {
-                "CUSTOMIZE" => Self::Customize,
-                "IMAGE_SAVE" => Self::ImageSave,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for RegisterImageResponseOrigin {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "CUSTOMIZE" => Self::Customize,
-                "IMAGE_SAVE" => Self::ImageSave,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for RegisterImageResponseOrigin {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for RegisterImageResponseOrigin {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for RegisterImageResponseOrigin {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`RegisterImageResponseResourceCategoriesItem`
     pub enum RegisterImageResponseResourceCategoriesItem {
@@ -6703,61 +2285,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl RegisterImageResponseResourceCategoriesItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Cpu => "CPU",
-                Self::Gpu => "GPU",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for RegisterImageResponseResourceCategoriesItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for RegisterImageResponseResourceCategoriesItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for RegisterImageResponseResourceCategoriesItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for RegisterImageResponseResourceCategoriesItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for RegisterImageResponseResourceCategoriesItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for RegisterImageResponseResourceCategoriesItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        RegisterImageResponseResourceCategoriesItem { Cpu => "CPU", Gpu => "GPU" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Kind of workload the image is meant for.
     pub enum RegisterImageResponseServiceType {
@@ -6769,70 +2299,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl RegisterImageResponseServiceType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Common => "COMMON",
-                Self::Inference => "INFERENCE",
-                Self::Train => "TRAIN",
-                Self::Dev => "DEV",
-                Self::Unknown => "UNKNOWN",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for RegisterImageResponseServiceType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for RegisterImageResponseServiceType {
-        fn from(value: &str) -> Self {
-            match value {
-                "COMMON" => Self::Common,
-                "INFERENCE" => Self::Inference,
-                "TRAIN" => Self::Train,
-                "DEV" => Self::Dev,
-                "UNKNOWN" => Self::Unknown,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for RegisterImageResponseServiceType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "COMMON" => Self::Common,
-                "INFERENCE" => Self::Inference,
-                "TRAIN" => Self::Train,
-                "DEV" => Self::Dev,
-                "UNKNOWN" => Self::Unknown,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for RegisterImageResponseServiceType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for RegisterImageResponseServiceType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for RegisterImageResponseServiceType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        RegisterImageResponseServiceType { Common => "COMMON", Inference => "INFERENCE",
+        Train => "TRAIN", Dev => "DEV", Unknown => "UNKNOWN" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image status.
     pub enum RegisterImageResponseStatus {
@@ -6845,72 +2315,11 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl RegisterImageResponseStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Init => "INIT",
-                Self::Creating => "CREATING",
-                Self::CreateFailed => "CREATE_FAILED",
-                Self::Error => "ERROR",
-                Self::Deleted => "DELETED",
-                Self::Active => "ACTIVE",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for RegisterImageResponseStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for RegisterImageResponseStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "ACTIVE" => Self::Active,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for RegisterImageResponseStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "ACTIVE" => Self::Active,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for RegisterImageResponseStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for RegisterImageResponseStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for RegisterImageResponseStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        RegisterImageResponseStatus { Init => "INIT", Creating => "CREATING",
+        CreateFailed => "CREATE_FAILED", Error => "ERROR", Deleted => "DELETED", Active
+        => "ACTIVE" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`RegisterImageResponseSupportResCategoriesItem`
     pub enum RegisterImageResponseSupportResCategoriesItem {
@@ -6919,62 +2328,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl RegisterImageResponseSupportResCategoriesItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Cpu => "CPU",
-                Self::Gpu => "GPU",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for RegisterImageResponseSupportResCategoriesItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for RegisterImageResponseSupportResCategoriesItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for RegisterImageResponseSupportResCategoriesItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for RegisterImageResponseSupportResCategoriesItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for RegisterImageResponseSupportResCategoriesItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for RegisterImageResponseSupportResCategoriesItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        RegisterImageResponseSupportResCategoriesItem { Cpu => "CPU", Gpu => "GPU" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).
     pub enum RegisterImageResponseType {
@@ -6983,60 +2339,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl RegisterImageResponseType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::BuildIn => "BUILD_IN",
-                Self::Dedicated => "DEDICATED",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for RegisterImageResponseType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for RegisterImageResponseType {
-        fn from(value: &str) -> Self {
-            match value {
-                "BUILD_IN" => Self::BuildIn,
-                "DEDICATED" => Self::Dedicated,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for RegisterImageResponseType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "BUILD_IN" => Self::BuildIn,
-                "DEDICATED" => Self::Dedicated,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for RegisterImageResponseType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for RegisterImageResponseType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for RegisterImageResponseType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        RegisterImageResponseType { BuildIn => "BUILD_IN", Dedicated => "DEDICATED" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image visibility; PUBLIC lets all users use the image read-only by its ID.
     pub enum RegisterImageResponseVisibility {
@@ -7045,61 +2350,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl RegisterImageResponseVisibility {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Private => "PRIVATE",
-                Self::Public => "PUBLIC",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for RegisterImageResponseVisibility {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for RegisterImageResponseVisibility {
-        fn from(value: &str) -> Self {
-            match value {
-                "PRIVATE" => Self::Private,
-                "PUBLIC" => Self::Public,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for RegisterImageResponseVisibility {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "PRIVATE" => Self::Private,
-                "PUBLIC" => Self::Public,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for RegisterImageResponseVisibility {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for RegisterImageResponseVisibility {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for RegisterImageResponseVisibility {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        RegisterImageResponseVisibility { Private => "PRIVATE", Public => "PUBLIC" }
+    );
     ///New running duration of a notebook instance.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RenewLeaseRequest {
@@ -7147,60 +2400,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl RenewLeaseResponseType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Timing => "timing",
-                Self::Idle => "idle",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for RenewLeaseResponseType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for RenewLeaseResponseType {
-        fn from(value: &str) -> Self {
-            match value {
-                "timing" => Self::Timing,
-                "idle" => Self::Idle,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for RenewLeaseResponseType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "timing" => Self::Timing,
-                "idle" => Self::Idle,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for RenewLeaseResponseType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for RenewLeaseResponseType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for RenewLeaseResponseType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        RenewLeaseResponseType { Timing => "timing", Idle => "idle" }
+    );
     ///OBS storage mounted to a notebook instance.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ShowAttachableObsResponse {
@@ -7237,73 +2439,11 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ShowAttachableObsResponseStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Mounting => "MOUNTING",
-                Self::MountFailed => "MOUNT_FAILED",
-                Self::Mounted => "MOUNTED",
-                Self::Unmounting => "UNMOUNTING",
-                Self::UnmountFailed => "UNMOUNT_FAILED",
-                Self::Unmounted => "UNMOUNTED",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ShowAttachableObsResponseStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ShowAttachableObsResponseStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "MOUNTING" => Self::Mounting,
-                "MOUNT_FAILED" => Self::MountFailed,
-                "MOUNTED" => Self::Mounted,
-                "UNMOUNTING" => Self::Unmounting,
-                "UNMOUNT_FAILED" => Self::UnmountFailed,
-                "UNMOUNTED" => Self::Unmounted,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for ShowAttachableObsResponseStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "MOUNTING" => Self::Mounting,
-                "MOUNT_FAILED" => Self::MountFailed,
-                "MOUNTED" => Self::Mounted,
-                "UNMOUNTING" => Self::Unmounting,
-                "UNMOUNT_FAILED" => Self::UnmountFailed,
-                "UNMOUNTED" => Self::Unmounted,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ShowAttachableObsResponseStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ShowAttachableObsResponseStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ShowAttachableObsResponseStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ShowAttachableObsResponseStatus { Mounting => "MOUNTING", MountFailed =>
+        "MOUNT_FAILED", Mounted => "MOUNTED", Unmounting => "UNMOUNTING", UnmountFailed
+        => "UNMOUNT_FAILED", Unmounted => "UNMOUNTED" }
+    );
     ///Details of an image.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ShowImageResponse {
@@ -7387,60 +2527,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ShowImageResponseArch {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::X8664 => "X86_64",
-                Self::Aarch64 => "AARCH64",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ShowImageResponseArch {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ShowImageResponseArch {
-        fn from(value: &str) -> Self {
-            match value {
-                "X86_64" => Self::X8664,
-                "AARCH64" => Self::Aarch64,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ShowImageResponseArch {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "X86_64" => Self::X8664,
-                "AARCH64" => Self::Aarch64,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ShowImageResponseArch {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ShowImageResponseArch {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ShowImageResponseArch {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ShowImageResponseArch { X8664 => "X86_64", Aarch64 => "AARCH64" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ShowImageResponseDevServicesItem`
     pub enum ShowImageResponseDevServicesItem {
@@ -7449,61 +2538,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ShowImageResponseDevServicesItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Notebook => "NOTEBOOK",
-                Self::Ssh => "SSH",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ShowImageResponseDevServicesItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ShowImageResponseDevServicesItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "NOTEBOOK" => Self::Notebook,
-                "SSH" => Self::Ssh,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for ShowImageResponseDevServicesItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "NOTEBOOK" => Self::Notebook,
-                "SSH" => Self::Ssh,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ShowImageResponseDevServicesItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ShowImageResponseDevServicesItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ShowImageResponseDevServicesItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ShowImageResponseDevServicesItem { Notebook => "NOTEBOOK", Ssh => "SSH" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
     pub enum ShowImageResponseOrigin {
@@ -7512,60 +2549,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ShowImageResponseOrigin {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Customize => "CUSTOMIZE",
-                Self::ImageSave => "IMAGE_SAVE",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ShowImageResponseOrigin {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ShowImageResponseOrigin {
-        fn from(value: &str) -> Self {
-            match value {
-                "CUSTOMIZE" => Self::Customize,
-                "IMAGE_SAVE" => Self::ImageSave,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ShowImageResponseOrigin {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "CUSTOMIZE" => Self::Customize,
-                "IMAGE_SAVE" => Self::ImageSave,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ShowImageResponseOrigin {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ShowImageResponseOrigin {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ShowImageResponseOrigin {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ShowImageResponseOrigin { Customize => "CUSTOMIZE", ImageSave => "IMAGE_SAVE" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ShowImageResponseResourceCategoriesItem`
     pub enum ShowImageResponseResourceCategoriesItem {
@@ -7574,61 +2560,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ShowImageResponseResourceCategoriesItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Cpu => "CPU",
-                Self::Gpu => "GPU",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ShowImageResponseResourceCategoriesItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ShowImageResponseResourceCategoriesItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for ShowImageResponseResourceCategoriesItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ShowImageResponseResourceCategoriesItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ShowImageResponseResourceCategoriesItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ShowImageResponseResourceCategoriesItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ShowImageResponseResourceCategoriesItem { Cpu => "CPU", Gpu => "GPU" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Kind of workload the image is meant for.
     pub enum ShowImageResponseServiceType {
@@ -7640,69 +2574,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ShowImageResponseServiceType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Common => "COMMON",
-                Self::Inference => "INFERENCE",
-                Self::Train => "TRAIN",
-                Self::Dev => "DEV",
-                Self::Unknown => "UNKNOWN",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ShowImageResponseServiceType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ShowImageResponseServiceType {
-        fn from(value: &str) -> Self {
-            match value {
-                "COMMON" => Self::Common,
-                "INFERENCE" => Self::Inference,
-                "TRAIN" => Self::Train,
-                "DEV" => Self::Dev,
-                "UNKNOWN" => Self::Unknown,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ShowImageResponseServiceType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "COMMON" => Self::Common,
-                "INFERENCE" => Self::Inference,
-                "TRAIN" => Self::Train,
-                "DEV" => Self::Dev,
-                "UNKNOWN" => Self::Unknown,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ShowImageResponseServiceType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ShowImageResponseServiceType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ShowImageResponseServiceType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ShowImageResponseServiceType { Common => "COMMON", Inference => "INFERENCE",
+        Train => "TRAIN", Dev => "DEV", Unknown => "UNKNOWN" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image status.
     pub enum ShowImageResponseStatus {
@@ -7715,72 +2590,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ShowImageResponseStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Init => "INIT",
-                Self::Creating => "CREATING",
-                Self::CreateFailed => "CREATE_FAILED",
-                Self::Error => "ERROR",
-                Self::Deleted => "DELETED",
-                Self::Active => "ACTIVE",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ShowImageResponseStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ShowImageResponseStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "ACTIVE" => Self::Active,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ShowImageResponseStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "ACTIVE" => Self::Active,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ShowImageResponseStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ShowImageResponseStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ShowImageResponseStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ShowImageResponseStatus { Init => "INIT", Creating => "CREATING", CreateFailed =>
+        "CREATE_FAILED", Error => "ERROR", Deleted => "DELETED", Active => "ACTIVE" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ShowImageResponseSupportResCategoriesItem`
     pub enum ShowImageResponseSupportResCategoriesItem {
@@ -7789,61 +2602,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ShowImageResponseSupportResCategoriesItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Cpu => "CPU",
-                Self::Gpu => "GPU",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ShowImageResponseSupportResCategoriesItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ShowImageResponseSupportResCategoriesItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for ShowImageResponseSupportResCategoriesItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "CPU" => Self::Cpu,
-                "GPU" => Self::Gpu,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ShowImageResponseSupportResCategoriesItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ShowImageResponseSupportResCategoriesItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ShowImageResponseSupportResCategoriesItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ShowImageResponseSupportResCategoriesItem { Cpu => "CPU", Gpu => "GPU" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).
     pub enum ShowImageResponseType {
@@ -7852,60 +2613,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ShowImageResponseType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::BuildIn => "BUILD_IN",
-                Self::Dedicated => "DEDICATED",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ShowImageResponseType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ShowImageResponseType {
-        fn from(value: &str) -> Self {
-            match value {
-                "BUILD_IN" => Self::BuildIn,
-                "DEDICATED" => Self::Dedicated,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ShowImageResponseType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "BUILD_IN" => Self::BuildIn,
-                "DEDICATED" => Self::Dedicated,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ShowImageResponseType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ShowImageResponseType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ShowImageResponseType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ShowImageResponseType { BuildIn => "BUILD_IN", Dedicated => "DEDICATED" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image visibility; PUBLIC lets all users use the image read-only by its ID.
     pub enum ShowImageResponseVisibility {
@@ -7914,60 +2624,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ShowImageResponseVisibility {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Private => "PRIVATE",
-                Self::Public => "PUBLIC",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ShowImageResponseVisibility {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ShowImageResponseVisibility {
-        fn from(value: &str) -> Self {
-            match value {
-                "PRIVATE" => Self::Private,
-                "PUBLIC" => Self::Public,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ShowImageResponseVisibility {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "PRIVATE" => Self::Private,
-                "PUBLIC" => Self::Public,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ShowImageResponseVisibility {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ShowImageResponseVisibility {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ShowImageResponseVisibility {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ShowImageResponseVisibility { Private => "PRIVATE", Public => "PUBLIC" }
+    );
     ///Auto-stop lease of a notebook instance.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ShowLeaseResponse {
@@ -8000,60 +2659,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ShowLeaseResponseType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Timing => "timing",
-                Self::Idle => "idle",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ShowLeaseResponseType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ShowLeaseResponseType {
-        fn from(value: &str) -> Self {
-            match value {
-                "timing" => Self::Timing,
-                "idle" => Self::Idle,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ShowLeaseResponseType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "timing" => Self::Timing,
-                "idle" => Self::Idle,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ShowLeaseResponseType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ShowLeaseResponseType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ShowLeaseResponseType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ShowLeaseResponseType { Timing => "timing", Idle => "idle" }
+    );
     ///Details of a notebook instance.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ShowNotebookResponse {
@@ -8123,64 +2731,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ShowNotebookResponseBillingItemsItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Storage => "STORAGE",
-                Self::Compute => "COMPUTE",
-                Self::All => "ALL",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ShowNotebookResponseBillingItemsItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ShowNotebookResponseBillingItemsItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "STORAGE" => Self::Storage,
-                "COMPUTE" => Self::Compute,
-                "ALL" => Self::All,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for ShowNotebookResponseBillingItemsItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "STORAGE" => Self::Storage,
-                "COMPUTE" => Self::Compute,
-                "ALL" => Self::All,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ShowNotebookResponseBillingItemsItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ShowNotebookResponseBillingItemsItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ShowNotebookResponseBillingItemsItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ShowNotebookResponseBillingItemsItem { Storage => "STORAGE", Compute =>
+        "COMPUTE", All => "ALL" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
     pub enum ShowNotebookResponseFeature {
@@ -8189,60 +2743,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ShowNotebookResponseFeature {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Default => "DEFAULT",
-                Self::Notebook => "NOTEBOOK",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ShowNotebookResponseFeature {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ShowNotebookResponseFeature {
-        fn from(value: &str) -> Self {
-            match value {
-                "DEFAULT" => Self::Default,
-                "NOTEBOOK" => Self::Notebook,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ShowNotebookResponseFeature {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "DEFAULT" => Self::Default,
-                "NOTEBOOK" => Self::Notebook,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ShowNotebookResponseFeature {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ShowNotebookResponseFeature {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ShowNotebookResponseFeature {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ShowNotebookResponseFeature { Default => "DEFAULT", Notebook => "NOTEBOOK" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Instance status.
     pub enum ShowNotebookResponseStatus {
@@ -8263,96 +2766,13 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl ShowNotebookResponseStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Init => "INIT",
-                Self::Creating => "CREATING",
-                Self::Starting => "STARTING",
-                Self::Stopping => "STOPPING",
-                Self::Deleting => "DELETING",
-                Self::Running => "RUNNING",
-                Self::Stopped => "STOPPED",
-                Self::Snapshotting => "SNAPSHOTTING",
-                Self::CreateFailed => "CREATE_FAILED",
-                Self::StartFailed => "START_FAILED",
-                Self::DeleteFailed => "DELETE_FAILED",
-                Self::Error => "ERROR",
-                Self::Deleted => "DELETED",
-                Self::Frozen => "FROZEN",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for ShowNotebookResponseStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ShowNotebookResponseStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "STARTING" => Self::Starting,
-                "STOPPING" => Self::Stopping,
-                "DELETING" => Self::Deleting,
-                "RUNNING" => Self::Running,
-                "STOPPED" => Self::Stopped,
-                "SNAPSHOTTING" => Self::Snapshotting,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "START_FAILED" => Self::StartFailed,
-                "DELETE_FAILED" => Self::DeleteFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "FROZEN" => Self::Frozen,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ShowNotebookResponseStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "STARTING" => Self::Starting,
-                "STOPPING" => Self::Stopping,
-                "DELETING" => Self::Deleting,
-                "RUNNING" => Self::Running,
-                "STOPPED" => Self::Stopped,
-                "SNAPSHOTTING" => Self::Snapshotting,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "START_FAILED" => Self::StartFailed,
-                "DELETE_FAILED" => Self::DeleteFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "FROZEN" => Self::Frozen,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ShowNotebookResponseStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ShowNotebookResponseStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ShowNotebookResponseStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        ShowNotebookResponseStatus { Init => "INIT", Creating => "CREATING", Starting =>
+        "STARTING", Stopping => "STOPPING", Deleting => "DELETING", Running => "RUNNING",
+        Stopped => "STOPPED", Snapshotting => "SNAPSHOTTING", CreateFailed =>
+        "CREATE_FAILED", StartFailed => "START_FAILED", DeleteFailed => "DELETE_FAILED",
+        Error => "ERROR", Deleted => "DELETED", Frozen => "FROZEN" }
+    );
     ///One page of flavors an instance can switch to.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ShowSwitchableFlavorsResponse {
@@ -8478,64 +2898,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl StartNotebookResponseBillingItemsItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Storage => "STORAGE",
-                Self::Compute => "COMPUTE",
-                Self::All => "ALL",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for StartNotebookResponseBillingItemsItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for StartNotebookResponseBillingItemsItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "STORAGE" => Self::Storage,
-                "COMPUTE" => Self::Compute,
-                "ALL" => Self::All,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for StartNotebookResponseBillingItemsItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "STORAGE" => Self::Storage,
-                "COMPUTE" => Self::Compute,
-                "ALL" => Self::All,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for StartNotebookResponseBillingItemsItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for StartNotebookResponseBillingItemsItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for StartNotebookResponseBillingItemsItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        StartNotebookResponseBillingItemsItem { Storage => "STORAGE", Compute =>
+        "COMPUTE", All => "ALL" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
     pub enum StartNotebookResponseFeature {
@@ -8544,60 +2910,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl StartNotebookResponseFeature {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Default => "DEFAULT",
-                Self::Notebook => "NOTEBOOK",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for StartNotebookResponseFeature {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for StartNotebookResponseFeature {
-        fn from(value: &str) -> Self {
-            match value {
-                "DEFAULT" => Self::Default,
-                "NOTEBOOK" => Self::Notebook,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for StartNotebookResponseFeature {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "DEFAULT" => Self::Default,
-                "NOTEBOOK" => Self::Notebook,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for StartNotebookResponseFeature {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for StartNotebookResponseFeature {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for StartNotebookResponseFeature {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        StartNotebookResponseFeature { Default => "DEFAULT", Notebook => "NOTEBOOK" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Instance status.
     pub enum StartNotebookResponseStatus {
@@ -8618,96 +2933,13 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl StartNotebookResponseStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Init => "INIT",
-                Self::Creating => "CREATING",
-                Self::Starting => "STARTING",
-                Self::Stopping => "STOPPING",
-                Self::Deleting => "DELETING",
-                Self::Running => "RUNNING",
-                Self::Stopped => "STOPPED",
-                Self::Snapshotting => "SNAPSHOTTING",
-                Self::CreateFailed => "CREATE_FAILED",
-                Self::StartFailed => "START_FAILED",
-                Self::DeleteFailed => "DELETE_FAILED",
-                Self::Error => "ERROR",
-                Self::Deleted => "DELETED",
-                Self::Frozen => "FROZEN",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for StartNotebookResponseStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for StartNotebookResponseStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "STARTING" => Self::Starting,
-                "STOPPING" => Self::Stopping,
-                "DELETING" => Self::Deleting,
-                "RUNNING" => Self::Running,
-                "STOPPED" => Self::Stopped,
-                "SNAPSHOTTING" => Self::Snapshotting,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "START_FAILED" => Self::StartFailed,
-                "DELETE_FAILED" => Self::DeleteFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "FROZEN" => Self::Frozen,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for StartNotebookResponseStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "STARTING" => Self::Starting,
-                "STOPPING" => Self::Stopping,
-                "DELETING" => Self::Deleting,
-                "RUNNING" => Self::Running,
-                "STOPPED" => Self::Stopped,
-                "SNAPSHOTTING" => Self::Snapshotting,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "START_FAILED" => Self::StartFailed,
-                "DELETE_FAILED" => Self::DeleteFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "FROZEN" => Self::Frozen,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for StartNotebookResponseStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for StartNotebookResponseStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for StartNotebookResponseStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        StartNotebookResponseStatus { Init => "INIT", Creating => "CREATING", Starting =>
+        "STARTING", Stopping => "STOPPING", Deleting => "DELETING", Running => "RUNNING",
+        Stopped => "STOPPED", Snapshotting => "SNAPSHOTTING", CreateFailed =>
+        "CREATE_FAILED", StartFailed => "START_FAILED", DeleteFailed => "DELETE_FAILED",
+        Error => "ERROR", Deleted => "DELETED", Frozen => "FROZEN" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///The server's default is `timing`.
     pub enum StartNotebookType {
@@ -8716,60 +2948,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl StartNotebookType {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Timing => "timing",
-                Self::Idle => "idle",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for StartNotebookType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for StartNotebookType {
-        fn from(value: &str) -> Self {
-            match value {
-                "timing" => Self::Timing,
-                "idle" => Self::Idle,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for StartNotebookType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "timing" => Self::Timing,
-                "idle" => Self::Idle,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for StartNotebookType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for StartNotebookType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for StartNotebookType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        StartNotebookType { Timing => "timing", Idle => "idle" }
+    );
     ///The notebook instance being stopped.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StopNotebookResponse {
@@ -8839,64 +3020,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl StopNotebookResponseBillingItemsItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Storage => "STORAGE",
-                Self::Compute => "COMPUTE",
-                Self::All => "ALL",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for StopNotebookResponseBillingItemsItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for StopNotebookResponseBillingItemsItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "STORAGE" => Self::Storage,
-                "COMPUTE" => Self::Compute,
-                "ALL" => Self::All,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for StopNotebookResponseBillingItemsItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "STORAGE" => Self::Storage,
-                "COMPUTE" => Self::Compute,
-                "ALL" => Self::All,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for StopNotebookResponseBillingItemsItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for StopNotebookResponseBillingItemsItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for StopNotebookResponseBillingItemsItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        StopNotebookResponseBillingItemsItem { Storage => "STORAGE", Compute =>
+        "COMPUTE", All => "ALL" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
     pub enum StopNotebookResponseFeature {
@@ -8905,60 +3032,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl StopNotebookResponseFeature {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Default => "DEFAULT",
-                Self::Notebook => "NOTEBOOK",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for StopNotebookResponseFeature {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for StopNotebookResponseFeature {
-        fn from(value: &str) -> Self {
-            match value {
-                "DEFAULT" => Self::Default,
-                "NOTEBOOK" => Self::Notebook,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for StopNotebookResponseFeature {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "DEFAULT" => Self::Default,
-                "NOTEBOOK" => Self::Notebook,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for StopNotebookResponseFeature {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for StopNotebookResponseFeature {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for StopNotebookResponseFeature {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        StopNotebookResponseFeature { Default => "DEFAULT", Notebook => "NOTEBOOK" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Instance status.
     pub enum StopNotebookResponseStatus {
@@ -8979,96 +3055,13 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl StopNotebookResponseStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Init => "INIT",
-                Self::Creating => "CREATING",
-                Self::Starting => "STARTING",
-                Self::Stopping => "STOPPING",
-                Self::Deleting => "DELETING",
-                Self::Running => "RUNNING",
-                Self::Stopped => "STOPPED",
-                Self::Snapshotting => "SNAPSHOTTING",
-                Self::CreateFailed => "CREATE_FAILED",
-                Self::StartFailed => "START_FAILED",
-                Self::DeleteFailed => "DELETE_FAILED",
-                Self::Error => "ERROR",
-                Self::Deleted => "DELETED",
-                Self::Frozen => "FROZEN",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for StopNotebookResponseStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for StopNotebookResponseStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "STARTING" => Self::Starting,
-                "STOPPING" => Self::Stopping,
-                "DELETING" => Self::Deleting,
-                "RUNNING" => Self::Running,
-                "STOPPED" => Self::Stopped,
-                "SNAPSHOTTING" => Self::Snapshotting,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "START_FAILED" => Self::StartFailed,
-                "DELETE_FAILED" => Self::DeleteFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "FROZEN" => Self::Frozen,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for StopNotebookResponseStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "STARTING" => Self::Starting,
-                "STOPPING" => Self::Stopping,
-                "DELETING" => Self::Deleting,
-                "RUNNING" => Self::Running,
-                "STOPPED" => Self::Stopped,
-                "SNAPSHOTTING" => Self::Snapshotting,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "START_FAILED" => Self::StartFailed,
-                "DELETE_FAILED" => Self::DeleteFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "FROZEN" => Self::Frozen,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for StopNotebookResponseStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for StopNotebookResponseStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for StopNotebookResponseStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        StopNotebookResponseStatus { Init => "INIT", Creating => "CREATING", Starting =>
+        "STARTING", Stopping => "STOPPING", Deleting => "DELETING", Running => "RUNNING",
+        Stopped => "STOPPED", Snapshotting => "SNAPSHOTTING", CreateFailed =>
+        "CREATE_FAILED", StartFailed => "START_FAILED", DeleteFailed => "DELETE_FAILED",
+        Error => "ERROR", Deleted => "DELETED", Frozen => "FROZEN" }
+    );
     ///Notebook instance settings to change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UpdateNotebookRequest {
@@ -9167,64 +3160,10 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl UpdateNotebookResponseBillingItemsItem {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Storage => "STORAGE",
-                Self::Compute => "COMPUTE",
-                Self::All => "ALL",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for UpdateNotebookResponseBillingItemsItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateNotebookResponseBillingItemsItem {
-        fn from(value: &str) -> Self {
-            match value {
-                "STORAGE" => Self::Storage,
-                "COMPUTE" => Self::Compute,
-                "ALL" => Self::All,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for UpdateNotebookResponseBillingItemsItem {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "STORAGE" => Self::Storage,
-                "COMPUTE" => Self::Compute,
-                "ALL" => Self::All,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateNotebookResponseBillingItemsItem {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for UpdateNotebookResponseBillingItemsItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateNotebookResponseBillingItemsItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        UpdateNotebookResponseBillingItemsItem { Storage => "STORAGE", Compute =>
+        "COMPUTE", All => "ALL" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
     pub enum UpdateNotebookResponseFeature {
@@ -9233,60 +3172,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl UpdateNotebookResponseFeature {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Default => "DEFAULT",
-                Self::Notebook => "NOTEBOOK",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for UpdateNotebookResponseFeature {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateNotebookResponseFeature {
-        fn from(value: &str) -> Self {
-            match value {
-                "DEFAULT" => Self::Default,
-                "NOTEBOOK" => Self::Notebook,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for UpdateNotebookResponseFeature {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "DEFAULT" => Self::Default,
-                "NOTEBOOK" => Self::Notebook,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateNotebookResponseFeature {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for UpdateNotebookResponseFeature {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateNotebookResponseFeature {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        UpdateNotebookResponseFeature { Default => "DEFAULT", Notebook => "NOTEBOOK" }
+    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Instance status.
     pub enum UpdateNotebookResponseStatus {
@@ -9307,96 +3195,13 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl UpdateNotebookResponseStatus {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Init => "INIT",
-                Self::Creating => "CREATING",
-                Self::Starting => "STARTING",
-                Self::Stopping => "STOPPING",
-                Self::Deleting => "DELETING",
-                Self::Running => "RUNNING",
-                Self::Stopped => "STOPPED",
-                Self::Snapshotting => "SNAPSHOTTING",
-                Self::CreateFailed => "CREATE_FAILED",
-                Self::StartFailed => "START_FAILED",
-                Self::DeleteFailed => "DELETE_FAILED",
-                Self::Error => "ERROR",
-                Self::Deleted => "DELETED",
-                Self::Frozen => "FROZEN",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for UpdateNotebookResponseStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateNotebookResponseStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "STARTING" => Self::Starting,
-                "STOPPING" => Self::Stopping,
-                "DELETING" => Self::Deleting,
-                "RUNNING" => Self::Running,
-                "STOPPED" => Self::Stopped,
-                "SNAPSHOTTING" => Self::Snapshotting,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "START_FAILED" => Self::StartFailed,
-                "DELETE_FAILED" => Self::DeleteFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "FROZEN" => Self::Frozen,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for UpdateNotebookResponseStatus {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "INIT" => Self::Init,
-                "CREATING" => Self::Creating,
-                "STARTING" => Self::Starting,
-                "STOPPING" => Self::Stopping,
-                "DELETING" => Self::Deleting,
-                "RUNNING" => Self::Running,
-                "STOPPED" => Self::Stopped,
-                "SNAPSHOTTING" => Self::Snapshotting,
-                "CREATE_FAILED" => Self::CreateFailed,
-                "START_FAILED" => Self::StartFailed,
-                "DELETE_FAILED" => Self::DeleteFailed,
-                "ERROR" => Self::Error,
-                "DELETED" => Self::Deleted,
-                "FROZEN" => Self::Frozen,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateNotebookResponseStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for UpdateNotebookResponseStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateNotebookResponseStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        UpdateNotebookResponseStatus { Init => "INIT", Creating => "CREATING", Starting
+        => "STARTING", Stopping => "STOPPING", Deleting => "DELETING", Running =>
+        "RUNNING", Stopped => "STOPPED", Snapshotting => "SNAPSHOTTING", CreateFailed =>
+        "CREATE_FAILED", StartFailed => "START_FAILED", DeleteFailed => "DELETE_FAILED",
+        Error => "ERROR", Deleted => "DELETED", Frozen => "FROZEN" }
+    );
     ///Account information of the instance owner.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct User {
@@ -9444,60 +3249,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl VolumeReqCategory {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Sfs => "SFS",
-                Self::Evs => "EVS",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for VolumeReqCategory {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for VolumeReqCategory {
-        fn from(value: &str) -> Self {
-            match value {
-                "SFS" => Self::Sfs,
-                "EVS" => Self::Evs,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for VolumeReqCategory {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "SFS" => Self::Sfs,
-                "EVS" => Self::Evs,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for VolumeReqCategory {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for VolumeReqCategory {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for VolumeReqCategory {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(VolumeReqCategory { Sfs => "SFS", Evs => "EVS" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Who manages the resource (MANAGED = the service, DEDICATED = the user account).
     pub enum VolumeReqOwnership {
@@ -9506,60 +3258,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl VolumeReqOwnership {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Managed => "MANAGED",
-                Self::Dedicated => "DEDICATED",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for VolumeReqOwnership {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for VolumeReqOwnership {
-        fn from(value: &str) -> Self {
-            match value {
-                "MANAGED" => Self::Managed,
-                "DEDICATED" => Self::Dedicated,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for VolumeReqOwnership {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "MANAGED" => Self::Managed,
-                "DEDICATED" => Self::Dedicated,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for VolumeReqOwnership {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for VolumeReqOwnership {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for VolumeReqOwnership {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        VolumeReqOwnership { Managed => "MANAGED", Dedicated => "DEDICATED" }
+    );
     ///Storage volume of a notebook instance.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct VolumeRes {
@@ -9592,60 +3293,7 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl VolumeResCategory {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Sfs => "SFS",
-                Self::Evs => "EVS",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for VolumeResCategory {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for VolumeResCategory {
-        fn from(value: &str) -> Self {
-            match value {
-                "SFS" => Self::Sfs,
-                "EVS" => Self::Evs,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for VolumeResCategory {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "SFS" => Self::Sfs,
-                "EVS" => Self::Evs,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for VolumeResCategory {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for VolumeResCategory {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for VolumeResCategory {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(VolumeResCategory { Sfs => "SFS", Evs => "EVS" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Who manages the resource (MANAGED = the service, DEDICATED = the user account).
     pub enum VolumeResOwnership {
@@ -9654,60 +3302,9 @@ pub mod types {
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    impl VolumeResOwnership {
-        /// The value as it is sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Managed => "MANAGED",
-                Self::Dedicated => "DEDICATED",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for VolumeResOwnership {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for VolumeResOwnership {
-        fn from(value: &str) -> Self {
-            match value {
-                "MANAGED" => Self::Managed,
-                "DEDICATED" => Self::Dedicated,
-                other => Self::Unrecognized(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for VolumeResOwnership {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "MANAGED" => Self::Managed,
-                "DEDICATED" => Self::Dedicated,
-                _ => Self::Unrecognized(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for VolumeResOwnership {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for VolumeResOwnership {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for VolumeResOwnership {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
-        }
-    }
+    crate::__private::open_enum!(
+        VolumeResOwnership { Managed => "MANAGED", Dedicated => "DEDICATED" }
+    );
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
@@ -19418,30 +13015,6 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
-        }
-    }
-    /// Decodes an open string enum from any string.
-    struct OpenEnumVisitor<T>(::std::marker::PhantomData<T>);
-    impl<'de, T> ::serde::de::Visitor<'de> for OpenEnumVisitor<T>
-    where
-        T: for<'a> ::std::convert::From<&'a str>
-            + ::std::convert::From<::std::string::String>,
-    {
-        type Value = T;
-        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("a string")
-        }
-        fn visit_str<E: ::serde::de::Error>(
-            self,
-            value: &str,
-        ) -> ::std::result::Result<T, E> {
-            Ok(T::from(value))
-        }
-        fn visit_string<E: ::serde::de::Error>(
-            self,
-            value: ::std::string::String,
-        ) -> ::std::result::Result<T, E> {
-            Ok(T::from(value))
         }
     }
 }
