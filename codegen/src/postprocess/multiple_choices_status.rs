@@ -9,20 +9,22 @@ use syn::visit_mut::{self, VisitMut};
 
 use crate::normalize::succeeds_only_with_multiple_choices;
 
-pub fn run(file: &mut syn::File, spec: &OpenAPI) {
+pub fn run(file: &mut syn::File, spec: &OpenAPI) -> Result<(), String> {
     let operations: HashSet<String> = spec
         .operations()
         .filter(|(_, _, operation)| succeeds_only_with_multiple_choices(operation))
         .filter_map(|(_, _, operation)| operation.operation_id.clone())
         .collect();
-    if !operations.is_empty() {
-        Rewrite { operations, inside: false }.visit_file_mut(file);
-    }
+    let expected = operations.len();
+    let mut pass = Rewrite { operations, inside: false, rewritten: 0 };
+    pass.visit_file_mut(file);
+    super::expect_sites("multiple_choices_status", "`200u16` success arms", pass.rewritten, expected)
 }
 
 struct Rewrite {
     operations: HashSet<String>,
     inside: bool,
+    rewritten: usize,
 }
 
 impl VisitMut for Rewrite {
@@ -41,6 +43,7 @@ impl VisitMut for Rewrite {
             && code.base10_digits() == "200"
         {
             pattern.lit = syn::Lit::Int(syn::LitInt::new("300u16", code.span()));
+            self.rewritten += 1;
         }
         visit_mut::visit_arm_mut(self, arm);
     }
@@ -71,7 +74,7 @@ mod tests {
                 }
             }
         };
-        run(&mut file, &spec);
+        run(&mut file, &spec).unwrap();
         let text = quote!(#file).to_string();
         assert_eq!(text.matches("300u16 => decode ()").count(), 1, "{text}");
         assert_eq!(text.matches("200u16 => decode ()").count(), 1, "{text}");

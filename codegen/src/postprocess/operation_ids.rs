@@ -9,17 +9,21 @@ use openapiv3::OpenAPI;
 use syn::visit_mut::{self, VisitMut};
 use syn::{ExprStruct, Lit};
 
-pub fn run(file: &mut syn::File, spec: &OpenAPI) {
+/// Every `send` builds one `OperationInfo`.
+pub fn run(file: &mut syn::File, spec: &OpenAPI) -> Result<(), String> {
     let names = spec
         .operations()
         .filter_map(|(_, _, operation)| operation.operation_id.clone())
         .map(|id| (id.to_snake_case(), id))
         .collect();
-    Rename { names }.visit_file_mut(file);
+    let mut pass = Rename { names, renamed: 0 };
+    pass.visit_file_mut(file);
+    super::expect_sites("operation_ids", "`OperationInfo` ids", pass.renamed, super::operation_count(spec))
 }
 
 struct Rename {
     names: HashMap<String, String>,
+    renamed: usize,
 }
 
 impl VisitMut for Rename {
@@ -33,6 +37,7 @@ impl VisitMut for Rename {
                     && let Some(original) = self.names.get(&text.value())
                 {
                     literal.lit = Lit::Str(syn::LitStr::new(original, text.span()));
+                    self.renamed += 1;
                 }
             }
         }
@@ -53,7 +58,7 @@ mod tests {
         let mut file: syn::File = syn::parse_quote! {
             fn send() { let info = OperationInfo { operation_id: "show_notebook" }; }
         };
-        run(&mut file, &spec);
+        run(&mut file, &spec).unwrap();
         assert!(quote::quote!(#file).to_string().contains("operation_id : \"ShowNotebook\""));
     }
 }

@@ -12,11 +12,29 @@ use syn::visit_mut::{self, VisitMut};
 
 const FLAG: &str = "body_set";
 
-pub fn run(file: &mut syn::File, spec: &OpenAPI) {
+/// Each builder of an optional body gets its flag field, its initializer, at least one setter
+/// and the strip in `send`; each count must match the number of such operations.
+pub fn run(file: &mut syn::File, spec: &OpenAPI) -> Result<(), String> {
     let builders = optional_body_builders(spec);
-    if !builders.is_empty() {
-        Track { builders, current: None }.visit_file_mut(file);
+    let expected = builders.len();
+    let mut pass = Track { builders, current: None, counts: Counts::default() };
+    pass.visit_file_mut(file);
+    let Counts { fields, initializers, setters, strips } = pass.counts;
+    super::expect_sites("optional_request_body", "builder fields", fields, expected)?;
+    super::expect_sites("optional_request_body", "builder initializers", initializers, expected)?;
+    super::expect_sites("optional_request_body", "request strips in `send`", strips, expected)?;
+    if setters < expected {
+        return super::expect_sites("optional_request_body", "body setters (at least)", setters, expected);
     }
+    Ok(())
+}
+
+#[derive(Default)]
+struct Counts {
+    fields: usize,
+    initializers: usize,
+    setters: usize,
+    strips: usize,
 }
 
 /// Builder names (`GlanceDeleteImage`) of the operations whose request body is not required.
@@ -33,6 +51,7 @@ struct Track {
     builders: HashSet<String>,
     /// The builder whose `impl` block is being visited.
     current: Option<String>,
+    counts: Counts,
 }
 
 impl VisitMut for Track {
@@ -43,6 +62,7 @@ impl VisitMut for Track {
         {
             let flag = quote::format_ident!("{FLAG}");
             fields.named.push(syn::parse_quote!(#flag: bool));
+            self.counts.fields += 1;
         }
     }
 
@@ -66,13 +86,19 @@ impl VisitMut for Track {
             "new" => {
                 if let Some(syn::Stmt::Expr(syn::Expr::Struct(literal), _)) = statements.last_mut() {
                     literal.fields.push(syn::parse_quote!(#flag: false));
+                    self.counts.initializers += 1;
                 }
             }
             "body" | "body_map" => {
                 let at = statements.len().saturating_sub(1);
                 statements.insert(at, syn::parse_quote!(self.#flag = true;));
+                self.counts.setters += 1;
             }
-            "send" => Send.visit_block_mut(&mut function.block),
+            "send" => {
+                let mut send = Send { strips: 0 };
+                send.visit_block_mut(&mut function.block);
+                self.counts.strips += send.strips;
+            }
             _ => {}
         }
     }
@@ -80,7 +106,9 @@ impl VisitMut for Track {
 
 /// Inside `send()`: destructure the flag, check the body only when set, and strip the unset
 /// body (serialized as `null`) once the request is built.
-struct Send;
+struct Send {
+    strips: usize,
+}
 
 impl VisitMut for Send {
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
@@ -115,6 +143,7 @@ impl VisitMut for Send {
                         }
                     };
                     block.stmts.insert(index + 1, strip);
+                    self.strips += 1;
                     index += 1;
                 }
             }
@@ -149,7 +178,7 @@ mod tests {
             }
             pub struct Required<'a> { client: &'a super::Client, body: Result<Body, String> }
         };
-        run(&mut file, &spec);
+        run(&mut file, &spec).unwrap();
         let text = quote!(#file).to_string();
         assert!(text.contains("body : Result < Body , String > , body_set : bool }"), "{text}");
         assert!(text.contains("body : Ok (Default :: default ()) , body_set : false }"), "{text}");

@@ -12,11 +12,12 @@ use syn::visit_mut::{self, VisitMut};
 
 use crate::media_types::{chosen_request_media_type, needs_explicit_content_type};
 
-pub fn run(file: &mut syn::File, spec: &OpenAPI) {
+pub fn run(file: &mut syn::File, spec: &OpenAPI) -> Result<(), String> {
     let content_types = explicit_content_types(spec);
-    if !content_types.is_empty() {
-        Insert { content_types }.visit_file_mut(file);
-    }
+    let expected = content_types.len();
+    let mut pass = Insert { content_types, inserted: 0 };
+    pass.visit_file_mut(file);
+    super::expect_sites("request_content_type", "`Content-Type` headers", pass.inserted, expected)
 }
 
 /// operationId → the media type its call must label the body with.
@@ -36,6 +37,7 @@ fn explicit_content_types(spec: &OpenAPI) -> HashMap<String, String> {
 
 struct Insert {
     content_types: HashMap<String, String>,
+    inserted: usize,
 }
 
 impl VisitMut for Insert {
@@ -53,6 +55,7 @@ impl VisitMut for Insert {
                     );
                 };
                 statements.insert(at + 1, set);
+                self.inserted += 1;
             }
             return;
         }
@@ -98,7 +101,8 @@ mod tests {
             &spec(
                 "application/openstack-images-v2.1-json-patch: {schema: {type: array}}, application/openstack-images-v2.0-json-patch: {schema: {type: array}}",
             ),
-        );
+        )
+        .unwrap();
         let text = quote!(#file).to_string();
         let declared = text.find("let mut header_map").unwrap();
         let inserted = text
@@ -111,7 +115,7 @@ mod tests {
     fn plain_json_is_left_alone() {
         let mut file = send();
         let before = file.clone();
-        run(&mut file, &spec("application/json: {schema: {type: array}}"));
+        run(&mut file, &spec("application/json: {schema: {type: array}}")).unwrap();
         assert_eq!(file, before);
     }
 }

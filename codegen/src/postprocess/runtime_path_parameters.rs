@@ -3,23 +3,33 @@
 //! initializes the ones the runtime knows (`project_id`) from the client's runtime instead, so
 //! `client.show_notebook().id(..)` needs no project id, and `.project_id(..)` still overrides.
 
+use openapiv3::OpenAPI;
 use syn::visit_mut::{self, VisitMut};
 
 /// Path parameters the runtime can supply.
 const RUNTIME_PARAMETERS: [&str; 1] = ["project_id"];
 
-pub fn run(file: &mut syn::File) {
-    Fill.visit_file_mut(file);
+/// One builder initializer per operation whose path has a runtime parameter, for each of them.
+pub fn run(file: &mut syn::File, spec: &OpenAPI) -> Result<(), String> {
+    let expected = spec
+        .operations()
+        .map(|(path, _, _)| RUNTIME_PARAMETERS.iter().filter(|name| path.contains(&format!("{{{name}}}"))).count())
+        .sum();
+    let mut pass = Fill { filled: 0 };
+    pass.visit_file_mut(file);
+    super::expect_sites("runtime_path_parameters", "builder initializers", pass.filled, expected)
 }
 
-struct Fill;
+struct Fill {
+    filled: usize,
+}
 
 impl VisitMut for Fill {
     fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
         if function.sig.ident == "new" {
             for statement in &mut function.block.stmts {
                 if let syn::Stmt::Expr(syn::Expr::Struct(init), _) = statement {
-                    fill(init);
+                    self.filled += fill(init);
                 }
             }
         }
@@ -27,7 +37,9 @@ impl VisitMut for Fill {
     }
 }
 
-fn fill(init: &mut syn::ExprStruct) {
+/// How many fields of `init` it filled.
+fn fill(init: &mut syn::ExprStruct) -> usize {
+    let mut filled = 0;
     for field in &mut init.fields {
         let syn::Member::Named(name) = &field.member else { continue };
         let name = name.to_string();
@@ -37,8 +49,10 @@ fn fill(init: &mut syn::ExprStruct) {
             field.expr = syn::parse_quote! {
                 client.inner.path_parameter(#name).ok_or_else(|| #message.to_string())
             };
+            filled += 1;
         }
     }
+    filled
 }
 
 #[cfg(test)]
@@ -59,7 +73,7 @@ mod tests {
                 }
             }
         };
-        run(&mut file);
+        run(&mut file, &super::super::test_spec::one_operation("/v1/{project_id}/notebooks/{id}")).unwrap();
         let text = quote!(#file).to_string();
         assert!(text.contains("project_id : client . inner . path_parameter (\"project_id\") . ok_or_else"), "{text}");
         assert!(text.contains("id : Err (\"id was not initialized\""), "{text}");

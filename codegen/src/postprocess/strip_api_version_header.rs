@@ -2,19 +2,26 @@
 //! OTC does not define that header, and AK/SK signing would sign it for nothing; this pass
 //! removes the statement that appends it.
 
+use openapiv3::OpenAPI;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, Stmt};
 
-pub fn run(file: &mut syn::File) {
-    Strip.visit_file_mut(file);
+/// Every `send` appends the header once.
+pub fn run(file: &mut syn::File, spec: &OpenAPI) -> Result<(), String> {
+    let mut pass = Strip { removed: 0 };
+    pass.visit_file_mut(file);
+    super::expect_sites("strip_api_version_header", "`api-version` appends", pass.removed, super::operation_count(spec))
 }
 
-struct Strip;
+struct Strip {
+    removed: usize,
+}
 
 impl VisitMut for Strip {
     fn visit_block_mut(&mut self, block: &mut Block) {
         let before = block.stmts.len();
         block.stmts.retain(|stmt| !appends_api_version(stmt));
+        self.removed += before - block.stmts.len();
         if block.stmts.len() != before {
             // `let mut header_map = HeaderMap::with_capacity(n)` may now have nothing to add.
             for stmt in &mut block.stmts {
@@ -52,7 +59,7 @@ mod tests {
                 header_map.append("x-other", value);
             }
         };
-        run(&mut file);
+        run(&mut file, &super::super::test_spec::one_operation("/a")).unwrap();
         let text = quote::quote!(#file).to_string();
         assert!(!text.contains("api-version"), "{text}");
         assert!(text.contains("x-other"), "{text}");

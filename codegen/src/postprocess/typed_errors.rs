@@ -9,21 +9,27 @@ use syn::visit_mut::{self, VisitMut};
 /// The runtime's conversion, in the crate that includes the generated module.
 const ERROR_TYPE: &str = "crate::Error";
 
-pub fn run(file: &mut syn::File) -> Result<(), String> {
-    let mut pass = Wrap { error: None };
+/// Every operation has one `send`.
+pub fn run(file: &mut syn::File, spec: &openapiv3::OpenAPI) -> Result<(), String> {
+    let mut pass = Wrap { error: None, wrapped: 0 };
     pass.visit_file_mut(file);
-    pass.error.map_or(Ok(()), Err)
+    pass.error.map_or(Ok(()), Err)?;
+    super::expect_sites("typed_errors", "`send` functions", pass.wrapped, super::operation_count(spec))
 }
 
 struct Wrap {
     error: Option<String>,
+    wrapped: usize,
 }
 
 impl VisitMut for Wrap {
     fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
         if function.sig.ident == "send" && function.sig.asyncness.is_some() {
-            if let Err(message) = wrap(function) {
-                self.error.get_or_insert(message);
+            match wrap(function) {
+                Ok(()) => self.wrapped += 1,
+                Err(message) => {
+                    self.error.get_or_insert(message);
+                }
             }
             return;
         }
@@ -82,7 +88,7 @@ mod tests {
                 }
             }
         };
-        run(&mut file).unwrap();
+        run(&mut file, &super::super::test_spec::one_operation("/a")).unwrap();
         let text = quote!(#file).to_string();
         assert!(
             text.contains("-> Result < ResponseValue < types :: ShowNotebookResponse > , crate :: Error >"),
