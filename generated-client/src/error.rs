@@ -19,6 +19,9 @@ const REQUEST_ID_HEADERS: [HeaderName; 3] = [
     HeaderName::from_static("x-compute-request-id"),
 ];
 
+/// The typed cause of an [`Error::Authentication`].
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 /// A failed call.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -27,9 +30,10 @@ pub enum Error {
     Api(ApiError),
     /// The request could not be built (a parameter missing or not representable).
     InvalidRequest { operation: &'static str, message: String },
-    /// The credentials could not be applied (obtaining a token failed, a body could not be
-    /// signed).
-    Authentication { operation: &'static str, message: String },
+    /// The credentials could not be applied: obtaining a token failed ([`crate::TokenError`],
+    /// whose source is IAM's own error with status and request id), or the request could not
+    /// be signed ([`crate::signer::SignError`]). `source()` is that cause.
+    Authentication { operation: &'static str, source: Cause },
     /// No response: connection, TLS, timeout, or reading the body failed.
     Transport { operation: &'static str, source: reqwest::Error },
     /// A success response whose body does not decode into the documented type.
@@ -107,8 +111,12 @@ impl Error {
                 Error::Api(ApiError::from_parts(operation, value.status(), value.headers(), b""))
             }
             Generated::InvalidRequest(message) => Error::InvalidRequest { operation, message },
-            // Only the runtime's `pre` hook produces custom errors: authentication failed.
-            Generated::Custom(message) => Error::Authentication { operation, message },
+            // Only the runtime's `pre` hook produces custom errors: authentication failed, its
+            // typed cause filed under the marker the message carries.
+            Generated::Custom(message) => {
+                let source = crate::handoff::take(&message).unwrap_or_else(|| message.into());
+                Error::Authentication { operation, source }
+            }
             Generated::CommunicationError(source)
             | Generated::ResponseBodyError(source)
             | Generated::InvalidUpgrade(source) => Error::Transport { operation, source },
@@ -168,8 +176,9 @@ impl fmt::Display for Error {
         match self {
             Error::Api(api) => api.fmt(f),
             Error::InvalidRequest { operation, message } => write!(f, "invalid request for {operation}: {message}"),
-            Error::Authentication { operation, message } => {
-                write!(f, "authentication for {operation} failed: {message}")
+            Error::Authentication { operation, source } => {
+                write!(f, "authentication for {operation} failed")?;
+                write_causes(f, source.as_ref())
             }
             Error::Transport { operation, source } => write!(f, "{operation} failed to get a response: {source}"),
             Error::Decode { operation, message, .. } => {
@@ -198,10 +207,24 @@ impl fmt::Display for ApiError {
     }
 }
 
+/// Writes `: cause` for `first` and each error below it, so a one-line message ends with the
+/// root cause (IAM's "The username or password is wrong.").
+pub(crate) fn write_causes(f: &mut fmt::Formatter<'_>, first: &(dyn std::error::Error + 'static)) -> fmt::Result {
+    let mut cause = Some(first);
+    // Bounded: a cyclic chain cannot make Display run forever.
+    for _ in 0..16 {
+        let Some(error) = cause else { break };
+        write!(f, ": {error}")?;
+        cause = error.source();
+    }
+    Ok(())
+}
+
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport { source, .. } => Some(source),
+            Error::Authentication { source, .. } => Some(source.as_ref()),
             _ => None,
         }
     }
