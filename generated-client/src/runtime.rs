@@ -264,4 +264,12 @@ mod tests {
         let runtime = Runtime::builder().api_timeout(Duration::from_secs(7)).build();
         assert_eq!(runtime.api_timeout(), Some(Duration::from_secs(7)));
     }
+
+    #[test]
+    fn a_pending_access_key_stays_hidden_in_debug() {
+        let builder = Runtime::builder().access_key(AccessKey::temporary("AK", "topsecret", "sessiontoken"));
+        let pending = format!("{builder:?}");
+        let shown = format!("{pending} {:?}", builder.project_id("p").build());
+        assert!(shown.contains("AK") && !shown.contains("topsecret") && !shown.contains("sessiontoken"), "{shown}");
+    }
 }
