@@ -1,12 +1,53 @@
 //! The entry point: one [`Cloud`] per configuration hands out a client per service, all sharing
 //! one connection pool and one runtime (project, credentials, token cache, retry policy).
 
-use crate::config::{Config, ConfigError, Credentials, Service};
+use crate::config::{Config, ConfigError, Credentials, Domain, Service, User};
 use crate::runtime::Runtime;
 use crate::signer;
-use crate::token::{Scope, TokenSource};
+use crate::token::{Scope, TokenError, TokenSource};
 
+use std::fmt;
 use std::sync::Arc;
+
+/// Why [`Cloud::connect`] failed: the configuration (nothing usable was sent), or IAM did not
+/// issue a token (wrong password, unknown project, IAM unreachable). The two call for different
+/// fixes, so they are told apart by type.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ConnectError {
+    /// The configuration is incomplete or wrong.
+    Config(ConfigError),
+    /// The token request failed; `source()` is the [`TokenError`], whose own source is IAM's
+    /// [`crate::Error`] with status, code and request id.
+    Authentication(TokenError),
+}
+
+impl From<ConfigError> for ConnectError {
+    fn from(error: ConfigError) -> Self {
+        ConnectError::Config(error)
+    }
+}
+
+impl fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConnectError::Config(error) => error.fmt(f),
+            ConnectError::Authentication(error) => {
+                f.write_str("authentication failed")?;
+                crate::error::write_causes(f, error)
+            }
+        }
+    }
+}
+
+impl std::error::Error for ConnectError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ConnectError::Config(error) => Some(error),
+            ConnectError::Authentication(error) => Some(error),
+        }
+    }
+}
 
 /// Clients for every service of one configuration.
 ///
@@ -35,18 +76,22 @@ impl Cloud {
     /// fetched on the first call; calls that need a project id fail unless one is configured
     /// (use [`Cloud::connect`] to learn it from a project name).
     pub fn new(config: Config) -> Result<Cloud, ConfigError> {
+        // No whole-request timeout: it would cut off large transfers. A stalled connection is
+        // caught by the read timeout; JSON calls are bounded by the runtime's `api_timeout`.
         let http = crate::http::client_builder()
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.timeout)
+            .connect_timeout(config.timeouts.connect)
+            .read_timeout(config.timeouts.read)
             .build()
             .map_err(|error| ConfigError(format!("cannot build the HTTP client: {error}")))?;
         let source = match &config.credentials {
             Some(Credentials::Password { user, password }) => {
-                let anonymous = Runtime::builder().retry(config.retry.clone()).build();
+                let anonymous = Runtime::builder().retry(config.retry.clone()).api_timeout(config.timeouts.api).build();
                 let iam = crate::iam::Client::new_with_client(&config.endpoint(Service::Iam), http.clone(), anonymous);
                 let scope = match (&config.project_id, &config.project_name) {
                     (Some(id), _) => Scope::ProjectId(id.clone()),
-                    (None, Some(name)) => Scope::ProjectName(name.clone()),
+                    (None, Some(name)) => {
+                        Scope::ProjectName { name: name.clone(), domain: project_domain(&config, user) }
+                    }
                     (None, None) => Scope::Domain,
                 };
                 Some(Arc::new(TokenSource::new(iam, user.clone(), password.clone(), scope)))
@@ -58,13 +103,14 @@ impl Cloud {
     }
 
     /// Like [`Cloud::new`], but with password authentication and a project given by name only,
-    /// fetches the token now and takes the project id from it.
-    pub async fn connect(config: Config) -> Result<Cloud, ConfigError> {
+    /// fetches the token now and takes the project id from it, so a wrong password or an
+    /// unknown project fails here, as [`ConnectError::Authentication`].
+    pub async fn connect(config: Config) -> Result<Cloud, ConnectError> {
         let mut cloud = Cloud::new(config)?;
         if cloud.config.project_id.is_none()
             && let Some(source) = cloud.source.clone()
         {
-            let token = source.token().await.map_err(ConfigError)?;
+            let token = source.token().await.map_err(ConnectError::Authentication)?;
             let project_id = token.project_id.ok_or_else(|| {
                 ConfigError("the token IAM issued names no project: configure a project id or name".into())
             })?;
@@ -110,8 +156,17 @@ impl Cloud {
     }
 }
 
+/// The domain a project name is looked up in: the configured one, else the user's (on OTC every
+/// project belongs to the account, the user's domain).
+fn project_domain(config: &Config, user: &User) -> Option<Domain> {
+    config.project_domain.clone().or_else(|| match user {
+        User::Name { domain, .. } => Some(Domain::Name(domain.clone())),
+        User::Id(_) => None,
+    })
+}
+
 fn runtime(config: &Config, project_id: Option<String>, source: Option<Arc<TokenSource>>) -> Runtime {
-    let mut runtime = Runtime::builder().retry(config.retry.clone());
+    let mut runtime = Runtime::builder().retry(config.retry.clone()).api_timeout(config.timeouts.api);
     if let Some(project_id) = project_id {
         runtime = runtime.project_id(project_id);
     }

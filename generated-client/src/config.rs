@@ -61,6 +61,14 @@ pub enum User {
     Id(String),
 }
 
+/// A domain (on OTC: the account), by id or by name; here the domain of a project named by
+/// name, which Keystone needs to find it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Domain {
+    Id(String),
+    Name(String),
+}
+
 /// Everything a [`crate::Cloud`] needs. Construct with [`Config::builder`] or
 /// [`Config::from_env`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,11 +76,41 @@ pub struct Config {
     pub(crate) region: String,
     pub(crate) project_id: Option<String>,
     pub(crate) project_name: Option<String>,
+    pub(crate) project_domain: Option<Domain>,
     pub(crate) credentials: Option<Credentials>,
     pub(crate) endpoints: BTreeMap<Service, String>,
-    pub(crate) connect_timeout: Duration,
-    pub(crate) timeout: Duration,
+    pub(crate) timeouts: Timeouts,
     pub(crate) retry: RetryPolicy,
+}
+
+/// How long the client waits, split by what it waits for: a single whole-request limit would
+/// cut off a large upload or download on a slow link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Establishing a connection (TCP and TLS).
+    pub connect: Duration,
+    /// Silence while reading a response: the time between two reads, not the whole transfer,
+    /// so a stream of any size passes as long as data keeps coming.
+    pub read: Duration,
+    /// One attempt of a JSON call, from sending to the end of the body (openstacksdk's
+    /// `api_timeout`). Streamed bodies (image files) are bounded by `read` only.
+    pub api: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts { connect: Duration::from_secs(10), read: Duration::from_secs(60), api: Duration::from_secs(60) }
+    }
+}
+
+/// `seconds` as written in `OS_API_TIMEOUT` or `clouds.yaml` (`30`, `2.5`): a positive, finite
+/// number; `None` otherwise.
+pub(crate) fn parse_seconds(seconds: &str) -> Option<Duration> {
+    seconds_to_duration(seconds.trim().parse::<f64>().ok()?)
+}
+
+pub(crate) fn seconds_to_duration(seconds: f64) -> Option<Duration> {
+    if seconds > 0.0 { Duration::try_from_secs_f64(seconds).ok() } else { None }
 }
 
 /// A setting that is missing or wrong; names the variable, file or field.
@@ -132,6 +170,16 @@ impl Config {
         self.project_name.as_deref()
     }
 
+    /// The domain of the project named by [`Config::project_name`], when configured; see
+    /// [`ConfigBuilder::project_domain_name`] for what happens without one.
+    pub fn project_domain(&self) -> Option<&Domain> {
+        self.project_domain.as_ref()
+    }
+
+    pub fn timeouts(&self) -> Timeouts {
+        self.timeouts
+    }
+
     pub fn credentials(&self) -> Option<&Credentials> {
         self.credentials.as_ref()
     }
@@ -154,6 +202,23 @@ fn from_os_variables(variable: &impl Fn(&str) -> Option<String>) -> Result<Confi
     }
     if let Some(project_name) = variable("OS_PROJECT_NAME") {
         builder = builder.project_name(project_name);
+    }
+    // openstacksdk's rule: an explicit project domain, else OS_DOMAIN_NAME.
+    if let Some(id) = variable("OS_PROJECT_DOMAIN_ID") {
+        builder = builder.project_domain_id(id);
+    } else if let Some(name) = variable("OS_PROJECT_DOMAIN_NAME").or_else(|| variable("OS_DOMAIN_NAME")) {
+        builder = builder.project_domain_name(name);
+    }
+    for (name, set) in [
+        ("OS_CONNECT_TIMEOUT", ConfigBuilder::connect_timeout as fn(ConfigBuilder, Duration) -> ConfigBuilder),
+        ("OS_READ_TIMEOUT", ConfigBuilder::read_timeout),
+        ("OS_API_TIMEOUT", ConfigBuilder::api_timeout),
+    ] {
+        if let Some(text) = variable(name) {
+            let seconds = parse_seconds(&text)
+                .ok_or_else(|| ConfigError(format!("{name}: expected a positive number of seconds")))?;
+            builder = set(builder, seconds);
+        }
     }
     if let Some(auth_url) = variable("OS_AUTH_URL") {
         builder = builder.endpoint(Service::Iam, iam_base_url(&auth_url));
@@ -200,10 +265,10 @@ pub struct ConfigBuilder {
     region: Option<String>,
     project_id: Option<String>,
     project_name: Option<String>,
+    project_domain: Option<Domain>,
     credentials: Option<Credentials>,
     endpoints: BTreeMap<Service, String>,
-    connect_timeout: Option<Duration>,
-    timeout: Option<Duration>,
+    timeouts: Timeouts,
     retry: Option<RetryPolicy>,
 }
 
@@ -225,6 +290,21 @@ impl ConfigBuilder {
         self
     }
 
+    /// The domain the project named by [`ConfigBuilder::project_name`] belongs to (Keystone
+    /// looks project names up within a domain). Without one, the project is looked up in the
+    /// user's domain: on OTC every project belongs to the account, which is the user's domain.
+    /// (keystoneauth would send no domain, and Keystone answers 400.)
+    pub fn project_domain_name(mut self, name: impl Into<String>) -> Self {
+        self.project_domain = Some(Domain::Name(name.into()));
+        self
+    }
+
+    /// Like [`ConfigBuilder::project_domain_name`], by domain id.
+    pub fn project_domain_id(mut self, id: impl Into<String>) -> Self {
+        self.project_domain = Some(Domain::Id(id.into()));
+        self
+    }
+
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
@@ -240,15 +320,23 @@ impl ConfigBuilder {
         self
     }
 
-    /// Time allowed to establish a connection (default 10 s).
+    /// Time allowed to establish a connection (default 10 s; `OS_CONNECT_TIMEOUT`).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
+        self.timeouts.connect = timeout;
         self
     }
 
-    /// Time allowed for one attempt, from sending to the end of the body (default 60 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+    /// Longest silence between two reads of a response (default 60 s; `OS_READ_TIMEOUT`).
+    /// Bounds stalled streams without limiting how long a large transfer takes.
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.read = timeout;
+        self
+    }
+
+    /// Time allowed for one attempt of a JSON call, from sending to the end of the body
+    /// (default 60 s; `OS_API_TIMEOUT`, openstacksdk's `api_timeout`).
+    pub fn api_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.api = timeout;
         self
     }
 
@@ -264,10 +352,10 @@ impl ConfigBuilder {
             region,
             project_id: self.project_id,
             project_name: self.project_name,
+            project_domain: self.project_domain,
             credentials: self.credentials,
             endpoints: self.endpoints,
-            connect_timeout: self.connect_timeout.unwrap_or(Duration::from_secs(10)),
-            timeout: self.timeout.unwrap_or(Duration::from_secs(60)),
+            timeouts: self.timeouts,
             retry: self.retry.unwrap_or_default(),
         })
     }
@@ -344,6 +432,59 @@ mod tests {
         );
         assert!(message(&[("OS_ACCESS_KEY", "a"), ("OS_REGION_NAME", "eu-de")]).contains("OS_SECRET_KEY"));
         assert!(message(&[("OS_TOKEN", "t")]).contains("OS_REGION_NAME"));
+    }
+
+    #[test]
+    fn project_domain_from_os_variables() {
+        let base = [("OS_TOKEN", "t"), ("OS_REGION_NAME", "eu-de"), ("OS_PROJECT_NAME", "eu-de_demo")];
+        let domain = |extra: &[(&str, &str)]| from(&[&base[..], extra].concat()).unwrap().project_domain().cloned();
+        assert_eq!(domain(&[]), None);
+        assert_eq!(domain(&[("OS_PROJECT_DOMAIN_NAME", "acct")]), Some(Domain::Name("acct".into())));
+        assert_eq!(domain(&[("OS_DOMAIN_NAME", "acct")]), Some(Domain::Name("acct".into())));
+        assert_eq!(
+            domain(&[("OS_PROJECT_DOMAIN_ID", "d1"), ("OS_PROJECT_DOMAIN_NAME", "acct")]),
+            Some(Domain::Id("d1".into())),
+            "an id wins over a name"
+        );
+    }
+
+    #[test]
+    fn timeouts_from_os_variables() {
+        let base = [("OS_TOKEN", "t"), ("OS_REGION_NAME", "eu-de")];
+        let timeouts = |extra: &[(&str, &str)]| from(&[&base[..], extra].concat()).map(|config| config.timeouts());
+        assert_eq!(timeouts(&[]).unwrap(), Timeouts::default());
+        assert_eq!(
+            timeouts(&[("OS_API_TIMEOUT", "120"), ("OS_CONNECT_TIMEOUT", " 2.5 "), ("OS_READ_TIMEOUT", "300")])
+                .unwrap(),
+            Timeouts {
+                api: Duration::from_secs(120),
+                connect: Duration::from_millis(2500),
+                read: Duration::from_secs(300)
+            }
+        );
+        for name in ["OS_API_TIMEOUT", "OS_CONNECT_TIMEOUT", "OS_READ_TIMEOUT"] {
+            for bad in ["", "soon", "-1", "0", "NaN", "inf", "1e400"] {
+                let error = timeouts(&[(name, bad)]).unwrap_err().to_string();
+                assert_eq!(error, format!("configuration: {name}: expected a positive number of seconds"), "{bad:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn builder_timeouts_and_project_domain() {
+        let config = Config::builder()
+            .region("eu-de")
+            .connect_timeout(Duration::from_secs(1))
+            .read_timeout(Duration::from_secs(2))
+            .api_timeout(Duration::from_secs(3))
+            .project_domain_name("acct")
+            .build()
+            .unwrap();
+        assert_eq!(
+            config.timeouts(),
+            Timeouts { connect: Duration::from_secs(1), read: Duration::from_secs(2), api: Duration::from_secs(3) }
+        );
+        assert_eq!(config.project_domain(), Some(&Domain::Name("acct".into())));
     }
 
     #[test]

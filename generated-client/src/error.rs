@@ -20,6 +20,9 @@ const REQUEST_ID_HEADERS: [HeaderName; 3] = [
     HeaderName::from_static("x-compute-request-id"),
 ];
 
+/// The typed cause of an [`Error::Authentication`].
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 /// A failed call.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -28,9 +31,10 @@ pub enum Error {
     Api(ApiError),
     /// The request could not be built (a parameter missing or not representable).
     InvalidRequest { operation: &'static str, message: String },
-    /// The credentials could not be applied (obtaining a token failed, a body could not be
-    /// signed).
-    Authentication { operation: &'static str, message: String },
+    /// The credentials could not be applied: obtaining a token failed ([`crate::TokenError`],
+    /// whose source is IAM's own error with status and request id), or the request could not
+    /// be signed ([`crate::signer::SignError`]). `source()` is that cause.
+    Authentication { operation: &'static str, source: Cause },
     /// No response: connection, TLS, timeout, or reading the body failed. `elapsed` is the
     /// time the whole call took (all attempts), which a timeout's message reports.
     Transport { operation: &'static str, source: reqwest::Error, elapsed: Duration },
@@ -142,8 +146,12 @@ impl Error {
                 Error::Api(ApiError::from_parts(operation, value.status(), value.headers(), b""))
             }
             Generated::InvalidRequest(message) => Error::InvalidRequest { operation, message },
-            // Only the runtime's `pre` hook produces custom errors: authentication failed.
-            Generated::Custom(message) => Error::Authentication { operation, message },
+            // Only the runtime's `pre` hook produces custom errors: authentication failed, its
+            // typed cause filed under the marker the message carries.
+            Generated::Custom(message) => {
+                let source = crate::handoff::take(&message).unwrap_or_else(|| message.into());
+                Error::Authentication { operation, source }
+            }
             Generated::CommunicationError(source)
             | Generated::ResponseBodyError(source)
             | Generated::InvalidUpgrade(source) => transport(source),
@@ -210,8 +218,9 @@ impl fmt::Display for Error {
         match self {
             Error::Api(api) => api.fmt(f),
             Error::InvalidRequest { operation, message } => write!(f, "invalid request for {operation}: {message}"),
-            Error::Authentication { operation, message } => {
-                write!(f, "authentication for {operation} failed: {message}")
+            Error::Authentication { operation, source } => {
+                write!(f, "authentication for {operation} failed")?;
+                write_causes(f, source.as_ref())
             }
             Error::Transport { operation, source, elapsed } => {
                 if source.is_timeout() {
@@ -221,7 +230,6 @@ impl fmt::Display for Error {
                 } else {
                     write!(f, "{operation} failed to get a response")?;
                 }
-                write!(f, ": ")?;
                 write_causes(f, source)
             }
             Error::Stalled { operation, stalled } => write!(f, "paging {operation} stopped: {stalled}"),
@@ -237,21 +245,6 @@ impl fmt::Display for Error {
             }
         }
     }
-}
-
-/// An error and its sources, `: `-separated, each message once (reqwest and hyper repeat
-/// theirs), so the root cause (`Connection refused`, `certificate expired`) is in the text.
-fn write_causes(f: &mut fmt::Formatter<'_>, error: &(dyn std::error::Error + 'static)) -> fmt::Result {
-    let mut shown: Vec<String> = Vec::new();
-    let mut next = Some(error);
-    while let Some(cause) = next {
-        let text = cause.to_string();
-        if !shown.iter().any(|earlier| earlier.contains(&text)) {
-            shown.push(text);
-        }
-        next = cause.source();
-    }
-    f.write_str(&shown.join(": "))
 }
 
 impl fmt::Display for ApiError {
@@ -273,11 +266,31 @@ impl fmt::Display for ApiError {
     }
 }
 
+/// Writes `: cause` for `first` and each error below it, so a one-line message ends with the
+/// root cause (IAM's "The username or password is wrong.", `Connection refused`). A message
+/// already contained in an earlier one is skipped (reqwest and hyper repeat theirs).
+pub(crate) fn write_causes(f: &mut fmt::Formatter<'_>, first: &(dyn std::error::Error + 'static)) -> fmt::Result {
+    let mut shown: Vec<String> = Vec::new();
+    let mut cause = Some(first);
+    // Bounded: a cyclic chain cannot make Display run forever.
+    for _ in 0..16 {
+        let Some(error) = cause else { break };
+        let text = error.to_string();
+        if !shown.iter().any(|earlier| earlier.contains(&text)) {
+            write!(f, ": {text}")?;
+            shown.push(text);
+        }
+        cause = error.source();
+    }
+    Ok(())
+}
+
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport { source, .. } => Some(source),
             Error::Stalled { stalled, .. } => Some(stalled),
+            Error::Authentication { source, .. } => Some(source.as_ref()),
             _ => None,
         }
     }

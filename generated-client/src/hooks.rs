@@ -11,7 +11,11 @@ macro_rules! runtime_hooks {
         impl ClientHooks<Runtime> for crate::$module::Client {
             async fn pre<E>(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), Error<E>> {
                 ask_for_json_errors(request);
-                self.inner().authorize(request, info, crate::$module::OPERATIONS).await.map_err(Error::Custom)
+                // A hook fails only with a string: the typed cause travels beside it.
+                self.inner()
+                    .authorize(request, info, crate::$module::OPERATIONS)
+                    .await
+                    .map_err(|cause| Error::Custom(crate::handoff::file(cause)))
             }
 
             async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {

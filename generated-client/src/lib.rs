@@ -58,6 +58,7 @@ mod cloud;
 mod clouds;
 mod config;
 mod error;
+mod handoff;
 mod hooks;
 pub mod http;
 mod jobs;
@@ -71,8 +72,8 @@ pub mod signer;
 mod tls;
 mod token;
 
-pub use cloud::Cloud;
-pub use config::{Config, ConfigBuilder, ConfigError, Credentials, Service, User};
+pub use cloud::{Cloud, ConnectError};
+pub use config::{Config, ConfigBuilder, ConfigError, Credentials, Domain, Service, Timeouts, User};
 pub use error::{ApiError, Error};
 pub use jobs::{JobError, JobPolling, WaitForJob};
 pub use paged_lists::Paginate;
@@ -86,6 +87,7 @@ pub use reqwest::Body;
 pub use retry::RetryPolicy;
 pub use runtime::{Runtime, RuntimeBuilder};
 pub use secret::Secret;
+pub use token::TokenError;
 
 /// The README's quick start is compiled as a doc test, so it stays true.
 #[doc = include_str!("../../README.md")]

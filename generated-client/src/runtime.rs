@@ -77,22 +77,29 @@ impl Runtime {
         }
     }
 
+    /// The time one attempt of a JSON call may take, if limited.
+    #[allow(dead_code, reason = "read by the request execution that applies it")]
+    pub(crate) fn api_timeout(&self) -> Option<Duration> {
+        self.shared.api_timeout
+    }
+
     /// Adds the credentials to a request before it is sent; operations declared without
-    /// security (IAM token creation) get none.
+    /// security (IAM token creation) get none. A failure keeps its typed cause (the
+    /// [`crate::TokenError`] with IAM's answer, or the [`crate::signer::SignError`]).
     pub(crate) async fn authorize(
         &self,
         request: &mut Request,
         info: &OperationInfo,
         operations: &Operations,
-    ) -> Result<(), String> {
+    ) -> Result<(), crate::error::Cause> {
         if !find(operations, info).3 {
             return Ok(());
         }
         match &self.shared.auth {
             Auth::None => Ok(()),
-            Auth::Token(token) => set_token(request, token),
-            Auth::AccessKey(signer) => signer.sign(request, SystemTime::now()).map_err(|error| error.to_string()),
-            Auth::Password(source) => set_token(request, &source.token().await?.value),
+            Auth::Token(token) => Ok(set_token(request, token)?),
+            Auth::AccessKey(signer) => Ok(signer.sign(request, SystemTime::now())?),
+            Auth::Password(source) => Ok(set_token(request, &source.token().await?.value)?),
         }
     }
 
@@ -223,17 +230,22 @@ impl Runtime {
     }
 }
 
-fn set_token(request: &mut Request, token: &Secret) -> Result<(), String> {
-    let mut value = HeaderValue::from_str(token.expose()).map_err(|_| "the token is not a valid header value")?;
+/// The error names no part of the token (`InvalidHeaderValue` shows nothing of the value).
+fn set_token(request: &mut Request, token: &Secret) -> Result<(), reqwest::header::InvalidHeaderValue> {
+    let mut value = HeaderValue::from_str(token.expose())?;
     value.set_sensitive(true);
     request.headers_mut().insert(AUTH_TOKEN, value);
     Ok(())
 }
 
-/// Builds a [`Runtime`].
+/// Builds a [`Runtime`]. The order of the calls does not matter: the signer of
+/// [`RuntimeBuilder::access_key`] is made in [`RuntimeBuilder::build`], with the project id set
+/// by then.
 #[derive(Default, Debug)]
 pub struct RuntimeBuilder {
     shared: Shared,
+    /// An access key pair waiting for the final project id (its `Debug` hides the secrets).
+    access_key: Option<AccessKey>,
 }
 
 impl RuntimeBuilder {
@@ -246,19 +258,21 @@ impl RuntimeBuilder {
     /// Authenticate with a token obtained elsewhere (`X-Auth-Token`).
     pub fn token(mut self, token: impl Into<Secret>) -> Self {
         self.shared.auth = Auth::Token(token.into());
+        self.access_key = None;
         self
     }
 
     /// Sign every request with an access key pair (`SDK-HMAC-SHA256`); the project id, when
-    /// configured, is sent and signed as `X-Project-Id`.
+    /// configured (before or after this call), is sent and signed as `X-Project-Id`.
     pub fn access_key(mut self, credentials: AccessKey) -> Self {
-        let signer = Signer::new(credentials, self.shared.project_id.clone());
-        self.shared.auth = Auth::AccessKey(Box::new(signer));
+        self.shared.auth = Auth::None;
+        self.access_key = Some(credentials);
         self
     }
 
     pub(crate) fn password(mut self, source: Arc<TokenSource>) -> Self {
         self.shared.auth = Auth::Password(source);
+        self.access_key = None;
         self
     }
 
@@ -275,7 +289,30 @@ impl RuntimeBuilder {
         self
     }
 
-    pub fn build(self) -> Runtime {
+    pub fn build(mut self) -> Runtime {
+        if let Some(credentials) = self.access_key {
+            self.shared.auth = Auth::AccessKey(Box::new(Signer::new(credentials, self.shared.project_id.clone())));
+        }
         Runtime { shared: Arc::new(self.shared) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_api_timeout_is_kept_for_the_requests() {
+        assert_eq!(Runtime::builder().build().api_timeout(), None);
+        let runtime = Runtime::builder().api_timeout(Duration::from_secs(7)).build();
+        assert_eq!(runtime.api_timeout(), Some(Duration::from_secs(7)));
+    }
+
+    #[test]
+    fn a_pending_access_key_stays_hidden_in_debug() {
+        let builder = Runtime::builder().access_key(AccessKey::temporary("AK", "topsecret", "sessiontoken"));
+        let pending = format!("{builder:?}");
+        let shown = format!("{pending} {:?}", builder.project_id("p").build());
+        assert!(shown.contains("AK") && !shown.contains("topsecret") && !shown.contains("sessiontoken"), "{shown}");
     }
 }

@@ -2,12 +2,13 @@
 //! response header), cached and shared by every client of one configuration, refreshed ahead of
 //! its expiry, with at most one request to IAM in flight however many calls wait for it.
 
+use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::json;
 use tokio::sync::Mutex;
 
-use crate::config::User;
+use crate::config::{Domain, User};
 use crate::secret::Secret;
 
 /// How long before `expires_at` a token is replaced.
@@ -17,9 +18,47 @@ const REFRESH_AHEAD: Duration = Duration::from_secs(5 * 60);
 #[derive(Debug, Clone)]
 pub(crate) enum Scope {
     ProjectId(String),
-    ProjectName(String),
+    /// A project name is unique only within its domain, so Keystone needs both (without a
+    /// domain it answers 400 "Expecting to find domain in project").
+    ProjectName {
+        name: String,
+        domain: Option<Domain>,
+    },
     /// No project: the token is scoped to the user's domain.
     Domain,
+}
+
+/// Why no token could be had.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum TokenError {
+    /// IAM refused (wrong password, unknown project: its status, code, message and request id
+    /// are in the [`crate::Error`], also as `source()`), or could not be reached.
+    Iam(Box<crate::Error>),
+    /// IAM answered with success, but without what makes a token.
+    Malformed(&'static str),
+    /// The configured identity cannot be sent as the reference documents the request.
+    Unsupported(&'static str),
+}
+
+impl fmt::Display for TokenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            // The cause follows as `source()`; `Error`'s Display appends it.
+            TokenError::Iam(_) => f.write_str("IAM did not issue a token"),
+            TokenError::Malformed(what) => write!(f, "IAM answered without {what}"),
+            TokenError::Unsupported(what) => f.write_str(what),
+        }
+    }
+}
+
+impl std::error::Error for TokenError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            TokenError::Iam(error) => Some(error.as_ref()),
+            TokenError::Malformed(_) | TokenError::Unsupported(_) => None,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -46,7 +85,7 @@ impl TokenSource {
     }
 
     /// A token valid for a while yet: the cached one, or a new one.
-    pub(crate) async fn token(&self) -> Result<Token, String> {
+    pub(crate) async fn token(&self) -> Result<Token, TokenError> {
         let mut cached = self.cached.lock().await;
         if let Some(token) = cached.as_ref().filter(|token| fresh(token, SystemTime::now())) {
             return Ok(token.clone());
@@ -58,7 +97,7 @@ impl TokenSource {
 
     /// After the service rejected `rejected` (401): a new token, unless another call already
     /// replaced it.
-    pub(crate) async fn renew(&self, rejected: &Secret) -> Result<Token, String> {
+    pub(crate) async fn renew(&self, rejected: &Secret) -> Result<Token, TokenError> {
         let mut cached = self.cached.lock().await;
         if let Some(token) = cached.as_ref().filter(|token| &token.value != rejected && fresh(token, SystemTime::now()))
         {
@@ -69,42 +108,51 @@ impl TokenSource {
         Ok(token)
     }
 
-    async fn fetch(&self) -> Result<Token, String> {
+    async fn fetch(&self) -> Result<Token, TokenError> {
         let user = match &self.user {
             User::Name { name, domain } => {
                 json!({"name": name, "password": self.password.expose(), "domain": {"name": domain}})
             }
             User::Id(_) => {
-                return Err("the IAM reference documents password authentication by user name and domain only".into());
+                return Err(TokenError::Unsupported(
+                    "the IAM reference documents password authentication by user name and domain only",
+                ));
             }
         };
         let scope = match &self.scope {
             Scope::ProjectId(id) => json!({"project": {"id": id}}),
-            Scope::ProjectName(name) => json!({"project": {"name": name}}),
+            Scope::ProjectName { name, domain: None } => json!({"project": {"name": name}}),
+            Scope::ProjectName { name, domain: Some(Domain::Name(domain)) } => {
+                json!({"project": {"name": name, "domain": {"name": domain}}})
+            }
+            Scope::ProjectName { name, domain: Some(Domain::Id(domain)) } => {
+                json!({"project": {"name": name, "domain": {"id": domain}}})
+            }
             Scope::Domain => match &self.user {
                 User::Name { domain, .. } => json!({"domain": {"name": domain}}),
                 User::Id(_) => json!({}),
             },
         };
         let body = json!({"auth": {"identity": {"methods": ["password"], "password": {"user": user}}, "scope": scope}});
-        let body = serde_json::from_value(body).map_err(|error| format!("cannot build the IAM request: {error}"))?;
+        // The generated type takes every field built above; a failure here is a bug, and its
+        // text would not name the password (serde_json reports positions and types only).
+        let body = serde_json::from_value(body).map_err(|_| TokenError::Unsupported("cannot build the IAM request"))?;
         let request = self.iam.keystone_create_user_token_by_password();
         let request = request.body::<crate::iam::types::KeystoneCreateUserTokenByPasswordRequest>(body);
         // Boxed: the IAM call runs through the same hooks as the call waiting for the token,
         // which would make the future's type infinitely recursive.
-        let response =
-            Box::pin(request.send()).await.map_err(|error| format!("obtaining a token from IAM failed: {error}"))?;
+        let response = Box::pin(request.send()).await.map_err(|error| TokenError::Iam(Box::new(error)))?;
         let value = response
             .headers()
             .get("x-subject-token")
             .and_then(|value| value.to_str().ok())
-            .ok_or("IAM answered without an X-Subject-Token header")?;
-        let token = response.token.as_ref().ok_or("IAM answered without a token object")?;
+            .ok_or(TokenError::Malformed("an X-Subject-Token header"))?;
+        let token = response.token.as_ref().ok_or(TokenError::Malformed("a token object"))?;
         let expires_at = token
             .expires_at
             .as_deref()
             .and_then(parse_utc)
-            .ok_or("IAM answered without a readable token.expires_at")?;
+            .ok_or(TokenError::Malformed("a readable token.expires_at"))?;
         let project_id = token.project.as_ref().and_then(|project| project.id.clone());
         Ok(Token { value: Secret::new(value), expires_at, project_id })
     }

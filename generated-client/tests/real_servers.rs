@@ -4,7 +4,9 @@
 //! fields, text and HTML error pages, odd content types.
 //!
 //! Skipped (with a message) unless `OTC_REALSERVER_KEYSTONE_URL` is set, so
-//! `cargo test --workspace` stays fast and offline. By hand:
+//! `cargo test --workspace` stays fast and offline; but where the servers are expected
+//! (`OTC_REALSERVER_REQUIRED=1`, as `.ci/run` sets it) a missing variable fails every test
+//! instead of letting a skip pass as green. By hand:
 //!
 //! ```sh
 //! python3 tests/realserver/realserver.py start --dir /tmp/rs && . /tmp/rs/env
@@ -14,7 +16,7 @@
 
 use futures_util::TryStreamExt;
 use otc_client::ims::types;
-use otc_client::{Cloud, Config, Credentials, Error, Paginate, Secret, Service, User};
+use otc_client::{Cloud, Config, ConnectError, Credentials, Error, Paginate, Secret, Service, TokenError, User};
 use serde_json::json;
 
 struct Servers {
@@ -23,12 +25,18 @@ struct Servers {
     username: String,
     password: String,
     domain: String,
+    project: String,
     project_id: String,
 }
 
 fn servers() -> Option<Servers> {
-    let var = |name: &str| std::env::var(format!("OTC_REALSERVER_{name}")).ok();
+    let var = |name: &str| std::env::var(format!("OTC_REALSERVER_{name}")).ok().filter(|value| !value.is_empty());
     let Some(keystone) = var("KEYSTONE_URL") else {
+        assert!(
+            var("REQUIRED").is_none_or(|required| required == "0"),
+            "OTC_REALSERVER_REQUIRED is set, but OTC_REALSERVER_KEYSTONE_URL is not: the real servers did not start \
+             or their env file was not sourced"
+        );
         println!("skipped: OTC_REALSERVER_KEYSTONE_URL is not set (tests/realserver/realserver.py start)");
         return None;
     };
@@ -41,8 +49,29 @@ fn servers() -> Option<Servers> {
         username: required("USERNAME"),
         password: required("PASSWORD"),
         domain: required("DOMAIN"),
+        project: required("PROJECT"),
         project_id: required("PROJECT_ID"),
     })
+}
+
+/// Password credentials for the test user (with `password`), no project yet.
+fn password_config(servers: &Servers, password: &str) -> otc_client::ConfigBuilder {
+    let user = User::Name { name: servers.username.clone(), domain: servers.domain.clone() };
+    Config::builder()
+        .region("eu-de")
+        .credentials(Credentials::Password { user, password: Secret::new(password) })
+        .endpoint(Service::Iam, servers.keystone.clone())
+        .endpoint(Service::Ims, servers.glance.clone())
+}
+
+/// The IAM error in the `source()` chain of a failed connect.
+fn iam_error_of(error: &ConnectError) -> &Error {
+    let ConnectError::Authentication(TokenError::Iam(iam)) = error else {
+        panic!("not an IAM refusal: {error:?}");
+    };
+    let cause = std::error::Error::source(error).and_then(std::error::Error::source);
+    assert!(cause.and_then(|cause| cause.downcast_ref::<Error>()).is_some(), "IAM's error is in the source chain");
+    iam
 }
 
 /// Password credentials, exchanged for a token at Keystone through the IAM operation.
@@ -185,4 +214,49 @@ async fn unknown_ids_and_missing_tokens_are_typed_errors() {
     let refused = anonymous.glance_list_images().send().await.unwrap_err();
     assert_eq!(status_of(&refused), 401, "{refused}");
     assert_eq!(refused.operation(), "GlanceListImages");
+}
+
+#[tokio::test]
+async fn a_project_name_is_scoped_within_its_domain() {
+    let Some(servers) = servers() else { return };
+    let _serial = ONE_AT_A_TIME.lock().await;
+    // Named with its domain, and named alone (then the user's domain is the project's).
+    let with_domain = password_config(&servers, &servers.password)
+        .project_name(servers.project.clone())
+        .project_domain_name(servers.domain.clone());
+    let alone = password_config(&servers, &servers.password).project_name(servers.project.clone());
+    for config in [with_domain, alone] {
+        let cloud = Cloud::connect(config.build().unwrap()).await.expect("Keystone scopes the token to the project");
+        assert_eq!(cloud.project_id().as_deref(), Some(servers.project_id.as_str()));
+        // The project-scoped token is accepted by Glance.
+        cloud.ims().glance_list_images().send().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_password_fails_connect_with_keystones_401() {
+    let Some(servers) = servers() else { return };
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let config = password_config(&servers, "not-the-password").project_name(servers.project.clone());
+    let error = Cloud::connect(config.build().unwrap()).await.unwrap_err();
+    let iam = iam_error_of(&error);
+    assert_eq!(status_of(iam), 401, "{error}");
+    assert_eq!(iam.operation(), "KeystoneCreateUserTokenByPassword");
+    assert!(!format!("{error} {error:?}").contains("not-the-password"), "{error:?}");
+}
+
+#[tokio::test]
+async fn an_unknown_project_name_fails_connect_typed() {
+    let Some(servers) = servers() else { return };
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let unknown = password_config(&servers, &servers.password).project_name("no-such-project");
+    // The project exists, but not in that domain.
+    let elsewhere = password_config(&servers, &servers.password)
+        .project_name(servers.project.clone())
+        .project_domain_name("Default");
+    for config in [unknown, elsewhere] {
+        let error = Cloud::connect(config.build().unwrap()).await.unwrap_err();
+        let iam = iam_error_of(&error);
+        assert_eq!(status_of(iam), 401, "{error}");
+    }
 }

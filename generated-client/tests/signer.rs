@@ -3,11 +3,11 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use otc_client::Secret;
 use otc_client::signer::{
     AccessKey, CanonicalRequest, SignError, Signer, canonical_headers, canonical_query, canonical_request,
     canonical_uri, sdk_date, signature, signed_headers, string_to_sign,
 };
+use otc_client::{Runtime, Secret, ims, modelarts};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Request, Url};
 use wiremock::matchers::any;
@@ -342,9 +342,25 @@ async fn a_loopback_server_verifies_the_signature_of_what_it_received() {
     assert_eq!(received.body, body, "the body on the wire is the one that was signed");
     assert_eq!(received.headers["authorization"], sent_authorization);
 
+    let (canonical, signed) = verify_received(&received);
+    assert_eq!(signed, "host;x-custom;x-project-id;x-sdk-date;x-security-token");
+    let uri_and_query: Vec<&str> = canonical.text.lines().skip(1).take(2).collect();
+    assert_eq!(
+        uri_and_query,
+        [
+            format!("/v1/{PROJECT}/images/my%20image/a%2Fb/%C3%A9t%C3%A9/"),
+            "marker=&name=a%20b%2Bc%2Fd&tag=z&tag=%C3%A4".to_owned()
+        ]
+    );
+}
+
+/// Verifies what a loopback server received the way the gateway does: takes the signed header
+/// names from `Authorization`, rebuilds the canonical request from the received method, path,
+/// query, those headers and body bytes, and compares signatures (keyed with [`SK`]). Returns the
+/// canonical request and the signed header names.
+fn verify_received(received: &wiremock::Request) -> (CanonicalRequest, String) {
     let (access, signed, received_signature) = parse_authorization(received.headers["authorization"].to_str().unwrap());
     assert_eq!(access, AK);
-    assert_eq!(signed, "host;x-custom;x-project-id;x-sdk-date;x-security-token");
     let mut signed_headers = HeaderMap::new();
     for name in signed.split(';') {
         for value in received.headers.get_all(name) {
@@ -354,16 +370,55 @@ async fn a_loopback_server_verifies_the_signature_of_what_it_received() {
     let canonical =
         canonical_request(received.method.as_str(), &received.url, &signed_headers, &received.body).unwrap();
     assert_eq!(canonical.signed_headers, signed);
-    let uri_and_query: Vec<&str> = canonical.text.lines().skip(1).take(2).collect();
-    assert_eq!(
-        uri_and_query,
-        [
-            format!("/v1/{PROJECT}/images/my%20image/a%2Fb/%C3%A9t%C3%A9/"),
-            "marker=&name=a%20b%2Bc%2Fd&tag=z&tag=%C3%A4".to_owned()
-        ]
-    );
     let date = received.headers["x-sdk-date"].to_str().unwrap();
     assert_eq!(signature(&Secret::new(SK), &string_to_sign(date, &canonical.text)), received_signature);
+    (canonical, signed)
+}
+
+/// The runtime builder makes the signer when it is built, so the project id set after the
+/// access key is signed as well as one set before.
+#[tokio::test]
+async fn the_project_id_is_sent_and_signed_whichever_builder_call_comes_first() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({})))
+        .mount(&server)
+        .await;
+    let key_first = Runtime::builder().access_key(AccessKey::new(AK, SK)).project_id(PROJECT).build();
+    let project_first = Runtime::builder().project_id(PROJECT).access_key(AccessKey::new(AK, SK)).build();
+    for runtime in [key_first, project_first] {
+        modelarts::Client::new(&server.uri(), runtime).show_notebook().id("nb").send().await.unwrap();
+    }
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 2);
+    for request in &received {
+        assert_eq!(request.url.path(), format!("/v1/{PROJECT}/notebooks/nb"));
+        assert_eq!(request.headers["x-project-id"], PROJECT);
+        let (_, signed) = verify_received(request);
+        assert!(signed.split(';').any(|name| name == "x-project-id"), "{signed}");
+    }
+}
+
+/// A streamed body cannot be signed: the call fails before sending, as an authentication error
+/// whose `source()` is the typed `SignError`.
+#[tokio::test]
+async fn an_unsignable_request_is_an_authentication_error_caused_by_the_sign_error() {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let runtime = Runtime::builder().access_key(AccessKey::new(AK, SK)).build();
+    let chunks = futures_util::stream::iter([Ok::<_, std::io::Error>(b"disk".to_vec())]);
+    let error = ims::Client::new(&server.uri(), runtime)
+        .glance_upload_image_file()
+        .image_id("84ac7f2b-bf19-4efb-86a0-b5be8771b476")
+        .body(otc_client::Body::wrap_stream(chunks))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, otc_client::Error::Authentication { operation: "GlanceUploadImageFile", .. }), "{error}");
+    let cause = std::error::Error::source(&error).and_then(|cause| cause.downcast_ref::<SignError>());
+    assert_eq!(cause, Some(&SignError::StreamingBody));
+    assert!(error.to_string().ends_with(&SignError::StreamingBody.to_string()), "{error}");
+    assert!(server.received_requests().await.unwrap().is_empty(), "nothing is sent");
 }
 
 // --- secrets stay secret ---

@@ -111,6 +111,8 @@ pub mod types {
     ///Project the token is scoped to, by ID or by name.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AuthScopeProject {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub domain: ::std::option::Option<AuthScopeProjectDomain>,
         ///ID of a project the IAM user belongs to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
@@ -120,6 +122,21 @@ pub mod types {
     }
     impl AuthScopeProject {
         pub fn builder() -> builder::AuthScopeProject {
+            Default::default()
+        }
+    }
+    ///Domain (account) the project named by name belongs to, by ID or by name.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct AuthScopeProjectDomain {
+        ///Domain ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Domain name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl AuthScopeProjectDomain {
+        pub fn builder() -> builder::AuthScopeProjectDomain {
             Default::default()
         }
     }
@@ -770,6 +787,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct AuthScopeProject {
+            domain: ::std::result::Result<
+                ::std::option::Option<super::AuthScopeProjectDomain>,
+                ::std::string::String,
+            >,
             id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -782,12 +803,27 @@ pub mod types {
         impl ::std::default::Default for AuthScopeProject {
             fn default() -> Self {
                 Self {
+                    domain: Ok(Default::default()),
                     id: Ok(Default::default()),
                     name: Ok(Default::default()),
                 }
             }
         }
         impl AuthScopeProject {
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AuthScopeProjectDomain>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain: {e}")
+                    });
+                self
+            }
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -817,6 +853,7 @@ pub mod types {
                 value: AuthScopeProject,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    domain: value.domain?,
                     id: value.id?,
                     name: value.name?,
                 })
@@ -824,6 +861,71 @@ pub mod types {
         }
         impl ::std::convert::From<super::AuthScopeProject> for AuthScopeProject {
             fn from(value: super::AuthScopeProject) -> Self {
+                Self {
+                    domain: Ok(value.domain),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AuthScopeProjectDomain {
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AuthScopeProjectDomain {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl AuthScopeProjectDomain {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AuthScopeProjectDomain>
+        for super::AuthScopeProjectDomain {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AuthScopeProjectDomain,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AuthScopeProjectDomain>
+        for AuthScopeProjectDomain {
+            fn from(value: super::AuthScopeProjectDomain) -> Self {
                 Self {
                     id: Ok(value.id),
                     name: Ok(value.name),
