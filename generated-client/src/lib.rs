@@ -54,8 +54,10 @@ pub mod ims {
 mod cloud;
 mod clouds;
 mod config;
+mod decode;
 mod error;
 mod hooks;
+mod html_text;
 mod jobs;
 mod paged_lists;
 pub mod pagination;
@@ -81,6 +83,12 @@ pub use reqwest::Body;
 pub use retry::RetryPolicy;
 pub use runtime::{Runtime, RuntimeBuilder};
 pub use secret::Secret;
+
+/// What generated code calls; not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::decode::{json, optional_json};
+}
 
 /// The README's quick start is compiled as a doc test, so it stays true.
 #[doc = include_str!("../../README.md")]

@@ -8,15 +8,19 @@ mod operation_table;
 mod optional_request_body;
 mod path_segments;
 mod request_content_type;
+mod runtime_decoding;
 mod runtime_path_parameters;
 mod strip_api_version_header;
 mod tls_client_builder;
 mod typed_errors;
 
-use openapiv3::OpenAPI;
+use std::collections::BTreeMap;
 
-/// Runs every pass; `spec` is the faithful spec (for names the generator transformed).
-pub fn postprocess(file: &mut syn::File, spec: &OpenAPI) -> Result<(), String> {
+use openapiv3::{OpenAPI, Operation, ReferenceOr, StatusCode};
+
+/// Runs every pass; `spec` is the faithful spec (for names the generator transformed),
+/// `normalized` what progenitor was given (for passes that count what it generated).
+pub fn postprocess(file: &mut syn::File, spec: &OpenAPI, normalized: &OpenAPI) -> Result<(), String> {
     strip_api_version_header::run(file);
     open_enums::run(file)?;
     operation_ids::run(file, spec);
@@ -27,6 +31,9 @@ pub fn postprocess(file: &mut syn::File, spec: &OpenAPI) -> Result<(), String> {
     path_segments::run(file)?;
     runtime_path_parameters::run(file);
     tls_client_builder::run(file);
+    // Decoding goes through the runtime before `typed_errors` copies the return types.
+    runtime_decoding::run(file, normalized)?;
+    crate::normalize::bodiless_successes::rewrite(file, normalized)?;
     typed_errors::run(file)?;
     Ok(())
 }
@@ -57,4 +64,48 @@ pub(crate) fn operation_id(block: &syn::Block) -> Option<syn::LitStr> {
     let mut find = Find(None);
     syn::visit::Visit::visit_block(&mut find, block);
     find.0
+}
+
+/// How many success responses of `operation` progenitor decodes as JSON (one match arm each).
+pub(crate) fn json_success_responses(operation: &Operation) -> usize {
+    operation
+        .responses
+        .responses
+        .iter()
+        .filter(|(status, _)| matches!(status, StatusCode::Code(200..=299) | StatusCode::Range(2)))
+        .filter(|(_, response)| match response {
+            ReferenceOr::Item(response) => {
+                response.content.keys().any(|media_type| crate::media_types::is_json(media_type))
+            }
+            // Success responses are inline after normalization (`collapse_success_responses`);
+            // a `$ref` left here counts, so a miss shows as a mismatch.
+            ReferenceOr::Reference { .. } => true,
+        })
+        .count()
+}
+
+/// Fails naming `pass` when the sites it rewrote per operation differ from what the normalized
+/// spec says progenitor generated.
+pub(crate) fn check_counts(
+    pass: &str,
+    what: &str,
+    expected: &BTreeMap<String, usize>,
+    rewritten: &BTreeMap<String, usize>,
+) -> Result<(), String> {
+    let mismatches: Vec<String> = expected
+        .keys()
+        .chain(rewritten.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .filter_map(|operation| {
+            let (want, got) =
+                (expected.get(operation).copied().unwrap_or(0), rewritten.get(operation).copied().unwrap_or(0));
+            (want != got).then(|| format!("{operation}: rewrote {got}, the normalized spec documents {want}"))
+        })
+        .collect();
+    if mismatches.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("post-process pass `{pass}`: {what} differ from the normalized spec: {}", mismatches.join("; ")))
+    }
 }

@@ -2190,7 +2190,7 @@ pub mod builder {
         > {
             let result: Result<
                 ResponseValue<types::KeystoneCreateUserTokenByPasswordResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, nocatalog, body } = self;
                 let nocatalog = nocatalog.map_err(Error::InvalidRequest)?;
@@ -2223,7 +2223,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    201u16 => ResponseValue::from_response(response).await,
+                    201u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }

@@ -31791,7 +31791,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ImportImageQuickResponse>, crate::Error> {
             let result: Result<
                 ResponseValue<types::ImportImageQuickResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, body } = self;
                 let body = body.map_err(Error::InvalidRequest)?;
@@ -31819,7 +31819,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -32348,7 +32350,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::GlanceListImagesResponse>, crate::Error> {
             let result: Result<
                 ResponseValue<types::GlanceListImagesResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self {
                     client,
@@ -32551,7 +32553,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -32618,7 +32622,7 @@ pub mod builder {
         > {
             let result: Result<
                 ResponseValue<types::GlanceCreateImageMetadataResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, body } = self;
                 let body = body
@@ -32649,7 +32653,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    201u16 => ResponseValue::from_response(response).await,
+                    201u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -32719,7 +32725,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ShowJobResponse>, crate::Error> {
-            let result: Result<ResponseValue<types::ShowJobResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::ShowJobResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, project_id, job_id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let job_id = job_id.map_err(Error::InvalidRequest)?;
@@ -32748,7 +32757,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -32804,7 +32815,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreateImageResponse>, crate::Error> {
-            let result: Result<ResponseValue<types::CreateImageResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::CreateImageResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, body } = self;
                 let body = body
                     .and_then(|v| {
@@ -32833,7 +32847,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -32893,7 +32909,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::CreateDataImageResponse>, crate::Error> {
             let result: Result<
                 ResponseValue<types::CreateDataImageResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, body } = self;
                 let body = body
@@ -32926,7 +32942,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -32989,7 +33007,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::CreateWholeImageResponse>, crate::Error> {
             let result: Result<
                 ResponseValue<types::CreateWholeImageResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, body } = self;
                 let body = body
@@ -33022,7 +33040,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -33095,7 +33115,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ExportImageResponse>, crate::Error> {
-            let result: Result<ResponseValue<types::ExportImageResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::ExportImageResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, image_id, body } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
                 let body = body
@@ -33128,7 +33151,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -33200,7 +33225,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::RegisterImageResponse>, crate::Error> {
-            let result: Result<ResponseValue<types::RegisterImageResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::RegisterImageResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, image_id, body } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
                 let body = body
@@ -33234,7 +33262,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -33264,7 +33294,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ShowImageQuotaResponse>, crate::Error> {
             let result: Result<
                 ResponseValue<types::ShowImageQuotaResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client } = self;
                 let url = format!("{}/v1/cloudimages/quota", client.baseurl,);
@@ -33288,7 +33318,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -33364,7 +33396,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::CopyImageInRegionResponse>, crate::Error> {
             let result: Result<
                 ResponseValue<types::CopyImageInRegionResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, image_id, body } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -33399,7 +33431,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -33462,7 +33496,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BatchUpdateMemberResponse>, crate::Error> {
             let result: Result<
                 ResponseValue<types::BatchUpdateMemberResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, body } = self;
                 let body = body
@@ -33493,7 +33527,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -33556,7 +33592,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BatchAddMembersResponse>, crate::Error> {
             let result: Result<
                 ResponseValue<types::BatchAddMembersResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, body } = self;
                 let body = body
@@ -33587,7 +33623,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -33651,7 +33689,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BatchDeleteMembersResponse>, crate::Error> {
             let result: Result<
                 ResponseValue<types::BatchDeleteMembersResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, body } = self;
                 let body = body
@@ -33682,7 +33720,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -33749,7 +33789,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListImageTagsResponse>, crate::Error> {
-            let result: Result<ResponseValue<types::ListImageTagsResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::ListImageTagsResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, project_id, image_id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -33778,7 +33821,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -33866,7 +33911,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/v2/{project_id}/images/{image_id}/tags`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
-            let result: Result<ResponseValue<()>, Error<()>> = async move {
+            let result: Result<ResponseValue<()>, Error<crate::Error>> = async move {
                 let Self { client, project_id, image_id, body } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -33988,7 +34033,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/v2/{project_id}/images/{image_id}/tags/action`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
-            let result: Result<ResponseValue<()>, Error<()>> = async move {
+            let result: Result<ResponseValue<()>, Error<crate::Error>> = async move {
                 let Self { client, project_id, image_id, body } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -34099,7 +34144,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/v2/{project_id}/images/{image_id}/tags/{key}`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
-            let result: Result<ResponseValue<()>, Error<()>> = async move {
+            let result: Result<ResponseValue<()>, Error<crate::Error>> = async move {
                 let Self { client, project_id, image_id, key } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -34176,7 +34221,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ListImagesTagsResponse>, crate::Error> {
             let result: Result<
                 ResponseValue<types::ListImagesTagsResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, project_id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -34204,7 +34249,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -34286,7 +34333,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ListImageByTagsResponse>, crate::Error> {
             let result: Result<
                 ResponseValue<types::ListImageByTagsResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, project_id, body } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -34322,7 +34369,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -34882,7 +34931,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListTagsResponse>, crate::Error> {
-            let result: Result<ResponseValue<types::ListTagsResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::ListTagsResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self {
                     client,
                     imagetype,
@@ -35112,7 +35164,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -35168,7 +35222,7 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/v1/cloudimages/tags`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
-            let result: Result<ResponseValue<()>, Error<()>> = async move {
+            let result: Result<ResponseValue<()>, Error<crate::Error>> = async move {
                 let Self { client, body } = self;
                 let body = body
                     .and_then(|v| {
@@ -35225,7 +35279,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListVersionsResponse>, crate::Error> {
-            let result: Result<ResponseValue<types::ListVersionsResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::ListVersionsResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client } = self;
                 let url = format!("{}/", client.baseurl,);
                 #[allow(unused_mut)]
@@ -35248,7 +35305,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    300u16 => ResponseValue::from_response(response).await,
+                    300u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -35292,7 +35351,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ShowVersionResponse>, crate::Error> {
-            let result: Result<ResponseValue<types::ShowVersionResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::ShowVersionResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, version } = self;
                 let version = version.map_err(Error::InvalidRequest)?;
                 let url = format!(
@@ -35319,7 +35381,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    300u16 => ResponseValue::from_response(response).await,
+                    300u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -35352,7 +35416,7 @@ pub mod builder {
         > {
             let result: Result<
                 ResponseValue<types::GlanceListImageMemberSchemasResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client } = self;
                 let url = format!("{}/v2/schemas/members", client.baseurl,);
@@ -35376,7 +35440,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -35415,7 +35481,7 @@ pub mod builder {
         > {
             let result: Result<
                 ResponseValue<types::GlanceShowImageMemberSchemasResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client } = self;
                 let url = format!("{}/v2/schemas/member", client.baseurl,);
@@ -35439,7 +35505,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -35475,7 +35543,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::GlanceListImageSchemasResponse>, crate::Error> {
             let result: Result<
                 ResponseValue<types::GlanceListImageSchemasResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client } = self;
                 let url = format!("{}/v2/schemas/images", client.baseurl,);
@@ -35499,7 +35567,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -35535,7 +35605,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::GlanceShowImageSchemasResponse>, crate::Error> {
             let result: Result<
                 ResponseValue<types::GlanceShowImageSchemasResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client } = self;
                 let url = format!("{}/v2/schemas/image", client.baseurl,);
@@ -35559,7 +35629,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -35611,7 +35683,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::GlanceListImageMembersResponse>, crate::Error> {
             let result: Result<
                 ResponseValue<types::GlanceListImageMembersResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, image_id } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -35639,7 +35711,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -35720,7 +35794,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::GlanceAddImageMemberResponse>, crate::Error> {
             let result: Result<
                 ResponseValue<types::GlanceAddImageMemberResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, image_id, body } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -35755,7 +35829,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -35818,7 +35894,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::GlanceShowImageMemberResponse>, crate::Error> {
             let result: Result<
                 ResponseValue<types::GlanceShowImageMemberResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, image_id, member_id } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -35848,7 +35924,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -35946,7 +36024,7 @@ pub mod builder {
         > {
             let result: Result<
                 ResponseValue<types::GlanceUpdateImageMemberResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, image_id, member_id, body } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -35983,7 +36061,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -36045,7 +36125,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/v2/images/{image_id}/members/{member_id}`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
-            let result: Result<ResponseValue<()>, Error<()>> = async move {
+            let result: Result<ResponseValue<()>, Error<crate::Error>> = async move {
                 let Self { client, image_id, member_id } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
                 let member_id = member_id.map_err(Error::InvalidRequest)?;
@@ -36128,7 +36208,7 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/v2/images/{image_id}/tags/{tag}`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
-            let result: Result<ResponseValue<()>, Error<()>> = async move {
+            let result: Result<ResponseValue<()>, Error<crate::Error>> = async move {
                 let Self { client, image_id, tag } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
                 let tag = tag.map_err(Error::InvalidRequest)?;
@@ -36208,7 +36288,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/v2/images/{image_id}/tags/{tag}`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
-            let result: Result<ResponseValue<()>, Error<()>> = async move {
+            let result: Result<ResponseValue<()>, Error<crate::Error>> = async move {
                 let Self { client, image_id, tag } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
                 let tag = tag.map_err(Error::InvalidRequest)?;
@@ -36790,7 +36870,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListImagesResponse>, crate::Error> {
-            let result: Result<ResponseValue<types::ListImagesResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::ListImagesResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self {
                     client,
                     imagetype,
@@ -37020,7 +37103,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -37077,7 +37162,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UpdateImageResponse>, crate::Error> {
-            let result: Result<ResponseValue<types::UpdateImageResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::UpdateImageResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, image_id, body } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
                 let body = body.map_err(Error::InvalidRequest)?;
@@ -37106,7 +37194,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -37152,7 +37242,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::GlanceShowImageResponse>, crate::Error> {
             let result: Result<
                 ResponseValue<types::GlanceShowImageResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, image_id } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -37180,7 +37270,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -37257,7 +37349,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/v2/images/{image_id}`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
-            let result: Result<ResponseValue<()>, Error<()>> = async move {
+            let result: Result<ResponseValue<()>, Error<crate::Error>> = async move {
                 let Self { client, image_id, body, body_set } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
                 let body = if body_set {
@@ -37360,7 +37452,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::GlanceUpdateImageResponse>, crate::Error> {
             let result: Result<
                 ResponseValue<types::GlanceUpdateImageResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, image_id, body } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -37397,7 +37489,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -37442,7 +37536,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/v2/images/{image_id}/file`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, crate::Error> {
-            let result: Result<ResponseValue<ByteStream>, Error<()>> = async move {
+            let result: Result<ResponseValue<ByteStream>, Error<crate::Error>> = async move {
                 let Self { client, image_id } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
                 let url = format!(
@@ -37522,7 +37616,7 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/v2/images/{image_id}/file`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
-            let result: Result<ResponseValue<()>, Error<()>> = async move {
+            let result: Result<ResponseValue<()>, Error<crate::Error>> = async move {
                 let Self { client, image_id, body } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
                 let body = body.map_err(Error::InvalidRequest)?;

@@ -20201,7 +20201,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListImageResponse>, crate::Error> {
-            let result: Result<ResponseValue<types::ListImageResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::ListImageResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self {
                     client,
                     project_id,
@@ -20276,7 +20279,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -20353,8 +20358,14 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/{project_id}/images`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::RegisterImageResponse>, crate::Error> {
-            let result: Result<ResponseValue<types::RegisterImageResponse>, Error<()>> = async move {
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::RegisterImageResponse>>,
+            crate::Error,
+        > {
+            let result: Result<
+                ResponseValue<::std::option::Option<types::RegisterImageResponse>>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, project_id, body } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let body = body
@@ -20388,7 +20399,15 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200..=299 => ResponseValue::from_response(response).await,
+                    200..=299 => {
+                        crate::__private::optional_json(
+                                response,
+                                client.inner(),
+                                &info,
+                                &[201u16],
+                            )
+                            .await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -20513,7 +20532,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ListImageGroupResponse>, crate::Error> {
             let result: Result<
                 ResponseValue<types::ListImageGroupResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self {
                     client,
@@ -20569,7 +20588,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -20635,7 +20656,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ShowNotebookResponse>, crate::Error> {
-            let result: Result<ResponseValue<types::ShowNotebookResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::ShowNotebookResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, project_id, id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let id = id.map_err(Error::InvalidRequest)?;
@@ -20664,7 +20688,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -20755,10 +20781,13 @@ pub mod builder {
         ///Sends a `PUT` request to `/v1/{project_id}/notebooks/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::UpdateNotebookResponse>, crate::Error> {
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::UpdateNotebookResponse>>,
+            crate::Error,
+        > {
             let result: Result<
-                ResponseValue<types::UpdateNotebookResponse>,
-                Error<()>,
+                ResponseValue<::std::option::Option<types::UpdateNotebookResponse>>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, project_id, id, body } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -20795,7 +20824,15 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200..=299 => ResponseValue::from_response(response).await,
+                    200..=299 => {
+                        crate::__private::optional_json(
+                                response,
+                                client.inner(),
+                                &info,
+                                &[201u16],
+                            )
+                            .await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -20860,10 +20897,13 @@ pub mod builder {
         ///Sends a `DELETE` request to `/v1/{project_id}/notebooks/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::DeleteNotebookResponse>, crate::Error> {
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::DeleteNotebookResponse>>,
+            crate::Error,
+        > {
             let result: Result<
-                ResponseValue<types::DeleteNotebookResponse>,
-                Error<()>,
+                ResponseValue<::std::option::Option<types::DeleteNotebookResponse>>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, project_id, id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -20893,7 +20933,15 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200..=299 => ResponseValue::from_response(response).await,
+                    200..=299 => {
+                        crate::__private::optional_json(
+                                response,
+                                client.inner(),
+                                &info,
+                                &[204u16],
+                            )
+                            .await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -20959,7 +21007,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ShowLeaseResponse>, crate::Error> {
-            let result: Result<ResponseValue<types::ShowLeaseResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::ShowLeaseResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, project_id, id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let id = id.map_err(Error::InvalidRequest)?;
@@ -20988,7 +21039,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -21093,8 +21146,14 @@ pub mod builder {
         ///Sends a `PATCH` request to `/v1/{project_id}/notebooks/{id}/lease`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::RenewLeaseResponse>, crate::Error> {
-            let result: Result<ResponseValue<types::RenewLeaseResponse>, Error<()>> = async move {
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::RenewLeaseResponse>>,
+            crate::Error,
+        > {
+            let result: Result<
+                ResponseValue<::std::option::Option<types::RenewLeaseResponse>>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, project_id, id, duration, body, body_set } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let id = id.map_err(Error::InvalidRequest)?;
@@ -21142,7 +21201,15 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200..=299 => ResponseValue::from_response(response).await,
+                    200..=299 => {
+                        crate::__private::optional_json(
+                                response,
+                                client.inner(),
+                                &info,
+                                &[204u16],
+                            )
+                            .await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -21206,7 +21273,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ShowImageResponse>, crate::Error> {
-            let result: Result<ResponseValue<types::ShowImageResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::ShowImageResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, project_id, id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let id = id.map_err(Error::InvalidRequest)?;
@@ -21235,7 +21305,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -21310,8 +21382,14 @@ pub mod builder {
         ///Sends a `DELETE` request to `/v1/{project_id}/images/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::DeleteImageResponse>, crate::Error> {
-            let result: Result<ResponseValue<types::DeleteImageResponse>, Error<()>> = async move {
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::DeleteImageResponse>>,
+            crate::Error,
+        > {
+            let result: Result<
+                ResponseValue<::std::option::Option<types::DeleteImageResponse>>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, project_id, id, force } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let id = id.map_err(Error::InvalidRequest)?;
@@ -21342,7 +21420,15 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200..=299 => ResponseValue::from_response(response).await,
+                    200..=299 => {
+                        crate::__private::optional_json(
+                                response,
+                                client.inner(),
+                                &info,
+                                &[204u16],
+                            )
+                            .await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -21431,8 +21517,14 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/{project_id}/notebooks/{id}/create-image`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CreateImageResponse>, crate::Error> {
-            let result: Result<ResponseValue<types::CreateImageResponse>, Error<()>> = async move {
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::CreateImageResponse>>,
+            crate::Error,
+        > {
+            let result: Result<
+                ResponseValue<::std::option::Option<types::CreateImageResponse>>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, project_id, id, body } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let id = id.map_err(Error::InvalidRequest)?;
@@ -21467,7 +21559,15 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200..=299 => ResponseValue::from_response(response).await,
+                    200..=299 => {
+                        crate::__private::optional_json(
+                                response,
+                                client.inner(),
+                                &info,
+                                &[201u16],
+                            )
+                            .await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -21598,7 +21698,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListFlavorsResponse>, crate::Error> {
-            let result: Result<ResponseValue<types::ListFlavorsResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::ListFlavorsResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self {
                     client,
                     project_id,
@@ -21646,7 +21749,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -21736,7 +21841,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ShowSwitchableFlavorsResponse>, crate::Error> {
             let result: Result<
                 ResponseValue<types::ShowSwitchableFlavorsResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, project_id, id, limit, offset } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -21770,7 +21875,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -21842,7 +21949,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ListAttachableObSsResponse>, crate::Error> {
             let result: Result<
                 ResponseValue<types::ListAttachableObSsResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, project_id, instance_id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -21873,7 +21980,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -21965,8 +22074,14 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/{project_id}/notebooks/{instance_id}/storage`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::AttachObsResponse>, crate::Error> {
-            let result: Result<ResponseValue<types::AttachObsResponse>, Error<()>> = async move {
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::AttachObsResponse>>,
+            crate::Error,
+        > {
+            let result: Result<
+                ResponseValue<::std::option::Option<types::AttachObsResponse>>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, project_id, instance_id, body } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let instance_id = instance_id.map_err(Error::InvalidRequest)?;
@@ -22002,7 +22117,15 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200..=299 => ResponseValue::from_response(response).await,
+                    200..=299 => {
+                        crate::__private::optional_json(
+                                response,
+                                client.inner(),
+                                &info,
+                                &[201u16],
+                            )
+                            .await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -22082,7 +22205,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ShowAttachableObsResponse>, crate::Error> {
             let result: Result<
                 ResponseValue<types::ShowAttachableObsResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, project_id, instance_id, storage_id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -22115,7 +22238,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -22195,8 +22320,14 @@ pub mod builder {
         ///Sends a `DELETE` request to `/v1/{project_id}/notebooks/{instance_id}/storage/{storage_id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CancelObsResponse>, crate::Error> {
-            let result: Result<ResponseValue<types::CancelObsResponse>, Error<()>> = async move {
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::CancelObsResponse>>,
+            crate::Error,
+        > {
+            let result: Result<
+                ResponseValue<::std::option::Option<types::CancelObsResponse>>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, project_id, instance_id, storage_id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let instance_id = instance_id.map_err(Error::InvalidRequest)?;
@@ -22228,7 +22359,15 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200..=299 => ResponseValue::from_response(response).await,
+                    200..=299 => {
+                        crate::__private::optional_json(
+                                response,
+                                client.inner(),
+                                &info,
+                                &[204u16],
+                            )
+                            .await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -22420,7 +22559,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListNotebooksResponse>, crate::Error> {
-            let result: Result<ResponseValue<types::ListNotebooksResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::ListNotebooksResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self {
                     client,
                     project_id,
@@ -22482,7 +22624,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -22559,10 +22703,13 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/{project_id}/notebooks`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CreateNotebookResponse>, crate::Error> {
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::CreateNotebookResponse>>,
+            crate::Error,
+        > {
             let result: Result<
-                ResponseValue<types::CreateNotebookResponse>,
-                Error<()>,
+                ResponseValue<::std::option::Option<types::CreateNotebookResponse>>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, project_id, body } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -22597,7 +22744,15 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200..=299 => ResponseValue::from_response(response).await,
+                    200..=299 => {
+                        crate::__private::optional_json(
+                                response,
+                                client.inner(),
+                                &info,
+                                &[201u16],
+                            )
+                            .await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -22795,7 +22950,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ListAllNotebooksResponse>, crate::Error> {
             let result: Result<
                 ResponseValue<types::ListAllNotebooksResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self {
                     client,
@@ -22858,7 +23013,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -22966,8 +23123,14 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/{project_id}/notebooks/{id}/start`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::StartNotebookResponse>, crate::Error> {
-            let result: Result<ResponseValue<types::StartNotebookResponse>, Error<()>> = async move {
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::StartNotebookResponse>>,
+            crate::Error,
+        > {
+            let result: Result<
+                ResponseValue<::std::option::Option<types::StartNotebookResponse>>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, project_id, id, duration, type_, body, body_set } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let id = id.map_err(Error::InvalidRequest)?;
@@ -23010,7 +23173,15 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200..=299 => ResponseValue::from_response(response).await,
+                    200..=299 => {
+                        crate::__private::optional_json(
+                                response,
+                                client.inner(),
+                                &info,
+                                &[201u16],
+                            )
+                            .await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -23073,8 +23244,14 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/{project_id}/notebooks/{id}/stop`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::StopNotebookResponse>, crate::Error> {
-            let result: Result<ResponseValue<types::StopNotebookResponse>, Error<()>> = async move {
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::StopNotebookResponse>>,
+            crate::Error,
+        > {
+            let result: Result<
+                ResponseValue<::std::option::Option<types::StopNotebookResponse>>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, project_id, id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let id = id.map_err(Error::InvalidRequest)?;
@@ -23103,7 +23280,15 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200..=299 => ResponseValue::from_response(response).await,
+                    200..=299 => {
+                        crate::__private::optional_json(
+                                response,
+                                client.inner(),
+                                &info,
+                                &[201u16],
+                            )
+                            .await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
