@@ -30,6 +30,10 @@ enum Framing {
     Announced,
     /// `Transfer-Encoding: chunked`: the length is known only by reading.
     Chunked,
+    /// No length at all: the body ends when the connection closes.
+    UntilClose,
+    /// `Content-Length` announcing this many bytes, while far more follow.
+    Lying(u64),
 }
 
 /// What the raw server managed to send before the client went away.
@@ -56,6 +60,8 @@ async fn lazy_server(
         let length = match framing {
             Framing::Announced => format!("Content-Length: {total}\r\n"),
             Framing::Chunked => "Transfer-Encoding: chunked\r\n".to_owned(),
+            Framing::UntilClose => "Connection: close\r\n".to_owned(),
+            Framing::Lying(announced) => format!("Content-Length: {announced}\r\n"),
         };
         let head = format!("{status_line}\r\nContent-Type: {content_type}\r\nx-request-id: req-7\r\n{length}\r\n");
         socket.write_all(head.as_bytes()).await.unwrap();
@@ -64,7 +70,7 @@ async fn lazy_server(
         while sent.body_bytes < total {
             let chunk = &filler[..(total - sent.body_bytes).min(filler.len() as u64) as usize];
             let written = match framing {
-                Framing::Announced => socket.write_all(chunk).await,
+                Framing::Announced | Framing::UntilClose | Framing::Lying(_) => socket.write_all(chunk).await,
                 Framing::Chunked => {
                     let framed = [format!("{:x}\r\n", chunk.len()).as_bytes(), chunk, b"\r\n"].concat();
                     socket.write_all(&framed).await
@@ -138,7 +144,30 @@ async fn the_default_limit_applies_to_unannounced_bodies_too() {
 }
 
 #[tokio::test]
-async fn a_body_within_the_limit_decodes() {
+async fn a_body_delimited_by_closing_the_connection_is_cut_off_too() {
+    let (url, server) = lazy_server("HTTP/1.1 200 OK", "application/json", Framing::UntilClose, HUGE).await;
+    let error = show_notebook(&url, runtime().max_response_bytes(1024 * 1024).build()).await.unwrap_err();
+    assert!(matches!(error, otc_client::Error::ResponseTooLarge { limit: 1_048_576, .. }), "{error:?}");
+    let sent = tokio::time::timeout(BOUND, server).await.unwrap().unwrap();
+    assert!(!sent.finished && sent.body_bytes < HUGE / 10, "{sent:?}");
+}
+
+#[tokio::test]
+async fn a_content_length_that_understates_the_body_reads_only_what_it_announced() {
+    // 100 bytes announced, 500 MB following: the client reads the 100 (spaces: no JSON value)
+    // and the rest is never read.
+    let (url, server) = lazy_server("HTTP/1.1 200 OK", "application/json", Framing::Lying(100), HUGE).await;
+    let error = show_notebook(&url, runtime().build()).await.unwrap_err();
+    assert!(
+        matches!(&error, otc_client::Error::Decode { message, .. } if message.starts_with("EOF while parsing")),
+        "{error:?}"
+    );
+    let sent = tokio::time::timeout(BOUND, server).await.unwrap().unwrap();
+    assert!(!sent.finished && sent.body_bytes < HUGE / 10, "{sent:?}");
+}
+
+#[tokio::test]
+async fn a_body_exactly_at_the_limit_is_read_to_its_end() {
     let (url, server) = lazy_server("HTTP/1.1 200 OK", "application/json", Framing::Chunked, 4 * 64 * 1024).await;
     // Spaces only: no JSON value, so the body is read to its end and then fails to decode.
     let error = show_notebook(&url, runtime().max_response_bytes(4 * 64 * 1024).build()).await.unwrap_err();
