@@ -106,12 +106,7 @@ fn declared_length(response: &Response) -> Option<u64> {
 /// stack overflow; a failure names the path of the field (`.spec.storage.type`).
 pub(crate) fn decode<T: DeserializeOwned>(body: &[u8], operation: &'static str) -> Result<T, Error> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let failed = |path: String, error: serde_json::Error| Error::Decode {
-        operation,
-        path,
-        message: error.to_string(),
-        body: crate::error::body_text(body),
-    };
+    let failed = |path: String, error: serde_json::Error| Error::Decode { operation, path, message: error.to_string() };
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = json_path(error.path());
         failed(path, error.into_inner())

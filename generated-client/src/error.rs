@@ -39,8 +39,9 @@ pub enum Error {
     /// No response: connection, TLS, timeout, or reading the body failed.
     Transport { operation: &'static str, source: reqwest::Error },
     /// A success response whose body does not decode into the documented type. `path` is the
-    /// JSON path of the failing field (`.spec.storage.type`, `.` for the whole body).
-    Decode { operation: &'static str, path: String, message: String, body: String },
+    /// JSON path of the failing field (`.spec.storage.type`, `.` for the whole body). The body
+    /// itself is not kept: a success body can carry a credential (a notebook's `token`).
+    Decode { operation: &'static str, path: String, message: String },
     /// A success body longer than `limit` bytes (`RuntimeBuilder::max_response_bytes`); it was
     /// not read further.
     ResponseTooLarge { operation: &'static str, limit: usize },
@@ -132,8 +133,8 @@ impl Error {
             Generated::CommunicationError(source)
             | Generated::ResponseBodyError(source)
             | Generated::InvalidUpgrade(source) => Error::Transport { operation, source },
-            Generated::InvalidResponsePayload(body, error) => {
-                Error::Decode { operation, path: ".".to_owned(), message: error.to_string(), body: body_text(&body) }
+            Generated::InvalidResponsePayload(_, error) => {
+                Error::Decode { operation, path: ".".to_owned(), message: error.to_string() }
             }
         }
     }
@@ -234,14 +235,6 @@ fn code_and_message(json: &Value) -> (Option<String>, Option<String>) {
         return (text(inner.get("code")), text(inner.get("message")).or_else(|| text(inner.get("title"))));
     }
     (text(json.get("code")), text(json.get("message")).or_else(|| text(json.get("title"))))
-}
-
-/// The start of a (possibly large, possibly not UTF-8) body as text, for a decode error: only
-/// the bytes that can make up the kept characters are converted.
-pub(crate) fn body_text(body: &[u8]) -> String {
-    let prefix = &body[..body.len().min(4 * (BODY_LIMIT + 1))];
-    let text = truncate(&String::from_utf8_lossy(prefix));
-    if prefix.len() < body.len() && !text.ends_with('…') { text + "…" } else { text }
 }
 
 fn truncate(text: &str) -> String {
@@ -404,7 +397,6 @@ mod tests {
             operation: "ShowNotebook",
             path: ".spec.storage.type".to_owned(),
             message: "invalid type: integer `5`, expected a string".to_owned(),
-            body: String::new(),
         };
         assert_eq!(
             decode.to_string(),
@@ -415,14 +407,5 @@ mod tests {
             large.to_string(),
             "the response of ListImages is larger than the limit of 1024 bytes (RuntimeBuilder::max_response_bytes)"
         );
-    }
-
-    #[test]
-    fn a_decode_body_converts_only_what_it_keeps() {
-        let body = vec![b'a'; 10 * BODY_LIMIT];
-        let text = body_text(&body);
-        assert_eq!(text.chars().count(), BODY_LIMIT + 1);
-        assert!(text.ends_with('…'));
-        assert_eq!(body_text(b"{}"), "{}");
     }
 }

@@ -209,7 +209,7 @@ async fn a_long_error_text_is_truncated_and_marked() {
 #[tokio::test]
 async fn a_decode_error_names_the_json_path() {
     for (body, path) in [
-        (json!({"lease": {"duration": "long"}}), ".lease.duration"),
+        (json!({"token": "notebook-secret-0123", "lease": {"duration": "long"}}), ".lease.duration"),
         (json!({"endpoints": [{"uri": "a"}, {"ssh_keys": ["k", 7]}]}), ".endpoints[1].ssh_keys[1]"),
         (json!("a notebook"), "."),
         (json!([{"id": 1}]), ".[0]"),
@@ -222,6 +222,8 @@ async fn a_decode_error_names_the_json_path() {
         };
         assert_eq!(got, path, "{body}");
         assert!(error.to_string().contains(&format!("at {path}: {message}")), "{error}");
+        // The body (with the notebook's token) is not kept in the error.
+        assert!(!format!("{error:?} {error}").contains("notebook-secret"), "{error:?}");
     }
 }
 
@@ -287,4 +289,25 @@ async fn a_bodiless_success_is_none_a_body_is_some_and_an_undocumented_empty_bod
             (outcome, expected) => panic!("status {status}: got {outcome:?}, expected {expected:?}"),
         }
     }
+}
+
+#[tokio::test]
+async fn a_streamed_download_is_not_limited() {
+    use futures_util::TryStreamExt;
+    let total = 3 * 1024 * 1024;
+    let (url, server) = lazy_server("HTTP/1.1 200 OK", "application/octet-stream", Framing::Chunked, total).await;
+    let client = otc_client::ims::Client::new(&url, runtime().max_response_bytes(1024 * 1024).build());
+    let download = async {
+        let response =
+            client.glance_download_image_file().image_id("image-1").send().await.map_err(|e| e.to_string())?;
+        let mut stream = response.into_inner();
+        let mut received = 0u64;
+        while let Some(chunk) = stream.try_next().await.map_err(|e| e.to_string())? {
+            received += chunk.len() as u64;
+        }
+        Ok::<_, String>(received)
+    };
+    let received = tokio::time::timeout(BOUND, download).await.expect("the download finishes").unwrap();
+    assert_eq!(received, total);
+    assert!(tokio::time::timeout(BOUND, server).await.unwrap().unwrap().finished);
 }
