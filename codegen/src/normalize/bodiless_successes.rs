@@ -56,7 +56,8 @@ pub fn bodiless_successes(operation: &Operation) -> Option<Vec<u16>> {
     serde_json::from_value(operation.extensions.get(EXTENSION)?.clone()).ok()
 }
 
-fn resolve<'a>(
+/// A response, or the shared one a `#/components/responses/…` reference names.
+pub(crate) fn resolve<'a>(
     components: &'a Option<openapiv3::Components>,
     response: &'a ReferenceOr<Response>,
 ) -> Option<&'a Response> {
@@ -76,7 +77,7 @@ pub fn rewrite(file: &mut syn::File, normalized: &OpenAPI) -> Result<(), String>
     for (_, _, operation) in normalized.operations() {
         if let (Some(id), Some(bodiless)) = (&operation.operation_id, bodiless_successes(operation)) {
             statuses.insert(id.clone(), bodiless);
-            expected.insert(id.clone(), crate::postprocess::json_success_responses(operation));
+            expected.insert(id.clone(), crate::postprocess::json_success_responses(normalized, operation));
         }
     }
     let mut pass = Optional { statuses, current: None, rewritten: BTreeMap::new(), error: None };

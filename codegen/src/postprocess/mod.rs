@@ -16,7 +16,7 @@ mod typed_errors;
 
 use std::collections::BTreeMap;
 
-use openapiv3::{OpenAPI, Operation, ReferenceOr, StatusCode};
+use openapiv3::{OpenAPI, Operation, StatusCode};
 
 /// Runs every pass; `spec` is the faithful spec (for names the generator transformed),
 /// `normalized` what progenitor was given (for passes that count what it generated).
@@ -66,21 +66,16 @@ pub(crate) fn operation_id(block: &syn::Block) -> Option<syn::LitStr> {
     find.0
 }
 
-/// How many success responses of `operation` progenitor decodes as JSON (one match arm each).
-pub(crate) fn json_success_responses(operation: &Operation) -> usize {
+/// How many success responses of `operation` (of `spec`) progenitor decodes as JSON: one match
+/// arm each.
+pub(crate) fn json_success_responses(spec: &OpenAPI, operation: &Operation) -> usize {
     operation
         .responses
         .responses
         .iter()
         .filter(|(status, _)| matches!(status, StatusCode::Code(200..=299) | StatusCode::Range(2)))
-        .filter(|(_, response)| match response {
-            ReferenceOr::Item(response) => {
-                response.content.keys().any(|media_type| crate::media_types::is_json(media_type))
-            }
-            // Success responses are inline after normalization (`collapse_success_responses`);
-            // a `$ref` left here counts, so a miss shows as a mismatch.
-            ReferenceOr::Reference { .. } => true,
-        })
+        .filter_map(|(_, response)| crate::normalize::bodiless_successes::resolve(&spec.components, response))
+        .filter(|response| response.content.keys().any(|media_type| crate::media_types::is_json(media_type)))
         .count()
 }
 

@@ -35,7 +35,7 @@ fn expected(normalized: &OpenAPI) -> BTreeMap<String, usize> {
     normalized
         .operations()
         .filter_map(|(_, _, operation)| {
-            Some((operation.operation_id.clone()?, super::json_success_responses(operation)))
+            Some((operation.operation_id.clone()?, super::json_success_responses(normalized, operation)))
         })
         .filter(|(_, count)| *count > 0)
         .collect()
@@ -162,6 +162,19 @@ mod tests {
         let error = run(&mut file, &spec(&[], &["DeleteTag"])).unwrap_err();
         assert!(error.contains("runtime_decoding"), "{error}");
         assert!(error.contains("DeleteTag: rewrote 1, the normalized spec documents 0"), "{error}");
+    }
+
+    #[test]
+    fn shared_responses_are_resolved_before_counting() {
+        let spec: OpenAPI = serde_yaml::from_str(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: Shared\n      responses: {'200': {$ref: '#/components/responses/Ok'}}\n  /b:\n    get:\n      operationId: SharedEmpty\n      responses: {'204': {$ref: '#/components/responses/Empty'}}\ncomponents:\n  responses:\n    Ok: {description: OK, content: {application/json: {schema: {type: object}}}}\n    Empty: {description: No Content}\n",
+        )
+        .unwrap();
+        let mut file = file(vec![
+            send("Shared", quote!(ResponseValue::from_response(response).await)),
+            send("SharedEmpty", quote!(Ok(ResponseValue::empty(response)))),
+        ]);
+        run(&mut file, &spec).unwrap();
     }
 
     #[test]
