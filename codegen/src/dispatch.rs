@@ -60,7 +60,8 @@ pub fn dispatch_source(modules: &[Module<'_>]) -> Result<String, String> {
         use serde_json::{Map, Value};
 
         use crate::support::{
-            DispatchError, Outcome, body_bytes, body_from, finish, finish_stream, param_from, round_trip,
+            DispatchError, Outcome, body_bytes, body_from, finish, finish_optional, finish_stream, param_from,
+            round_trip,
         };
 
         /// One client per service, all pointed at the same server.
@@ -156,8 +157,13 @@ fn operation_arm(module: &Module<'_>, operation: &tree::Operation<'_>) -> Result
             }
         });
     }
-    // A raw response (`ByteStream`) has no JSON to re-encode: its bytes are read instead.
-    let finish = if returns_stream(module.file, &builder_name) { quote!(finish_stream) } else { quote!(finish) };
+    // A raw response (`ByteStream`) has no JSON to re-encode: its bytes are read instead. An
+    // optional body (`bodiless_successes`) reports whether one came.
+    let finish = match send_output(module.file, &builder_name) {
+        Some(output) if output.contains("ByteStream") => quote!(finish_stream),
+        Some(output) if output.contains("ResponseValue < :: std :: option :: Option <") => quote!(finish_optional),
+        _ => quote!(finish),
+    };
     Ok(quote! {
         (#service, #id) => {
             #[allow(unused_mut)]
@@ -233,11 +239,11 @@ fn builder_methods<'a>(file: &'a syn::File, builder_name: &'a str) -> impl Itera
         })
 }
 
-/// Whether the builder's `send()` answers with a raw `ByteStream`.
-fn returns_stream(file: &syn::File, builder_name: &str) -> bool {
-    builder_methods(file, builder_name).any(|function| {
+/// The return type of the builder's `send()`, as tokens.
+fn send_output(file: &syn::File, builder_name: &str) -> Option<String> {
+    builder_methods(file, builder_name).find(|function| function.sig.ident == "send").map(|function| {
         let output = &function.sig.output;
-        function.sig.ident == "send" && quote!(#output).to_string().contains("ByteStream")
+        quote!(#output).to_string()
     })
 }
 

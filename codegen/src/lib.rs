@@ -50,7 +50,7 @@ pub fn generate_spec(spec: &Spec, display_path: &str) -> Result<Generated> {
     validate::validate(spec)?;
     let normalized = normalize::normalize(&spec.openapi);
     let mut file = generate::generate(spec, &normalized)?;
-    postprocess::postprocess(&mut file, &spec.openapi)
+    postprocess::postprocess(&mut file, &spec.openapi, &normalized)
         .map_err(|message| Error::one(&spec.path, Location::Document, message))?;
     Ok(Generated { module: spec.name(), source: format::format(&file, display_path), file })
 }

@@ -6,11 +6,17 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, HeaderName};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName};
 use serde_json::Value;
 
-/// How much of a non-JSON error body (an HTML gateway page) is kept.
+use crate::html_text;
+
+/// How much of a non-JSON error body (an HTML gateway page, as text) is kept, in characters.
 const BODY_LIMIT: usize = 2048;
+
+/// How much of an error body is read at all. Every documented error body is a few hundred
+/// bytes; a gateway page a few KiB. The rest is not read: the connection is dropped instead.
+pub(crate) const ERROR_BODY_CAP: usize = 64 * 1024;
 
 /// Response headers that carry the request id, in order of preference.
 /// Parsed once: a lookup by `&str` parses the name on every call, on every response.
@@ -49,8 +55,13 @@ pub enum Error {
     },
     /// A paged list's server stopped making progress (see [`crate::pagination`]).
     Stalled { operation: &'static str, stalled: crate::pagination::Stalled },
-    /// A success response whose body does not decode into the documented type.
-    Decode { operation: &'static str, message: String, body: String },
+    /// A success response whose body does not decode into the documented type. `path` is the
+    /// JSON path of the failing field (`.spec.storage.type`, `.` for the whole body). The body
+    /// itself is not kept: a success body can carry a credential (a notebook's `token`).
+    Decode { operation: &'static str, path: String, message: String },
+    /// A success body longer than `limit` bytes (`RuntimeBuilder::max_response_bytes`); it was
+    /// not read further.
+    ResponseTooLarge { operation: &'static str, limit: usize },
 }
 
 /// An error answer of a service.
@@ -64,8 +75,12 @@ pub struct ApiError {
     pub message: Option<String>,
     /// The request id the service assigned, for support requests.
     pub request_id: Option<String>,
-    /// The body as received (truncated when long), for bodies no known shape matches.
+    /// The body as received, for bodies no known shape matches; an HTML page reduced to its
+    /// text. Ends with `…` when truncated.
     pub body: String,
+    /// Whether `body` is only the start of what the service sent (more than
+    /// [`ERROR_BODY_CAP`] bytes, or more text than is kept).
+    pub truncated: bool,
 }
 
 impl Error {
@@ -78,6 +93,7 @@ impl Error {
             Error::InvalidRequest { .. }
             | Error::Decode { .. }
             | Error::Authentication { .. }
+            | Error::ResponseTooLarge { .. }
             | Error::Stalled { .. } => None,
         }
     }
@@ -107,16 +123,17 @@ impl Error {
             | Error::Transport { operation, .. }
             | Error::Redirect { operation, .. }
             | Error::Stalled { operation, .. }
-            | Error::Decode { operation, .. } => operation,
+            | Error::Decode { operation, .. }
+            | Error::ResponseTooLarge { operation, .. } => operation,
         }
     }
 
-    /// Converts a failure the generated code returned; reads the body of an error response.
-    /// Generated calls pass only failures here, so a success value (often a large struct) is
-    /// not moved through this future's state. `started` is when the call began.
+    /// Converts a failure the generated code returned; reads the start of an error response's
+    /// body. Generated calls pass only failures here, so a success value (often a large struct)
+    /// is not moved through this future's state. `started` is when the call began.
     #[doc(hidden)]
-    pub async fn from_generated_error<E>(
-        error: progenitor_client::Error<E>,
+    pub async fn from_generated_error(
+        error: crate::decode::Generated,
         operation: &'static str,
         started: Instant,
     ) -> Error {
@@ -137,14 +154,19 @@ impl Error {
             Generated::UnexpectedResponse(response) => {
                 let status = response.status();
                 let headers = response.headers().clone();
-                match response.bytes().await {
-                    Ok(body) => Error::Api(ApiError::from_parts(operation, status, &headers, &body)),
+                match read_capped(response, ERROR_BODY_CAP).await {
+                    Ok((body, cut_off)) => {
+                        Error::Api(ApiError::from_capped(operation, status, &headers, &body, cut_off))
+                    }
                     Err(source) => transport(source),
                 }
             }
-            Generated::ErrorResponse(value) => {
-                Error::Api(ApiError::from_parts(operation, value.status(), value.headers(), b""))
-            }
+            // The runtime's own failure on a success response (`crate::decode`), carried out
+            // unchanged but for the time a transport failure reports.
+            Generated::ErrorResponse(value) => match value.into_inner() {
+                Error::Transport { source, .. } => transport(source),
+                other => other,
+            },
             Generated::InvalidRequest(message) => Error::InvalidRequest { operation, message },
             // Only the runtime's `pre` hook produces custom errors: authentication failed, its
             // typed cause filed under the marker the message carries.
@@ -155,11 +177,26 @@ impl Error {
             Generated::CommunicationError(source)
             | Generated::ResponseBodyError(source)
             | Generated::InvalidUpgrade(source) => transport(source),
-            Generated::InvalidResponsePayload(body, error) => {
-                Error::Decode { operation, message: error.to_string(), body: truncate(&String::from_utf8_lossy(&body)) }
+            Generated::InvalidResponsePayload(_, error) => {
+                Error::Decode { operation, path: ".".to_owned(), message: error.to_string() }
             }
         }
     }
+}
+
+/// At most `cap` bytes of the body, and whether more followed (left unread: dropping the
+/// response drops the connection).
+async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<(Vec<u8>, bool), reqwest::Error> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = cap - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return Ok((body, true));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, false))
 }
 
 /// For streams built with [`crate::pagination`] directly: the operation is not known there.
@@ -178,15 +215,60 @@ impl ApiError {
     /// Reads code and message from any of the documented error shapes: ModelArts
     /// `{"error_code","error_msg"}` (older APIs: `error_message`), IMS and Keystone
     /// `{"error":{"code","message"}}`, Glance `{"code","title","message"}`. Anything else is
-    /// kept as text.
+    /// kept as text, an HTML page as its readable text.
     pub fn from_parts(operation: &'static str, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Self {
-        let text = String::from_utf8_lossy(body);
+        Self::from_capped(operation, status, headers, body, false)
+    }
+
+    /// [`ApiError::from_parts`] for the start of a body whose rest was not read (`cut_off`).
+    fn from_capped(
+        operation: &'static str,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+        cut_off: bool,
+    ) -> Self {
         let (code, message) = match serde_json::from_slice::<Value>(body) {
             Ok(json) => code_and_message(&json),
             Err(_) => (None, None),
         };
+        // A cut may split a character: the incomplete tail is dropped, not shown as U+FFFD.
+        let body = match std::str::from_utf8(body) {
+            Err(error) if cut_off && error.error_len().is_none() => &body[..error.valid_up_to()],
+            _ => body,
+        };
+        let mut text = String::from_utf8_lossy(body);
+        let content_type = headers.get(CONTENT_TYPE).and_then(|value| value.to_str().ok());
+        if code.is_none() && message.is_none() && html_text::is_html(content_type, &text) {
+            text = html_text::to_text(&text).into();
+        }
+        let truncated = cut_off || text.chars().nth(BODY_LIMIT).is_some();
+        let mut body = truncate(&text);
+        if cut_off && !body.ends_with('…') {
+            body.push('…');
+        }
         let request_id = request_id(headers).map(str::to_owned);
-        ApiError { operation, status, code, message, request_id, body: truncate(&text) }
+        ApiError { operation, status, code, message, request_id, body, truncated }
+    }
+
+    /// What the text after the status shows: the body without a leading echo of the status
+    /// (`502 Bad Gateway …` under `HTTP 502 Bad Gateway`), and whether there was one.
+    fn shown_body(&self) -> (&str, bool) {
+        let body = self.body.trim();
+        let code = self.status.as_str();
+        let Some(rest) = body.strip_prefix(code) else { return (body, false) };
+        if rest.starts_with(|c: char| c.is_alphanumeric()) {
+            return (body, false);
+        }
+        let mut rest = rest.trim_start();
+        if let Some(reason) = self.status.canonical_reason()
+            && rest.len() >= reason.len()
+            && rest.is_char_boundary(reason.len())
+            && rest[..reason.len()].eq_ignore_ascii_case(reason)
+        {
+            rest = &rest[reason.len()..];
+        }
+        (rest.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '-' | '.')), true)
     }
 }
 
@@ -240,9 +322,13 @@ impl fmt::Display for Error {
                 }
                 write!(f, ", not followed: {reason}")
             }
-            Error::Decode { operation, message, .. } => {
-                write!(f, "the response of {operation} does not decode: {message}")
+            Error::Decode { operation, path, message, .. } => {
+                write!(f, "the response of {operation} does not decode: at {path}: {message}")
             }
+            Error::ResponseTooLarge { operation, limit } => write!(
+                f,
+                "the response of {operation} is larger than the limit of {limit} bytes (RuntimeBuilder::max_response_bytes)"
+            ),
         }
     }
 }
@@ -250,13 +336,16 @@ impl fmt::Display for Error {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let status = self.status.as_u16();
-        match &self.code {
-            Some(code) => write!(f, "{code} ({status}) on {}", self.operation)?,
-            None => write!(f, "HTTP {status} on {}", self.operation)?,
+        let (body, echoed) = self.shown_body();
+        match (&self.code, echoed, self.status.canonical_reason()) {
+            (Some(code), _, _) => write!(f, "{code} ({status}) on {}", self.operation)?,
+            // The page said the status itself: shown once, with its reason.
+            (None, true, Some(reason)) => write!(f, "HTTP {status} {reason} on {}", self.operation)?,
+            (None, _, _) => write!(f, "HTTP {status} on {}", self.operation)?,
         }
         match &self.message {
             Some(message) => write!(f, ": {message}")?,
-            None if !self.body.trim().is_empty() => write!(f, ": {}", self.body.trim())?,
+            None if !body.is_empty() => write!(f, ": {body}")?,
             None => {}
         }
         if let Some(id) = &self.request_id {
@@ -352,11 +441,61 @@ mod tests {
 
     #[test]
     fn keeps_non_json_bodies_as_truncated_text() {
-        let page = format!("<html><body>502 Bad Gateway{}</body></html>", "x".repeat(5000));
-        let error = api(502, &page);
+        let text = format!("Service unavailable {}", "x".repeat(5000));
+        let error = api(503, &text);
         assert_eq!((error.code.as_deref(), error.message.as_deref()), (None, None));
-        assert!(error.body.starts_with("<html><body>502 Bad Gateway"));
+        assert!(error.body.starts_with("Service unavailable xxx"));
+        assert!(error.body.ends_with('…') && error.truncated);
         assert_eq!(error.body.chars().count(), BODY_LIMIT + 1);
-        assert!(error.to_string().starts_with("HTTP 502 on ShowNotebook: <html>"));
+        assert!(error.to_string().starts_with("HTTP 503 on ShowNotebook: Service unavailable xxx"));
+        assert!(!api(503, "short").truncated);
+    }
+
+    #[test]
+    fn an_html_page_is_its_text_and_the_status_shows_once() {
+        let page = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>";
+        let error = api(502, page);
+        assert_eq!(error.body, "502 Bad Gateway nginx");
+        assert_eq!(error.to_string(), "HTTP 502 Bad Gateway on ShowNotebook: nginx [request-id req-1]");
+        let bare = api(502, "<html><body><h1>502 Bad Gateway</h1></body></html>");
+        assert_eq!(bare.to_string(), "HTTP 502 Bad Gateway on ShowNotebook [request-id req-1]");
+        let other = api(504, "<html><body><h1>Gateway Time-out</h1><p>The upstream did not answer.</p></body></html>");
+        assert_eq!(
+            other.to_string(),
+            "HTTP 504 on ShowNotebook: Gateway Time-out The upstream did not answer. [request-id req-1]"
+        );
+        // A number that only starts like the status is not an echo.
+        assert_eq!(
+            api(500, "5000 jobs queued").to_string(),
+            "HTTP 500 on ShowNotebook: 5000 jobs queued [request-id req-1]"
+        );
+    }
+
+    #[test]
+    fn a_body_cut_at_the_cap_is_marked_and_loses_no_character_to_the_cut() {
+        let mut headers = HeaderMap::new();
+        headers.insert("content-type", "text/plain".parse().unwrap());
+        let status = StatusCode::INTERNAL_SERVER_ERROR;
+        // "ü" is two bytes; the cut falls between them.
+        let error = ApiError::from_capped("ShowNotebook", status, &headers, "abcü".as_bytes().split_at(4).0, true);
+        assert_eq!((error.body.as_str(), error.truncated), ("abc…", true));
+    }
+
+    #[test]
+    fn displays_decode_and_size_errors_with_path_and_limit() {
+        let decode = Error::Decode {
+            operation: "ShowNotebook",
+            path: ".spec.storage.type".to_owned(),
+            message: "invalid type: integer `5`, expected a string".to_owned(),
+        };
+        assert_eq!(
+            decode.to_string(),
+            "the response of ShowNotebook does not decode: at .spec.storage.type: invalid type: integer `5`, expected a string"
+        );
+        let large = Error::ResponseTooLarge { operation: "ListImages", limit: 1024 };
+        assert_eq!(
+            large.to_string(),
+            "the response of ListImages is larger than the limit of 1024 bytes (RuntimeBuilder::max_response_bytes)"
+        );
     }
 }

@@ -3,6 +3,8 @@
 
 use std::marker::PhantomData;
 
+pub use crate::decode::{json, optional_json};
+
 /// Percent-encodes a path parameter into exactly one path segment (RFC 3986 unreserved
 /// characters stay), refusing values no URL can carry as a segment: an empty segment, `.` and
 /// `..` would be resolved away by the URL parser (even as `%2E%2E`), sending the call to

@@ -9,6 +9,7 @@ use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Request, Response};
 use tracing::Instrument;
 
+use crate::decode::MaxResponseBytes;
 use crate::redirect::{self, Redirect};
 use crate::retry::{self, Attempt, RetryPolicy};
 use crate::secret::Secret;
@@ -29,6 +30,7 @@ struct Shared {
     retry: RetryPolicy,
     /// The whole-call limit of a JSON attempt; `None`: [`DEFAULT_API_TIMEOUT`].
     api_timeout: Option<Duration>,
+    max_response_bytes: MaxResponseBytes,
 }
 
 /// How long one attempt of a JSON call may take, from sending to the end of the body, unless
@@ -67,6 +69,11 @@ impl Runtime {
     /// Starts a runtime; see [`RuntimeBuilder`].
     pub fn builder() -> RuntimeBuilder {
         RuntimeBuilder::default()
+    }
+
+    /// How many bytes of a JSON success body are buffered ([`RuntimeBuilder::max_response_bytes`]).
+    pub(crate) fn max_response_bytes(&self) -> MaxResponseBytes {
+        self.shared.max_response_bytes
     }
 
     /// The value the runtime supplies for a path parameter (`project_id`), if configured.
@@ -286,6 +293,14 @@ impl RuntimeBuilder {
 
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.shared.retry = policy;
+        self
+    }
+
+    /// The most bytes of a JSON success body a call buffers (default 32 MiB); a longer body
+    /// fails the call with `Error::ResponseTooLarge` without being read to the end. Streamed
+    /// downloads (`GlanceDownloadImageFile`) are not limited.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.shared.max_response_bytes = MaxResponseBytes(limit);
         self
     }
 

@@ -70,14 +70,8 @@ pub fn specs_dir() -> PathBuf {
 
 /// Every case of every spec in `dir`, in a stable order.
 pub fn discover(dir: &Path) -> Result<Vec<Case>, String> {
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|error| format!("{}: {error}", dir.display()))?
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
-        .collect();
-    specs.sort();
     let mut cases = Vec::new();
-    for path in specs {
+    for path in spec_paths(dir)? {
         let spec = otc_codegen::load::load(&path).map_err(|error| error.to_string())?;
         let root = &spec.raw;
         let all = examples::examples(root);
@@ -91,19 +85,7 @@ pub fn discover(dir: &Path) -> Result<Vec<Case>, String> {
             if example.direction == Direction::Request && sent.as_deref() != Some(example.media_type) {
                 continue;
             }
-            let request_body = all
-                .iter()
-                .find(|other| {
-                    other.operation_id == example.operation_id
-                        && other.direction == Direction::Request
-                        && sent.as_deref() == Some(other.media_type)
-                })
-                .map(|other| other.value.clone())
-                .or_else(|| {
-                    sent.as_deref()
-                        .filter(|media_type| !otc_codegen::media_types::is_json(media_type))
-                        .map(|_| Value::from(SAMPLE_BYTES))
-                });
+            let request_body = request_body(root, &operation, &all);
             cases.push(Case {
                 service: spec.name(),
                 operation_id: example.operation_id.to_owned(),
@@ -128,6 +110,113 @@ pub fn discover(dir: &Path) -> Result<Vec<Case>, String> {
         }
     }
     Ok(cases)
+}
+
+/// What the server answers for one documented success status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// The status's first documented JSON example.
+    Json(Value),
+    /// Sample bytes, for a raw (`application/octet-stream`) body documented without example.
+    Raw(&'static str),
+    /// Nothing: the status is documented without a body.
+    Empty,
+}
+
+/// One documented success status of one operation (every one, also those without examples):
+/// the server answers it as documented, and the call must succeed with that status.
+#[derive(Debug, Clone)]
+pub struct SuccessCase {
+    pub service: String,
+    pub operation_id: String,
+    /// The status key as documented (`"201"`, `"2XX"`, `"300"`).
+    pub status: String,
+    pub answer: Answer,
+    pub path_parameters: Map<String, Value>,
+    /// A valid request body for the call, as in [`Case::request_body`].
+    pub request_body: Option<Value>,
+}
+
+impl SuccessCase {
+    /// `modelarts/RegisterImage/201/empty`.
+    pub fn title(&self) -> String {
+        let answer = match self.answer {
+            Answer::Json(_) => "json",
+            Answer::Raw(_) => "raw",
+            Answer::Empty => "empty",
+        };
+        format!("{}/{}/{}/{answer}", self.service, self.operation_id, self.status)
+    }
+}
+
+/// Every documented success status (2xx, and 3xx where an operation documents one) of every
+/// operation of every spec in `dir`, in a stable order.
+pub fn success_cases(dir: &Path) -> Result<Vec<SuccessCase>, String> {
+    let mut cases = Vec::new();
+    for path in spec_paths(dir)? {
+        let spec = otc_codegen::load::load(&path).map_err(|error| error.to_string())?;
+        let root = &spec.raw;
+        let all = examples::examples(root);
+        for operation in tree::operations(root) {
+            let Some(responses) = operation.node.get("responses").and_then(Value::as_object) else { continue };
+            let operation_id = operation.node.get("operationId").and_then(Value::as_str).unwrap_or_default();
+            for (status, response) in responses.iter().filter(|(status, _)| status.starts_with(['2', '3'])) {
+                let content = tree::deref(root, response).get("content").and_then(Value::as_object);
+                let example = all.iter().find(|e| {
+                    e.path == operation.path && e.method == operation.method && e.status == Some(status.as_str())
+                });
+                let answer = match (content.filter(|content| !content.is_empty()), example) {
+                    (None, _) => Answer::Empty,
+                    (Some(_), Some(example)) => Answer::Json(example.value.clone()),
+                    (Some(content), None)
+                        if content.keys().all(|media_type| !otc_codegen::media_types::is_json(media_type)) =>
+                    {
+                        Answer::Raw(SAMPLE_BYTES)
+                    }
+                    (Some(_), None) => return Err(format!("{operation_id} {status}: a JSON body without an example")),
+                };
+                cases.push(SuccessCase {
+                    service: spec.name(),
+                    operation_id: operation_id.to_owned(),
+                    status: status.clone(),
+                    answer,
+                    path_parameters: path_parameters(root, &operation),
+                    request_body: request_body(root, &operation, &all),
+                });
+            }
+        }
+    }
+    Ok(cases)
+}
+
+/// The `*.yaml` files of `dir`, sorted.
+fn spec_paths(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|error| format!("{}: {error}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
+    specs.sort();
+    Ok(specs)
+}
+
+/// The operation's first request example in the media type the client sends, or sample bytes
+/// for a raw body.
+fn request_body(root: &Value, operation: &tree::Operation<'_>, all: &[examples::Example<'_>]) -> Option<Value> {
+    let sent = sent_media_type(root, operation);
+    all.iter()
+        .find(|other| {
+            other.path == operation.path
+                && other.method == operation.method
+                && other.direction == Direction::Request
+                && sent.as_deref() == Some(other.media_type)
+        })
+        .map(|other| other.value.clone())
+        .or_else(|| {
+            sent.as_deref()
+                .filter(|media_type| !otc_codegen::media_types::is_json(media_type))
+                .map(|_| Value::from(SAMPLE_BYTES))
+        })
 }
 
 /// What a case sends as a raw (`application/octet-stream`) body.

@@ -2,8 +2,8 @@
 
 use serde_json::{Map, Value};
 use crate::support::{
-    DispatchError, Outcome, body_bytes, body_from, finish, finish_stream, param_from,
-    round_trip,
+    DispatchError, Outcome, body_bytes, body_from, finish, finish_optional,
+    finish_stream, param_from, round_trip,
 };
 /// One client per service, all pointed at the same server.
 pub struct Clients {
@@ -1339,7 +1339,7 @@ pub async fn call(
                         >(value)?,
                     );
             }
-            finish(request.send().await).await
+            finish_optional(request.send().await).await
         }
         ("modelarts", "ListImageGroup") => {
             #[allow(unused_mut)]
@@ -1412,7 +1412,7 @@ pub async fn call(
                         >(value)?,
                     );
             }
-            finish(request.send().await).await
+            finish_optional(request.send().await).await
         }
         ("modelarts", "DeleteNotebook") => {
             #[allow(unused_mut)]
@@ -1426,7 +1426,7 @@ pub async fn call(
                         param_from::<::std::string::String>("project_id", value)?,
                     );
             }
-            finish(request.send().await).await
+            finish_optional(request.send().await).await
         }
         ("modelarts", "ShowLease") => {
             #[allow(unused_mut)]
@@ -1465,7 +1465,7 @@ pub async fn call(
                         >(value)?,
                     );
             }
-            finish(request.send().await).await
+            finish_optional(request.send().await).await
         }
         ("modelarts", "ShowImage") => {
             #[allow(unused_mut)]
@@ -1496,7 +1496,7 @@ pub async fn call(
             if let Some(value) = params.get("force") {
                 request = request.force(param_from::<bool>("force", value)?);
             }
-            finish(request.send().await).await
+            finish_optional(request.send().await).await
         }
         ("modelarts", "CreateImage") => {
             #[allow(unused_mut)]
@@ -1518,7 +1518,7 @@ pub async fn call(
                         >(value)?,
                     );
             }
-            finish(request.send().await).await
+            finish_optional(request.send().await).await
         }
         ("modelarts", "ListFlavors") => {
             #[allow(unused_mut)]
@@ -1625,7 +1625,7 @@ pub async fn call(
                         >(value)?,
                     );
             }
-            finish(request.send().await).await
+            finish_optional(request.send().await).await
         }
         ("modelarts", "ShowAttachableObs") => {
             #[allow(unused_mut)]
@@ -1671,7 +1671,7 @@ pub async fn call(
                         param_from::<::std::string::String>("storage_id", value)?,
                     );
             }
-            finish(request.send().await).await
+            finish_optional(request.send().await).await
         }
         ("modelarts", "ListNotebooks") => {
             #[allow(unused_mut)]
@@ -1753,7 +1753,7 @@ pub async fn call(
                         >(value)?,
                     );
             }
-            finish(request.send().await).await
+            finish_optional(request.send().await).await
         }
         ("modelarts", "ListAllNotebooks") => {
             #[allow(unused_mut)]
@@ -1849,7 +1849,7 @@ pub async fn call(
                         >(value)?,
                     );
             }
-            finish(request.send().await).await
+            finish_optional(request.send().await).await
         }
         ("modelarts", "StopNotebook") => {
             #[allow(unused_mut)]
@@ -1863,7 +1863,7 @@ pub async fn call(
                         param_from::<::std::string::String>("project_id", value)?,
                     );
             }
-            finish(request.send().await).await
+            finish_optional(request.send().await).await
         }
         _ => Err(DispatchError::UnknownOperation(format!("{service}/{operation}"))),
     }

@@ -10,6 +10,9 @@ use serde_json::Value;
 pub enum Outcome {
     /// A success status, its body decoded into the generated type and encoded again.
     Success { status: u16, body: Value },
+    /// A success of an operation documenting statuses with and without a body
+    /// (`ResponseValue<Option<T>>`): the body, if one came, decoded and encoded again.
+    OptionalSuccess { status: u16, body: Option<Value> },
     /// A non-success status, as the client's error surfaces it.
     Failure(ApiError),
 }
@@ -60,6 +63,21 @@ pub async fn finish<T: Serialize>(result: Result<ResponseValue<T>, Error>) -> Re
             let status = response.status().as_u16();
             let body = serde_json::to_value(response.into_inner()).map_err(DispatchError::Encode)?;
             Ok(Outcome::Success { status, body })
+        }
+        Err(Error::Api(error)) => Ok(Outcome::Failure(error)),
+        Err(other) => Err(DispatchError::Client(other)),
+    }
+}
+
+/// [`finish`] for an optional body: `None` stays distinguishable from a body.
+pub async fn finish_optional<T: Serialize>(
+    result: Result<ResponseValue<Option<T>>, Error>,
+) -> Result<Outcome, DispatchError> {
+    match result {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            let body = response.into_inner().map(|body| serde_json::to_value(body).map_err(DispatchError::Encode));
+            Ok(Outcome::OptionalSuccess { status, body: body.transpose()? })
         }
         Err(Error::Api(error)) => Ok(Outcome::Failure(error)),
         Err(other) => Err(DispatchError::Client(other)),

@@ -2,6 +2,8 @@
 //! bodiless 2xx as a different type from a 2xx with a body (RegisterImage documents 200 with a
 //! body and 201 without). This pass merges all 2xx responses into one `2XX` response carrying
 //! the (single, validated) body, so any documented success status decodes into the same type.
+//! `bodiless_successes` runs first and records which statuses had no body, so the generated
+//! call still accepts an empty answer on them.
 
 use openapiv3::{OpenAPI, ReferenceOr, Response, StatusCode};
 

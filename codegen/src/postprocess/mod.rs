@@ -9,18 +9,22 @@ mod operation_table;
 mod optional_request_body;
 mod path_segments;
 mod request_content_type;
+mod runtime_decoding;
 mod runtime_path_parameters;
 mod strip_api_version_header;
 mod typed_errors;
 
-use openapiv3::OpenAPI;
+use std::collections::BTreeMap;
 
-/// Runs every pass; `spec` is the faithful spec (for names the generator transformed).
+use openapiv3::{OpenAPI, Operation, StatusCode};
+
+/// Runs every pass; `spec` is the faithful spec (for names the generator transformed),
+/// `normalized` what progenitor was given (for passes that count what it generated).
 ///
 /// Passes that rewrite progenitor's output by its shape count the sites they rewrote against
 /// a number derived from the spec, and fail (naming the pass) when they differ: a progenitor
 /// upgrade that changes its output must not make a pass silently do nothing.
-pub fn postprocess(file: &mut syn::File, spec: &OpenAPI) -> Result<(), String> {
+pub fn postprocess(file: &mut syn::File, spec: &OpenAPI, normalized: &OpenAPI) -> Result<(), String> {
     strip_api_version_header::run(file, spec)?;
     open_enums::run(file)?;
     operation_ids::run(file, spec)?;
@@ -31,6 +35,9 @@ pub fn postprocess(file: &mut syn::File, spec: &OpenAPI) -> Result<(), String> {
     path_segments::run(file, spec)?;
     runtime_path_parameters::run(file, spec)?;
     http_client_builder::run(file)?;
+    // Decoding goes through the runtime before `typed_errors` copies the return types.
+    runtime_decoding::run(file, normalized)?;
+    crate::normalize::bodiless_successes::rewrite(file, normalized)?;
     typed_errors::run(file, spec)?;
     Ok(())
 }
@@ -79,6 +86,45 @@ pub(crate) fn operation_id(block: &syn::Block) -> Option<syn::LitStr> {
     find.0
 }
 
+/// How many success responses of `operation` (of `spec`) progenitor decodes as JSON: one match
+/// arm each.
+pub(crate) fn json_success_responses(spec: &OpenAPI, operation: &Operation) -> usize {
+    operation
+        .responses
+        .responses
+        .iter()
+        .filter(|(status, _)| matches!(status, StatusCode::Code(200..=299) | StatusCode::Range(2)))
+        .filter_map(|(_, response)| crate::normalize::bodiless_successes::resolve(&spec.components, response))
+        .filter(|response| response.content.keys().any(|media_type| crate::media_types::is_json(media_type)))
+        .count()
+}
+
+/// Fails naming `pass` when the sites it rewrote per operation differ from what the normalized
+/// spec says progenitor generated.
+pub(crate) fn check_counts(
+    pass: &str,
+    what: &str,
+    expected: &BTreeMap<String, usize>,
+    rewritten: &BTreeMap<String, usize>,
+) -> Result<(), String> {
+    let mismatches: Vec<String> = expected
+        .keys()
+        .chain(rewritten.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .filter_map(|operation| {
+            let (want, got) =
+                (expected.get(operation).copied().unwrap_or(0), rewritten.get(operation).copied().unwrap_or(0));
+            (want != got).then(|| format!("{operation}: rewrote {got}, the normalized spec documents {want}"))
+        })
+        .collect();
+    if mismatches.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("post-process pass `{pass}`: {what} differ from the normalized spec: {}", mismatches.join("; ")))
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod test_spec {
     /// A spec with one `GET` operation `ShowNotebook` on `path`.
@@ -92,7 +138,8 @@ pub(crate) mod test_spec {
     #[test]
     fn a_generated_file_without_the_expected_sites_fails_naming_the_pass() {
         let mut file: syn::File = syn::parse_quote! { fn unrelated() {} };
-        let error = super::postprocess(&mut file, &one_operation("/v1/{project_id}/notebooks/{id}")).unwrap_err();
+        let spec = one_operation("/v1/{project_id}/notebooks/{id}");
+        let error = super::postprocess(&mut file, &spec, &spec).unwrap_err();
         assert!(error.starts_with("post-process pass `strip_api_version_header` rewrote 0"), "{error}");
         assert!(error.contains("the spec calls for 1"), "{error}");
     }

@@ -2196,7 +2196,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::KeystoneCreateUserTokenByPasswordResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, nocatalog, body } = self;
                 let nocatalog = nocatalog.map_err(Error::InvalidRequest)?;
@@ -2229,7 +2229,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    201u16 => ResponseValue::from_response(response).await,
+                    201u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }

@@ -20785,7 +20785,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::ImportImageQuickResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, body } = self;
                 let body = body.map_err(Error::InvalidRequest)?;
@@ -20813,7 +20813,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -21347,7 +21349,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::GlanceListImagesResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self {
                     client,
@@ -21550,7 +21552,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -21622,7 +21626,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::GlanceCreateImageMetadataResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, body } = self;
                 let body = body
@@ -21653,7 +21657,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    201u16 => ResponseValue::from_response(response).await,
+                    201u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -21725,7 +21731,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ShowJobResponse>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<types::ShowJobResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::ShowJobResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, project_id, job_id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let job_id = job_id.map_err(Error::InvalidRequest)?;
@@ -21754,7 +21763,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -21814,7 +21825,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CreateImageResponse>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<types::CreateImageResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::CreateImageResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, body } = self;
                 let body = body
                     .and_then(|v| {
@@ -21843,7 +21857,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -21907,7 +21923,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::CreateDataImageResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, body } = self;
                 let body = body
@@ -21940,7 +21956,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -22008,7 +22026,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::CreateWholeImageResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, body } = self;
                 let body = body
@@ -22041,7 +22059,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -22119,7 +22139,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ExportImageResponse>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<types::ExportImageResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::ExportImageResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, image_id, body } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
                 let body = body
@@ -22152,7 +22175,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -22228,7 +22253,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::RegisterImageResponse>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<types::RegisterImageResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::RegisterImageResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, image_id, body } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
                 let body = body
@@ -22262,7 +22290,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -22300,7 +22330,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::ShowImageQuotaResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client } = self;
                 let url = format!("{}/v1/cloudimages/quota", client.baseurl,);
@@ -22324,7 +22354,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -22406,7 +22438,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::CopyImageInRegionResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, image_id, body } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -22441,7 +22473,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -22509,7 +22543,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::BatchUpdateMemberResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, body } = self;
                 let body = body
@@ -22540,7 +22574,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -22608,7 +22644,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::BatchAddMembersResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, body } = self;
                 let body = body
@@ -22639,7 +22675,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -22708,7 +22746,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::BatchDeleteMembersResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, body } = self;
                 let body = body
@@ -22739,7 +22777,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -22811,7 +22851,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListImageTagsResponse>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<types::ListImageTagsResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::ListImageTagsResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, project_id, image_id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -22840,7 +22883,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -22936,7 +22981,7 @@ pub mod builder {
         ///Sends a `POST` request to `/v2/{project_id}/images/{image_id}/tags`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<()>, Error<()>> = async move {
+            let result: Result<ResponseValue<()>, Error<crate::Error>> = async move {
                 let Self { client, project_id, image_id, body } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -23062,7 +23107,7 @@ pub mod builder {
         ///Sends a `POST` request to `/v2/{project_id}/images/{image_id}/tags/action`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<()>, Error<()>> = async move {
+            let result: Result<ResponseValue<()>, Error<crate::Error>> = async move {
                 let Self { client, project_id, image_id, body } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -23178,7 +23223,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/v2/{project_id}/images/{image_id}/tags/{key}`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<()>, Error<()>> = async move {
+            let result: Result<ResponseValue<()>, Error<crate::Error>> = async move {
                 let Self { client, project_id, image_id, key } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -23261,7 +23306,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::ListImagesTagsResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, project_id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -23289,7 +23334,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -23377,7 +23424,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::ListImageByTagsResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, project_id, body } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -23413,7 +23460,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -23978,7 +24027,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListTagsResponse>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<types::ListTagsResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::ListTagsResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self {
                     client,
                     imagetype,
@@ -24208,7 +24260,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -24268,7 +24322,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/v1/cloudimages/tags`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<()>, Error<()>> = async move {
+            let result: Result<ResponseValue<()>, Error<crate::Error>> = async move {
                 let Self { client, body } = self;
                 let body = body
                     .and_then(|v| {
@@ -24330,7 +24384,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListVersionsResponse>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<types::ListVersionsResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::ListVersionsResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client } = self;
                 let url = format!("{}/", client.baseurl,);
                 #[allow(unused_mut)]
@@ -24353,7 +24410,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    300u16 => ResponseValue::from_response(response).await,
+                    300u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -24405,7 +24464,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ShowVersionResponse>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<types::ShowVersionResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::ShowVersionResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, version } = self;
                 let version = version.map_err(Error::InvalidRequest)?;
                 let url = format!(
@@ -24432,7 +24494,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    300u16 => ResponseValue::from_response(response).await,
+                    300u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -24469,7 +24533,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::GlanceListImageMemberSchemasResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client } = self;
                 let url = format!("{}/v2/schemas/members", client.baseurl,);
@@ -24493,7 +24557,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -24534,7 +24600,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::GlanceShowImageMemberSchemasResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client } = self;
                 let url = format!("{}/v2/schemas/member", client.baseurl,);
@@ -24558,7 +24624,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -24596,7 +24664,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::GlanceListImageSchemasResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client } = self;
                 let url = format!("{}/v2/schemas/images", client.baseurl,);
@@ -24620,7 +24688,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -24658,7 +24728,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::GlanceShowImageSchemasResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client } = self;
                 let url = format!("{}/v2/schemas/image", client.baseurl,);
@@ -24682,7 +24752,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -24736,7 +24808,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::GlanceListImageMembersResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, image_id } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -24764,7 +24836,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -24847,7 +24921,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::GlanceAddImageMemberResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, image_id, body } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -24882,7 +24956,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -24950,7 +25026,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::GlanceShowImageMemberResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, image_id, member_id } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -24980,7 +25056,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -25080,7 +25158,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::GlanceUpdateImageMemberResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, image_id, member_id, body } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -25117,7 +25195,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -25181,7 +25261,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/v2/images/{image_id}/members/{member_id}`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<()>, Error<()>> = async move {
+            let result: Result<ResponseValue<()>, Error<crate::Error>> = async move {
                 let Self { client, image_id, member_id } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
                 let member_id = member_id.map_err(Error::InvalidRequest)?;
@@ -25266,7 +25346,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/v2/images/{image_id}/tags/{tag}`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<()>, Error<()>> = async move {
+            let result: Result<ResponseValue<()>, Error<crate::Error>> = async move {
                 let Self { client, image_id, tag } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
                 let tag = tag.map_err(Error::InvalidRequest)?;
@@ -25351,7 +25431,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/v2/images/{image_id}/tags/{tag}`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<()>, Error<()>> = async move {
+            let result: Result<ResponseValue<()>, Error<crate::Error>> = async move {
                 let Self { client, image_id, tag } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
                 let tag = tag.map_err(Error::InvalidRequest)?;
@@ -25938,7 +26018,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListImagesResponse>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<types::ListImagesResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::ListImagesResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self {
                     client,
                     imagetype,
@@ -26168,7 +26251,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -26229,7 +26314,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UpdateImageResponse>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<types::UpdateImageResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::UpdateImageResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, image_id, body } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
                 let body = body.map_err(Error::InvalidRequest)?;
@@ -26258,7 +26346,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -26308,7 +26398,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::GlanceShowImageResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, image_id } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -26336,7 +26426,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -26418,7 +26510,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/v2/images/{image_id}`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<()>, Error<()>> = async move {
+            let result: Result<ResponseValue<()>, Error<crate::Error>> = async move {
                 let Self { client, image_id, body, body_set } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
                 let body = if body_set {
@@ -26526,7 +26618,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::GlanceUpdateImageResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, image_id, body } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
@@ -26563,7 +26655,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -26613,7 +26707,7 @@ pub mod builder {
         ///Sends a `GET` request to `/v2/images/{image_id}/file`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<ByteStream>, Error<()>> = async move {
+            let result: Result<ResponseValue<ByteStream>, Error<crate::Error>> = async move {
                 let Self { client, image_id } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
                 let url = format!(
@@ -26695,7 +26789,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/v2/images/{image_id}/file`
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<()>, Error<()>> = async move {
+            let result: Result<ResponseValue<()>, Error<crate::Error>> = async move {
                 let Self { client, image_id, body } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
                 let body = body.map_err(Error::InvalidRequest)?;

@@ -13787,7 +13787,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListImageResponse>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<types::ListImageResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::ListImageResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self {
                     client,
                     project_id,
@@ -13862,7 +13865,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -13942,9 +13947,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/{project_id}/images`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::RegisterImageResponse>, crate::Error> {
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::RegisterImageResponse>>,
+            crate::Error,
+        > {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<types::RegisterImageResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<::std::option::Option<types::RegisterImageResponse>>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, project_id, body } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let body = body
@@ -13978,7 +13989,15 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200..=299 => ResponseValue::from_response(response).await,
+                    200..=299 => {
+                        crate::__private::optional_json(
+                                response,
+                                client.inner(),
+                                &info,
+                                &[201u16],
+                            )
+                            .await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -14111,7 +14130,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::ListImageGroupResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self {
                     client,
@@ -14167,7 +14186,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -14239,7 +14260,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ShowNotebookResponse>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<types::ShowNotebookResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::ShowNotebookResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, project_id, id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let id = id.map_err(Error::InvalidRequest)?;
@@ -14268,7 +14292,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -14366,11 +14392,14 @@ pub mod builder {
         ///Sends a `PUT` request to `/v1/{project_id}/notebooks/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::UpdateNotebookResponse>, crate::Error> {
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::UpdateNotebookResponse>>,
+            crate::Error,
+        > {
             let started = ::std::time::Instant::now();
             let result: Result<
-                ResponseValue<types::UpdateNotebookResponse>,
-                Error<()>,
+                ResponseValue<::std::option::Option<types::UpdateNotebookResponse>>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, project_id, id, body } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -14407,7 +14436,15 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200..=299 => ResponseValue::from_response(response).await,
+                    200..=299 => {
+                        crate::__private::optional_json(
+                                response,
+                                client.inner(),
+                                &info,
+                                &[201u16],
+                            )
+                            .await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -14477,11 +14514,14 @@ pub mod builder {
         ///Sends a `DELETE` request to `/v1/{project_id}/notebooks/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::DeleteNotebookResponse>, crate::Error> {
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::DeleteNotebookResponse>>,
+            crate::Error,
+        > {
             let started = ::std::time::Instant::now();
             let result: Result<
-                ResponseValue<types::DeleteNotebookResponse>,
-                Error<()>,
+                ResponseValue<::std::option::Option<types::DeleteNotebookResponse>>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, project_id, id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -14511,7 +14551,15 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200..=299 => ResponseValue::from_response(response).await,
+                    200..=299 => {
+                        crate::__private::optional_json(
+                                response,
+                                client.inner(),
+                                &info,
+                                &[204u16],
+                            )
+                            .await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -14583,7 +14631,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ShowLeaseResponse>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<types::ShowLeaseResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::ShowLeaseResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, project_id, id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let id = id.map_err(Error::InvalidRequest)?;
@@ -14612,7 +14663,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -14720,9 +14773,15 @@ pub mod builder {
         ///Sends a `PATCH` request to `/v1/{project_id}/notebooks/{id}/lease`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::RenewLeaseResponse>, crate::Error> {
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::RenewLeaseResponse>>,
+            crate::Error,
+        > {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<types::RenewLeaseResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<::std::option::Option<types::RenewLeaseResponse>>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, project_id, id, duration, body, body_set } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let id = id.map_err(Error::InvalidRequest)?;
@@ -14770,7 +14829,15 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200..=299 => ResponseValue::from_response(response).await,
+                    200..=299 => {
+                        crate::__private::optional_json(
+                                response,
+                                client.inner(),
+                                &info,
+                                &[204u16],
+                            )
+                            .await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -14838,7 +14905,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ShowImageResponse>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<types::ShowImageResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::ShowImageResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, project_id, id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let id = id.map_err(Error::InvalidRequest)?;
@@ -14867,7 +14937,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -14945,9 +15017,15 @@ pub mod builder {
         ///Sends a `DELETE` request to `/v1/{project_id}/images/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::DeleteImageResponse>, crate::Error> {
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::DeleteImageResponse>>,
+            crate::Error,
+        > {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<types::DeleteImageResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<::std::option::Option<types::DeleteImageResponse>>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, project_id, id, force } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let id = id.map_err(Error::InvalidRequest)?;
@@ -14978,7 +15056,15 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200..=299 => ResponseValue::from_response(response).await,
+                    200..=299 => {
+                        crate::__private::optional_json(
+                                response,
+                                client.inner(),
+                                &info,
+                                &[204u16],
+                            )
+                            .await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -15070,9 +15156,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/{project_id}/notebooks/{id}/create-image`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CreateImageResponse>, crate::Error> {
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::CreateImageResponse>>,
+            crate::Error,
+        > {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<types::CreateImageResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<::std::option::Option<types::CreateImageResponse>>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, project_id, id, body } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let id = id.map_err(Error::InvalidRequest)?;
@@ -15107,7 +15199,15 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200..=299 => ResponseValue::from_response(response).await,
+                    200..=299 => {
+                        crate::__private::optional_json(
+                                response,
+                                client.inner(),
+                                &info,
+                                &[201u16],
+                            )
+                            .await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -15242,7 +15342,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListFlavorsResponse>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<types::ListFlavorsResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::ListFlavorsResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self {
                     client,
                     project_id,
@@ -15290,7 +15393,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -15384,7 +15489,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::ShowSwitchableFlavorsResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, project_id, id, limit, offset } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -15418,7 +15523,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -15492,7 +15599,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::ListAttachableObSsResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, project_id, instance_id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -15523,7 +15630,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -15619,9 +15728,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/{project_id}/notebooks/{instance_id}/storage`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::AttachObsResponse>, crate::Error> {
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::AttachObsResponse>>,
+            crate::Error,
+        > {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<types::AttachObsResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<::std::option::Option<types::AttachObsResponse>>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, project_id, instance_id, body } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let instance_id = instance_id.map_err(Error::InvalidRequest)?;
@@ -15657,7 +15772,15 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200..=299 => ResponseValue::from_response(response).await,
+                    200..=299 => {
+                        crate::__private::optional_json(
+                                response,
+                                client.inner(),
+                                &info,
+                                &[201u16],
+                            )
+                            .await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -15741,7 +15864,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::ShowAttachableObsResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, project_id, instance_id, storage_id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -15774,7 +15897,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -15858,9 +15983,15 @@ pub mod builder {
         ///Sends a `DELETE` request to `/v1/{project_id}/notebooks/{instance_id}/storage/{storage_id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CancelObsResponse>, crate::Error> {
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::CancelObsResponse>>,
+            crate::Error,
+        > {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<types::CancelObsResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<::std::option::Option<types::CancelObsResponse>>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, project_id, instance_id, storage_id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let instance_id = instance_id.map_err(Error::InvalidRequest)?;
@@ -15892,7 +16023,15 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200..=299 => ResponseValue::from_response(response).await,
+                    200..=299 => {
+                        crate::__private::optional_json(
+                                response,
+                                client.inner(),
+                                &info,
+                                &[204u16],
+                            )
+                            .await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -16088,7 +16227,10 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListNotebooksResponse>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<types::ListNotebooksResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<types::ListNotebooksResponse>,
+                Error<crate::Error>,
+            > = async move {
                 let Self {
                     client,
                     project_id,
@@ -16150,7 +16292,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -16234,11 +16378,14 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/{project_id}/notebooks`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CreateNotebookResponse>, crate::Error> {
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::CreateNotebookResponse>>,
+            crate::Error,
+        > {
             let started = ::std::time::Instant::now();
             let result: Result<
-                ResponseValue<types::CreateNotebookResponse>,
-                Error<()>,
+                ResponseValue<::std::option::Option<types::CreateNotebookResponse>>,
+                Error<crate::Error>,
             > = async move {
                 let Self { client, project_id, body } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -16273,7 +16420,15 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200..=299 => ResponseValue::from_response(response).await,
+                    200..=299 => {
+                        crate::__private::optional_json(
+                                response,
+                                client.inner(),
+                                &info,
+                                &[201u16],
+                            )
+                            .await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -16477,7 +16632,7 @@ pub mod builder {
             let started = ::std::time::Instant::now();
             let result: Result<
                 ResponseValue<types::ListAllNotebooksResponse>,
-                Error<()>,
+                Error<crate::Error>,
             > = async move {
                 let Self {
                     client,
@@ -16540,7 +16695,9 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
+                    200u16 => {
+                        crate::__private::json(response, client.inner(), &info).await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -16652,9 +16809,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/{project_id}/notebooks/{id}/start`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::StartNotebookResponse>, crate::Error> {
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::StartNotebookResponse>>,
+            crate::Error,
+        > {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<types::StartNotebookResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<::std::option::Option<types::StartNotebookResponse>>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, project_id, id, duration, type_, body, body_set } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let id = id.map_err(Error::InvalidRequest)?;
@@ -16697,7 +16860,15 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200..=299 => ResponseValue::from_response(response).await,
+                    200..=299 => {
+                        crate::__private::optional_json(
+                                response,
+                                client.inner(),
+                                &info,
+                                &[201u16],
+                            )
+                            .await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
@@ -16767,9 +16938,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/{project_id}/notebooks/{id}/stop`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::StopNotebookResponse>, crate::Error> {
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::StopNotebookResponse>>,
+            crate::Error,
+        > {
             let started = ::std::time::Instant::now();
-            let result: Result<ResponseValue<types::StopNotebookResponse>, Error<()>> = async move {
+            let result: Result<
+                ResponseValue<::std::option::Option<types::StopNotebookResponse>>,
+                Error<crate::Error>,
+            > = async move {
                 let Self { client, project_id, id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let id = id.map_err(Error::InvalidRequest)?;
@@ -16798,7 +16975,15 @@ pub mod builder {
                 client.post(&result, &info).await?;
                 let response = result?;
                 match response.status().as_u16() {
-                    200..=299 => ResponseValue::from_response(response).await,
+                    200..=299 => {
+                        crate::__private::optional_json(
+                                response,
+                                client.inner(),
+                                &info,
+                                &[201u16],
+                            )
+                            .await
+                    }
                     _ => Err(Error::UnexpectedResponse(response)),
                 }
             }
