@@ -127,7 +127,11 @@ fn capture_traces() -> (Arc<Mutex<Vec<String>>>, tracing::subscriber::DefaultGua
         .with_ansi(false)
         .with_writer(move || sink.clone())
         .finish();
-    (lines, tracing::subscriber::set_default(subscriber))
+    let guard = tracing::subscriber::set_default(subscriber);
+    // Tests on other threads may have registered the runtime's callsites while no subscriber
+    // wanted them; tracing caches that verdict globally, so ask it again now.
+    tracing::callsite::rebuild_interest_cache();
+    (lines, guard)
 }
 
 #[tokio::test]
