@@ -2,13 +2,11 @@
 //! progenitor or typify offers. Each pass documents the behaviour it changes and has unit tests.
 
 mod http_client_builder;
-mod multiple_choices_status;
 mod open_enums;
 mod operation_ids;
 mod operation_table;
 mod optional_request_body;
 mod path_segments;
-mod request_content_type;
 mod runtime_decoding;
 mod runtime_path_parameters;
 mod strip_api_version_header;
@@ -29,8 +27,8 @@ pub fn postprocess(file: &mut syn::File, spec: &OpenAPI, normalized: &OpenAPI) -
     open_enums::run(file)?;
     operation_ids::run(file, spec)?;
     operation_table::run(file, spec);
-    request_content_type::run(file, spec)?;
-    multiple_choices_status::run(file, spec)?;
+    crate::normalize::json_request_media_types::content_type::run(file, spec)?;
+    crate::normalize::multiple_choices_success::status::run(file, spec)?;
     optional_request_body::run(file, spec)?;
     path_segments::run(file, spec)?;
     runtime_path_parameters::run(file, spec)?;
@@ -43,7 +41,7 @@ pub fn postprocess(file: &mut syn::File, spec: &OpenAPI, normalized: &OpenAPI) -
 }
 
 /// `Ok` when pass `pass` rewrote as many `sites` as the spec says it should.
-fn expect_sites(pass: &str, sites: &str, rewritten: usize, expected: usize) -> Result<(), String> {
+pub(crate) fn expect_sites(pass: &str, sites: &str, rewritten: usize, expected: usize) -> Result<(), String> {
     if rewritten == expected {
         return Ok(());
     }
