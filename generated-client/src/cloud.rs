@@ -85,7 +85,7 @@ impl Cloud {
             .map_err(|error| ConfigError(format!("cannot build the HTTP client: {error}")))?;
         let source = match &config.credentials {
             Some(Credentials::Password { user, password }) => {
-                let anonymous = Runtime::builder().retry(config.retry.clone()).api_timeout(config.timeouts.api).build();
+                let anonymous = base_runtime(&config).build();
                 let iam = crate::iam::Client::new_with_client(&config.endpoint(Service::Iam), http.clone(), anonymous);
                 let scope = match (&config.project_id, &config.project_name) {
                     (Some(id), _) => Scope::ProjectId(id.clone()),
@@ -165,8 +165,17 @@ fn project_domain(config: &Config, user: &User) -> Option<Domain> {
     })
 }
 
+/// What every runtime of `config` shares: retries and limits.
+fn base_runtime(config: &Config) -> crate::RuntimeBuilder {
+    let runtime = Runtime::builder().retry(config.retry.clone()).api_timeout(config.timeouts.api);
+    match config.max_response_bytes {
+        Some(limit) => runtime.max_response_bytes(limit),
+        None => runtime,
+    }
+}
+
 fn runtime(config: &Config, project_id: Option<String>, source: Option<Arc<TokenSource>>) -> Runtime {
-    let mut runtime = Runtime::builder().retry(config.retry.clone()).api_timeout(config.timeouts.api);
+    let mut runtime = base_runtime(config);
     if let Some(project_id) = project_id {
         runtime = runtime.project_id(project_id);
     }

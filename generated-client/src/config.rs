@@ -81,6 +81,8 @@ pub struct Config {
     pub(crate) endpoints: BTreeMap<Service, String>,
     pub(crate) timeouts: Timeouts,
     pub(crate) retry: RetryPolicy,
+    /// `None`: the runtime's default (`RuntimeBuilder::max_response_bytes`).
+    pub(crate) max_response_bytes: Option<usize>,
 }
 
 /// How long the client waits, split by what it waits for: a single whole-request limit would
@@ -270,6 +272,7 @@ pub struct ConfigBuilder {
     endpoints: BTreeMap<Service, String>,
     timeouts: Timeouts,
     retry: Option<RetryPolicy>,
+    max_response_bytes: Option<usize>,
 }
 
 impl ConfigBuilder {
@@ -345,6 +348,13 @@ impl ConfigBuilder {
         self
     }
 
+    /// The most bytes of a JSON success body a call buffers (default 32 MiB); a longer body
+    /// fails with `Error::ResponseTooLarge`. Image file downloads are streamed and not limited.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     pub fn build(self) -> Result<Config, ConfigError> {
         let region =
             self.region.ok_or_else(|| ConfigError("no region: set OS_REGION_NAME or call `.region(..)`".into()))?;
@@ -357,6 +367,7 @@ impl ConfigBuilder {
             endpoints: self.endpoints,
             timeouts: self.timeouts,
             retry: self.retry.unwrap_or_default(),
+            max_response_bytes: self.max_response_bytes,
         })
     }
 }

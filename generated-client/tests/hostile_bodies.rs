@@ -311,3 +311,24 @@ async fn a_streamed_download_is_not_limited() {
     assert_eq!(received, total);
     assert!(tokio::time::timeout(BOUND, server).await.unwrap().unwrap().finished);
 }
+
+#[tokio::test]
+async fn the_limit_is_configurable_through_config() {
+    let server = MockServer::start().await;
+    let body = json!({"id": "nb", "description": "d".repeat(4096)});
+    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(body)).mount(&server).await;
+    let cloud = |limit: Option<usize>| {
+        let mut builder = otc_client::Config::builder()
+            .region("eu-de")
+            .project_id(PROJECT)
+            .endpoint(otc_client::Service::ModelArts, server.uri());
+        if let Some(limit) = limit {
+            builder = builder.max_response_bytes(limit);
+        }
+        otc_client::Cloud::new(builder.build().unwrap()).unwrap()
+    };
+    let error = cloud(Some(1024)).modelarts().show_notebook().id("nb").send().await.unwrap_err();
+    assert!(matches!(error, otc_client::Error::ResponseTooLarge { limit: 1024, .. }), "{error:?}");
+    let notebook = cloud(None).modelarts().show_notebook().id("nb").send().await.unwrap();
+    assert_eq!(notebook.id.as_deref(), Some("nb"), "the default limit takes a 4 KiB body");
+}
