@@ -3,6 +3,7 @@
 
 mod names;
 mod recursion;
+mod schemas;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -24,7 +25,8 @@ pub fn validate(spec: &Spec) -> Result<()> {
     report.operations();
     report.enums();
     report.field_names();
-    for (pointer, message) in recursion::cycles(&spec.raw).into_iter().chain(names::collisions(&spec.raw)) {
+    let found = [recursion::cycles(&spec.raw), names::collisions(&spec.raw), schemas::problems(&spec.raw)];
+    for (pointer, message) in found.into_iter().flatten() {
         report.error(&pointer, message);
     }
     if report.diagnostics.is_empty() { Ok(()) } else { Err(Error { diagnostics: report.diagnostics }) }
