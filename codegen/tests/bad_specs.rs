@@ -114,6 +114,31 @@ const CASES: &[(&str, &str, &str)] = &[
         "6:7 #/paths/~1v1~1clients/get/operationId",
         "would become `Client::client`",
     ),
+    (
+        "unknown-type.yaml",
+        "9:16 #/components/schemas/Image/properties/size/type",
+        "`type: \"long\"` is not an OpenAPI 3.0 type",
+    ),
+    (
+        "format-without-type.yaml",
+        "11:11 #/components/schemas/Image/properties/size/format",
+        "`format` needs a `type` beside it",
+    ),
+    (
+        "schema-ref-to-a-response.yaml",
+        "11:17 #/components/schemas/Image/properties/error/$ref",
+        "this `$ref` must name one of `#/components/schemas/…`, not `#/components/responses/NotFound`",
+    ),
+    (
+        "inline-body-named-like-a-component.yaml",
+        "11:13 #/paths/~1v1~1things/post/requestBody/content/application~1json/schema",
+        "this inline schema would be the type `CreateThingBody`, which is the name of #/components/schemas/CreateThingBody",
+    ),
+    (
+        "inline-enum-named-like-a-component.yaml",
+        "9:9 #/components/schemas/Thing/properties/status",
+        "this inline schema would be the type `ThingStatus`",
+    ),
 ];
 
 #[test]

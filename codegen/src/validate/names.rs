@@ -33,6 +33,7 @@ pub fn collisions(root: &Value) -> Vec<(String, String)> {
     let mut found = Vec::new();
     operations(root, &mut found);
     types(root, &mut found);
+    inline_types(root, &mut found);
     for operation in tree::operations(root) {
         parameters(root, &operation, &mut found);
     }
@@ -81,6 +82,87 @@ fn types(root: &Value, found: &mut Vec<(String, String)>) {
                 format!("schemas `{first}` and `{name}` would both become the type `{rust}`"),
             ));
         }
+    }
+}
+
+/// An inline schema that becomes a type of its own is named after where it is: `{op}-body`,
+/// `{op}-response`, `{op}-{parameter}`, and below those (and below component schemas)
+/// `{parent}_{property}` and `{parent}_item`. typify neither renames nor reports such a name
+/// when a component schema has it already: it reuses the component (a request silently sends
+/// the wrong type) or defines the name twice.
+fn inline_types(root: &Value, found: &mut Vec<(String, String)>) {
+    let Some(schemas) = root.pointer("/components/schemas").and_then(Value::as_object) else { return };
+    let components: HashMap<String, &str> = schemas.keys().map(|name| (rust_name(name, true), name.as_str())).collect();
+    let mut inline = Vec::new();
+    for (name, schema) in schemas {
+        children(schema, &tree::push("/components/schemas", name), name, &mut inline);
+    }
+    for operation in tree::operations(root) {
+        let Some(id) = operation.node.get("operationId").and_then(Value::as_str) else { continue };
+        let media = |pointer: &str| -> Vec<(String, &Value)> {
+            let content = operation.node.pointer(pointer).and_then(Value::as_object).into_iter().flatten();
+            content
+                .filter_map(|(media_type, media)| {
+                    let schema = media.get("schema")?;
+                    let media_pointer = format!("{}{pointer}", operation.pointer);
+                    Some((tree::push(&tree::push(&media_pointer, media_type), "schema"), schema))
+                })
+                .collect()
+        };
+        for (pointer, schema) in media("/requestBody/content") {
+            named(schema, &pointer, &format!("{id}-body"), &mut inline);
+        }
+        let responses = operation.node.get("responses").and_then(Value::as_object).into_iter().flatten();
+        for (status, _) in responses.filter(|(status, _)| status.starts_with('2')) {
+            for (pointer, schema) in media(&format!("/responses/{status}/content")) {
+                named(schema, &pointer, &format!("{id}-response"), &mut inline);
+            }
+        }
+        let parameters = operation.node.get("parameters").and_then(Value::as_array).into_iter().flatten();
+        for (index, parameter) in parameters.enumerate() {
+            let (Some(name), Some(schema)) = (parameter.get("name").and_then(Value::as_str), parameter.get("schema"))
+            else {
+                continue;
+            };
+            let pointer = format!("{}/parameters/{index}/schema", operation.pointer);
+            named(schema, &pointer, &format!("{id}-{name}"), &mut inline);
+        }
+    }
+    for (pointer, rust) in inline {
+        if let Some(component) = components.get(&rust) {
+            found.push((
+                pointer,
+                format!(
+                    "this inline schema would be the type `{rust}`, which is the name of \
+                     #/components/schemas/{}; give it a `$ref` or rename the component",
+                    component.replace('~', "~0").replace('/', "~1")
+                ),
+            ));
+        }
+    }
+}
+
+/// An inline schema's own type name (when it gets one), then its children's.
+fn named(schema: &Value, pointer: &str, name: &str, found: &mut Vec<(String, String)>) {
+    if schema.get("$ref").is_some() {
+        return;
+    }
+    let is_type = ["properties", "enum", "oneOf", "anyOf", "allOf"].iter().any(|key| schema.get(key).is_some());
+    if is_type {
+        found.push((pointer.to_owned(), rust_name(name, true)));
+    }
+    children(schema, pointer, name, found);
+}
+
+fn children(schema: &Value, pointer: &str, name: &str, found: &mut Vec<(String, String)>) {
+    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+        for (property, child) in properties {
+            let child_pointer = tree::push(&tree::push(pointer, "properties"), property);
+            named(child, &child_pointer, &format!("{name}_{property}"), found);
+        }
+    }
+    if let Some(items) = schema.get("items") {
+        named(items, &tree::push(pointer, "items"), &format!("{name}_item"), found);
     }
 }
 
@@ -177,6 +259,26 @@ mod tests {
             "parameters": [{"name": "id", "in": "path", "required": true}],
             "get": {"operationId": "A", "parameters": [{"name": "id", "in": "path", "required": true}]}}}});
         assert!(collisions(&doc).is_empty());
+    }
+
+    #[test]
+    fn an_inline_schema_named_like_a_component_collides() {
+        let doc = json!({
+            "paths": {"/a": {"post": {"operationId": "CreateThing",
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {}}}}}}}},
+            "components": {"schemas": {
+                "CreateThingBody": {"type": "object"},
+                "Thing": {"type": "object", "properties": {"status": {"type": "string", "enum": ["a"]},
+                    "tags": {"type": "array", "items": {"properties": {"x": {"type": "string"}}}}}},
+                "ThingStatus": {"type": "integer"},
+                "Thing_tags_item": {"type": "integer"}}}});
+        let found: Vec<String> = collisions(&doc).into_iter().map(|(pointer, _)| pointer).collect();
+        assert!(
+            found.contains(&"/paths/~1a/post/requestBody/content/application~1json/schema".to_owned()),
+            "{found:?}"
+        );
+        assert!(found.contains(&"/components/schemas/Thing/properties/status".to_owned()), "{found:?}");
+        assert!(found.contains(&"/components/schemas/Thing/properties/tags/items".to_owned()), "{found:?}");
     }
 
     #[test]
