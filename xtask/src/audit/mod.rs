@@ -19,6 +19,7 @@ pub mod page;
 pub mod report;
 mod types;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -199,6 +200,11 @@ fn audit_located(
     reference: &Path,
 ) -> SpecAudit {
     let mut audit = SpecAudit { display: display.to_owned(), ..SpecAudit::default() };
+    // Every named example, grouped by operation once (per operation it would be quadratic).
+    let mut examples: HashMap<(&str, &str), Vec<otc_codegen::examples::Example>> = HashMap::new();
+    for example in otc_codegen::examples::examples(raw) {
+        examples.entry((example.method, example.path)).or_default().push(example);
+    }
     for operation in tree::operations(raw) {
         let operation_id = operation.node.get("operationId").and_then(Value::as_str).unwrap_or("(no operationId)");
         let mut audited = OperationAudit {
@@ -241,7 +247,8 @@ fn audit_located(
             }
         };
         let page = Page::parse(&html);
-        let outcome = compare::operation(raw, &operation, &page);
+        let mine = examples.get(&(operation.method, operation.path)).map(Vec::as_slice).unwrap_or_default();
+        let outcome = compare::operation(raw, &operation, mine, &page);
         audited.page = Some(found.strip_prefix(reference).unwrap_or(found).to_string_lossy().replace('\\', "/"));
         audited.differences = outcome.differences;
         audited.notes = outcome.notes;
