@@ -1,5 +1,8 @@
 //! Benchmarks live in `benches/`; see BENCHMARKS.md. This library holds what several of them
-//! share: the hand-written reference calls the generated client is compared with.
+//! share: the hand-written reference calls the generated client is compared with, and
+//! synthetic specs for the scaling benchmarks.
+
+pub mod synthetic;
 
 use otc_client::modelarts::types;
 

@@ -1,25 +1,42 @@
-//! Errors of the pipeline: every one names the spec file and a location in it.
+//! Errors of the pipeline: every one names the spec file and a line and column in it, plus the
+//! JSON pointer of the node when there is one, like compiler diagnostics.
 
 use std::fmt;
 use std::path::PathBuf;
 
-/// Where in a spec a problem is.
+/// Where in a spec a problem is. There is no "somewhere in the document": a problem without a
+/// node of its own is placed at the root (1:1, pointer `""`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
-    /// A position in the YAML text (1-based), as the YAML parser reports it.
+    /// A position in the YAML text (1-based) where no node is concerned (a syntax error).
     Text { line: usize, column: usize },
-    /// A node of the document, as a JSON pointer (`/paths/~1v1~1images/post`).
-    Pointer(String),
-    /// The document as a whole.
-    Document,
+    /// A node of the document: its JSON pointer (`/paths/~1v1~1images/post`) and where the text
+    /// shows it, or its nearest ancestor the text shows when it has no text of its own.
+    Node { pointer: String, line: usize, column: usize },
+}
+
+impl Location {
+    /// `LINE:COL`, as every diagnostic starts.
+    pub fn position(&self) -> (usize, usize) {
+        match self {
+            Location::Text { line, column } | Location::Node { line, column, .. } => (*line, *column),
+        }
+    }
+
+    /// The node's JSON pointer, if the problem is about one.
+    pub fn pointer(&self) -> Option<&str> {
+        match self {
+            Location::Text { .. } => None,
+            Location::Node { pointer, .. } => Some(pointer),
+        }
+    }
 }
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Location::Text { line, column } => write!(f, "{line}:{column}"),
-            Location::Pointer(pointer) => write!(f, "#{pointer}"),
-            Location::Document => f.write_str("(document)"),
+            Location::Node { pointer, line, column } => write!(f, "{line}:{column} #{pointer}"),
         }
     }
 }
@@ -33,13 +50,14 @@ pub struct Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
+    /// `specs/x.yaml:12:7 #/paths/~1a/get: message` (the pointer only when there is a node).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.location {
-            Location::Text { .. } => write!(f, "{}:{}: {}", self.file.display(), self.location, self.message),
-            Location::Pointer(_) | Location::Document => {
-                write!(f, "{} {}: {}", self.file.display(), self.location, self.message)
-            }
+        let (line, column) = self.location.position();
+        write!(f, "{}:{line}:{column}", self.file.display())?;
+        if let Some(pointer) = self.location.pointer() {
+            write!(f, " #{pointer}")?;
         }
+        write!(f, ": {}", self.message)
     }
 }
 

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use openapiv3::OpenAPI;
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 
-use crate::error::{Error, Location, Result};
+use crate::error::Result;
 use crate::load::Spec;
 
 /// The hand-written runtime every generated `Client` carries (auth, retries, project id).
@@ -44,7 +44,7 @@ pub fn generate(spec: &Spec, normalized: &OpenAPI) -> Result<syn::File> {
     let tokens = match tokens {
         Ok(Ok(tokens)) => tokens,
         Ok(Err(error)) => {
-            return Err(Error::one(&spec.path, Location::Document, format!("progenitor refused the spec: {error}")));
+            return Err(spec.error("", format!("progenitor refused the spec: {error}")));
         }
         Err(payload) => {
             let message = payload
@@ -52,16 +52,12 @@ pub fn generate(spec: &Spec, normalized: &OpenAPI) -> Result<syn::File> {
                 .cloned()
                 .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
                 .unwrap_or_else(|| "no message".to_owned());
-            return Err(Error::one(
-                &spec.path,
-                Location::Document,
-                format!("progenitor failed on a construct validation does not know yet: {message}"),
-            ));
+            return Err(
+                spec.error("", format!("progenitor failed on a construct validation does not know yet: {message}"))
+            );
         }
     };
-    syn::parse2(tokens).map_err(|error| {
-        Error::one(&spec.path, Location::Document, format!("progenitor produced unparsable code: {error}"))
-    })
+    syn::parse2(tokens).map_err(|error| spec.error("", format!("progenitor produced unparsable code: {error}")))
 }
 
 #[cfg(test)]
@@ -91,7 +87,7 @@ paths:
         let spec = crate::load::parse(std::path::Path::new("specs/modelarts.yaml"), text).unwrap();
         let Err(error) = generate(&spec, &spec.openapi) else { panic!("progenitor accepted the spec") };
         let text = error.to_string();
-        assert!(text.starts_with("error: specs/modelarts.yaml (document): progenitor failed"), "{text}");
+        assert!(text.starts_with("error: specs/modelarts.yaml:1:1 #: progenitor failed"), "{text}");
         assert!(generate(&spec, &crate::normalize::normalize(&spec.openapi)).is_ok());
     }
 }

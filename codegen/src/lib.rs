@@ -16,16 +16,19 @@ pub mod examples;
 mod format;
 mod generate;
 pub mod load;
+pub mod locate;
 pub mod media_types;
 pub mod normalize;
 pub mod postprocess;
 pub mod tree;
 pub mod validate;
+pub mod yaml;
 
 use std::path::Path;
 
 pub use error::{Diagnostic, Error, Location, Result};
 pub use load::Spec;
+pub use locate::{Locator, Position};
 
 /// Generated source for one spec.
 #[derive(Debug, Clone)]
@@ -50,7 +53,6 @@ pub fn generate_spec(spec: &Spec, display_path: &str) -> Result<Generated> {
     validate::validate(spec)?;
     let normalized = normalize::normalize(&spec.openapi);
     let mut file = generate::generate(spec, &normalized)?;
-    postprocess::postprocess(&mut file, &spec.openapi, &normalized)
-        .map_err(|message| Error::one(&spec.path, Location::Document, message))?;
+    postprocess::postprocess(&mut file, &spec.openapi, &normalized).map_err(|message| spec.error("", message))?;
     Ok(Generated { module: spec.name(), source: format::format(&file, display_path), file })
 }

@@ -1,5 +1,7 @@
 //! Stage 1: read a spec file into both a raw JSON tree (for pointer-based checks) and the typed
-//! `openapiv3` model (for the generator). Nothing here panics on bad input.
+//! `openapiv3` model (for the generator), with a locator placing every node of the tree in the
+//! text. The YAML is parsed once, strictly (`yaml.rs`); the typed model is read from the tree.
+//! Nothing here panics on bad input, and every error has a line and column.
 
 use std::path::{Path, PathBuf};
 
@@ -7,6 +9,8 @@ use openapiv3::OpenAPI;
 use serde_json::Value;
 
 use crate::error::{Error, Location, Result};
+use crate::locate::{Locator, Position};
+use crate::{tree, yaml};
 
 /// A spec as read from disk.
 #[derive(Debug, Clone)]
@@ -17,6 +21,8 @@ pub struct Spec {
     pub raw: Value,
     /// The typed OpenAPI model of the same document.
     pub openapi: OpenAPI,
+    /// Where each node of `raw` is in the text.
+    pub locator: Locator,
 }
 
 impl Spec {
@@ -24,43 +30,81 @@ impl Spec {
     pub fn name(&self) -> String {
         self.path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default()
     }
+
+    /// The location of the node at `pointer` (or of its nearest ancestor in the text).
+    pub fn at(&self, pointer: &str) -> Location {
+        node_location(&self.locator, pointer)
+    }
+
+    /// An error about the node at `pointer` (`""` for the document as a whole).
+    pub fn error(&self, pointer: &str, message: impl Into<String>) -> Error {
+        Error::one(&self.path, self.at(pointer), message)
+    }
+}
+
+fn node_location(locator: &Locator, pointer: &str) -> Location {
+    let (Position { line, column }, _) = locator.nearest(pointer);
+    Location::Node { pointer: pointer.to_owned(), line, column }
 }
 
 /// Reads and parses the spec at `path`.
 pub fn load(path: &Path) -> Result<Spec> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| Error::one(path, Location::Document, format!("cannot read the spec: {error}")))?;
+    let start = Location::Text { line: 1, column: 1 };
+    let bytes =
+        std::fs::read(path).map_err(|error| Error::one(path, start, format!("cannot read the spec: {error}")))?;
+    let text = String::from_utf8(bytes).map_err(|error| not_utf8(path, error.as_bytes(), error.utf8_error()))?;
     parse(path, &text)
+}
+
+/// Invalid UTF-8: the byte offset, and the line and column of the last valid character.
+fn not_utf8(path: &Path, bytes: &[u8], error: std::str::Utf8Error) -> Error {
+    let offset = error.valid_up_to();
+    let valid = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
+    let line = valid.matches('\n').count() + 1;
+    let column = valid.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+    Error::one(
+        path,
+        Location::Text { line, column },
+        format!("the spec is not UTF-8: invalid byte 0x{:02x} at byte offset {offset}", bytes[offset]),
+    )
 }
 
 /// Parses spec text; `path` only names the source in diagnostics.
 pub fn parse(path: &Path, text: &str) -> Result<Spec> {
-    let raw: Value = serde_yaml::from_str(text).map_err(|error| yaml_error(path, &error))?;
-    check_version(path, &raw)?;
-    let openapi: OpenAPI = serde_yaml::from_str(text).map_err(|error| yaml_error(path, &error))?;
-    Ok(Spec { path: path.to_owned(), raw, openapi })
+    let document = yaml::parse(text).map_err(|error| {
+        let Position { line, column } = error.position;
+        let location = match error.pointer {
+            Some(pointer) => Location::Node { pointer, line, column },
+            None => Location::Text { line, column },
+        };
+        Error::one(path, location, error.message)
+    })?;
+    let yaml::Document { value: raw, locator } = document;
+    check_version(path, &raw, &locator)?;
+    let openapi: OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|error| {
+        let pointer = error_pointer(error.path());
+        Error::one(path, node_location(&locator, &pointer), format!("not a valid OpenAPI document: {}", error.inner()))
+    })?;
+    Ok(Spec { path: path.to_owned(), raw, openapi, locator })
 }
 
-fn yaml_error(path: &Path, error: &serde_yaml::Error) -> Error {
-    let location = match error.location() {
-        Some(mark) => Location::Text { line: mark.line(), column: mark.column() },
-        None => Location::Document,
-    };
-    // serde_yaml appends " at line L column C" to its messages; the location says it already.
-    let message = error.to_string();
-    let message = match message.find(" at line ") {
-        Some(cut) if error.location().is_some() => message[..cut].to_owned(),
-        _ => message,
-    };
-    Error::one(path, location, format!("not a valid OpenAPI document: {message}"))
+/// The JSON pointer of the node serde stopped at.
+fn error_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    path.iter().fold(String::new(), |pointer, segment| match segment {
+        Segment::Seq { index } => tree::push(&pointer, &index.to_string()),
+        Segment::Map { key } => tree::push(&pointer, key),
+        Segment::Enum { .. } | Segment::Unknown => pointer,
+    })
 }
 
 /// The generator reads OpenAPI 3.0.x only; say so before the typed parse gives a vaguer message.
-fn check_version(path: &Path, raw: &Value) -> Result<()> {
+fn check_version(path: &Path, raw: &Value, locator: &Locator) -> Result<()> {
+    let at = |pointer: &str| node_location(locator, pointer);
     if let Some(swagger) = raw.get("swagger") {
         return Err(Error::one(
             path,
-            Location::Pointer("/swagger".into()),
+            at("/swagger"),
             format!("Swagger {} documents are not supported; write OpenAPI 3.0.3", display_scalar(swagger)),
         ));
     }
@@ -68,11 +112,11 @@ fn check_version(path: &Path, raw: &Value) -> Result<()> {
         Some(Value::String(version)) if version.starts_with("3.0.") => Ok(()),
         Some(version) => Err(Error::one(
             path,
-            Location::Pointer("/openapi".into()),
+            at("/openapi"),
             format!("OpenAPI {} is not supported; the generator reads OpenAPI 3.0.x", display_scalar(version)),
         )),
-        None if raw.is_object() => Err(Error::one(path, Location::Document, "missing `openapi: 3.0.3`")),
-        None => Err(Error::one(path, Location::Document, "the document is not a YAML mapping")),
+        None if raw.is_object() => Err(Error::one(path, at(""), "missing `openapi: 3.0.3`")),
+        None => Err(Error::one(path, at(""), "the document is not a YAML mapping")),
     }
 }
 
@@ -95,7 +139,7 @@ mod tests {
     fn malformed_yaml_names_line_and_column() {
         let message = parse_err("openapi: 3.0.3\ninfo: [unclosed\n");
         assert!(message.starts_with("error: specs/x.yaml:"), "{message}");
-        assert!(message.contains("not a valid OpenAPI document"), "{message}");
+        assert!(message.starts_with("error: specs/x.yaml:2:7: not valid YAML: unclosed bracket"), "{message}");
     }
 
     #[test]
@@ -103,7 +147,7 @@ mod tests {
         let message = parse_err("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
         assert_eq!(
             message,
-            "error: specs/x.yaml #/openapi: OpenAPI 3.1.0 is not supported; the generator reads OpenAPI 3.0.x"
+            "error: specs/x.yaml:1:1 #/openapi: OpenAPI 3.1.0 is not supported; the generator reads OpenAPI 3.0.x"
         );
     }
 
@@ -117,6 +161,20 @@ mod tests {
     fn type_errors_carry_a_text_location() {
         let error =
             parse(Path::new("x.yaml"), "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: 5\n").unwrap_err();
-        assert!(matches!(error.diagnostics[0].location, Location::Text { .. }), "{error}");
+        assert_eq!(error.diagnostics[0].location, Location::Node { pointer: "/paths".into(), line: 3, column: 1 });
+    }
+
+    #[test]
+    fn a_duplicate_operation_key_is_located_not_a_panic() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: A\n      operationId: B\n";
+        let message = parse_err(text);
+        assert!(message.starts_with("error: specs/x.yaml:7:7 #/paths/~1a/get/operationId: duplicate key"), "{message}");
+    }
+
+    #[test]
+    fn non_utf8_names_the_byte_offset() {
+        let bytes = [b"a: 1\nb: ".as_slice(), &[0xff]].concat();
+        let error = not_utf8(Path::new("x.yaml"), &bytes, std::str::from_utf8(&bytes).unwrap_err());
+        assert_eq!(error.to_string(), "error: x.yaml:2:4: the spec is not UTF-8: invalid byte 0xff at byte offset 8");
     }
 }

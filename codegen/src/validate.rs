@@ -1,11 +1,15 @@
 //! Stage 2: report everything the generator would panic or fail on, with a JSON pointer, before
 //! it sees the spec. Checks run on the faithful spec, knowing what the normalize passes adapt.
 
+mod names;
+mod recursion;
+mod schemas;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value;
 
-use crate::error::{Diagnostic, Error, Location, Result};
+use crate::error::{Diagnostic, Error, Result};
 use crate::load::Spec;
 use crate::media_types;
 use crate::tree::{self, Operation};
@@ -21,6 +25,10 @@ pub fn validate(spec: &Spec) -> Result<()> {
     report.operations();
     report.enums();
     report.field_names();
+    let found = [recursion::cycles(&spec.raw), names::collisions(&spec.raw), schemas::problems(&spec.raw)];
+    for (pointer, message) in found.into_iter().flatten() {
+        report.error(&pointer, message);
+    }
     if report.diagnostics.is_empty() { Ok(()) } else { Err(Error { diagnostics: report.diagnostics }) }
 }
 
@@ -33,7 +41,7 @@ impl Report<'_> {
     fn error(&mut self, pointer: &str, message: impl Into<String>) {
         self.diagnostics.push(Diagnostic {
             file: self.spec.path.clone(),
-            location: Location::Pointer(pointer.to_owned()),
+            location: self.spec.at(pointer),
             message: message.into(),
         });
     }
@@ -305,6 +313,19 @@ impl Report<'_> {
                         bad.push((
                             tree::push(&pointer, &index.to_string()),
                             format!("enum value {value} is not of the schema's type `{kind}`"),
+                        ));
+                    }
+                    // Open enums add the catch-all variant `Unrecognized(String)`.
+                    let catch_all = values
+                        .iter()
+                        .enumerate()
+                        .find(|(_, v)| v.as_str().is_some_and(|v| names::rust_name(v, true) == "Unrecognized"));
+                    if let (Some((index, value)), "string") = (catch_all, kind) {
+                        bad.push((
+                            tree::push(&pointer, &index.to_string()),
+                            format!(
+                                "enum value {value} would become the variant `Unrecognized`, which holds unknown values"
+                            ),
                         ));
                     }
                 }

@@ -51,8 +51,11 @@ where
 /// `From<&str>`, `From<String>`, infallible `FromStr` and serde, all through one value table so
 /// they cannot disagree.
 ///
-/// `open_enum!(Arch { X86_64 => "x86_64", Aarch64 => "aarch64" });`
-macro_rules! open_enum {
+/// `open_enum!(Arch { X86_64 => "x86_64", Aarch64 => "aarch64" });` Exported (hidden) so that
+/// generated code compiles wherever it is included, as the codegen edge-case test does.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __open_enum {
     ($name:ident { $($variant:ident => $wire:literal),* $(,)? }) => {
         impl $name {
             /// The value as it is sent on the wire.
@@ -108,7 +111,7 @@ macro_rules! open_enum {
         }
     };
 }
-pub(crate) use open_enum;
+pub use __open_enum as open_enum;
 
 #[cfg(test)]
 mod tests {

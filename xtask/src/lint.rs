@@ -13,15 +13,13 @@
 //! `x-lint-accept: [rule-id]` plus an `x-reference-notes` sentence on the node it is about.
 //! Exit code: 1 if any error, 2 if a spec cannot be read or parsed (or bad usage), else 0.
 
-mod locate;
 mod rules;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use otc_codegen::Locator;
 use serde_json::Value;
-
-pub use locate::locate;
 
 /// How much a rule's finding matters: errors fail the run, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,12 +93,13 @@ impl Finding {
     }
 }
 
-/// The findings of one spec, with its text for locating them.
+/// The findings of one spec, with where its nodes are for locating them.
 #[derive(Debug)]
 pub struct Linted {
     /// How the file is named in the output (`specs/ims.yaml`).
     pub display: String,
-    pub text: String,
+    /// Built once while the spec was parsed: placing a finding is a lookup, not a scan.
+    pub locator: Locator,
     /// Unaccepted findings first, then accepted ones; each group in document order.
     pub findings: Vec<Finding>,
 }
@@ -111,10 +110,11 @@ impl Linted {
         self.findings.iter().filter(|finding| finding.label() == label).count()
     }
 
-    /// One line per finding: `file:LINE:COL rule label: message`. A node the locator cannot
-    /// find is placed at its nearest located ancestor (at worst 1:1) and its pointer appended.
+    /// One line per finding: `file:LINE:COL rule label: message`. A node the text does not
+    /// show (a missing member, a node copied by an alias) is placed at its nearest ancestor (at
+    /// worst 1:1) and its pointer appended.
     pub fn render(&self, finding: &Finding) -> String {
-        let ((line, column), exact) = locate_near(&self.text, &finding.pointer);
+        let (otc_codegen::Position { line, column }, exact) = self.locator.nearest(&finding.pointer);
         let mut out =
             format!("{}:{line}:{column} {} {}: {}", self.display, finding.rule, finding.label(), finding.message);
         if !exact {
@@ -132,21 +132,8 @@ impl Linted {
 pub fn lint_text(display: &str, text: &str) -> Result<Linted, String> {
     let spec = otc_codegen::load::parse(Path::new(display), text).map_err(|error| error.to_string())?;
     let mut findings = rules::check(&spec.raw);
-    let line_of = |finding: &Finding| locate_near(text, &finding.pointer).0;
-    findings.sort_by_cached_key(|finding| (finding.accepted_by.is_some(), line_of(finding)));
-    Ok(Linted { display: display.to_owned(), text: text.to_owned(), findings })
-}
-
-/// The position of `pointer`, or of its nearest located ancestor (the root is always found);
-/// says whether it was `pointer` itself.
-fn locate_near(text: &str, pointer: &str) -> ((usize, usize), bool) {
-    let mut node = pointer;
-    loop {
-        if let Some(found) = locate(text, node) {
-            return (found, node == pointer);
-        }
-        node = node.rsplit_once('/').map_or("", |(parent, _)| parent);
-    }
+    findings.sort_by_cached_key(|finding| (finding.accepted_by.is_some(), spec.locator.nearest(&finding.pointer).0));
+    Ok(Linted { display: display.to_owned(), locator: spec.locator, findings })
 }
 
 /// Reads and lints the spec at `path`, naming it `display`.

@@ -518,6 +518,19 @@ fn exit_code_is_2_on_usage_and_io_errors() {
     let audit = audit::audit_document("widgets.yaml", "widgets", &lost, &reference);
     assert!(audit.errors[0].contains("Nowhere.html"), "{:?}", audit.errors);
     assert_eq!(run_on(&lost, &[]).0, 2);
+    // Read from a file, the error names the line and column of the `url` (JSON is YAML).
+    let text = serde_json::to_string_pretty(&lost).unwrap();
+    let line = text.lines().position(|line| line.contains("Nowhere.html")).unwrap() + 1;
+    let file = dir.path().join("lost.yaml");
+    std::fs::write(&file, &text).unwrap();
+    let audit = audit::audit_file(&file, "lost.yaml", &reference).unwrap();
+    let expected = format!("lost.yaml:{line}:");
+    assert!(audit.errors[0].starts_with(&expected), "{:?}", audit.errors);
+    assert!(
+        audit.errors[0].contains(" #/paths/~1v1~1{project_id}~1widgets/get/externalDocs/url: "),
+        "{:?}",
+        audit.errors
+    );
 }
 
 #[test]

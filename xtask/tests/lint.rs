@@ -83,8 +83,8 @@ fn the_real_specs_lint_clean() {
     assert_eq!(lint::run(&root, &[]), 0, "the specs have lint errors (see the output)");
 }
 
-/// Keys by indentation, `- ` items (also with a key on the dash line), quoted and escaped keys;
-/// block scalar text is never mistaken for a key, and flow style is not found.
+/// Keys at any indentation, `- ` items (at their first character), quoted and escaped keys,
+/// flow style; block scalar text is never mistaken for a key.
 #[test]
 fn the_locator_finds_keys_items_and_quoted_keys() {
     let text = "\
@@ -106,16 +106,18 @@ paths:
           description: quoted
 tags: [a, b]
 ";
-    assert_eq!(lint::locate(text, ""), Some((1, 1)));
-    assert_eq!(lint::locate(text, "/paths"), Some((5, 1)));
-    assert_eq!(lint::locate(text, "/paths/~1v1~1{id}/get"), Some((7, 5)));
-    assert_eq!(lint::locate(text, "/paths/~1v1~1{id}/get/parameters/1"), Some((11, 9)));
-    assert_eq!(lint::locate(text, "/paths/~1v1~1{id}/get/parameters/0/in"), Some((10, 11)));
-    assert_eq!(lint::locate(text, "/paths/~1v1~1{id}/get/responses/200/description"), Some((14, 11)));
-    assert_eq!(lint::locate(text, "/paths/~1v1~1{id}/get/responses/it's"), Some((15, 9)));
-    assert_eq!(lint::locate(text, "/info/paths"), None);
-    assert_eq!(lint::locate(text, "/tags/0"), None);
-    assert_eq!(lint::locate(text, "/paths/~1v1~1{id}/post"), None);
+    let locator = otc_codegen::yaml::parse(text).unwrap().locator;
+    let locate = |pointer: &str| locator.position(pointer).map(|at| (at.line, at.column));
+    assert_eq!(locate(""), Some((1, 1)));
+    assert_eq!(locate("/paths"), Some((5, 1)));
+    assert_eq!(locate("/paths/~1v1~1{id}/get"), Some((7, 5)));
+    assert_eq!(locate("/paths/~1v1~1{id}/get/parameters/1"), Some((11, 11)));
+    assert_eq!(locate("/paths/~1v1~1{id}/get/parameters/0/in"), Some((10, 11)));
+    assert_eq!(locate("/paths/~1v1~1{id}/get/responses/200/description"), Some((14, 11)));
+    assert_eq!(locate("/paths/~1v1~1{id}/get/responses/it's"), Some((15, 9)));
+    assert_eq!(locate("/tags/1"), Some((17, 11)));
+    assert_eq!(locate("/info/paths"), None);
+    assert_eq!(locate("/paths/~1v1~1{id}/post"), None);
 }
 
 /// A missing or unparsable spec is a usage problem (exit 2) naming the file, not a lint result.
@@ -125,7 +127,7 @@ fn unreadable_or_invalid_specs_exit_2() {
     let broken = dir.path().join("broken.yaml");
     fs::write(&broken, "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap();
     let error = lint::lint_file(&broken, "specs/broken.yaml").unwrap_err();
-    assert!(error.contains("specs/broken.yaml #/openapi: OpenAPI 3.1.0 is not supported"), "{error}");
+    assert!(error.contains("specs/broken.yaml:1:1 #/openapi: OpenAPI 3.1.0 is not supported"), "{error}");
     assert_eq!(lint::run(dir.path(), &[broken.to_str().unwrap()]), 2);
     assert_eq!(lint::run(dir.path(), &["missing.yaml"]), 2);
     assert_eq!(lint::run(dir.path(), &["--fix"]), 2);

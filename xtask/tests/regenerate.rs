@@ -40,7 +40,7 @@ fn one_bad_spec_means_nothing_is_written() {
     fs::write(root.join(SPECS_DIR).join("broken.yaml"), "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n")
         .unwrap();
     let error = regenerate::plan(root).unwrap_err();
-    assert!(error.contains("specs/broken.yaml #/openapi: OpenAPI 3.1.0 is not supported"), "{error}");
+    assert!(error.contains("specs/broken.yaml:1:1 #/openapi: OpenAPI 3.1.0 is not supported"), "{error}");
     assert_eq!(regenerate::run(root, false), 1);
     assert_eq!(generated(root, "modelarts.rs").as_deref(), Some("old"));
     assert_eq!(generated(root, "broken.rs"), None);

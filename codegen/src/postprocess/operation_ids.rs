@@ -26,6 +26,14 @@ struct Rename {
     renamed: usize,
 }
 
+impl Rename {
+    /// The spec's id for progenitor's name, which is the snake-case id with `_` appended when
+    /// that is a Rust keyword (`Match` → `match_`).
+    fn original(&self, generated: &str) -> Option<&String> {
+        self.names.get(generated).or_else(|| self.names.get(generated.strip_suffix('_')?))
+    }
+}
+
 impl VisitMut for Rename {
     fn visit_expr_struct_mut(&mut self, expr: &mut ExprStruct) {
         if expr.path.is_ident("OperationInfo") {
@@ -34,7 +42,7 @@ impl VisitMut for Rename {
                     && name == "operation_id"
                     && let syn::Expr::Lit(literal) = &mut field.expr
                     && let Lit::Str(text) = &literal.lit
-                    && let Some(original) = self.names.get(&text.value())
+                    && let Some(original) = self.original(&text.value())
                 {
                     literal.lit = Lit::Str(syn::LitStr::new(original, text.span()));
                     self.renamed += 1;
@@ -60,5 +68,18 @@ mod tests {
         };
         run(&mut file, &spec).unwrap();
         assert!(quote::quote!(#file).to_string().contains("operation_id : \"ShowNotebook\""));
+    }
+
+    #[test]
+    fn restores_an_id_progenitor_escaped_as_a_keyword() {
+        let spec: OpenAPI = serde_yaml::from_str(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: Match\n      responses: {'200': {description: OK}}\n",
+        )
+        .unwrap();
+        let mut file: syn::File = syn::parse_quote! {
+            fn send() { let info = OperationInfo { operation_id: "match_" }; }
+        };
+        run(&mut file, &spec).unwrap();
+        assert!(quote::quote!(#file).to_string().contains("operation_id : \"Match\""));
     }
 }

@@ -19,6 +19,7 @@ pub mod page;
 pub mod report;
 mod types;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -182,13 +183,28 @@ fn reference_dir(root: &Path, given: Option<PathBuf>) -> Result<PathBuf, String>
 /// Loads the spec at `path` (named `display` in messages) and audits it.
 pub fn audit_file(path: &Path, display: &str, reference: &Path) -> Result<SpecAudit, String> {
     let spec = otc_codegen::load::load(path).map_err(|error| error.to_string())?;
-    Ok(audit_document(display, &spec.name(), &spec.raw, reference))
+    Ok(audit_located(display, &spec.name(), &spec.raw, &spec.locator, reference))
 }
 
 /// Audits every operation of the document `raw` of service `service` (the spec's file stem,
-/// which names the page folders).
+/// which names the page folders). Spec errors are placed at 1:1; [`audit_file`] places them.
 pub fn audit_document(display: &str, service: &str, raw: &Value, reference: &Path) -> SpecAudit {
+    audit_located(display, service, raw, &otc_codegen::Locator::default(), reference)
+}
+
+fn audit_located(
+    display: &str,
+    service: &str,
+    raw: &Value,
+    locator: &otc_codegen::Locator,
+    reference: &Path,
+) -> SpecAudit {
     let mut audit = SpecAudit { display: display.to_owned(), ..SpecAudit::default() };
+    // Every named example, grouped by operation once (per operation it would be quadratic).
+    let mut examples: HashMap<(&str, &str), Vec<otc_codegen::examples::Example>> = HashMap::new();
+    for example in otc_codegen::examples::examples(raw) {
+        examples.entry((example.method, example.path)).or_default().push(example);
+    }
     for operation in tree::operations(raw) {
         let operation_id = operation.node.get("operationId").and_then(Value::as_str).unwrap_or("(no operationId)");
         let mut audited = OperationAudit {
@@ -215,7 +231,12 @@ pub fn audit_document(display: &str, service: &str, raw: &Value, reference: &Pat
         let candidates = page_candidates(reference, service, url);
         let Some(found) = candidates.iter().find(|path| path.is_file()) else {
             let tried: Vec<String> = candidates.iter().map(|path| path.display().to_string()).collect();
-            audit.errors.push(format!("{display}: {operation_id}: reference page not found: {}", tried.join(", ")));
+            let pointer = tree::push(&tree::push(&operation.pointer, "externalDocs"), "url");
+            let (at, _) = locator.nearest(&pointer);
+            audit.errors.push(format!(
+                "{display}:{at} #{pointer}: {operation_id}: reference page not found: {}",
+                tried.join(", ")
+            ));
             continue;
         };
         let html = match std::fs::read_to_string(found) {
@@ -226,7 +247,8 @@ pub fn audit_document(display: &str, service: &str, raw: &Value, reference: &Pat
             }
         };
         let page = Page::parse(&html);
-        let outcome = compare::operation(raw, &operation, &page);
+        let mine = examples.get(&(operation.method, operation.path)).map(Vec::as_slice).unwrap_or_default();
+        let outcome = compare::operation(raw, &operation, mine, &page);
         audited.page = Some(found.strip_prefix(reference).unwrap_or(found).to_string_lossy().replace('\\', "/"));
         audited.differences = outcome.differences;
         audited.notes = outcome.notes;

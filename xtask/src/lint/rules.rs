@@ -1,7 +1,7 @@
 //! The rules of [`super::RULES`], each a function over the raw JSON tree of a spec that reports
 //! findings at JSON pointers. Nothing here knows about YAML text or output.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use otc_codegen::examples::{self, Direction};
 use otc_codegen::tree::{self, Operation};
@@ -95,12 +95,13 @@ fn operation_docs(root: &Value, operations: &[Operation<'_>], findings: &mut Vec
 /// `request-example`, `response-example`: documented examples become golden tests, so a body
 /// without one is untested (or the page really shows none: hence only a warning).
 fn examples_present(root: &Value, operations: &[Operation<'_>], findings: &mut Vec<Finding>) {
-    let examples = examples::examples(root);
+    // A set, so each lookup is O(1) and the rule stays linear in the size of the spec.
+    let examples: HashSet<_> = examples::examples(root)
+        .into_iter()
+        .map(|example| (example.path, example.method, example.direction == Direction::Request, example.status))
+        .collect();
     let has_example = |operation: &Operation<'_>, direction: Direction, status: Option<&str>| {
-        examples.iter().any(|example| {
-            (example.path, example.method, example.direction, example.status)
-                == (operation.path, operation.method, direction, status)
-        })
+        examples.contains(&(operation.path, operation.method, direction == Direction::Request, status))
     };
     for operation in operations {
         if let Some(body) = operation.node.get("requestBody")

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use otc_codegen::examples::{self, Direction as SpecDirection};
+use otc_codegen::examples::Direction as SpecDirection;
 use otc_codegen::tree;
 
 use super::super::difference::Kind;
@@ -33,17 +33,16 @@ impl<'a> Comparison<'a> {
             };
             groups.entry((example.direction, status)).or_default().0.push(example);
         }
-        for example in examples::examples(self.root) {
-            let mine = example.method == self.operation.method && example.path == self.operation.path;
+        for example in self.examples {
             // Shared responses (`#/components/responses`) document the service, not this page.
-            if !mine || example.pointer.starts_with("/components/") {
+            if example.pointer.starts_with("/components/") {
                 continue;
             }
             let key = match example.direction {
                 SpecDirection::Request => (Direction::Request, None),
                 SpecDirection::Response => (Direction::Response, example.status.and_then(|s| s.parse().ok())),
             };
-            groups.entry(key).or_default().1.push((example.name, example.pointer, example.value));
+            groups.entry(key).or_default().1.push((example.name, example.pointer.clone(), example.value));
         }
         for ((direction, status), (page, spec)) in groups {
             let context = match (direction, status) {

@@ -23,9 +23,15 @@ pub struct Outcome {
     pub notes: Vec<String>,
 }
 
-/// Compares `operation` of the document `root` with `page`.
-pub fn operation(root: &Value, operation: &tree::Operation, page: &Page) -> Outcome {
-    let mut comparison = Comparison { root, operation, page, outcome: Outcome::default(), used: BTreeSet::new() };
+/// Compares `operation` of the document `root`, whose named examples are `examples`, with `page`.
+pub fn operation<'a>(
+    root: &'a Value,
+    operation: &'a tree::Operation,
+    examples: &'a [otc_codegen::examples::Example<'a>],
+    page: &'a Page,
+) -> Outcome {
+    let mut comparison =
+        Comparison { root, operation, examples, page, outcome: Outcome::default(), used: BTreeSet::new() };
     comparison.title();
     comparison.uri();
     comparison.parameters("path", &page.path_parameters);
@@ -41,6 +47,8 @@ pub fn operation(root: &Value, operation: &tree::Operation, page: &Page) -> Outc
 struct Comparison<'a> {
     root: &'a Value,
     operation: &'a tree::Operation<'a>,
+    /// This operation's named examples (collected once per document, not per operation).
+    examples: &'a [otc_codegen::examples::Example<'a>],
     page: &'a Page,
     outcome: Outcome,
     /// Nested-object tables reached from a field, as (table label, schema location) pairs;
