@@ -207,6 +207,6 @@ fn unparsable_old_spec_is_an_error_naming_rev_and_file() {
     fs::copy(fixture_path("before"), root.join("specs/images.yaml")).unwrap();
 
     let error = diff::compare(root, "HEAD").unwrap_err();
-    assert!(error.contains("HEAD:specs/images.yaml #/openapi: OpenAPI 3.1.0 is not supported"), "{error}");
+    assert!(error.contains("HEAD:specs/images.yaml:1:1 #/openapi: OpenAPI 3.1.0 is not supported"), "{error}");
     assert_eq!(diff::run(root, &["HEAD"]), 2);
 }
