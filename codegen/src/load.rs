@@ -82,10 +82,40 @@ pub fn parse(path: &Path, text: &str) -> Result<Spec> {
     let yaml::Document { value: raw, locator } = document;
     check_version(path, &raw, &locator)?;
     let openapi: OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|error| {
-        let pointer = error_pointer(error.path());
-        Error::one(path, node_location(&locator, &pointer), format!("not a valid OpenAPI document: {}", error.inner()))
+        let (pointer, message) = narrower_typed_error(&raw, &locator)
+            .unwrap_or_else(|| (error_pointer(error.path()), error.inner().to_string()));
+        Error::one(path, node_location(&locator, &pointer), format!("not a valid OpenAPI document: {message}"))
     })?;
     Ok(Spec { path: path.to_owned(), raw, openapi, locator })
+}
+
+/// serde's path ends where openapiv3's untagged `ReferenceOr` buffers a node (often at
+/// `/paths`), so on failure each operation and component is read on its own: the first one in
+/// the text that fails gives the precise node and message.
+fn narrower_typed_error(raw: &Value, locator: &Locator) -> Option<(String, String)> {
+    /// The pointer and message of `node`'s first error as a `T`.
+    type Attempt = fn(&Value, &str) -> Option<(String, String)>;
+    fn attempt<T: serde::de::DeserializeOwned>(node: &Value, pointer: &str) -> Option<(String, String)> {
+        let error = serde_path_to_error::deserialize::<_, T>(node).err()?;
+        Some((format!("{pointer}{}", error_pointer(error.path())), error.inner().to_string()))
+    }
+    let mut failures = Vec::new();
+    for operation in tree::operations(raw) {
+        failures.extend(attempt::<openapiv3::Operation>(operation.node, &operation.pointer));
+    }
+    let components: [(&str, Attempt); 4] = [
+        ("schemas", attempt::<openapiv3::Schema>),
+        ("responses", attempt::<openapiv3::ReferenceOr<openapiv3::Response>>),
+        ("parameters", attempt::<openapiv3::ReferenceOr<openapiv3::Parameter>>),
+        ("requestBodies", attempt::<openapiv3::ReferenceOr<openapiv3::RequestBody>>),
+    ];
+    for (section, attempt) in components {
+        let pointer = tree::push("/components", section);
+        for (name, node) in raw.pointer(&pointer).and_then(Value::as_object).into_iter().flatten() {
+            failures.extend(attempt(node, &tree::push(&pointer, name)));
+        }
+    }
+    failures.into_iter().min_by_key(|(pointer, _)| locator.nearest(pointer).0)
 }
 
 /// The JSON pointer of the node serde stopped at.
@@ -158,10 +188,14 @@ mod tests {
     }
 
     #[test]
-    fn type_errors_carry_a_text_location() {
-        let error =
-            parse(Path::new("x.yaml"), "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: 5\n").unwrap_err();
-        assert_eq!(error.diagnostics[0].location, Location::Node { pointer: "/paths".into(), line: 3, column: 1 });
+    fn type_errors_point_at_the_node_that_does_not_fit() {
+        let error = parse(
+            Path::new("x.yaml"),
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 5\n",
+        )
+        .unwrap_err();
+        let pointer = "/paths/~1a/get/responses".to_owned();
+        assert_eq!(error.diagnostics[0].location, Location::Node { pointer, line: 6, column: 7 });
     }
 
     #[test]

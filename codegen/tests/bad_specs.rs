@@ -14,7 +14,11 @@ const CASES: &[(&str, &str, &str)] = &[
     ("custom-tag.yaml", "2:29", "the tag `!include` is not supported"),
     ("openapi-3-1.yaml", "1:1 #/openapi", "OpenAPI 3.1.0 is not supported"),
     ("swagger-2.yaml", "1:1 #/swagger", "Swagger 2.0 documents are not supported"),
-    ("typed-model-error.yaml", "3:1 #/paths", "not a valid OpenAPI document"),
+    (
+        "typed-model-error.yaml",
+        "7:7 #/paths/~1v1~1images/get/responses",
+        "not a valid OpenAPI document: invalid type: integer `5`",
+    ),
     (
         "duplicate-key-in-operation.yaml",
         "8:7 #/paths/~1v1~1images/get/operationId",
