@@ -5,6 +5,8 @@
 //! follows whatever types progenitor and typify chose; new operations and examples need no
 //! hand-written test code.
 
+use std::collections::{HashMap, HashSet};
+
 use heck::{ToPascalCase, ToSnakeCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -31,19 +33,14 @@ pub fn dispatch_source(modules: &[Module<'_>]) -> Result<String, String> {
         let field = format_ident!("{}", name);
         fields.push(quote!(pub #field: otc_client::#field::Client,));
         inits.push(quote!(#field: otc_client::#field::Client::new(base_url, runtime.clone()),));
+        let index = Index::new(module.file);
         for operation in tree::operations(&module.spec.raw) {
-            arms.push(operation_arm(module, &operation)?);
+            arms.push(operation_arm(module, &index, &operation)?);
         }
-        let types = items_of(module.file, "types");
         if let Some(schemas) = module.spec.raw.pointer("/components/schemas").and_then(Value::as_object) {
             for schema_name in schemas.keys() {
                 let type_name = schema_name.to_pascal_case();
-                let defined = types.iter().any(|item| match item {
-                    syn::Item::Struct(s) => s.ident == type_name,
-                    syn::Item::Enum(e) => e.ident == type_name,
-                    _ => false,
-                });
-                if !defined {
+                if !index.types.contains(&type_name) {
                     return Err(format!(
                         "{}: no generated type `{type_name}` for component schema `{schema_name}`",
                         module.spec.path.display()
@@ -111,15 +108,22 @@ pub fn dispatch_source(modules: &[Module<'_>]) -> Result<String, String> {
     ))
 }
 
-fn operation_arm(module: &Module<'_>, operation: &tree::Operation<'_>) -> Result<TokenStream, String> {
+fn operation_arm(
+    module: &Module<'_>,
+    index: &Index<'_>,
+    operation: &tree::Operation<'_>,
+) -> Result<TokenStream, String> {
     let service = module.spec.name();
     let field = format_ident!("{}", service);
     let id = operation.node.get("operationId").and_then(Value::as_str).unwrap_or_default();
     let fail = |what: String| format!("{}: {id}: {what}", module.spec.path.display());
     let builder_name = id.to_pascal_case();
-    let method = client_method(module.file, &builder_name)
+    let method = index
+        .client_methods
+        .get(&builder_name)
+        .cloned()
         .ok_or_else(|| fail(format!("no `Client` method returns `builder::{builder_name}`")))?;
-    let setters = setters(module.file, &builder_name);
+    let setters = setters(index, &builder_name);
     let mut steps = Vec::new();
     for parameter in parameters(&module.spec.raw, operation) {
         let setter_name = parameter.to_snake_case();
@@ -159,7 +163,7 @@ fn operation_arm(module: &Module<'_>, operation: &tree::Operation<'_>) -> Result
     }
     // A raw response (`ByteStream`) has no JSON to re-encode: its bytes are read instead. An
     // optional body (`bodiless_successes`) reports whether one came.
-    let finish = match send_output(module.file, &builder_name) {
+    let finish = match send_output(index, &builder_name) {
         Some(output) if output.contains("ByteStream") => quote!(finish_stream),
         Some(output) if output.contains("ResponseValue < :: std :: option :: Option <") => quote!(finish_optional),
         _ => quote!(finish),
@@ -201,47 +205,72 @@ fn items_of<'a>(file: &'a syn::File, module: &str) -> &'a [syn::Item] {
         .unwrap_or(&[])
 }
 
-/// The `impl Client` method whose return type is `builder::<name><'_>`.
-fn client_method(file: &syn::File, builder_name: &str) -> Option<syn::Ident> {
-    file.items.iter().find_map(|item| {
-        let syn::Item::Impl(item_impl) = item else { return None };
-        item_impl.items.iter().find_map(|item| {
-            let syn::ImplItem::Fn(function) = item else { return None };
-            let syn::ReturnType::Type(_, ty) = &function.sig.output else { return None };
-            let syn::Type::Path(path) = ty.as_ref() else { return None };
-            let last = path.path.segments.last()?;
-            (path.path.segments.len() == 2 && path.path.segments[0].ident == "builder" && last.ident == builder_name)
-                .then(|| function.sig.ident.clone())
-        })
-    })
+/// What the arms look up in a generated file, gathered in one pass (looking each operation's
+/// builder up by scanning the file made the table quadratic in the number of operations).
+struct Index<'a> {
+    /// Builder name → the `impl Client` method returning `builder::<name><'_>`.
+    client_methods: HashMap<String, syn::Ident>,
+    /// Builder name → the methods of `builder::<name>`.
+    builders: HashMap<String, Vec<&'a syn::ImplItemFn>>,
+    /// The structs and enums of `types`.
+    types: HashSet<String>,
+}
+
+impl<'a> Index<'a> {
+    fn new(file: &'a syn::File) -> Self {
+        let mut client_methods = HashMap::new();
+        for item in &file.items {
+            let syn::Item::Impl(item_impl) = item else { continue };
+            for item in &item_impl.items {
+                let syn::ImplItem::Fn(function) = item else { continue };
+                let syn::ReturnType::Type(_, ty) = &function.sig.output else { continue };
+                let syn::Type::Path(path) = ty.as_ref() else { continue };
+                if let [module, builder] = path.path.segments.iter().collect::<Vec<_>>().as_slice()
+                    && module.ident == "builder"
+                {
+                    client_methods.entry(builder.ident.to_string()).or_insert_with(|| function.sig.ident.clone());
+                }
+            }
+        }
+        let mut builders: HashMap<String, Vec<&syn::ImplItemFn>> = HashMap::new();
+        for item in items_of(file, "builder") {
+            let syn::Item::Impl(item_impl) = item else { continue };
+            let syn::Type::Path(self_ty) = item_impl.self_ty.as_ref() else { continue };
+            let Some(name) = self_ty.path.segments.last() else { continue };
+            let methods = item_impl.items.iter().filter_map(|item| match item {
+                syn::ImplItem::Fn(function) => Some(function),
+                _ => None,
+            });
+            builders.entry(name.ident.to_string()).or_default().extend(methods);
+        }
+        let types = items_of(file, "types")
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Struct(item) => Some(item.ident.to_string()),
+                syn::Item::Enum(item) => Some(item.ident.to_string()),
+                _ => None,
+            })
+            .collect();
+        Index { client_methods, builders, types }
+    }
+
+    /// The methods of `builder::<builder_name>`.
+    fn builder_methods(&self, builder_name: &str) -> impl Iterator<Item = &'a syn::ImplItemFn> + '_ {
+        self.builders.get(builder_name).into_iter().flatten().copied()
+    }
 }
 
 /// `(setter name, T)` for every `fn name<V>(mut self, value: V) where V: TryInto<T>` of a builder.
-fn setters(file: &syn::File, builder_name: &str) -> Vec<(String, syn::Type)> {
-    builder_methods(file, builder_name)
+fn setters(index: &Index<'_>, builder_name: &str) -> Vec<(String, syn::Type)> {
+    index
+        .builder_methods(builder_name)
         .filter_map(|function| Some((function.sig.ident.to_string(), try_into_target(&function.sig)?)))
         .collect()
 }
 
-/// The methods of `builder::<builder_name>`.
-fn builder_methods<'a>(file: &'a syn::File, builder_name: &'a str) -> impl Iterator<Item = &'a syn::ImplItemFn> {
-    items_of(file, "builder")
-        .iter()
-        .filter_map(move |item| {
-            let syn::Item::Impl(item_impl) = item else { return None };
-            let syn::Type::Path(self_ty) = item_impl.self_ty.as_ref() else { return None };
-            self_ty.path.segments.last().is_some_and(|segment| segment.ident == builder_name).then_some(item_impl)
-        })
-        .flat_map(|item_impl| &item_impl.items)
-        .filter_map(|item| match item {
-            syn::ImplItem::Fn(function) => Some(function),
-            _ => None,
-        })
-}
-
 /// The return type of the builder's `send()`, as tokens.
-fn send_output(file: &syn::File, builder_name: &str) -> Option<String> {
-    builder_methods(file, builder_name).find(|function| function.sig.ident == "send").map(|function| {
+fn send_output(index: &Index<'_>, builder_name: &str) -> Option<String> {
+    index.builder_methods(builder_name).find(|function| function.sig.ident == "send").map(|function| {
         let output = &function.sig.output;
         quote!(#output).to_string()
     })
