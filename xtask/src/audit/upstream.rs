@@ -218,9 +218,11 @@ pub struct Rendered(pub PathBuf);
 
 impl Rendered {
     pub fn new() -> Result<Rendered, String> {
-        let nanos =
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |at| at.subsec_nanos());
-        let dir = std::env::temp_dir().join(format!("otc-sdk-upstream-{}-{nanos}", std::process::id()));
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let run = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("otc-sdk-upstream-{}-{run}", std::process::id()));
+        // A folder left by an earlier process with the same id is stale.
+        let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).map_err(|error| format!("{}: {error}", dir.display()))?;
         Ok(Rendered(dir))
     }
