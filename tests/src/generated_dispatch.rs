@@ -1973,8 +1973,20 @@ pub fn round_trip_component(
         ("ims", "CreateImageRequest") => {
             round_trip::<otc_client::ims::types::CreateImageRequest>(value)
         }
-        ("ims", "CreateImageDataImage") => {
-            round_trip::<otc_client::ims::types::CreateImageDataImage>(value)
+        ("ims", "CreateImageFromEcs") => {
+            round_trip::<otc_client::ims::types::CreateImageFromEcs>(value)
+        }
+        ("ims", "CreateImageEcsDataImage") => {
+            round_trip::<otc_client::ims::types::CreateImageEcsDataImage>(value)
+        }
+        ("ims", "CreateImageFromObsFile") => {
+            round_trip::<otc_client::ims::types::CreateImageFromObsFile>(value)
+        }
+        ("ims", "CreateImageObsDataImage") => {
+            round_trip::<otc_client::ims::types::CreateImageObsDataImage>(value)
+        }
+        ("ims", "CreateImageFromDataDisk") => {
+            round_trip::<otc_client::ims::types::CreateImageFromDataDisk>(value)
         }
         ("ims", "CreateImageImageTag") => {
             round_trip::<otc_client::ims::types::CreateImageImageTag>(value)
@@ -1993,6 +2005,12 @@ pub fn round_trip_component(
         }
         ("ims", "CreateWholeImageRequest") => {
             round_trip::<otc_client::ims::types::CreateWholeImageRequest>(value)
+        }
+        ("ims", "CreateWholeImageFromEcs") => {
+            round_trip::<otc_client::ims::types::CreateWholeImageFromEcs>(value)
+        }
+        ("ims", "CreateWholeImageFromBackup") => {
+            round_trip::<otc_client::ims::types::CreateWholeImageFromBackup>(value)
         }
         ("ims", "CreateWholeImageImageTag") => {
             round_trip::<otc_client::ims::types::CreateWholeImageImageTag>(value)

@@ -9,9 +9,11 @@ commands:
   regenerate [--check]   generate generated-client/src/generated/*.rs from specs/*.yaml;
                          --check writes nothing and fails (with a diff) when they differ
   lint [SPEC...]         check the house rules of the specs (default: specs/*.yaml)
-  audit [--reference DIR] [SPEC...]
+  audit [--reference DIR | --upstream DIR] [--format github] [SPEC...]
                          compare the specs with the HTML reference pages (default DIR:
-                         ../shared/reference); Markdown report, fails on unaccepted differences
+                         ../shared/reference), or with the upstream RST of DIR/<repository>/
+                         at specs/reference.lock.json's pins; Markdown report (or GitHub
+                         annotations), fails on unaccepted differences
   diff <git-rev>         what changed in specs/ since <git-rev>, breaking or not; Markdown
 ";
 

@@ -14,6 +14,7 @@ pub(crate) mod multiple_choices_success;
 mod nullable_optional_collections;
 pub(crate) mod schemas;
 mod server_side_defaults;
+mod untagged_variant_order;
 
 use openapiv3::OpenAPI;
 
@@ -40,6 +41,7 @@ pub const PASSES: &[Pass] = &[
     Pass { name: "colliding_enum_variants", run: colliding_enum_variants::run },
     Pass { name: "documentation_only_constraints", run: documentation_only_constraints::run },
     Pass { name: "nullable_optional_collections", run: nullable_optional_collections::run },
+    Pass { name: "untagged_variant_order", run: untagged_variant_order::run },
 ];
 
 /// Runs every pass on a copy of `spec`.

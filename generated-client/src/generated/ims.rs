@@ -374,39 +374,212 @@ pub mod types {
             Default::default()
         }
     }
-    ///One data disk image to create. In the ECS variant, name and volume_id are mandatory; in the OBS file variant, image_url and min_disk are mandatory.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct CreateImageDataImage {
-        ///Description of the data disk image; carriage returns and angle brackets are not allowed. At most 1024 characters.
+    ///One data disk of the ECS to create a data disk image from.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateImageEcsDataImage {
+        ///Description of the data disk image.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        ///Tags as key/value objects (OBS file variant). Set either tags or image_tags.
+        ///Tags of the data disk image as key/value objects.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub image_tags: ::std::option::Option<::std::vec::Vec<CreateImageImageTag>>,
-        ///Location of the data disk image file in OBS, in the format bucket-name:file-name (OBS file variant, mandatory there). The bucket must use the Standard storage class.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image_url: ::std::option::Option<::std::string::String>,
-        ///Whether the image file is imported with the quick import method (OBS file variant).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub is_quick_import: ::std::option::Option<bool>,
-        ///Minimum data disk size in GB (OBS file variant, mandatory there). At least 1, at most 2048.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub min_disk: ::std::option::Option<i32>,
-        ///Name of the data disk image; mandatory in the ECS variant.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        ///Name of the data disk image.
+        pub name: ::std::string::String,
         ///Tags of the data disk image.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///ID of the ECS data disk (ECS variant, mandatory there).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub volume_id: ::std::option::Option<::std::string::String>,
+        ///ID of the ECS data disk.
+        pub volume_id: ::std::string::String,
     }
-    impl CreateImageDataImage {
-        pub fn builder() -> builder::CreateImageDataImage {
+    impl CreateImageEcsDataImage {
+        pub fn builder() -> builder::CreateImageEcsDataImage {
             Default::default()
         }
     }
+    ///Creating a system disk image from a data disk. No other members are documented.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateImageFromDataDisk {
+        ///Image description; empty by default. Carriage returns and angle brackets are not allowed. At most 1024 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Enterprise project of the image. 0 or empty means the default enterprise project; otherwise the project UUID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enterprise_project_id: ::std::option::Option<::std::string::String>,
+        ///Image tags as key/value objects; empty by default. Set either tags or image_tags.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub image_tags: ::std::option::Option<::std::vec::Vec<CreateImageImageTag>>,
+        ///Maximum memory in MB needed to run the image. The server's default is `0`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub max_ram: ::std::option::Option<i32>,
+        ///Minimum memory in MB needed to run the image. The server's default is `0`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub min_ram: ::std::option::Option<i32>,
+        ///Name of the system disk image (see Image Attributes).
+        pub name: ::std::string::String,
+        ///OS version (see Values of Related Parameters); ignored when the OS can be detected from the data disk.
+        pub os_version: ::std::string::String,
+        ///Image tags; empty by default. Set either tags or image_tags.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ///Image type. ECS and FusionCompute mean an ECS image, BMS and Ironic a BMS image. The server's default is `ECS`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<CreateImageFromDataDiskType>,
+        ///ID of the data disk to create the system disk image from.
+        pub volume_id: ::std::string::String,
+    }
+    impl CreateImageFromDataDisk {
+        pub fn builder() -> builder::CreateImageFromDataDisk {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Image type. ECS and FusionCompute mean an ECS image, BMS and Ironic a BMS image. The server's default is `ECS`.
+    pub enum CreateImageFromDataDiskType {
+        Ecs,
+        Bms,
+        FusionCompute,
+        Ironic,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    crate::__private::open_enum!(
+        CreateImageFromDataDiskType { Ecs => "ECS", Bms => "BMS", FusionCompute =>
+        "FusionCompute", Ironic => "Ironic" }
+    );
+    ///Creating a system disk image from an ECS (name and instance_id), or data disk images from its data disks (data_images, without instance_id). No other members are documented.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CreateImageFromEcs {
+        ///Data disks of the ECS to turn into data disk images. Values in the items take precedence over the top-level name, description and tags.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data_images: ::std::option::Option<::std::vec::Vec<CreateImageEcsDataImage>>,
+        ///Supplementary information about the image; empty by default. Carriage returns and angle brackets are not allowed. At most 1024 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Enterprise project of the image. 0 or empty means the default enterprise project; otherwise the project UUID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enterprise_project_id: ::std::option::Option<::std::string::String>,
+        ///Image tags as key/value objects; empty by default. Set either tags or image_tags.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub image_tags: ::std::option::Option<::std::vec::Vec<CreateImageImageTag>>,
+        ///ID of the ECS to create a system disk image from; mandatory for a system disk image, not allowed with data_images.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub instance_id: ::std::option::Option<::std::string::String>,
+        ///Maximum memory of the image in MB.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub max_ram: ::std::option::Option<i32>,
+        ///Minimum memory of the image in MB; 0 means unrestricted. The server's default is `0`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub min_ram: ::std::option::Option<i32>,
+        ///Name of the system disk image (see Image Attributes); mandatory for a system disk image.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Image tags; empty by default. Set either tags or image_tags.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+    impl CreateImageFromEcs {
+        pub fn builder() -> builder::CreateImageFromEcs {
+            Default::default()
+        }
+    }
+    ///Creating an image from an external image file in an OBS bucket. No other members are documented.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateImageFromObsFile {
+        ///Custom KMS key used to encrypt the image.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cmk_id: ::std::option::Option<::std::string::String>,
+        ///Data disk image files to import together with the system disk image, up to three per external image file.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data_images: ::std::option::Option<::std::vec::Vec<CreateImageObsDataImage>>,
+        ///Supplementary information about the image; empty by default. Carriage returns and angle brackets are not allowed. At most 1024 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Enterprise project of the image. 0 or empty means the default enterprise project; otherwise the project UUID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enterprise_project_id: ::std::option::Option<::std::string::String>,
+        ///Boot mode of ECSs created from the image; only uefi is supported for Arm images.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hw_firmware_type: ::std::option::Option<
+            CreateImageFromObsFileHwFirmwareType,
+        >,
+        ///Image tags as key/value objects; empty by default. Set either tags or image_tags.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub image_tags: ::std::option::Option<::std::vec::Vec<CreateImageImageTag>>,
+        ///Location of the external image file in OBS, in the format bucket-name:file-name. The bucket must use the Standard storage class.
+        pub image_url: ::std::string::String,
+        ///Whether automatic configuration is enabled. The server's default is `false`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_config: ::std::option::Option<bool>,
+        ///Whether the image file is imported with the quick import method.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_quick_import: ::std::option::Option<bool>,
+        ///Maximum memory of the image in MB.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub max_ram: ::std::option::Option<i32>,
+        ///Minimum system disk size in GB. At least 1, at most 1024.
+        pub min_disk: i32,
+        ///Minimum memory of the image in MB; 0 means unrestricted. The server's default is `0`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub min_ram: ::std::option::Option<i32>,
+        ///Image name (see Image Attributes).
+        pub name: ::std::string::String,
+        ///OS type.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub os_type: ::std::option::Option<CreateImageFromObsFileOsType>,
+        ///OS version, for example "CentOS 7.0 64bit"; allowed values are listed on the Values of Related Parameters page. Mandatory for ISO files and for quick import (is_quick_import true).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub os_version: ::std::option::Option<::std::string::String>,
+        ///Image tags; empty by default. Set either tags or image_tags.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ///Image type. ECS and FusionCompute mean an ECS image, BMS and Ironic a BMS image, IsoImage an image created from an ISO file. The server's default is `ECS`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<CreateImageFromObsFileType>,
+    }
+    impl CreateImageFromObsFile {
+        pub fn builder() -> builder::CreateImageFromObsFile {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Boot mode of ECSs created from the image; only uefi is supported for Arm images.
+    pub enum CreateImageFromObsFileHwFirmwareType {
+        Bios,
+        Uefi,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    crate::__private::open_enum!(
+        CreateImageFromObsFileHwFirmwareType { Bios => "bios", Uefi => "uefi" }
+    );
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///OS type.
+    pub enum CreateImageFromObsFileOsType {
+        Linux,
+        Windows,
+        Other,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    crate::__private::open_enum!(
+        CreateImageFromObsFileOsType { Linux => "Linux", Windows => "Windows", Other =>
+        "Other" }
+    );
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Image type. ECS and FusionCompute mean an ECS image, BMS and Ironic a BMS image, IsoImage an image created from an ISO file. The server's default is `ECS`.
+    pub enum CreateImageFromObsFileType {
+        Ecs,
+        Bms,
+        FusionCompute,
+        IsoImage,
+        Ironic,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    crate::__private::open_enum!(
+        CreateImageFromObsFileType { Ecs => "ECS", Bms => "BMS", FusionCompute =>
+        "FusionCompute", IsoImage => "IsoImage", Ironic => "Ironic" }
+    );
     ///One image tag as a key/value pair.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateImageImageTag {
@@ -420,111 +593,57 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body for creating an image. Three variants share it: from an ECS (instance_id for a system disk image, where name and instance_id are then needed, or data_images items with volume_id for data disk images), from an external image file in OBS (name, image_url and min_disk mandatory), and from a data disk (name, volume_id and os_version mandatory). The service tells the variants apart by the fields sent.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct CreateImageRequest {
-        ///Custom KMS key used to encrypt the image (OBS file variant).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cmk_id: ::std::option::Option<::std::string::String>,
-        ///Data disks to turn into data disk images. In the ECS variant each item names an ECS data disk (volume_id); in the OBS file variant each item names a data disk image file (image_url), up to three per external image file. Values in the items take precedence over the top-level name, description and tags.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data_images: ::std::option::Option<::std::vec::Vec<CreateImageDataImage>>,
-        ///Supplementary information about the image; empty by default. Carriage returns and angle brackets are not allowed. At most 1024 characters.
+    ///One data disk image file in OBS to import.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateImageObsDataImage {
+        ///Description of the data disk image; carriage returns and angle brackets are not allowed. At most 1024 characters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        ///Enterprise project of the image. 0 or empty means the default enterprise project; otherwise the project UUID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub enterprise_project_id: ::std::option::Option<::std::string::String>,
-        ///Boot mode of ECSs created from the image (OBS file variant); only uefi is supported for Arm images.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hw_firmware_type: ::std::option::Option<CreateImageRequestHwFirmwareType>,
-        ///Image tags as key/value objects; empty by default. Set either tags or image_tags.
+        ///Tags as key/value objects. Set either tags or image_tags.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub image_tags: ::std::option::Option<::std::vec::Vec<CreateImageImageTag>>,
-        ///Location of the external image file in OBS, in the format bucket-name:file-name (OBS file variant, mandatory there). The bucket must use the Standard storage class.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image_url: ::std::option::Option<::std::string::String>,
-        ///ID of the ECS to create the image from (ECS variant). Needed for a system disk image from an ECS; not allowed when data_images is used to create data disk images from the ECS's data disks.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub instance_id: ::std::option::Option<::std::string::String>,
-        ///Whether automatic configuration is enabled (OBS file variant). The server's default is `false`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub is_config: ::std::option::Option<bool>,
-        ///Whether the image file is imported with the quick import method (OBS file variant).
+        ///Location of the data disk image file in OBS, in the format bucket-name:file-name. The bucket must use the Standard storage class.
+        pub image_url: ::std::string::String,
+        ///Whether the image file is imported with the quick import method.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_quick_import: ::std::option::Option<bool>,
-        ///Maximum memory of the image in MB.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub max_ram: ::std::option::Option<i32>,
-        ///Minimum system disk size in GB (OBS file variant, mandatory there). At least 1, at most 1024.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub min_disk: ::std::option::Option<i32>,
-        ///Minimum memory of the image in MB; 0 means unrestricted. The server's default is `0`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub min_ram: ::std::option::Option<i32>,
-        ///Image name (see Image Attributes). Mandatory when creating from an OBS file, from a data disk, or a system disk image from an ECS.
+        ///Minimum data disk size in GB. At least 1, at most 2048.
+        pub min_disk: i32,
+        ///Name of the data disk image.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///OS type (OBS file variant).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub os_type: ::std::option::Option<CreateImageRequestOsType>,
-        ///OS version, for example "CentOS 7.0 64bit"; allowed values are listed on the Values of Related Parameters page. Mandatory for the data disk variant, and in the OBS file variant for ISO files and for quick import (is_quick_import true).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub os_version: ::std::option::Option<::std::string::String>,
-        ///Image tags; empty by default. Set either tags or image_tags.
+        ///Tags of the data disk image. Set either tags or image_tags.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Image type (OBS file and data disk variants). ECS and FusionCompute mean an ECS image, BMS and Ironic a BMS image, IsoImage an image created from an ISO file (OBS file variant only). The server's default is `ECS`.
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<CreateImageRequestType>,
-        ///ID of the data disk to create a system disk image from (data disk variant, mandatory there).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub volume_id: ::std::option::Option<::std::string::String>,
     }
-    impl CreateImageRequest {
-        pub fn builder() -> builder::CreateImageRequest {
+    impl CreateImageObsDataImage {
+        pub fn builder() -> builder::CreateImageObsDataImage {
             Default::default()
         }
     }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Boot mode of ECSs created from the image (OBS file variant); only uefi is supported for Arm images.
-    pub enum CreateImageRequestHwFirmwareType {
-        Bios,
-        Uefi,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
+    ///Body for creating an image, in one of three modes: from an ECS (a system disk image with instance_id, or data disk images with data_images), from an external image file in OBS, or a system disk image from a data disk.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum CreateImageRequest {
+        ObsFile(CreateImageFromObsFile),
+        DataDisk(CreateImageFromDataDisk),
+        Ecs(CreateImageFromEcs),
     }
-    crate::__private::open_enum!(
-        CreateImageRequestHwFirmwareType { Bios => "bios", Uefi => "uefi" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///OS type (OBS file variant).
-    pub enum CreateImageRequestOsType {
-        Linux,
-        Windows,
-        Other,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
+    impl ::std::convert::From<CreateImageFromObsFile> for CreateImageRequest {
+        fn from(value: CreateImageFromObsFile) -> Self {
+            Self::ObsFile(value)
+        }
     }
-    crate::__private::open_enum!(
-        CreateImageRequestOsType { Linux => "Linux", Windows => "Windows", Other =>
-        "Other" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image type (OBS file and data disk variants). ECS and FusionCompute mean an ECS image, BMS and Ironic a BMS image, IsoImage an image created from an ISO file (OBS file variant only). The server's default is `ECS`.
-    pub enum CreateImageRequestType {
-        Ecs,
-        Bms,
-        FusionCompute,
-        IsoImage,
-        Ironic,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
+    impl ::std::convert::From<CreateImageFromDataDisk> for CreateImageRequest {
+        fn from(value: CreateImageFromDataDisk) -> Self {
+            Self::DataDisk(value)
+        }
     }
-    crate::__private::open_enum!(
-        CreateImageRequestType { Ecs => "ECS", Bms => "BMS", FusionCompute =>
-        "FusionCompute", IsoImage => "IsoImage", Ironic => "Ironic" }
-    );
+    impl ::std::convert::From<CreateImageFromEcs> for CreateImageRequest {
+        fn from(value: CreateImageFromEcs) -> Self {
+            Self::Ecs(value)
+        }
+    }
     ///Result of an image creation request.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CreateImageResponse {
@@ -534,6 +653,87 @@ pub mod types {
     }
     impl CreateImageResponse {
         pub fn builder() -> builder::CreateImageResponse {
+            Default::default()
+        }
+    }
+    ///Creating a full-ECS image from a CSBS or CBR backup. No other members are documented.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateWholeImageFromBackup {
+        ///ID of the CSBS or CBR backup to create the image from.
+        pub backup_id: ::std::string::String,
+        ///Supplementary information about the image.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Enterprise project of the image. 0 or empty means the default enterprise project; otherwise the project UUID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enterprise_project_id: ::std::option::Option<::std::string::String>,
+        ///Image tags as key/value objects; empty by default. Set either tags or image_tags.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub image_tags: ::std::option::Option<::std::vec::Vec<CreateWholeImageImageTag>>,
+        ///Maximum memory of the image in MB; not set by default.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub max_ram: ::std::option::Option<i32>,
+        ///Minimum memory of the image in MB; 0 means unrestricted. The server's default is `0`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub min_ram: ::std::option::Option<i32>,
+        ///Image name (see Image Attributes).
+        pub name: ::std::string::String,
+        ///Image tags; empty by default. Set either tags or image_tags.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ///How the image is created; must be CBR for a CBR backup, defaults to CSBS for a CSBS backup. The server's default is `CSBS`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub whole_image_type: ::std::option::Option<
+            CreateWholeImageFromBackupWholeImageType,
+        >,
+    }
+    impl CreateWholeImageFromBackup {
+        pub fn builder() -> builder::CreateWholeImageFromBackup {
+            Default::default()
+        }
+    }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///How the image is created; must be CBR for a CBR backup, defaults to CSBS for a CSBS backup. The server's default is `CSBS`.
+    pub enum CreateWholeImageFromBackupWholeImageType {
+        Cbr,
+        Csbs,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    crate::__private::open_enum!(
+        CreateWholeImageFromBackupWholeImageType { Cbr => "CBR", Csbs => "CSBS" }
+    );
+    ///Creating a full-ECS image from an ECS. No other members are documented.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateWholeImageFromEcs {
+        ///Supplementary information about the image.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Enterprise project of the image. 0 or empty means the default enterprise project; otherwise the project UUID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enterprise_project_id: ::std::option::Option<::std::string::String>,
+        ///Image tags as key/value objects; empty by default. Set either tags or image_tags.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub image_tags: ::std::option::Option<::std::vec::Vec<CreateWholeImageImageTag>>,
+        ///ID of the ECS to create the image from.
+        pub instance_id: ::std::string::String,
+        ///Maximum memory of the image in MB; not set by default.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub max_ram: ::std::option::Option<i32>,
+        ///Minimum memory of the image in MB; 0 means unrestricted. The server's default is `0`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub min_ram: ::std::option::Option<i32>,
+        ///Image name (see Image Attributes).
+        pub name: ::std::string::String,
+        ///Image tags; empty by default. Set either tags or image_tags.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ///ID of the vault the ECS is or will be added to. The image is made through a backup of the ECS; vault_id is mandatory when that is a CBR backup and optional for a CSBS backup.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub vault_id: ::std::option::Option<::std::string::String>,
+    }
+    impl CreateWholeImageFromEcs {
+        pub fn builder() -> builder::CreateWholeImageFromEcs {
             Default::default()
         }
     }
@@ -550,60 +750,23 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body for creating a full-ECS image. Two variants share it: from an ECS (instance_id mandatory, vault_id needed when a CBR backup is created) and from a CSBS or CBR backup (backup_id mandatory, whole_image_type CBR for a CBR backup).
+    ///Body for creating a full-ECS image, in one of two modes: from an ECS (instance_id) or from a CSBS or CBR backup (backup_id).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct CreateWholeImageRequest {
-        ///ID of the CSBS or CBR backup to create the image from (backup variant, mandatory there).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub backup_id: ::std::option::Option<::std::string::String>,
-        ///Supplementary information about the image.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        ///Enterprise project of the image. 0 or empty means the default enterprise project; otherwise the project UUID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub enterprise_project_id: ::std::option::Option<::std::string::String>,
-        ///Image tags as key/value objects; empty by default. Set either tags or image_tags.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image_tags: ::std::option::Option<::std::vec::Vec<CreateWholeImageImageTag>>,
-        ///ID of the ECS to create the image from (ECS variant, mandatory there).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub instance_id: ::std::option::Option<::std::string::String>,
-        ///Maximum memory of the image in MB; not set by default.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub max_ram: ::std::option::Option<i32>,
-        ///Minimum memory of the image in MB; 0 means unrestricted. The server's default is `0`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub min_ram: ::std::option::Option<i32>,
-        ///Image name (see Image Attributes).
-        pub name: ::std::string::String,
-        ///Image tags; empty by default. Set either tags or image_tags.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///ID of the vault the ECS is or will be added to (ECS variant). The image is made through a backup of the ECS; vault_id is mandatory when that is a CBR backup and optional for a CSBS backup.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub vault_id: ::std::option::Option<::std::string::String>,
-        ///How the image is created (backup variant); must be CBR for a CBR backup, defaults to CSBS for a CSBS backup. The server's default is `CSBS`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub whole_image_type: ::std::option::Option<
-            CreateWholeImageRequestWholeImageType,
-        >,
+    #[serde(untagged)]
+    pub enum CreateWholeImageRequest {
+        Ecs(CreateWholeImageFromEcs),
+        Backup(CreateWholeImageFromBackup),
     }
-    impl CreateWholeImageRequest {
-        pub fn builder() -> builder::CreateWholeImageRequest {
-            Default::default()
+    impl ::std::convert::From<CreateWholeImageFromEcs> for CreateWholeImageRequest {
+        fn from(value: CreateWholeImageFromEcs) -> Self {
+            Self::Ecs(value)
         }
     }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///How the image is created (backup variant); must be CBR for a CBR backup, defaults to CSBS for a CSBS backup. The server's default is `CSBS`.
-    pub enum CreateWholeImageRequestWholeImageType {
-        Cbr,
-        Csbs,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
+    impl ::std::convert::From<CreateWholeImageFromBackup> for CreateWholeImageRequest {
+        fn from(value: CreateWholeImageFromBackup) -> Self {
+            Self::Backup(value)
+        }
     }
-    crate::__private::open_enum!(
-        CreateWholeImageRequestWholeImageType { Cbr => "CBR", Csbs => "CSBS" }
-    );
     ///Result of a full-ECS image creation request.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CreateWholeImageResponse {
@@ -6863,7 +7026,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateImageDataImage {
+        pub struct CreateImageEcsDataImage {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -6872,46 +7035,28 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::CreateImageImageTag>>,
                 ::std::string::String,
             >,
-            image_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            is_quick_import: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            min_disk: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
             tags: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             volume_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for CreateImageDataImage {
+        impl ::std::default::Default for CreateImageEcsDataImage {
             fn default() -> Self {
                 Self {
                     description: Ok(Default::default()),
                     image_tags: Ok(Default::default()),
-                    image_url: Ok(Default::default()),
-                    is_quick_import: Ok(Default::default()),
-                    min_disk: Ok(Default::default()),
-                    name: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
                     tags: Ok(Default::default()),
-                    volume_id: Ok(Default::default()),
+                    volume_id: Err("no value supplied for volume_id".to_string()),
                 }
             }
         }
-        impl CreateImageDataImage {
+        impl CreateImageEcsDataImage {
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6938,41 +7083,439 @@ pub mod types {
                     });
                 self
             }
-            pub fn image_url<T>(mut self, value: T) -> Self
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+            pub fn volume_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.volume_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for volume_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateImageEcsDataImage>
+        for super::CreateImageEcsDataImage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateImageEcsDataImage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    image_tags: value.image_tags?,
+                    name: value.name?,
+                    tags: value.tags?,
+                    volume_id: value.volume_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateImageEcsDataImage>
+        for CreateImageEcsDataImage {
+            fn from(value: super::CreateImageEcsDataImage) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    image_tags: Ok(value.image_tags),
+                    name: Ok(value.name),
+                    tags: Ok(value.tags),
+                    volume_id: Ok(value.volume_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateImageFromDataDisk {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enterprise_project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            image_tags: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::CreateImageImageTag>>,
+                ::std::string::String,
+            >,
+            max_ram: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            min_ram: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            os_version: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            tags: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<super::CreateImageFromDataDiskType>,
+                ::std::string::String,
+            >,
+            volume_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateImageFromDataDisk {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    enterprise_project_id: Ok(Default::default()),
+                    image_tags: Ok(Default::default()),
+                    max_ram: Ok(Default::default()),
+                    min_ram: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    os_version: Err("no value supplied for os_version".to_string()),
+                    tags: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    volume_id: Err("no value supplied for volume_id".to_string()),
+                }
+            }
+        }
+        impl CreateImageFromDataDisk {
+            pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.image_url = value
+                self.description = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for image_url: {e}")
+                        format!("error converting supplied value for description: {e}")
                     });
                 self
             }
-            pub fn is_quick_import<T>(mut self, value: T) -> Self
+            pub fn enterprise_project_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_quick_import = value
+                self.enterprise_project_id = value
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for is_quick_import: {e}"
+                            "error converting supplied value for enterprise_project_id: {e}"
                         )
                     });
                 self
             }
-            pub fn min_disk<T>(mut self, value: T) -> Self
+            pub fn image_tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::CreateImageImageTag>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image_tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image_tags: {e}")
+                    });
+                self
+            }
+            pub fn max_ram<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.min_disk = value
+                self.max_ram = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for min_disk: {e}")
+                        format!("error converting supplied value for max_ram: {e}")
+                    });
+                self
+            }
+            pub fn min_ram<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.min_ram = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for min_ram: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn os_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.os_version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for os_version: {e}")
+                    });
+                self
+            }
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateImageFromDataDiskType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn volume_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.volume_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for volume_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateImageFromDataDisk>
+        for super::CreateImageFromDataDisk {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateImageFromDataDisk,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    enterprise_project_id: value.enterprise_project_id?,
+                    image_tags: value.image_tags?,
+                    max_ram: value.max_ram?,
+                    min_ram: value.min_ram?,
+                    name: value.name?,
+                    os_version: value.os_version?,
+                    tags: value.tags?,
+                    type_: value.type_?,
+                    volume_id: value.volume_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateImageFromDataDisk>
+        for CreateImageFromDataDisk {
+            fn from(value: super::CreateImageFromDataDisk) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    enterprise_project_id: Ok(value.enterprise_project_id),
+                    image_tags: Ok(value.image_tags),
+                    max_ram: Ok(value.max_ram),
+                    min_ram: Ok(value.min_ram),
+                    name: Ok(value.name),
+                    os_version: Ok(value.os_version),
+                    tags: Ok(value.tags),
+                    type_: Ok(value.type_),
+                    volume_id: Ok(value.volume_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateImageFromEcs {
+            data_images: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::CreateImageEcsDataImage>>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enterprise_project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            image_tags: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::CreateImageImageTag>>,
+                ::std::string::String,
+            >,
+            instance_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            max_ram: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            min_ram: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tags: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateImageFromEcs {
+            fn default() -> Self {
+                Self {
+                    data_images: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    enterprise_project_id: Ok(Default::default()),
+                    image_tags: Ok(Default::default()),
+                    instance_id: Ok(Default::default()),
+                    max_ram: Ok(Default::default()),
+                    min_ram: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    tags: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateImageFromEcs {
+            pub fn data_images<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::CreateImageEcsDataImage>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data_images = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data_images: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn enterprise_project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enterprise_project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for enterprise_project_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn image_tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::CreateImageImageTag>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image_tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image_tags: {e}")
+                    });
+                self
+            }
+            pub fn instance_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.instance_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for instance_id: {e}")
+                    });
+                self
+            }
+            pub fn max_ram<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.max_ram = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for max_ram: {e}")
+                    });
+                self
+            }
+            pub fn min_ram<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.min_ram = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for min_ram: {e}")
                     });
                 self
             }
@@ -7002,48 +7545,402 @@ pub mod types {
                     });
                 self
             }
-            pub fn volume_id<T>(mut self, value: T) -> Self
+        }
+        impl ::std::convert::TryFrom<CreateImageFromEcs> for super::CreateImageFromEcs {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateImageFromEcs,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data_images: value.data_images?,
+                    description: value.description?,
+                    enterprise_project_id: value.enterprise_project_id?,
+                    image_tags: value.image_tags?,
+                    instance_id: value.instance_id?,
+                    max_ram: value.max_ram?,
+                    min_ram: value.min_ram?,
+                    name: value.name?,
+                    tags: value.tags?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateImageFromEcs> for CreateImageFromEcs {
+            fn from(value: super::CreateImageFromEcs) -> Self {
+                Self {
+                    data_images: Ok(value.data_images),
+                    description: Ok(value.description),
+                    enterprise_project_id: Ok(value.enterprise_project_id),
+                    image_tags: Ok(value.image_tags),
+                    instance_id: Ok(value.instance_id),
+                    max_ram: Ok(value.max_ram),
+                    min_ram: Ok(value.min_ram),
+                    name: Ok(value.name),
+                    tags: Ok(value.tags),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateImageFromObsFile {
+            cmk_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data_images: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::CreateImageObsDataImage>>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enterprise_project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            hw_firmware_type: ::std::result::Result<
+                ::std::option::Option<super::CreateImageFromObsFileHwFirmwareType>,
+                ::std::string::String,
+            >,
+            image_tags: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::CreateImageImageTag>>,
+                ::std::string::String,
+            >,
+            image_url: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            is_config: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_quick_import: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            max_ram: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            min_disk: ::std::result::Result<i32, ::std::string::String>,
+            min_ram: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            os_type: ::std::result::Result<
+                ::std::option::Option<super::CreateImageFromObsFileOsType>,
+                ::std::string::String,
+            >,
+            os_version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tags: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<super::CreateImageFromObsFileType>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateImageFromObsFile {
+            fn default() -> Self {
+                Self {
+                    cmk_id: Ok(Default::default()),
+                    data_images: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    enterprise_project_id: Ok(Default::default()),
+                    hw_firmware_type: Ok(Default::default()),
+                    image_tags: Ok(Default::default()),
+                    image_url: Err("no value supplied for image_url".to_string()),
+                    is_config: Ok(Default::default()),
+                    is_quick_import: Ok(Default::default()),
+                    max_ram: Ok(Default::default()),
+                    min_disk: Err("no value supplied for min_disk".to_string()),
+                    min_ram: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    os_type: Ok(Default::default()),
+                    os_version: Ok(Default::default()),
+                    tags: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateImageFromObsFile {
+            pub fn cmk_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.volume_id = value
+                self.cmk_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for volume_id: {e}")
+                        format!("error converting supplied value for cmk_id: {e}")
+                    });
+                self
+            }
+            pub fn data_images<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::CreateImageObsDataImage>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data_images = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data_images: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn enterprise_project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enterprise_project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for enterprise_project_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn hw_firmware_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateImageFromObsFileHwFirmwareType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hw_firmware_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for hw_firmware_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn image_tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::CreateImageImageTag>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image_tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image_tags: {e}")
+                    });
+                self
+            }
+            pub fn image_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image_url: {e}")
+                    });
+                self
+            }
+            pub fn is_config<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_config = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_config: {e}")
+                    });
+                self
+            }
+            pub fn is_quick_import<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_quick_import = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_quick_import: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn max_ram<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.max_ram = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for max_ram: {e}")
+                    });
+                self
+            }
+            pub fn min_disk<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.min_disk = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for min_disk: {e}")
+                    });
+                self
+            }
+            pub fn min_ram<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.min_ram = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for min_ram: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn os_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateImageFromObsFileOsType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.os_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for os_type: {e}")
+                    });
+                self
+            }
+            pub fn os_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.os_version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for os_version: {e}")
+                    });
+                self
+            }
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateImageFromObsFileType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
                     });
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateImageDataImage>
-        for super::CreateImageDataImage {
+        impl ::std::convert::TryFrom<CreateImageFromObsFile>
+        for super::CreateImageFromObsFile {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateImageDataImage,
+                value: CreateImageFromObsFile,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    cmk_id: value.cmk_id?,
+                    data_images: value.data_images?,
                     description: value.description?,
+                    enterprise_project_id: value.enterprise_project_id?,
+                    hw_firmware_type: value.hw_firmware_type?,
                     image_tags: value.image_tags?,
                     image_url: value.image_url?,
+                    is_config: value.is_config?,
                     is_quick_import: value.is_quick_import?,
+                    max_ram: value.max_ram?,
                     min_disk: value.min_disk?,
+                    min_ram: value.min_ram?,
                     name: value.name?,
+                    os_type: value.os_type?,
+                    os_version: value.os_version?,
                     tags: value.tags?,
-                    volume_id: value.volume_id?,
+                    type_: value.type_?,
                 })
             }
         }
-        impl ::std::convert::From<super::CreateImageDataImage> for CreateImageDataImage {
-            fn from(value: super::CreateImageDataImage) -> Self {
+        impl ::std::convert::From<super::CreateImageFromObsFile>
+        for CreateImageFromObsFile {
+            fn from(value: super::CreateImageFromObsFile) -> Self {
                 Self {
+                    cmk_id: Ok(value.cmk_id),
+                    data_images: Ok(value.data_images),
                     description: Ok(value.description),
+                    enterprise_project_id: Ok(value.enterprise_project_id),
+                    hw_firmware_type: Ok(value.hw_firmware_type),
                     image_tags: Ok(value.image_tags),
                     image_url: Ok(value.image_url),
+                    is_config: Ok(value.is_config),
                     is_quick_import: Ok(value.is_quick_import),
+                    max_ram: Ok(value.max_ram),
                     min_disk: Ok(value.min_disk),
+                    min_ram: Ok(value.min_ram),
                     name: Ok(value.name),
+                    os_type: Ok(value.os_type),
+                    os_version: Ok(value.os_version),
                     tags: Ok(value.tags),
-                    volume_id: Ok(value.volume_id),
+                    type_: Ok(value.type_),
                 }
             }
         }
@@ -7107,25 +8004,9 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateImageRequest {
-            cmk_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            data_images: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::CreateImageDataImage>>,
-                ::std::string::String,
-            >,
+        pub struct CreateImageObsDataImage {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            enterprise_project_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            hw_firmware_type: ::std::result::Result<
-                ::std::option::Option<super::CreateImageRequestHwFirmwareType>,
                 ::std::string::String,
             >,
             image_tags: ::std::result::Result<
@@ -7133,42 +8014,15 @@ pub mod types {
                 ::std::string::String,
             >,
             image_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
-            >,
-            instance_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            is_config: ::std::result::Result<
-                ::std::option::Option<bool>,
                 ::std::string::String,
             >,
             is_quick_import: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            max_ram: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            min_disk: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            min_ram: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
+            min_disk: ::std::result::Result<i32, ::std::string::String>,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            os_type: ::std::result::Result<
-                ::std::option::Option<super::CreateImageRequestOsType>,
-                ::std::string::String,
-            >,
-            os_version: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -7176,67 +8030,21 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            type_: ::std::result::Result<
-                ::std::option::Option<super::CreateImageRequestType>,
-                ::std::string::String,
-            >,
-            volume_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
         }
-        impl ::std::default::Default for CreateImageRequest {
+        impl ::std::default::Default for CreateImageObsDataImage {
             fn default() -> Self {
                 Self {
-                    cmk_id: Ok(Default::default()),
-                    data_images: Ok(Default::default()),
                     description: Ok(Default::default()),
-                    enterprise_project_id: Ok(Default::default()),
-                    hw_firmware_type: Ok(Default::default()),
                     image_tags: Ok(Default::default()),
-                    image_url: Ok(Default::default()),
-                    instance_id: Ok(Default::default()),
-                    is_config: Ok(Default::default()),
+                    image_url: Err("no value supplied for image_url".to_string()),
                     is_quick_import: Ok(Default::default()),
-                    max_ram: Ok(Default::default()),
-                    min_disk: Ok(Default::default()),
-                    min_ram: Ok(Default::default()),
+                    min_disk: Err("no value supplied for min_disk".to_string()),
                     name: Ok(Default::default()),
-                    os_type: Ok(Default::default()),
-                    os_version: Ok(Default::default()),
                     tags: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    volume_id: Ok(Default::default()),
                 }
             }
         }
-        impl CreateImageRequest {
-            pub fn cmk_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cmk_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cmk_id: {e}")
-                    });
-                self
-            }
-            pub fn data_images<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::CreateImageDataImage>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data_images = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data_images: {e}")
-                    });
-                self
-            }
+        impl CreateImageObsDataImage {
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -7246,36 +8054,6 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn enterprise_project_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enterprise_project_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for enterprise_project_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn hw_firmware_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateImageRequestHwFirmwareType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hw_firmware_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for hw_firmware_type: {e}"
-                        )
                     });
                 self
             }
@@ -7295,37 +8073,13 @@ pub mod types {
             }
             pub fn image_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.image_url = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for image_url: {e}")
-                    });
-                self
-            }
-            pub fn instance_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.instance_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for instance_id: {e}")
-                    });
-                self
-            }
-            pub fn is_config<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_config = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_config: {e}")
                     });
                 self
             }
@@ -7343,39 +8097,15 @@ pub mod types {
                     });
                 self
             }
-            pub fn max_ram<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.max_ram = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for max_ram: {e}")
-                    });
-                self
-            }
             pub fn min_disk<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<i32>,
                 T::Error: ::std::fmt::Display,
             {
                 self.min_disk = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for min_disk: {e}")
-                    });
-                self
-            }
-            pub fn min_ram<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.min_ram = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for min_ram: {e}")
                     });
                 self
             }
@@ -7388,32 +8118,6 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn os_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateImageRequestOsType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.os_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for os_type: {e}")
-                    });
-                self
-            }
-            pub fn os_version<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.os_version = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for os_version: {e}")
                     });
                 self
             }
@@ -7431,83 +8135,35 @@ pub mod types {
                     });
                 self
             }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateImageRequestType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn volume_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.volume_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for volume_id: {e}")
-                    });
-                self
-            }
         }
-        impl ::std::convert::TryFrom<CreateImageRequest> for super::CreateImageRequest {
+        impl ::std::convert::TryFrom<CreateImageObsDataImage>
+        for super::CreateImageObsDataImage {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateImageRequest,
+                value: CreateImageObsDataImage,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    cmk_id: value.cmk_id?,
-                    data_images: value.data_images?,
                     description: value.description?,
-                    enterprise_project_id: value.enterprise_project_id?,
-                    hw_firmware_type: value.hw_firmware_type?,
                     image_tags: value.image_tags?,
                     image_url: value.image_url?,
-                    instance_id: value.instance_id?,
-                    is_config: value.is_config?,
                     is_quick_import: value.is_quick_import?,
-                    max_ram: value.max_ram?,
                     min_disk: value.min_disk?,
-                    min_ram: value.min_ram?,
                     name: value.name?,
-                    os_type: value.os_type?,
-                    os_version: value.os_version?,
                     tags: value.tags?,
-                    type_: value.type_?,
-                    volume_id: value.volume_id?,
                 })
             }
         }
-        impl ::std::convert::From<super::CreateImageRequest> for CreateImageRequest {
-            fn from(value: super::CreateImageRequest) -> Self {
+        impl ::std::convert::From<super::CreateImageObsDataImage>
+        for CreateImageObsDataImage {
+            fn from(value: super::CreateImageObsDataImage) -> Self {
                 Self {
-                    cmk_id: Ok(value.cmk_id),
-                    data_images: Ok(value.data_images),
                     description: Ok(value.description),
-                    enterprise_project_id: Ok(value.enterprise_project_id),
-                    hw_firmware_type: Ok(value.hw_firmware_type),
                     image_tags: Ok(value.image_tags),
                     image_url: Ok(value.image_url),
-                    instance_id: Ok(value.instance_id),
-                    is_config: Ok(value.is_config),
                     is_quick_import: Ok(value.is_quick_import),
-                    max_ram: Ok(value.max_ram),
                     min_disk: Ok(value.min_disk),
-                    min_ram: Ok(value.min_ram),
                     name: Ok(value.name),
-                    os_type: Ok(value.os_type),
-                    os_version: Ok(value.os_version),
                     tags: Ok(value.tags),
-                    type_: Ok(value.type_),
-                    volume_id: Ok(value.volume_id),
                 }
             }
         }
@@ -7554,69 +8210,9 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateWholeImageImageTag {
-            key: ::std::result::Result<::std::string::String, ::std::string::String>,
-            value: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for CreateWholeImageImageTag {
-            fn default() -> Self {
-                Self {
-                    key: Err("no value supplied for key".to_string()),
-                    value: Err("no value supplied for value".to_string()),
-                }
-            }
-        }
-        impl CreateWholeImageImageTag {
-            pub fn key<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for key: {e}")
-                    });
-                self
-            }
-            pub fn value<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.value = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateWholeImageImageTag>
-        for super::CreateWholeImageImageTag {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateWholeImageImageTag,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    key: value.key?,
-                    value: value.value?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateWholeImageImageTag>
-        for CreateWholeImageImageTag {
-            fn from(value: super::CreateWholeImageImageTag) -> Self {
-                Self {
-                    key: Ok(value.key),
-                    value: Ok(value.value),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreateWholeImageRequest {
+        pub struct CreateWholeImageFromBackup {
             backup_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
@@ -7629,10 +8225,6 @@ pub mod types {
             >,
             image_tags: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<super::CreateWholeImageImageTag>>,
-                ::std::string::String,
-            >,
-            instance_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             max_ram: ::std::result::Result<
@@ -7648,36 +8240,30 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            vault_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
             whole_image_type: ::std::result::Result<
-                ::std::option::Option<super::CreateWholeImageRequestWholeImageType>,
+                ::std::option::Option<super::CreateWholeImageFromBackupWholeImageType>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for CreateWholeImageRequest {
+        impl ::std::default::Default for CreateWholeImageFromBackup {
             fn default() -> Self {
                 Self {
-                    backup_id: Ok(Default::default()),
+                    backup_id: Err("no value supplied for backup_id".to_string()),
                     description: Ok(Default::default()),
                     enterprise_project_id: Ok(Default::default()),
                     image_tags: Ok(Default::default()),
-                    instance_id: Ok(Default::default()),
                     max_ram: Ok(Default::default()),
                     min_ram: Ok(Default::default()),
                     name: Err("no value supplied for name".to_string()),
                     tags: Ok(Default::default()),
-                    vault_id: Ok(Default::default()),
                     whole_image_type: Ok(Default::default()),
                 }
             }
         }
-        impl CreateWholeImageRequest {
+        impl CreateWholeImageFromBackup {
             pub fn backup_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.backup_id = value
@@ -7729,9 +8315,207 @@ pub mod types {
                     });
                 self
             }
-            pub fn instance_id<T>(mut self, value: T) -> Self
+            pub fn max_ram<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.max_ram = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for max_ram: {e}")
+                    });
+                self
+            }
+            pub fn min_ram<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.min_ram = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for min_ram: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+            pub fn whole_image_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::CreateWholeImageFromBackupWholeImageType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.whole_image_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for whole_image_type: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateWholeImageFromBackup>
+        for super::CreateWholeImageFromBackup {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateWholeImageFromBackup,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    backup_id: value.backup_id?,
+                    description: value.description?,
+                    enterprise_project_id: value.enterprise_project_id?,
+                    image_tags: value.image_tags?,
+                    max_ram: value.max_ram?,
+                    min_ram: value.min_ram?,
+                    name: value.name?,
+                    tags: value.tags?,
+                    whole_image_type: value.whole_image_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateWholeImageFromBackup>
+        for CreateWholeImageFromBackup {
+            fn from(value: super::CreateWholeImageFromBackup) -> Self {
+                Self {
+                    backup_id: Ok(value.backup_id),
+                    description: Ok(value.description),
+                    enterprise_project_id: Ok(value.enterprise_project_id),
+                    image_tags: Ok(value.image_tags),
+                    max_ram: Ok(value.max_ram),
+                    min_ram: Ok(value.min_ram),
+                    name: Ok(value.name),
+                    tags: Ok(value.tags),
+                    whole_image_type: Ok(value.whole_image_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateWholeImageFromEcs {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enterprise_project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            image_tags: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::CreateWholeImageImageTag>>,
+                ::std::string::String,
+            >,
+            instance_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            max_ram: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            min_ram: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            tags: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            vault_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateWholeImageFromEcs {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    enterprise_project_id: Ok(Default::default()),
+                    image_tags: Ok(Default::default()),
+                    instance_id: Err("no value supplied for instance_id".to_string()),
+                    max_ram: Ok(Default::default()),
+                    min_ram: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    tags: Ok(Default::default()),
+                    vault_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateWholeImageFromEcs {
+            pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn enterprise_project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enterprise_project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for enterprise_project_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn image_tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::CreateWholeImageImageTag>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image_tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image_tags: {e}")
+                    });
+                self
+            }
+            pub fn instance_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.instance_id = value
@@ -7803,31 +8587,14 @@ pub mod types {
                     });
                 self
             }
-            pub fn whole_image_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateWholeImageRequestWholeImageType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.whole_image_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for whole_image_type: {e}"
-                        )
-                    });
-                self
-            }
         }
-        impl ::std::convert::TryFrom<CreateWholeImageRequest>
-        for super::CreateWholeImageRequest {
+        impl ::std::convert::TryFrom<CreateWholeImageFromEcs>
+        for super::CreateWholeImageFromEcs {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateWholeImageRequest,
+                value: CreateWholeImageFromEcs,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    backup_id: value.backup_id?,
                     description: value.description?,
                     enterprise_project_id: value.enterprise_project_id?,
                     image_tags: value.image_tags?,
@@ -7837,15 +8604,13 @@ pub mod types {
                     name: value.name?,
                     tags: value.tags?,
                     vault_id: value.vault_id?,
-                    whole_image_type: value.whole_image_type?,
                 })
             }
         }
-        impl ::std::convert::From<super::CreateWholeImageRequest>
-        for CreateWholeImageRequest {
-            fn from(value: super::CreateWholeImageRequest) -> Self {
+        impl ::std::convert::From<super::CreateWholeImageFromEcs>
+        for CreateWholeImageFromEcs {
+            fn from(value: super::CreateWholeImageFromEcs) -> Self {
                 Self {
-                    backup_id: Ok(value.backup_id),
                     description: Ok(value.description),
                     enterprise_project_id: Ok(value.enterprise_project_id),
                     image_tags: Ok(value.image_tags),
@@ -7855,7 +8620,66 @@ pub mod types {
                     name: Ok(value.name),
                     tags: Ok(value.tags),
                     vault_id: Ok(value.vault_id),
-                    whole_image_type: Ok(value.whole_image_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateWholeImageImageTag {
+            key: ::std::result::Result<::std::string::String, ::std::string::String>,
+            value: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for CreateWholeImageImageTag {
+            fn default() -> Self {
+                Self {
+                    key: Err("no value supplied for key".to_string()),
+                    value: Err("no value supplied for value".to_string()),
+                }
+            }
+        }
+        impl CreateWholeImageImageTag {
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateWholeImageImageTag>
+        for super::CreateWholeImageImageTag {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateWholeImageImageTag,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    key: value.key?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateWholeImageImageTag>
+        for CreateWholeImageImageTag {
+            fn from(value: super::CreateWholeImageImageTag) -> Self {
+                Self {
+                    key: Ok(value.key),
+                    value: Ok(value.value),
                 }
             }
         }
@@ -21787,37 +22611,24 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CreateImage<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreateImageRequest, String>,
+        body: Result<types::CreateImageRequest, String>,
     }
     impl<'a> CreateImage<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateImageRequest>,
-            <V as std::convert::TryInto<
-                types::CreateImageRequest,
-            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `CreateImageRequest` for body failed: {}", s)
+                .map_err(|_| {
+                    "conversion to `CreateImageRequest` for body failed".to_string()
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreateImageRequest,
-            ) -> types::builder::CreateImageRequest,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/v2/cloudimages/action`
@@ -21830,11 +22641,7 @@ pub mod builder {
                 Error<crate::Error>,
             > = async move {
                 let Self { client, body } = self;
-                let body = body
-                    .and_then(|v| {
-                        types::CreateImageRequest::try_from(v).map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
+                let body = body.map_err(Error::InvalidRequest)?;
                 let url = format!("{}/v2/cloudimages/action", client.baseurl,);
                 #[allow(unused_mut)]
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -21984,39 +22791,24 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CreateWholeImage<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreateWholeImageRequest, String>,
+        body: Result<types::CreateWholeImageRequest, String>,
     }
     impl<'a> CreateWholeImage<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateWholeImageRequest>,
-            <V as std::convert::TryInto<
-                types::CreateWholeImageRequest,
-            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CreateWholeImageRequest` for body failed: {}", s
-                    )
+                .map_err(|_| {
+                    "conversion to `CreateWholeImageRequest` for body failed".to_string()
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreateWholeImageRequest,
-            ) -> types::builder::CreateWholeImageRequest,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/v1/cloudimages/wholeimages/action`
@@ -22029,12 +22821,7 @@ pub mod builder {
                 Error<crate::Error>,
             > = async move {
                 let Self { client, body } = self;
-                let body = body
-                    .and_then(|v| {
-                        types::CreateWholeImageRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
+                let body = body.map_err(Error::InvalidRequest)?;
                 let url = format!(
                     "{}/v1/cloudimages/wholeimages/action", client.baseurl,
                 );

@@ -14,10 +14,12 @@ pub mod completeness;
 pub mod difference;
 mod dom;
 mod example;
+mod github;
 mod html;
 pub mod page;
 pub mod report;
 mod types;
+pub mod upstream;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -29,7 +31,7 @@ use otc_codegen::tree;
 pub use difference::{Difference, Kind};
 pub use page::Page;
 
-const USAGE: &str = "usage: cargo xtask audit [--reference DIR] [SPEC...]";
+const USAGE: &str = "usage: cargo xtask audit [--reference DIR | --upstream DIR] [--format github] [SPEC...]";
 
 /// One operation, audited.
 #[derive(Debug, Clone)]
@@ -71,6 +73,39 @@ impl SpecAudit {
 
 /// Runs the command; returns the process exit code.
 pub fn run(root: &Path, args: &[&str]) -> i32 {
+    let options = upstream::take_option(args)
+        .and_then(|(upstream, rest)| github::take_format(&rest).map(|(github, rest)| (upstream, github, rest)));
+    let (upstream, github, rest) = match options {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("cargo xtask audit: {message}\n{USAGE}");
+            return 2;
+        }
+    };
+    // `--upstream DIR`: the locked pages of DIR rendered into a temporary folder, audited as
+    // `--reference` would be.
+    let rendered = match upstream {
+        None => None,
+        Some(dir) => {
+            let rendered = upstream::Rendered::new()
+                .and_then(|rendered| Ok((upstream::python(root, true)?, rendered)))
+                .and_then(|(python, rendered)| upstream::render(root, &dir, &rendered.0, &python).map(|()| rendered));
+            match rendered {
+                Ok(rendered) => Some(rendered),
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return 2;
+                }
+            }
+        }
+    };
+    let reference = rendered.as_ref().map(|rendered| rendered.0.to_string_lossy().into_owned());
+    let mut args: Vec<&str> = reference.iter().flat_map(|dir| ["--reference", dir.as_str()]).collect();
+    args.extend(rest);
+    if github { github::run(root, &args) } else { run_reference(root, &args) }
+}
+
+fn run_reference(root: &Path, args: &[&str]) -> i32 {
     let (reference, specs) = match parse_args(args) {
         Ok(parsed) => parsed,
         Err(message) => {
