@@ -8,6 +8,8 @@
 //! The impls themselves are written once in the runtime crate (`crate::__private::open_enum!`);
 //! this pass emits one invocation with the enum's value table after each enum.
 
+use std::collections::HashMap;
+
 use proc_macro2::Ident;
 use quote::format_ident;
 use syn::punctuated::Punctuated;
@@ -34,15 +36,17 @@ pub fn run(file: &mut syn::File) -> Result<(), String> {
     if opened.is_empty() {
         return Ok(());
     }
-    let names: Vec<&Ident> = opened.iter().map(|(name, _)| name).collect();
-    items.retain(|item| !is_replaced_conversion(item, &names));
+    // Looked up by name: a scan per item made this pass quadratic in the number of enums.
+    let tables: HashMap<String, &[(Ident, String)]> =
+        opened.iter().map(|(name, values)| (name.to_string(), values.as_slice())).collect();
+    items.retain(|item| !is_replaced_conversion(item, &tables));
     // Each enum's value table goes right after it, so a reader (and a PR diff) sees them together.
     let mut arranged = Vec::with_capacity(items.len() + opened.len());
     let mut invoked = 0;
     for item in items.drain(..) {
         let conversions = match &item {
             Item::Enum(item_enum) => {
-                opened.iter().find(|(name, _)| *name == item_enum.ident).map(|(name, values)| conversions(name, values))
+                tables.get(&item_enum.ident.to_string()).map(|values| conversions(&item_enum.ident, values))
             }
             _ => None,
         };
@@ -126,11 +130,11 @@ fn open(item: &mut ItemEnum) {
 }
 
 /// typify's `Display`, `FromStr` and `TryFrom<&str | &String | String>` for an opened enum.
-fn is_replaced_conversion(item: &Item, names: &[&Ident]) -> bool {
+fn is_replaced_conversion(item: &Item, names: &HashMap<String, &[(Ident, String)]>) -> bool {
     let Item::Impl(item_impl) = item else { return false };
     let Some((trait_path, _)) = &item_impl.trait_ else { return false };
     let Type::Path(self_ty) = item_impl.self_ty.as_ref() else { return false };
-    if !names.iter().any(|name| self_ty.path.is_ident(*name)) {
+    if !self_ty.path.get_ident().is_some_and(|name| names.contains_key(&name.to_string())) {
         return false;
     }
     let trait_name = trait_path.segments.last().map(|segment| segment.ident.to_string()).unwrap_or_default();

@@ -26,9 +26,7 @@ impl VisitMut for Strip {
             // `let mut header_map = HeaderMap::with_capacity(n)` may now have nothing to add.
             for stmt in &mut block.stmts {
                 if let Stmt::Local(local) = stmt
-                    && quote::quote!(#local)
-                        .to_string()
-                        .contains("header_map = :: reqwest :: header :: HeaderMap :: with_capacity")
+                    && matches!(&local.pat, syn::Pat::Ident(binding) if binding.ident == "header_map")
                 {
                     local.attrs.push(syn::parse_quote!(#[allow(unused_mut)]));
                 }

@@ -45,19 +45,28 @@ fn wrap(function: &mut syn::ImplItemFn) -> Result<(), String> {
     let success = success_type(&generated_type).ok_or("a generated `send` does not return `Result<_, Error<_>>`")?;
     let operation = super::operation_id(&function.block).ok_or("a generated `send` has no `OperationInfo`")?;
     let error_type: syn::Path = syn::parse_str(ERROR_TYPE).expect("a path");
-    let statements = &function.block.stmts;
+    let statements = std::mem::take(&mut function.block.stmts);
     function.sig.output = syn::parse_quote!(-> Result<#success, #error_type>);
     // The success value is returned as it is; only a failure goes through the (async)
     // conversion, so a large response struct is not moved through another future.
     // `started` lets a timeout say after how long it gave up.
     function.block = syn::parse_quote!({
         let started = ::std::time::Instant::now();
-        let result: #generated_type = async move { #(#statements)* }.await;
+        let result: #generated_type = async move {}.await;
         match result {
             Ok(value) => Ok(value),
             Err(error) => Err(#error_type::from_generated_error(error, #operation, started).await),
         }
     });
+    // The body moves into the async block as it is: interpolating it into the template would
+    // print and re-parse every `send` (the slowest part of this pass on large specs).
+    let template_error = || "post-process pass `typed_errors`: its template has no `async move {}` to fill".to_owned();
+    let Some(syn::Stmt::Local(syn::Local { init: Some(init), .. })) = function.block.stmts.get_mut(1) else {
+        return Err(template_error());
+    };
+    let syn::Expr::Await(awaited) = init.expr.as_mut() else { return Err(template_error()) };
+    let syn::Expr::Async(body) = awaited.base.as_mut() else { return Err(template_error()) };
+    body.block.stmts = statements;
     Ok(())
 }
 
