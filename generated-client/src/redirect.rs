@@ -23,11 +23,6 @@ pub const MAX_REDIRECTS: u32 = 5;
 /// A `Location` longer than this is not worth quoting whole in an error.
 const LOCATION_SHOWN: usize = 256;
 
-/// The request to send next.
-pub(crate) struct Redirect {
-    pub(crate) next: Request,
-}
-
 /// Why a redirect was not followed; attached to the `3xx` response for [`crate::Error`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -65,14 +60,14 @@ pub(crate) fn is_redirect(status: StatusCode) -> bool {
     matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308)
 }
 
-/// The next request for a redirect `response` to `spare` (a copy of the request that got it),
-/// after `hops` redirects already followed; or why not.
+/// The next request for a redirect `response`, made from `spare` (a copy of the request that got
+/// it, `None` when its body was streamed), after `hops` redirects already followed; or why not.
 pub(crate) fn follow(
     response: &Response,
-    spare: Option<&Request>,
+    spare: Option<Request>,
     hops: u32,
     credentials_in_body: bool,
-) -> Result<Redirect, NotFollowed> {
+) -> Result<Request, NotFollowed> {
     let target = location(response).ok_or(NotFollowed::NoLocation)?;
     if !same_origin(response.url(), &target) {
         return Err(NotFollowed::OtherOrigin);
@@ -83,9 +78,8 @@ pub(crate) fn follow(
     if hops >= MAX_REDIRECTS {
         return Err(NotFollowed::TooMany);
     }
-    let spare = spare.ok_or(NotFollowed::BodyNotReplayable)?;
-    let safe = matches!(*spare.method(), Method::GET | Method::HEAD);
-    let mut next = spare.try_clone().ok_or(NotFollowed::BodyNotReplayable)?;
+    let mut next = spare.ok_or(NotFollowed::BodyNotReplayable)?;
+    let safe = matches!(*next.method(), Method::GET | Method::HEAD);
     match response.status().as_u16() {
         301 | 302 if !safe => return Err(NotFollowed::MethodWouldChange),
         303 if !safe => {
@@ -98,7 +92,7 @@ pub(crate) fn follow(
         _ => {}
     }
     *next.url_mut() = target;
-    Ok(Redirect { next })
+    Ok(next)
 }
 
 /// The `Location` of a response, resolved against its URL.

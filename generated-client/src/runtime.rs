@@ -10,7 +10,7 @@ use reqwest::{Request, Response};
 use tracing::Instrument;
 
 use crate::decode::MaxResponseBytes;
-use crate::redirect::{self, Redirect};
+use crate::redirect;
 use crate::retry::{self, Attempt, RetryPolicy};
 use crate::secret::Secret;
 use crate::signer::{AccessKey, Signer};
@@ -84,10 +84,9 @@ impl Runtime {
         }
     }
 
-    /// The time one attempt of a JSON call may take, if limited.
-    #[allow(dead_code, reason = "read by the request execution that applies it")]
-    pub(crate) fn api_timeout(&self) -> Option<Duration> {
-        self.shared.api_timeout
+    /// The time one attempt of a JSON call may take.
+    fn api_timeout(&self) -> Duration {
+        self.shared.api_timeout.unwrap_or(DEFAULT_API_TIMEOUT)
     }
 
     /// Adds the credentials to a request before it is sent; operations declared without
@@ -146,7 +145,7 @@ impl Runtime {
         );
         let streams = operation.4;
         if !streams && request.timeout().is_none() {
-            *request.timeout_mut() = Some(self.shared.api_timeout.unwrap_or(DEFAULT_API_TIMEOUT));
+            *request.timeout_mut() = Some(self.api_timeout());
         }
         let started = Instant::now();
         let (result, attempts) =
@@ -178,15 +177,17 @@ impl Runtime {
         let mut renewed = false;
         loop {
             // A streamed body cannot be sent twice: such a request gets exactly one attempt.
-            let spare = pending.try_clone();
+            let mut spare = pending.try_clone();
             let sent_token = pending.headers().get(AUTH_TOKEN).cloned();
             let mut result = http.execute(pending).await;
             if let Ok(response) = &mut result
                 && redirect::is_redirect(response.status())
             {
-                let carries_credentials = !operation.3;
-                match redirect::follow(response, spare.as_ref(), redirects, carries_credentials) {
-                    Ok(Redirect { mut next }) => {
+                // An operation that takes no credentials in headers carries them in its body.
+                let credentials_in_body = !operation.3;
+                // Whether followed or refused, this attempt ends here: the spare is the next hop.
+                match redirect::follow(response, spare.take(), redirects, credentials_in_body) {
+                    Ok(mut next) => {
                         // Not a retry: the same attempt, at the URL the origin named.
                         redirects += 1;
                         tracing::debug!(
@@ -318,9 +319,9 @@ mod tests {
 
     #[test]
     fn the_api_timeout_is_kept_for_the_requests() {
-        assert_eq!(Runtime::builder().build().api_timeout(), None);
+        assert_eq!(Runtime::builder().build().api_timeout(), DEFAULT_API_TIMEOUT);
         let runtime = Runtime::builder().api_timeout(Duration::from_secs(7)).build();
-        assert_eq!(runtime.api_timeout(), Some(Duration::from_secs(7)));
+        assert_eq!(runtime.api_timeout(), Duration::from_secs(7));
     }
 
     #[test]
