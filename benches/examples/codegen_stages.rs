@@ -18,7 +18,7 @@ fn main() {
     lap("load");
     otc_codegen::validate::validate(&spec).expect("valid");
     lap("validate");
-    let normalized = otc_codegen::normalize::normalize(&spec.openapi);
+    let normalized = otc_codegen::normalize::normalize(&spec.openapi).expect("the spec normalizes");
     lap("normalize");
     drop(normalized);
     let generated = otc_codegen::generate_spec(&spec, "specs/synthetic.yaml").expect("generates");

@@ -10,7 +10,7 @@ use otc_client::modelarts::types;
 pub const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 
 /// ShowNotebook written by hand with reqwest and serde_json, decoded into the same type.
-pub async fn show_notebook_by_hand(http: &reqwest::Client, base: &str) -> types::ShowNotebookResponse {
+pub async fn show_notebook_by_hand(http: &reqwest::Client, base: &str) -> types::Notebook {
     let response = http
         .get(format!("{base}/v1/{PROJECT}/notebooks/6e3cd1a5"))
         .header(reqwest::header::ACCEPT, "application/json")
@@ -26,7 +26,7 @@ pub async fn register_image_by_hand(
     http: &reqwest::Client,
     base: &str,
     body: &types::RegisterImageRequest,
-) -> types::RegisterImageResponse {
+) -> types::Image {
     let response = http
         .post(format!("{base}/v1/{PROJECT}/images"))
         .header(reqwest::header::ACCEPT, "application/json")

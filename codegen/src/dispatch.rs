@@ -39,7 +39,8 @@ pub fn dispatch_source(modules: &[Module<'_>]) -> Result<String, String> {
         }
         if let Some(schemas) = module.spec.raw.pointer("/components/schemas").and_then(Value::as_object) {
             for schema_name in schemas.keys() {
-                let type_name = schema_name.to_pascal_case();
+                // A component of a shared type decodes into that type.
+                let type_name = crate::normalize::shared_types::component_type(&module.spec.raw, schema_name);
                 if !index.types.contains(&type_name) {
                     return Err(format!(
                         "{}: no generated type `{type_name}` for component schema `{schema_name}`",

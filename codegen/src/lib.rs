@@ -51,7 +51,7 @@ pub fn generate_file(path: &Path, display_path: &str) -> Result<Generated> {
 /// Stages 2–6 on an already loaded spec.
 pub fn generate_spec(spec: &Spec, display_path: &str) -> Result<Generated> {
     validate::validate(spec)?;
-    let normalized = normalize::normalize(&spec.openapi);
+    let normalized = normalize::normalize(&spec.openapi).map_err(|message| spec.error("", message))?;
     let mut file = generate::generate(spec, &normalized)?;
     postprocess::postprocess(&mut file, &spec.openapi, &normalized).map_err(|message| spec.error("", message))?;
     Ok(Generated { module: spec.name(), source: format::format(&file, display_path), file })

@@ -1,7 +1,7 @@
 //! Stage 2: report everything the generator would panic or fail on, with a JSON pointer, before
 //! it sees the spec. Checks run on the faithful spec, knowing what the normalize passes adapt.
 
-mod names;
+pub(crate) mod names;
 mod recursion;
 mod schemas;
 
@@ -25,7 +25,12 @@ pub fn validate(spec: &Spec) -> Result<()> {
     report.operations();
     report.enums();
     report.field_names();
-    let found = [recursion::cycles(&spec.raw), names::collisions(&spec.raw), schemas::problems(&spec.raw)];
+    let found = [
+        recursion::cycles(&spec.raw),
+        names::collisions(&spec.raw),
+        schemas::problems(&spec.raw),
+        crate::normalize::shared_types::problems(&spec.raw),
+    ];
     for (pointer, message) in found.into_iter().flatten() {
         report.error(&pointer, message);
     }

@@ -39,6 +39,16 @@ const CASES: &[(&str, &str, &str)] = &[
         "10:11 #/paths/~1v1~1images/get/responses/200/description",
         "duplicate key `description` (first at 9:11)",
     ),
+    (
+        "shared-type-incompatible-members.yaml",
+        "15:16 #/components/schemas/ListImagesImage/properties/size/type",
+        "type \"string\" here, type \"integer\" in another member of its shared type",
+    ),
+    (
+        "shared-type-name-taken.yaml",
+        "9:7 #/components/schemas/ShowImageResponse/x-otc-type-name",
+        "`Image` is already the name of a component schema",
+    ),
     ("duplicate-path.yaml", "8:3 #/paths/~1v1~1images", "duplicate key `/v1/images` (first at 4:3)"),
     ("missing-operation-id.yaml", "5:5 #/paths/~1v1~1images/get", "GET /v1/images has no operationId"),
     (

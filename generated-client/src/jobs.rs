@@ -5,7 +5,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::ims::types::{ShowJobResponse, ShowJobResponseStatus};
+use crate::ims::types::{JobStatus, ShowJobResponse};
 
 /// How to poll. The default: every 10 s, for at most 10 minutes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,8 +83,8 @@ impl WaitForJob for crate::ims::Client {
         loop {
             let job = self.show_job().job_id(job_id).send().await.map_err(JobError::Query)?.into_inner();
             match &job.status {
-                Some(ShowJobResponseStatus::Success) => return Ok(job),
-                Some(ShowJobResponseStatus::Fail) => {
+                Some(JobStatus::Success) => return Ok(job),
+                Some(JobStatus::Fail) => {
                     return Err(JobError::Failed {
                         job_id: job_id.to_owned(),
                         error_code: job.error_code,

@@ -87,9 +87,9 @@ macro_rules! offset_and_limit {
 }
 
 offset_and_limit! {
-    ListImage => modelarts::types::ImageResponse,
-    ListNotebooks => modelarts::types::NotebookResp,
-    ListAllNotebooks => modelarts::types::NotebookResp,
+    ListImage => modelarts::types::Image,
+    ListNotebooks => modelarts::types::Notebook,
+    ListAllNotebooks => modelarts::types::Notebook,
 }
 
 /// Implements [`Paginate`] for marker/limit builders: `$next` reads the next marker off a page.
@@ -120,12 +120,12 @@ macro_rules! marker_and_limit {
 
 marker_and_limit! {
     // IMS: the next page starts after the last image of a full page.
-    ListImages => ims::types::ListImagesImage, images, |body: &ims::types::ListImagesResponse, limit| {
+    ListImages => ims::types::CloudImage, images, |body: &ims::types::ListImagesResponse, limit| {
         let images = body.images.as_deref().unwrap_or_default();
         images.last().and_then(|image| image.id.clone()).filter(|_| images.len() >= limit)
     };
     // Glance: the `next` link names the next marker.
-    GlanceListImages => ims::types::GlanceListImagesImage, images, |body: &ims::types::GlanceListImagesResponse, _| {
+    GlanceListImages => ims::types::GlanceImage, images, |body: &ims::types::GlanceListImagesResponse, _| {
         body.next.as_deref().and_then(marker_of)
     };
 }

@@ -15,16 +15,15 @@ async fn server_answering(body: serde_json::Value) -> MockServer {
 #[test]
 fn unknown_enum_value_round_trips_verbatim() {
     // RegisterImage's documented response sends "x86_64", outside the documented X86_64/AARCH64.
-    let response: types::RegisterImageResponse =
-        serde_json::from_value(json!({"arch": "x86_64", "status": "ACTIVE"})).unwrap();
-    assert_eq!(response.arch, Some(types::RegisterImageResponseArch::Unrecognized("x86_64".into())));
-    assert_eq!(response.status, Some(types::RegisterImageResponseStatus::Active));
+    let response: types::Image = serde_json::from_value(json!({"arch": "x86_64", "status": "ACTIVE"})).unwrap();
+    assert_eq!(response.arch, Some(types::Arch::Unrecognized("x86_64".into())));
+    assert_eq!(response.status, Some(types::ImageStatus::Active));
     assert_eq!(serde_json::to_value(&response).unwrap(), json!({"arch": "x86_64", "status": "ACTIVE"}));
 }
 
 #[test]
 fn open_enum_conversions_agree() {
-    use types::RegisterImageResponseArch as Arch;
+    use types::Arch;
     for text in ["X86_64", "AARCH64", "x86_64", "riscv64"] {
         let parsed: Arch = text.parse().unwrap();
         assert_eq!(parsed.to_string(), text);
@@ -32,7 +31,7 @@ fn open_enum_conversions_agree() {
         assert_eq!(Arch::from(text.to_owned()), parsed);
         assert_eq!(serde_json::to_value(&parsed).unwrap(), json!(text));
     }
-    assert_eq!(Arch::from("X86_64"), Arch::X8664);
+    assert_eq!(Arch::from("X86_64"), Arch::X86_64);
 }
 
 #[tokio::test]
@@ -114,4 +113,47 @@ async fn bodiless_calls_ask_for_json_errors() {
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests[0].headers.get("accept").unwrap(), "application/json, */*;q=0.5");
     assert_eq!(requests[1].headers.get("accept").unwrap(), "application/json", "a documented Accept is kept");
+}
+
+/// One Glance image type for every page that documents the image (create, show, update, list),
+/// and one `DiskFormat` for the list filter and the image's field: a helper written once serves
+/// them all. Each call goes over the wire to a loopback server answering the same image.
+#[tokio::test]
+async fn one_shared_glance_image_type_serves_create_show_update_and_list() {
+    use otc_client::ims::{Client as ImsClient, types as ims};
+    fn describe(image: &ims::GlanceImage) -> String {
+        format!("{} {:?}", image.id.as_deref().unwrap_or_default(), image.disk_format)
+    }
+    let image = json!({"id": "4a4b", "name": "img", "disk_format": "qcow2", "status": "queued",
+        "visibility": "private", "container_format": "bare", "protected": false, "self": "/v2/images/4a4b",
+        "file": "/v2/images/4a4b/file", "schema": "/v2/schemas/image", "tags": [], "min_ram": 0, "min_disk": 0,
+        "created_at": "2026-12-07T00:00:00Z", "updated_at": "2026-12-07T00:00:00Z"});
+    let server = MockServer::start().await;
+    Mock::given(path("/v2/images"))
+        .and(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"images": [image.clone()]})))
+        .mount(&server)
+        .await;
+    Mock::given(path("/v2/images"))
+        .and(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(image.clone()))
+        .mount(&server)
+        .await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(image.clone())).mount(&server).await;
+    let client = ImsClient::new(&server.uri(), otc_client::Runtime::builder().build());
+
+    let body: ims::GlanceCreateImageMetadataRequest = serde_json::from_value(json!({"name": "img"})).unwrap();
+    let created = client.glance_create_image_metadata().body(body).send().await.unwrap().into_inner();
+    let shown = client.glance_show_image().image_id("4a4b").send().await.unwrap().into_inner();
+    let patch: Vec<ims::GlanceUpdateImageOperation> =
+        serde_json::from_value(json!([{"op": "replace", "path": "/name", "value": "img"}])).unwrap();
+    let updated = client.glance_update_image().image_id("4a4b").body(patch).send().await.unwrap().into_inner();
+    let listed = client.glance_list_images().disk_format(ims::DiskFormat::Qcow2).send().await.unwrap().into_inner();
+
+    let mut described: Vec<String> = [&created, &shown, &updated].into_iter().map(describe).collect();
+    described.extend(listed.images.iter().flatten().map(describe));
+    assert_eq!(described, vec!["4a4b Some(Qcow2)"; 4]);
+    assert_eq!(shown.status, Some(ims::ImageStatus::Queued));
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.last().unwrap().url.query(), Some("disk_format=qcow2"));
 }

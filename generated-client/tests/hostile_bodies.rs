@@ -104,7 +104,7 @@ async fn read_request_head(socket: &mut tokio::net::TcpStream) {
 async fn show_notebook(
     url: &str,
     runtime: Runtime,
-) -> Result<otc_client::ResponseValue<otc_client::modelarts::types::ShowNotebookResponse>, otc_client::Error> {
+) -> Result<otc_client::ResponseValue<otc_client::modelarts::types::Notebook>, otc_client::Error> {
     let client = Client::new(url, runtime);
     tokio::time::timeout(BOUND, client.show_notebook().id("nb").send()).await.expect("the call finishes")
 }

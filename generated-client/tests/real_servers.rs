@@ -154,7 +154,7 @@ async fn image_lifecycle_through_keystone_and_glance() {
 
     // Update: only accepted as application/openstack-images-v2.1-json-patch.
     let patch = vec![types::GlanceUpdateImageOperation {
-        op: types::GlanceUpdateImageOperationOp::Replace,
+        op: types::PatchOp::Replace,
         path: "/name".into(),
         value: Some(json!("otc-sdk-test-renamed")),
     }];
@@ -189,7 +189,7 @@ async fn a_protected_image_cannot_be_deleted() {
 
     // Glance checks a patch value against the attribute's type: /protected takes a boolean.
     let unprotect = vec![types::GlanceUpdateImageOperation {
-        op: types::GlanceUpdateImageOperationOp::Replace,
+        op: types::PatchOp::Replace,
         path: "/protected".into(),
         value: Some(json!(false)),
     }];

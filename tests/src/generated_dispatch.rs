@@ -71,7 +71,7 @@ pub async fn call(
                 request = request
                     .isregistered(
                         param_from::<
-                            otc_client::ims::types::GlanceListImagesIsregistered,
+                            otc_client::ims::types::IsRegistered,
                         >("__isregistered", value)?,
                     );
             }
@@ -79,7 +79,7 @@ pub async fn call(
                 request = request
                     .imagetype(
                         param_from::<
-                            otc_client::ims::types::GlanceListImagesImagetype,
+                            otc_client::ims::types::ImageType,
                         >("__imagetype", value)?,
                     );
             }
@@ -90,7 +90,7 @@ pub async fn call(
                 request = request
                     .visibility(
                         param_from::<
-                            otc_client::ims::types::GlanceListImagesVisibility,
+                            otc_client::ims::types::ImageVisibility,
                         >("visibility", value)?,
                     );
             }
@@ -105,7 +105,7 @@ pub async fn call(
                 request = request
                     .status(
                         param_from::<
-                            otc_client::ims::types::GlanceListImagesStatus,
+                            otc_client::ims::types::ImageStatus,
                         >("status", value)?,
                     );
             }
@@ -123,7 +123,7 @@ pub async fn call(
                 request = request
                     .disk_format(
                         param_from::<
-                            otc_client::ims::types::GlanceListImagesDiskFormat,
+                            otc_client::ims::types::DiskFormat,
                         >("disk_format", value)?,
                     );
             }
@@ -136,16 +136,14 @@ pub async fn call(
             if let Some(value) = params.get("__os_bit") {
                 request = request
                     .os_bit(
-                        param_from::<
-                            otc_client::ims::types::GlanceListImagesOsBit,
-                        >("__os_bit", value)?,
+                        param_from::<otc_client::ims::types::OsBit>("__os_bit", value)?,
                     );
             }
             if let Some(value) = params.get("__platform") {
                 request = request
                     .platform(
                         param_from::<
-                            otc_client::ims::types::GlanceListImagesPlatform,
+                            otc_client::ims::types::Platform,
                         >("__platform", value)?,
                     );
             }
@@ -159,25 +157,19 @@ pub async fn call(
             if let Some(value) = params.get("sort_key") {
                 request = request
                     .sort_key(
-                        param_from::<
-                            otc_client::ims::types::GlanceListImagesSortKey,
-                        >("sort_key", value)?,
+                        param_from::<otc_client::ims::types::SortKey>("sort_key", value)?,
                     );
             }
             if let Some(value) = params.get("sort_dir") {
                 request = request
                     .sort_dir(
-                        param_from::<
-                            otc_client::ims::types::GlanceListImagesSortDir,
-                        >("sort_dir", value)?,
+                        param_from::<otc_client::ims::types::SortDir>("sort_dir", value)?,
                     );
             }
             if let Some(value) = params.get("__os_type") {
                 request = request
                     .os_type(
-                        param_from::<
-                            otc_client::ims::types::GlanceListImagesOsType,
-                        >("__os_type", value)?,
+                        param_from::<otc_client::ims::types::OsType>("__os_type", value)?,
                     );
             }
             if let Some(value) = params.get("tag") {
@@ -188,7 +180,7 @@ pub async fn call(
                 request = request
                     .member_status(
                         param_from::<
-                            otc_client::ims::types::GlanceListImagesMemberStatus,
+                            otc_client::ims::types::MemberStatus,
                         >("member_status", value)?,
                     );
             }
@@ -196,7 +188,7 @@ pub async fn call(
                 request = request
                     .support_kvm(
                         param_from::<
-                            otc_client::ims::types::GlanceListImagesSupportKvm,
+                            otc_client::ims::types::SupportKvm,
                         >("__support_kvm", value)?,
                     );
             }
@@ -204,7 +196,7 @@ pub async fn call(
                 request = request
                     .support_xen(
                         param_from::<
-                            otc_client::ims::types::GlanceListImagesSupportXen,
+                            otc_client::ims::types::SupportXen,
                         >("__support_xen", value)?,
                     );
             }
@@ -212,7 +204,7 @@ pub async fn call(
                 request = request
                     .support_largememory(
                         param_from::<
-                            otc_client::ims::types::GlanceListImagesSupportLargememory,
+                            otc_client::ims::types::SupportLargememory,
                         >("__support_largememory", value)?,
                     );
             }
@@ -220,7 +212,7 @@ pub async fn call(
                 request = request
                     .support_diskintensive(
                         param_from::<
-                            otc_client::ims::types::GlanceListImagesSupportDiskintensive,
+                            otc_client::ims::types::SupportDiskintensive,
                         >("__support_diskintensive", value)?,
                     );
             }
@@ -228,7 +220,7 @@ pub async fn call(
                 request = request
                     .support_highperformance(
                         param_from::<
-                            otc_client::ims::types::GlanceListImagesSupportHighperformance,
+                            otc_client::ims::types::SupportHighperformance,
                         >("__support_highperformance", value)?,
                     );
             }
@@ -252,7 +244,7 @@ pub async fn call(
                 request = request
                     .support_xen_hana(
                         param_from::<
-                            otc_client::ims::types::GlanceListImagesSupportXenHana,
+                            otc_client::ims::types::SupportXenHana,
                         >("__support_xen_hana", value)?,
                     );
             }
@@ -260,7 +252,7 @@ pub async fn call(
                 request = request
                     .support_kvm_infiniband(
                         param_from::<
-                            otc_client::ims::types::GlanceListImagesSupportKvmInfiniband,
+                            otc_client::ims::types::SupportKvmInfiniband,
                         >("__support_kvm_infiniband", value)?,
                     );
             }
@@ -420,9 +412,7 @@ pub async fn call(
             if let Some(value) = body {
                 request = request
                     .body(
-                        body_from::<
-                            otc_client::ims::types::BatchAddMembersRequest,
-                        >(value)?,
+                        body_from::<otc_client::ims::types::ImageMembersRequest>(value)?,
                     );
             }
             finish(request.send().await).await
@@ -433,9 +423,7 @@ pub async fn call(
             if let Some(value) = body {
                 request = request
                     .body(
-                        body_from::<
-                            otc_client::ims::types::BatchDeleteMembersRequest,
-                        >(value)?,
+                        body_from::<otc_client::ims::types::ImageMembersRequest>(value)?,
                     );
             }
             finish(request.send().await).await
@@ -555,7 +543,7 @@ pub async fn call(
                 request = request
                     .isregistered(
                         param_from::<
-                            otc_client::ims::types::ListTagsIsregistered,
+                            otc_client::ims::types::IsRegistered,
                         >("__isregistered", value)?,
                     );
             }
@@ -563,7 +551,7 @@ pub async fn call(
                 request = request
                     .imagetype(
                         param_from::<
-                            otc_client::ims::types::ListTagsImagetype,
+                            otc_client::ims::types::ImageType,
                         >("__imagetype", value)?,
                     );
             }
@@ -584,7 +572,7 @@ pub async fn call(
                 request = request
                     .visibility(
                         param_from::<
-                            otc_client::ims::types::ListTagsVisibility,
+                            otc_client::ims::types::ImageVisibility,
                         >("visibility", value)?,
                     );
             }
@@ -599,7 +587,7 @@ pub async fn call(
                 request = request
                     .status(
                         param_from::<
-                            otc_client::ims::types::ListTagsStatus,
+                            otc_client::ims::types::ImageStatus,
                         >("status", value)?,
                     );
             }
@@ -611,7 +599,7 @@ pub async fn call(
                 request = request
                     .container_format(
                         param_from::<
-                            otc_client::ims::types::ListTagsContainerFormat,
+                            otc_client::ims::types::ContainerFormat,
                         >("container_format", value)?,
                     );
             }
@@ -619,7 +607,7 @@ pub async fn call(
                 request = request
                     .disk_format(
                         param_from::<
-                            otc_client::ims::types::ListTagsDiskFormat,
+                            otc_client::ims::types::DiskFormat,
                         >("disk_format", value)?,
                     );
             }
@@ -632,16 +620,14 @@ pub async fn call(
             if let Some(value) = params.get("__os_bit") {
                 request = request
                     .os_bit(
-                        param_from::<
-                            otc_client::ims::types::ListTagsOsBit,
-                        >("__os_bit", value)?,
+                        param_from::<otc_client::ims::types::OsBit>("__os_bit", value)?,
                     );
             }
             if let Some(value) = params.get("__platform") {
                 request = request
                     .platform(
                         param_from::<
-                            otc_client::ims::types::ListTagsPlatform,
+                            otc_client::ims::types::Platform,
                         >("__platform", value)?,
                     );
             }
@@ -655,25 +641,19 @@ pub async fn call(
             if let Some(value) = params.get("sort_key") {
                 request = request
                     .sort_key(
-                        param_from::<
-                            otc_client::ims::types::ListTagsSortKey,
-                        >("sort_key", value)?,
+                        param_from::<otc_client::ims::types::SortKey>("sort_key", value)?,
                     );
             }
             if let Some(value) = params.get("sort_dir") {
                 request = request
                     .sort_dir(
-                        param_from::<
-                            otc_client::ims::types::ListTagsSortDir,
-                        >("sort_dir", value)?,
+                        param_from::<otc_client::ims::types::SortDir>("sort_dir", value)?,
                     );
             }
             if let Some(value) = params.get("__os_type") {
                 request = request
                     .os_type(
-                        param_from::<
-                            otc_client::ims::types::ListTagsOsType,
-                        >("__os_type", value)?,
+                        param_from::<otc_client::ims::types::OsType>("__os_type", value)?,
                     );
             }
             if let Some(value) = params.get("tag") {
@@ -684,7 +664,7 @@ pub async fn call(
                 request = request
                     .member_status(
                         param_from::<
-                            otc_client::ims::types::ListTagsMemberStatus,
+                            otc_client::ims::types::MemberStatus,
                         >("member_status", value)?,
                     );
             }
@@ -692,7 +672,7 @@ pub async fn call(
                 request = request
                     .support_kvm(
                         param_from::<
-                            otc_client::ims::types::ListTagsSupportKvm,
+                            otc_client::ims::types::SupportKvm,
                         >("__support_kvm", value)?,
                     );
             }
@@ -700,7 +680,7 @@ pub async fn call(
                 request = request
                     .support_xen(
                         param_from::<
-                            otc_client::ims::types::ListTagsSupportXen,
+                            otc_client::ims::types::SupportXen,
                         >("__support_xen", value)?,
                     );
             }
@@ -708,7 +688,7 @@ pub async fn call(
                 request = request
                     .support_largememory(
                         param_from::<
-                            otc_client::ims::types::ListTagsSupportLargememory,
+                            otc_client::ims::types::SupportLargememory,
                         >("__support_largememory", value)?,
                     );
             }
@@ -716,7 +696,7 @@ pub async fn call(
                 request = request
                     .support_diskintensive(
                         param_from::<
-                            otc_client::ims::types::ListTagsSupportDiskintensive,
+                            otc_client::ims::types::SupportDiskintensive,
                         >("__support_diskintensive", value)?,
                     );
             }
@@ -724,7 +704,7 @@ pub async fn call(
                 request = request
                     .support_highperformance(
                         param_from::<
-                            otc_client::ims::types::ListTagsSupportHighperformance,
+                            otc_client::ims::types::SupportHighperformance,
                         >("__support_highperformance", value)?,
                     );
             }
@@ -748,7 +728,7 @@ pub async fn call(
                 request = request
                     .support_xen_hana(
                         param_from::<
-                            otc_client::ims::types::ListTagsSupportXenHana,
+                            otc_client::ims::types::SupportXenHana,
                         >("__support_xen_hana", value)?,
                     );
             }
@@ -756,7 +736,7 @@ pub async fn call(
                 request = request
                     .support_kvm_infiniband(
                         param_from::<
-                            otc_client::ims::types::ListTagsSupportKvmInfiniband,
+                            otc_client::ims::types::SupportKvmInfiniband,
                         >("__support_kvm_infiniband", value)?,
                     );
             }
@@ -764,7 +744,7 @@ pub async fn call(
                 request = request
                     .virtual_env_type(
                         param_from::<
-                            otc_client::ims::types::ListTagsVirtualEnvType,
+                            otc_client::ims::types::VirtualEnvType,
                         >("virtual_env_type", value)?,
                     );
             }
@@ -943,7 +923,7 @@ pub async fn call(
                 request = request
                     .isregistered(
                         param_from::<
-                            otc_client::ims::types::ListImagesIsregistered,
+                            otc_client::ims::types::IsRegistered,
                         >("__isregistered", value)?,
                     );
             }
@@ -951,7 +931,7 @@ pub async fn call(
                 request = request
                     .imagetype(
                         param_from::<
-                            otc_client::ims::types::ListImagesImagetype,
+                            otc_client::ims::types::ImageType,
                         >("__imagetype", value)?,
                     );
             }
@@ -972,7 +952,7 @@ pub async fn call(
                 request = request
                     .visibility(
                         param_from::<
-                            otc_client::ims::types::ListImagesVisibility,
+                            otc_client::ims::types::ImageVisibility,
                         >("visibility", value)?,
                     );
             }
@@ -987,7 +967,7 @@ pub async fn call(
                 request = request
                     .status(
                         param_from::<
-                            otc_client::ims::types::ListImagesStatus,
+                            otc_client::ims::types::ImageStatus,
                         >("status", value)?,
                     );
             }
@@ -999,7 +979,7 @@ pub async fn call(
                 request = request
                     .container_format(
                         param_from::<
-                            otc_client::ims::types::ListImagesContainerFormat,
+                            otc_client::ims::types::ContainerFormat,
                         >("container_format", value)?,
                     );
             }
@@ -1007,7 +987,7 @@ pub async fn call(
                 request = request
                     .disk_format(
                         param_from::<
-                            otc_client::ims::types::ListImagesDiskFormat,
+                            otc_client::ims::types::DiskFormat,
                         >("disk_format", value)?,
                     );
             }
@@ -1020,16 +1000,14 @@ pub async fn call(
             if let Some(value) = params.get("__os_bit") {
                 request = request
                     .os_bit(
-                        param_from::<
-                            otc_client::ims::types::ListImagesOsBit,
-                        >("__os_bit", value)?,
+                        param_from::<otc_client::ims::types::OsBit>("__os_bit", value)?,
                     );
             }
             if let Some(value) = params.get("__platform") {
                 request = request
                     .platform(
                         param_from::<
-                            otc_client::ims::types::ListImagesPlatform,
+                            otc_client::ims::types::Platform,
                         >("__platform", value)?,
                     );
             }
@@ -1043,25 +1021,19 @@ pub async fn call(
             if let Some(value) = params.get("sort_key") {
                 request = request
                     .sort_key(
-                        param_from::<
-                            otc_client::ims::types::ListImagesSortKey,
-                        >("sort_key", value)?,
+                        param_from::<otc_client::ims::types::SortKey>("sort_key", value)?,
                     );
             }
             if let Some(value) = params.get("sort_dir") {
                 request = request
                     .sort_dir(
-                        param_from::<
-                            otc_client::ims::types::ListImagesSortDir,
-                        >("sort_dir", value)?,
+                        param_from::<otc_client::ims::types::SortDir>("sort_dir", value)?,
                     );
             }
             if let Some(value) = params.get("__os_type") {
                 request = request
                     .os_type(
-                        param_from::<
-                            otc_client::ims::types::ListImagesOsType,
-                        >("__os_type", value)?,
+                        param_from::<otc_client::ims::types::OsType>("__os_type", value)?,
                     );
             }
             if let Some(value) = params.get("tag") {
@@ -1072,7 +1044,7 @@ pub async fn call(
                 request = request
                     .member_status(
                         param_from::<
-                            otc_client::ims::types::ListImagesMemberStatus,
+                            otc_client::ims::types::MemberStatus,
                         >("member_status", value)?,
                     );
             }
@@ -1080,7 +1052,7 @@ pub async fn call(
                 request = request
                     .support_kvm(
                         param_from::<
-                            otc_client::ims::types::ListImagesSupportKvm,
+                            otc_client::ims::types::SupportKvm,
                         >("__support_kvm", value)?,
                     );
             }
@@ -1088,7 +1060,7 @@ pub async fn call(
                 request = request
                     .support_xen(
                         param_from::<
-                            otc_client::ims::types::ListImagesSupportXen,
+                            otc_client::ims::types::SupportXen,
                         >("__support_xen", value)?,
                     );
             }
@@ -1096,7 +1068,7 @@ pub async fn call(
                 request = request
                     .support_largememory(
                         param_from::<
-                            otc_client::ims::types::ListImagesSupportLargememory,
+                            otc_client::ims::types::SupportLargememory,
                         >("__support_largememory", value)?,
                     );
             }
@@ -1104,7 +1076,7 @@ pub async fn call(
                 request = request
                     .support_diskintensive(
                         param_from::<
-                            otc_client::ims::types::ListImagesSupportDiskintensive,
+                            otc_client::ims::types::SupportDiskintensive,
                         >("__support_diskintensive", value)?,
                     );
             }
@@ -1112,7 +1084,7 @@ pub async fn call(
                 request = request
                     .support_highperformance(
                         param_from::<
-                            otc_client::ims::types::ListImagesSupportHighperformance,
+                            otc_client::ims::types::SupportHighperformance,
                         >("__support_highperformance", value)?,
                     );
             }
@@ -1136,7 +1108,7 @@ pub async fn call(
                 request = request
                     .support_xen_hana(
                         param_from::<
-                            otc_client::ims::types::ListImagesSupportXenHana,
+                            otc_client::ims::types::SupportXenHana,
                         >("__support_xen_hana", value)?,
                     );
             }
@@ -1144,7 +1116,7 @@ pub async fn call(
                 request = request
                     .support_kvm_infiniband(
                         param_from::<
-                            otc_client::ims::types::ListImagesSupportKvmInfiniband,
+                            otc_client::ims::types::SupportKvmInfiniband,
                         >("__support_kvm_infiniband", value)?,
                     );
             }
@@ -1152,7 +1124,7 @@ pub async fn call(
                 request = request
                     .virtual_env_type(
                         param_from::<
-                            otc_client::ims::types::ListImagesVirtualEnvType,
+                            otc_client::ims::types::VirtualEnvType,
                         >("virtual_env_type", value)?,
                     );
             }
@@ -1290,7 +1262,7 @@ pub async fn call(
                 request = request
                     .service_type(
                         param_from::<
-                            otc_client::modelarts::types::ListImageServiceType,
+                            otc_client::modelarts::types::ServiceType,
                         >("service_type", value)?,
                     );
             }
@@ -1298,7 +1270,7 @@ pub async fn call(
                 request = request
                     .sort_dir(
                         param_from::<
-                            otc_client::modelarts::types::ListImageSortDir,
+                            otc_client::modelarts::types::SortDir,
                         >("sort_dir", value)?,
                     );
             }
@@ -1310,7 +1282,7 @@ pub async fn call(
                 request = request
                     .type_(
                         param_from::<
-                            otc_client::modelarts::types::ListImageType,
+                            otc_client::modelarts::types::ImageType,
                         >("type", value)?,
                     );
             }
@@ -1366,7 +1338,7 @@ pub async fn call(
                 request = request
                     .type_(
                         param_from::<
-                            otc_client::modelarts::types::ListImageGroupType,
+                            otc_client::modelarts::types::ImageType,
                         >("type", value)?,
                     );
             }
@@ -1533,7 +1505,7 @@ pub async fn call(
                 request = request
                     .category(
                         param_from::<
-                            otc_client::modelarts::types::ListFlavorsCategory,
+                            otc_client::modelarts::types::ResourceCategory,
                         >("category", value)?,
                     );
             }
@@ -1555,7 +1527,7 @@ pub async fn call(
                 request = request
                     .sort_dir(
                         param_from::<
-                            otc_client::modelarts::types::ListFlavorsSortDir,
+                            otc_client::modelarts::types::SortDir,
                         >("sort_dir", value)?,
                     );
             }
@@ -1686,7 +1658,7 @@ pub async fn call(
                 request = request
                     .feature(
                         param_from::<
-                            otc_client::modelarts::types::ListNotebooksFeature,
+                            otc_client::modelarts::types::Feature,
                         >("feature", value)?,
                     );
             }
@@ -1712,7 +1684,7 @@ pub async fn call(
                 request = request
                     .sort_dir(
                         param_from::<
-                            otc_client::modelarts::types::ListNotebooksSortDir,
+                            otc_client::modelarts::types::SortDir,
                         >("sort_dir", value)?,
                     );
             }
@@ -1724,7 +1696,7 @@ pub async fn call(
                 request = request
                     .status(
                         param_from::<
-                            otc_client::modelarts::types::ListNotebooksStatus,
+                            otc_client::modelarts::types::NotebookStatus,
                         >("status", value)?,
                     );
             }
@@ -1768,7 +1740,7 @@ pub async fn call(
                 request = request
                     .feature(
                         param_from::<
-                            otc_client::modelarts::types::ListAllNotebooksFeature,
+                            otc_client::modelarts::types::Feature,
                         >("feature", value)?,
                     );
             }
@@ -1794,7 +1766,7 @@ pub async fn call(
                 request = request
                     .sort_dir(
                         param_from::<
-                            otc_client::modelarts::types::ListAllNotebooksSortDir,
+                            otc_client::modelarts::types::SortDir,
                         >("sort_dir", value)?,
                     );
             }
@@ -1806,7 +1778,7 @@ pub async fn call(
                 request = request
                     .status(
                         param_from::<
-                            otc_client::modelarts::types::ListAllNotebooksStatus,
+                            otc_client::modelarts::types::NotebookStatus,
                         >("status", value)?,
                     );
             }
@@ -1946,15 +1918,13 @@ pub fn round_trip_component(
         }
         ("ims", "ImageTag") => round_trip::<otc_client::ims::types::ImageTag>(value),
         ("ims", "ImportImageQuickResponse") => {
-            round_trip::<otc_client::ims::types::ImportImageQuickResponse>(value)
+            round_trip::<otc_client::ims::types::JobStarted>(value)
         }
         ("ims", "GlanceCreateImageMetadataRequest") => {
             round_trip::<otc_client::ims::types::GlanceCreateImageMetadataRequest>(value)
         }
         ("ims", "GlanceCreateImageMetadataResponse") => {
-            round_trip::<
-                otc_client::ims::types::GlanceCreateImageMetadataResponse,
-            >(value)
+            round_trip::<otc_client::ims::types::GlanceImage>(value)
         }
         ("ims", "Properties") => round_trip::<otc_client::ims::types::Properties>(value),
         ("ims", "ShowJobResponse") => {
@@ -1989,19 +1959,19 @@ pub fn round_trip_component(
             round_trip::<otc_client::ims::types::CreateImageFromDataDisk>(value)
         }
         ("ims", "CreateImageImageTag") => {
-            round_trip::<otc_client::ims::types::CreateImageImageTag>(value)
+            round_trip::<otc_client::ims::types::ImageTag>(value)
         }
         ("ims", "CreateImageResponse") => {
-            round_trip::<otc_client::ims::types::CreateImageResponse>(value)
+            round_trip::<otc_client::ims::types::JobStarted>(value)
         }
         ("ims", "CreateDataImageRequest") => {
             round_trip::<otc_client::ims::types::CreateDataImageRequest>(value)
         }
         ("ims", "CreateDataImageImageTag") => {
-            round_trip::<otc_client::ims::types::CreateDataImageImageTag>(value)
+            round_trip::<otc_client::ims::types::ResourceTag>(value)
         }
         ("ims", "CreateDataImageResponse") => {
-            round_trip::<otc_client::ims::types::CreateDataImageResponse>(value)
+            round_trip::<otc_client::ims::types::JobStarted>(value)
         }
         ("ims", "CreateWholeImageRequest") => {
             round_trip::<otc_client::ims::types::CreateWholeImageRequest>(value)
@@ -2013,22 +1983,22 @@ pub fn round_trip_component(
             round_trip::<otc_client::ims::types::CreateWholeImageFromBackup>(value)
         }
         ("ims", "CreateWholeImageImageTag") => {
-            round_trip::<otc_client::ims::types::CreateWholeImageImageTag>(value)
+            round_trip::<otc_client::ims::types::ImageTag>(value)
         }
         ("ims", "CreateWholeImageResponse") => {
-            round_trip::<otc_client::ims::types::CreateWholeImageResponse>(value)
+            round_trip::<otc_client::ims::types::JobStarted>(value)
         }
         ("ims", "ExportImageRequest") => {
             round_trip::<otc_client::ims::types::ExportImageRequest>(value)
         }
         ("ims", "ExportImageResponse") => {
-            round_trip::<otc_client::ims::types::ExportImageResponse>(value)
+            round_trip::<otc_client::ims::types::JobStarted>(value)
         }
         ("ims", "RegisterImageRequest") => {
             round_trip::<otc_client::ims::types::RegisterImageRequest>(value)
         }
         ("ims", "RegisterImageResponse") => {
-            round_trip::<otc_client::ims::types::RegisterImageResponse>(value)
+            round_trip::<otc_client::ims::types::JobStarted>(value)
         }
         ("ims", "ShowImageQuotaResponse") => {
             round_trip::<otc_client::ims::types::ShowImageQuotaResponse>(value)
@@ -2043,25 +2013,25 @@ pub fn round_trip_component(
             round_trip::<otc_client::ims::types::CopyImageInRegionRequest>(value)
         }
         ("ims", "CopyImageInRegionResponse") => {
-            round_trip::<otc_client::ims::types::CopyImageInRegionResponse>(value)
+            round_trip::<otc_client::ims::types::JobStarted>(value)
         }
         ("ims", "BatchAddMembersRequest") => {
-            round_trip::<otc_client::ims::types::BatchAddMembersRequest>(value)
+            round_trip::<otc_client::ims::types::ImageMembersRequest>(value)
         }
         ("ims", "BatchAddMembersResponse") => {
-            round_trip::<otc_client::ims::types::BatchAddMembersResponse>(value)
+            round_trip::<otc_client::ims::types::JobStarted>(value)
         }
         ("ims", "BatchDeleteMembersRequest") => {
-            round_trip::<otc_client::ims::types::BatchDeleteMembersRequest>(value)
+            round_trip::<otc_client::ims::types::ImageMembersRequest>(value)
         }
         ("ims", "BatchDeleteMembersResponse") => {
-            round_trip::<otc_client::ims::types::BatchDeleteMembersResponse>(value)
+            round_trip::<otc_client::ims::types::JobStarted>(value)
         }
         ("ims", "BatchUpdateMemberRequest") => {
             round_trip::<otc_client::ims::types::BatchUpdateMemberRequest>(value)
         }
         ("ims", "BatchUpdateMemberResponse") => {
-            round_trip::<otc_client::ims::types::BatchUpdateMemberResponse>(value)
+            round_trip::<otc_client::ims::types::JobStarted>(value)
         }
         ("ims", "AddImageTagRequest") => {
             round_trip::<otc_client::ims::types::AddImageTagRequest>(value)
@@ -2091,7 +2061,7 @@ pub fn round_trip_component(
             round_trip::<otc_client::ims::types::ListImageTagsResponse>(value)
         }
         ("ims", "ListImageTagsTag") => {
-            round_trip::<otc_client::ims::types::ListImageTagsTag>(value)
+            round_trip::<otc_client::ims::types::ResourceTag>(value)
         }
         ("ims", "ListTagsResponse") => {
             round_trip::<otc_client::ims::types::ListTagsResponse>(value)
@@ -2100,16 +2070,16 @@ pub fn round_trip_component(
             round_trip::<otc_client::ims::types::ListImageByTagsRequest>(value)
         }
         ("ims", "ListImageByTagsTags") => {
-            round_trip::<otc_client::ims::types::ListImageByTagsTags>(value)
+            round_trip::<otc_client::ims::types::TagFilter>(value)
         }
         ("ims", "ListImageByTagsTagsAny") => {
-            round_trip::<otc_client::ims::types::ListImageByTagsTagsAny>(value)
+            round_trip::<otc_client::ims::types::TagFilter>(value)
         }
         ("ims", "ListImageByTagsNotTags") => {
-            round_trip::<otc_client::ims::types::ListImageByTagsNotTags>(value)
+            round_trip::<otc_client::ims::types::TagFilter>(value)
         }
         ("ims", "ListImageByTagsNotTagsAny") => {
-            round_trip::<otc_client::ims::types::ListImageByTagsNotTagsAny>(value)
+            round_trip::<otc_client::ims::types::TagFilter>(value)
         }
         ("ims", "ListImageByTagsMatch") => {
             round_trip::<otc_client::ims::types::ListImageByTagsMatch>(value)
@@ -2124,33 +2094,29 @@ pub fn round_trip_component(
             round_trip::<otc_client::ims::types::ResourceDetail>(value)
         }
         ("ims", "ListImageByTagsResourceTag") => {
-            round_trip::<otc_client::ims::types::ListImageByTagsResourceTag>(value)
+            round_trip::<otc_client::ims::types::ResourceTag>(value)
         }
         ("ims", "ListVersionsResponse") => {
             round_trip::<otc_client::ims::types::ListVersionsResponse>(value)
         }
         ("ims", "ListVersionsVersion") => {
-            round_trip::<otc_client::ims::types::ListVersionsVersion>(value)
+            round_trip::<otc_client::ims::types::ApiVersion>(value)
         }
-        ("ims", "ListVersionsLink") => {
-            round_trip::<otc_client::ims::types::ListVersionsLink>(value)
-        }
+        ("ims", "ListVersionsLink") => round_trip::<otc_client::ims::types::Link>(value),
         ("ims", "ShowVersionResponse") => {
             round_trip::<otc_client::ims::types::ShowVersionResponse>(value)
         }
         ("ims", "ShowVersionVersion") => {
-            round_trip::<otc_client::ims::types::ShowVersionVersion>(value)
+            round_trip::<otc_client::ims::types::ApiVersion>(value)
         }
-        ("ims", "ShowVersionLink") => {
-            round_trip::<otc_client::ims::types::ShowVersionLink>(value)
-        }
+        ("ims", "ShowVersionLink") => round_trip::<otc_client::ims::types::Link>(value),
         ("ims", "GlanceListImageMemberSchemasResponse") => {
             round_trip::<
                 otc_client::ims::types::GlanceListImageMemberSchemasResponse,
             >(value)
         }
         ("ims", "GlanceListImageMemberSchemasLink") => {
-            round_trip::<otc_client::ims::types::GlanceListImageMemberSchemasLink>(value)
+            round_trip::<otc_client::ims::types::Link>(value)
         }
         ("ims", "GlanceShowImageMemberSchemasResponse") => {
             round_trip::<
@@ -2161,7 +2127,7 @@ pub fn round_trip_component(
             round_trip::<otc_client::ims::types::GlanceListImageSchemasResponse>(value)
         }
         ("ims", "GlanceListImageSchemasLink") => {
-            round_trip::<otc_client::ims::types::GlanceListImageSchemasLink>(value)
+            round_trip::<otc_client::ims::types::Link>(value)
         }
         ("ims", "GlanceShowImageSchemasResponse") => {
             round_trip::<otc_client::ims::types::GlanceShowImageSchemasResponse>(value)
@@ -2172,34 +2138,34 @@ pub fn round_trip_component(
             >(value)
         }
         ("ims", "GlanceShowImageSchemasLink") => {
-            round_trip::<otc_client::ims::types::GlanceShowImageSchemasLink>(value)
+            round_trip::<otc_client::ims::types::Link>(value)
         }
         ("ims", "GlanceAddImageMemberRequest") => {
             round_trip::<otc_client::ims::types::GlanceAddImageMemberRequest>(value)
         }
         ("ims", "GlanceAddImageMemberResponse") => {
-            round_trip::<otc_client::ims::types::GlanceAddImageMemberResponse>(value)
+            round_trip::<otc_client::ims::types::GlanceImageMember>(value)
         }
         ("ims", "GlanceListImageMembersResponse") => {
             round_trip::<otc_client::ims::types::GlanceListImageMembersResponse>(value)
         }
         ("ims", "GlanceListImageMembersMember") => {
-            round_trip::<otc_client::ims::types::GlanceListImageMembersMember>(value)
+            round_trip::<otc_client::ims::types::GlanceImageMember>(value)
         }
         ("ims", "GlanceShowImageMemberResponse") => {
-            round_trip::<otc_client::ims::types::GlanceShowImageMemberResponse>(value)
+            round_trip::<otc_client::ims::types::GlanceImageMember>(value)
         }
         ("ims", "GlanceUpdateImageMemberRequest") => {
             round_trip::<otc_client::ims::types::GlanceUpdateImageMemberRequest>(value)
         }
         ("ims", "GlanceUpdateImageMemberResponse") => {
-            round_trip::<otc_client::ims::types::GlanceUpdateImageMemberResponse>(value)
+            round_trip::<otc_client::ims::types::GlanceImageMember>(value)
         }
         ("ims", "ListImagesResponse") => {
             round_trip::<otc_client::ims::types::ListImagesResponse>(value)
         }
         ("ims", "ListImagesImage") => {
-            round_trip::<otc_client::ims::types::ListImagesImage>(value)
+            round_trip::<otc_client::ims::types::CloudImage>(value)
         }
         ("ims", "UpdateImageRequest") => {
             round_trip::<otc_client::ims::types::UpdateImageRequest>(value)
@@ -2208,16 +2174,16 @@ pub fn round_trip_component(
             round_trip::<otc_client::ims::types::UpdateImageOperation>(value)
         }
         ("ims", "UpdateImageResponse") => {
-            round_trip::<otc_client::ims::types::UpdateImageResponse>(value)
+            round_trip::<otc_client::ims::types::CloudImage>(value)
         }
         ("ims", "GlanceListImagesResponse") => {
             round_trip::<otc_client::ims::types::GlanceListImagesResponse>(value)
         }
         ("ims", "GlanceListImagesImage") => {
-            round_trip::<otc_client::ims::types::GlanceListImagesImage>(value)
+            round_trip::<otc_client::ims::types::GlanceImage>(value)
         }
         ("ims", "GlanceShowImageResponse") => {
-            round_trip::<otc_client::ims::types::GlanceShowImageResponse>(value)
+            round_trip::<otc_client::ims::types::GlanceImage>(value)
         }
         ("ims", "GlanceUpdateImageOperation") => {
             round_trip::<otc_client::ims::types::GlanceUpdateImageOperation>(value)
@@ -2226,7 +2192,7 @@ pub fn round_trip_component(
             round_trip::<otc_client::ims::types::GlanceUpdateImageOperationV20>(value)
         }
         ("ims", "GlanceUpdateImageResponse") => {
-            round_trip::<otc_client::ims::types::GlanceUpdateImageResponse>(value)
+            round_trip::<otc_client::ims::types::GlanceImage>(value)
         }
         ("ims", "GlanceDeleteImageRequest") => {
             round_trip::<otc_client::ims::types::GlanceDeleteImageRequest>(value)
@@ -2238,7 +2204,7 @@ pub fn round_trip_component(
             round_trip::<otc_client::modelarts::types::RegisterImageRequest>(value)
         }
         ("modelarts", "RegisterImageResponse") => {
-            round_trip::<otc_client::modelarts::types::RegisterImageResponse>(value)
+            round_trip::<otc_client::modelarts::types::Image>(value)
         }
         ("modelarts", "ListImageGroupResponse") => {
             round_trip::<otc_client::modelarts::types::ListImageGroupResponse>(value)
@@ -2247,7 +2213,7 @@ pub fn round_trip_component(
             round_trip::<otc_client::modelarts::types::ImageGroup>(value)
         }
         ("modelarts", "ShowNotebookResponse") => {
-            round_trip::<otc_client::modelarts::types::ShowNotebookResponse>(value)
+            round_trip::<otc_client::modelarts::types::Notebook>(value)
         }
         ("modelarts", "JobProgress") => {
             round_trip::<otc_client::modelarts::types::JobProgress>(value)
@@ -2270,39 +2236,37 @@ pub fn round_trip_component(
             round_trip::<otc_client::modelarts::types::Domain>(value)
         }
         ("modelarts", "ShowLeaseResponse") => {
-            round_trip::<otc_client::modelarts::types::ShowLeaseResponse>(value)
+            round_trip::<otc_client::modelarts::types::Lease>(value)
         }
         ("modelarts", "RenewLeaseRequest") => {
             round_trip::<otc_client::modelarts::types::RenewLeaseRequest>(value)
         }
         ("modelarts", "RenewLeaseResponse") => {
-            round_trip::<otc_client::modelarts::types::RenewLeaseResponse>(value)
+            round_trip::<otc_client::modelarts::types::Lease>(value)
         }
         ("modelarts", "ListImageResponse") => {
             round_trip::<otc_client::modelarts::types::ListImageResponse>(value)
         }
         ("modelarts", "ImageResponse") => {
-            round_trip::<otc_client::modelarts::types::ImageResponse>(value)
+            round_trip::<otc_client::modelarts::types::Image>(value)
         }
         ("modelarts", "ShowImageResponse") => {
-            round_trip::<otc_client::modelarts::types::ShowImageResponse>(value)
+            round_trip::<otc_client::modelarts::types::Image>(value)
         }
         ("modelarts", "DeleteImageResponse") => {
-            round_trip::<otc_client::modelarts::types::DeleteImageResponse>(value)
+            round_trip::<otc_client::modelarts::types::Image>(value)
         }
         ("modelarts", "CreateImageRequest") => {
             round_trip::<otc_client::modelarts::types::CreateImageRequest>(value)
         }
         ("modelarts", "CreateImageResponse") => {
-            round_trip::<otc_client::modelarts::types::CreateImageResponse>(value)
+            round_trip::<otc_client::modelarts::types::Image>(value)
         }
         ("modelarts", "ListFlavorsResponse") => {
-            round_trip::<otc_client::modelarts::types::ListFlavorsResponse>(value)
+            round_trip::<otc_client::modelarts::types::FlavorList>(value)
         }
         ("modelarts", "ShowSwitchableFlavorsResponse") => {
-            round_trip::<
-                otc_client::modelarts::types::ShowSwitchableFlavorsResponse,
-            >(value)
+            round_trip::<otc_client::modelarts::types::FlavorList>(value)
         }
         ("modelarts", "NotebookFlavor") => {
             round_trip::<otc_client::modelarts::types::NotebookFlavor>(value)
@@ -2317,7 +2281,7 @@ pub fn round_trip_component(
             round_trip::<otc_client::modelarts::types::AttachObsRequest>(value)
         }
         ("modelarts", "AttachObsResponse") => {
-            round_trip::<otc_client::modelarts::types::AttachObsResponse>(value)
+            round_trip::<otc_client::modelarts::types::DataVolumesRes>(value)
         }
         ("modelarts", "ListAttachableObSsResponse") => {
             round_trip::<otc_client::modelarts::types::ListAttachableObSsResponse>(value)
@@ -2326,28 +2290,28 @@ pub fn round_trip_component(
             round_trip::<otc_client::modelarts::types::DataVolumesRes>(value)
         }
         ("modelarts", "ShowAttachableObsResponse") => {
-            round_trip::<otc_client::modelarts::types::ShowAttachableObsResponse>(value)
+            round_trip::<otc_client::modelarts::types::DataVolumesRes>(value)
         }
         ("modelarts", "CancelObsResponse") => {
-            round_trip::<otc_client::modelarts::types::CancelObsResponse>(value)
+            round_trip::<otc_client::modelarts::types::DataVolumesRes>(value)
         }
         ("modelarts", "ListNotebooksResponse") => {
-            round_trip::<otc_client::modelarts::types::ListNotebooksResponse>(value)
+            round_trip::<otc_client::modelarts::types::NotebookList>(value)
         }
         ("modelarts", "NotebookResp") => {
-            round_trip::<otc_client::modelarts::types::NotebookResp>(value)
+            round_trip::<otc_client::modelarts::types::Notebook>(value)
         }
         ("modelarts", "ListAllNotebooksResponse") => {
-            round_trip::<otc_client::modelarts::types::ListAllNotebooksResponse>(value)
+            round_trip::<otc_client::modelarts::types::NotebookList>(value)
         }
         ("modelarts", "DeleteNotebookResponse") => {
-            round_trip::<otc_client::modelarts::types::DeleteNotebookResponse>(value)
+            round_trip::<otc_client::modelarts::types::Notebook>(value)
         }
         ("modelarts", "UpdateNotebookRequest") => {
             round_trip::<otc_client::modelarts::types::UpdateNotebookRequest>(value)
         }
         ("modelarts", "UpdateNotebookResponse") => {
-            round_trip::<otc_client::modelarts::types::UpdateNotebookResponse>(value)
+            round_trip::<otc_client::modelarts::types::Notebook>(value)
         }
         ("modelarts", "EndpointsReq") => {
             round_trip::<otc_client::modelarts::types::EndpointsReq>(value)
@@ -2371,13 +2335,13 @@ pub fn round_trip_component(
             round_trip::<otc_client::modelarts::types::LeaseReq>(value)
         }
         ("modelarts", "CreateNotebookResponse") => {
-            round_trip::<otc_client::modelarts::types::CreateNotebookResponse>(value)
+            round_trip::<otc_client::modelarts::types::Notebook>(value)
         }
         ("modelarts", "StartNotebookResponse") => {
-            round_trip::<otc_client::modelarts::types::StartNotebookResponse>(value)
+            round_trip::<otc_client::modelarts::types::Notebook>(value)
         }
         ("modelarts", "StopNotebookResponse") => {
-            round_trip::<otc_client::modelarts::types::StopNotebookResponse>(value)
+            round_trip::<otc_client::modelarts::types::Notebook>(value)
         }
         ("modelarts", "StartNotebookRequest") => {
             round_trip::<otc_client::modelarts::types::StartNotebookRequest>(value)

@@ -14,6 +14,7 @@ pub(crate) mod multiple_choices_success;
 mod nullable_optional_collections;
 pub(crate) mod schemas;
 mod server_side_defaults;
+pub mod shared_types;
 mod untagged_variant_order;
 
 use openapiv3::OpenAPI;
@@ -44,13 +45,17 @@ pub const PASSES: &[Pass] = &[
     Pass { name: "untagged_variant_order", run: untagged_variant_order::run },
 ];
 
-/// Runs every pass on a copy of `spec`.
-pub fn normalize(spec: &OpenAPI) -> OpenAPI {
+/// Runs every pass on a copy of `spec`, then merges the shared types (`shared_types`: last, so
+/// it compares schemas as the other passes left them). That merge is the one pass that can
+/// fail: validation checks the same merge on the faithful spec first, so an error here means a
+/// pass above changed a shared type's members incompatibly.
+pub fn normalize(spec: &OpenAPI) -> Result<OpenAPI, String> {
     let mut copy = spec.clone();
     for pass in PASSES {
         (pass.run)(&mut copy);
     }
-    copy
+    shared_types::run(&mut copy).map_err(|message| format!("normalize pass `shared_types`: {message}"))?;
+    Ok(copy)
 }
 
 /// Appends a sentence to a schema's description (the facts a pass removes stay documented).

@@ -5,10 +5,15 @@
 //! encodes back unchanged. Display, `FromStr` (infallible), `From<&str>`/`From<String>` and the
 //! serde impls all go through one `as_str`/`from` pair, so they cannot disagree.
 //!
+//! Variant names keep the digit groups a value separates: typify makes `X8664` of `X86_64`;
+//! this pass names it `X86_64` (and renames every path to it).
+//!
 //! The impls themselves are written once in the runtime crate (`crate::__private::open_enum!`);
 //! this pass emits one invocation with the enum's value table after each enum.
 
 use std::collections::HashMap;
+
+use heck::ToPascalCase;
 
 use proc_macro2::Ident;
 use quote::format_ident;
@@ -21,6 +26,7 @@ const CATCH_ALL: &str = "Unrecognized";
 pub fn run(file: &mut syn::File) -> Result<(), String> {
     let Some(items) = super::types_module(file) else { return Ok(()) };
     let mut opened = Vec::new();
+    let mut renamed_variants = HashMap::new();
     for item in items.iter_mut() {
         let Item::Enum(item_enum) = item else { continue };
         let Some(values) = string_enum_values(item_enum) else { continue };
@@ -30,12 +36,14 @@ pub fn run(file: &mut syn::File) -> Result<(), String> {
                 item_enum.ident
             ));
         }
+        let values = readable_variants(item_enum, values, &mut renamed_variants);
         open(item_enum);
         opened.push((item_enum.ident.clone(), values));
     }
     if opened.is_empty() {
         return Ok(());
     }
+    rename_variant_paths(items, &renamed_variants);
     // Looked up by name: a scan per item made this pass quadratic in the number of enums.
     let tables: HashMap<String, &[(Ident, String)]> =
         opened.iter().map(|(name, values)| (name.to_string(), values.as_slice())).collect();
@@ -105,6 +113,86 @@ fn serde_rename(attrs: &[Attribute]) -> Option<String> {
         });
     }
     rename
+}
+
+/// The variant name of a wire value: typify's PascalCase words, with `_` kept between two digit
+/// groups the value separates (`X86_64`, not `X8664`).
+pub(crate) fn variant_name(wire: &str) -> String {
+    let mut name = String::new();
+    for chunk in wire.split(|c: char| !c.is_alphanumeric()).filter(|chunk| !chunk.is_empty()) {
+        let word = chunk.to_pascal_case();
+        if name.ends_with(|c: char| c.is_ascii_digit()) && word.starts_with(|c: char| c.is_ascii_digit()) {
+            name.push('_');
+        }
+        name.push_str(&word);
+    }
+    name
+}
+
+/// Renames the variants whose typify name ran digit groups together; records
+/// `(enum, old) -> new` for the paths elsewhere in the module.
+fn readable_variants(
+    item: &mut ItemEnum,
+    values: Vec<(Ident, String)>,
+    renamed: &mut HashMap<(String, String), Ident>,
+) -> Vec<(Ident, String)> {
+    let mut readable = Vec::with_capacity(values.len());
+    for ((old, wire), variant) in values.into_iter().zip(item.variants.iter_mut()) {
+        let wanted = variant_name(&wire);
+        // Only where typify ran digit groups together; its escapes of keywords (`Self_`) stay.
+        let typify = old.to_string();
+        let separates_digits = wanted != typify
+            && !typify.contains('_')
+            && wanted.replace('_', "") == typify
+            && syn::parse_str::<Ident>(&wanted).is_ok();
+        let new = if separates_digits {
+            let new = format_ident!("{wanted}");
+            renamed.insert((item.ident.to_string(), old.to_string()), new.clone());
+            variant.ident = new.clone();
+            new
+        } else {
+            old
+        };
+        readable.push((new, wire));
+    }
+    readable
+}
+
+/// Points `Enum::Old` (and `Self::Old` inside `impl Enum`) at the renamed variants.
+fn rename_variant_paths(items: &mut [Item], renamed: &HashMap<(String, String), Ident>) {
+    struct Rename<'a> {
+        renamed: &'a HashMap<(String, String), Ident>,
+        self_type: Option<String>,
+    }
+    impl syn::visit_mut::VisitMut for Rename<'_> {
+        fn visit_item_impl_mut(&mut self, item: &mut syn::ItemImpl) {
+            let previous = self.self_type.take();
+            if let Type::Path(path) = item.self_ty.as_ref() {
+                self.self_type = path.path.segments.last().map(|segment| segment.ident.to_string());
+            }
+            syn::visit_mut::visit_item_impl_mut(self, item);
+            self.self_type = previous;
+        }
+        fn visit_path_mut(&mut self, path: &mut Path) {
+            let count = path.segments.len();
+            if count >= 2 {
+                let owner = path.segments[count - 2].ident.to_string();
+                let owner = if owner == "Self" { self.self_type.clone().unwrap_or_default() } else { owner };
+                let variant = path.segments[count - 1].ident.to_string();
+                if let Some(new) = self.renamed.get(&(owner, variant)) {
+                    path.segments[count - 1].ident = new.clone();
+                }
+            }
+            syn::visit_mut::visit_path_mut(self, path);
+        }
+    }
+    if renamed.is_empty() {
+        return;
+    }
+    let mut rename = Rename { renamed, self_type: None };
+    for item in items {
+        syn::visit_mut::VisitMut::visit_item_mut(&mut rename, item);
+    }
 }
 
 /// Drops the serde derives and `Copy` (a `String` variant is not `Copy`), drops the variants'
@@ -183,12 +271,24 @@ mod tests {
         assert!(!text.contains("TryFrom"), "{text}");
         assert!(!text.contains("todo"), "{text}");
         assert!(text.contains("impl :: std :: default :: Default for Arch"), "kept: {text}");
+        assert!(text.contains("Arch :: X86_64 }"), "the default names the renamed variant: {text}");
         assert!(
             text.contains(
-                "crate :: __private :: open_enum ! (Arch { X8664 => \"X86_64\" , Aarch64 => \"AARCH64\" }) ;"
+                "crate :: __private :: open_enum ! (Arch { X86_64 => \"X86_64\" , Aarch64 => \"AARCH64\" }) ;"
             ),
             "{text}"
         );
+    }
+
+    #[test]
+    fn variant_names_keep_separated_digit_groups_apart() {
+        assert_eq!(variant_name("X86_64"), "X86_64");
+        assert_eq!(variant_name("x86_64"), "X86_64");
+        assert_eq!(variant_name("AARCH64"), "Aarch64");
+        assert_eq!(variant_name("Red Hat"), "RedHat");
+        assert_eq!(variant_name("32"), "32");
+        assert_eq!(variant_name("CREATE_FAILED"), "CreateFailed");
+        assert_eq!(variant_name("self"), "Self", "a keyword: `readable_variants` keeps typify's `Self_`");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! convert names with `heck` after replacing what is not an identifier character; `rust_name`
 //! mirrors that, so two names collide here exactly when they would collide there.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use heck::{ToPascalCase, ToSnakeCase};
 use serde_json::Value;
@@ -140,6 +140,32 @@ fn inline_types(root: &Value, found: &mut Vec<(String, String)>) {
             ));
         }
     }
+}
+
+/// Every type name the spec gives or makes: component schemas, `x-otc-type-name`s, and the
+/// names typify derives for inline types (a shared type must not take one of them).
+pub fn type_names(root: &Value) -> HashSet<String> {
+    let mut names = HashSet::new();
+    if let Some(schemas) = root.pointer("/components/schemas").and_then(Value::as_object) {
+        for (name, schema) in schemas {
+            names.insert(rust_name(name, true));
+            let mut inline = Vec::new();
+            children(schema, &tree::push("/components/schemas", name), name, &mut inline);
+            names.extend(inline.into_iter().map(|(_, rust)| rust));
+        }
+    }
+    for operation in tree::operations(root) {
+        let Some(id) = operation.node.get("operationId").and_then(Value::as_str) else { continue };
+        for suffix in ["body", "response"] {
+            names.insert(rust_name(&format!("{id}-{suffix}"), true));
+        }
+    }
+    tree::walk_schemas(root, &mut |_, schema| {
+        if let Some(name) = schema.get(crate::normalize::shared_types::TYPE_NAME).and_then(Value::as_str) {
+            names.insert(name.to_owned());
+        }
+    });
+    names
 }
 
 /// An inline schema's own type name (when it gets one), then its children's.

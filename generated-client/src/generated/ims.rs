@@ -143,28 +143,21 @@ pub mod types {
             Default::default()
         }
     }
-    ///Images to share and the projects to share them with.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct BatchAddMembersRequest {
-        ///IDs of the images to share.
-        pub images: ::std::vec::Vec<::std::string::String>,
-        ///IDs of the projects to share the images with.
-        pub projects: ::std::vec::Vec<::std::string::String>,
-    }
-    impl BatchAddMembersRequest {
-        pub fn builder() -> builder::BatchAddMembersRequest {
-            Default::default()
-        }
-    }
-    ///Result of a request to add sharing members.
+    ///One API version.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct BatchAddMembersResponse {
-        ///ID of the asynchronous job that adds the members.
+    pub struct ApiVersion {
+        ///Version ID, such as v2.0.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub job_id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Links of the version.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub links: ::std::option::Option<::std::vec::Vec<Link>>,
+        ///Version status (CURRENT = preferred, SUPPORTED = older but still available, DEPRECATED = to be removed).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<VersionStatus>,
     }
-    impl BatchAddMembersResponse {
-        pub fn builder() -> builder::BatchAddMembersResponse {
+    impl ApiVersion {
+        pub fn builder() -> builder::ApiVersion {
             Default::default()
         }
     }
@@ -205,31 +198,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///Shared images and the projects to remove from their members.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct BatchDeleteMembersRequest {
-        ///IDs of the shared images.
-        pub images: ::std::vec::Vec<::std::string::String>,
-        ///IDs of the projects to stop sharing the images with.
-        pub projects: ::std::vec::Vec<::std::string::String>,
-    }
-    impl BatchDeleteMembersRequest {
-        pub fn builder() -> builder::BatchDeleteMembersRequest {
-            Default::default()
-        }
-    }
-    ///Result of a request to delete sharing members.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct BatchDeleteMembersResponse {
-        ///ID of the asynchronous job that removes the members.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub job_id: ::std::option::Option<::std::string::String>,
-    }
-    impl BatchDeleteMembersResponse {
-        pub fn builder() -> builder::BatchDeleteMembersResponse {
-            Default::default()
-        }
-    }
     ///Shared images, the receiving project and the new sharing status.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BatchUpdateMemberRequest {
@@ -238,7 +206,7 @@ pub mod types {
         ///ID of the project the images are shared with.
         pub project_id: ::std::string::String,
         ///New sharing status; accepted images appear in the image list, rejected ones do not but can still be used to create ECSs.
-        pub status: BatchUpdateMemberRequestStatus,
+        pub status: MemberStatus,
         ///ID of the CBR vault; needed to accept a shared full-ECS image created from a CBR backup.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub vault_id: ::std::option::Option<::std::string::String>,
@@ -248,29 +216,312 @@ pub mod types {
             Default::default()
         }
     }
+    ///One image in the list.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CloudImage {
+        ///Charging identifier of the image.
+        #[serde(
+            rename = "__account_code",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub account_code: ::std::option::Option<::std::string::String>,
+        ///Time the image became active.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub active_at: ::std::option::Option<::std::string::String>,
+        ///ID of the backup the image was created from; empty otherwise.
+        #[serde(
+            rename = "__backup_id",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub backup_id: ::std::option::Option<::std::string::String>,
+        ///Not available currently.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub checksum: ::std::option::Option<::std::string::String>,
+        ///Container type.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub container_format: ::std::option::Option<::std::string::String>,
+        ///Creation time in UTC.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        ///Source of the image; empty for public images.
+        #[serde(
+            rename = "__data_origin",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub data_origin: ::std::option::Option<::std::string::String>,
+        ///Supplementary information about the image (rules on the Image Attributes page).
+        #[serde(
+            rename = "__description",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Image file format. The server's default is `zvhd2`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub disk_format: ::std::option::Option<DiskFormat>,
+        ///Enterprise project of the image; 0 or empty means the default enterprise project, otherwise the project UUID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enterprise_project_id: ::std::option::Option<::std::string::String>,
+        ///URL for uploading and downloading the image file.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub file: ::std::option::Option<::std::string::String>,
+        ///Boot mode of ECSs created from the image.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hw_firmware_type: ::std::option::Option<HwFirmwareType>,
+        ///Whether the image supports NIC multi-queue.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hw_vif_multiqueue_enabled: ::std::option::Option<HwVifMultiqueueEnabled>,
+        ///Image ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Size of the image file in bytes, sent as a string.
+        #[serde(
+            rename = "__image_size",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub image_size: ::std::option::Option<::std::string::String>,
+        ///Backend storage type of the image.
+        #[serde(
+            rename = "__image_source_type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub image_source_type: ::std::option::Option<::std::string::String>,
+        ///Image type: gold (public), private or shared.
+        #[serde(
+            rename = "__imagetype",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub imagetype: ::std::option::Option<ImageType>,
+        ///Whether the image is registered.
+        #[serde(
+            rename = "__isregistered",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub isregistered: ::std::option::Option<IsRegistered>,
+        ///Whether the image supports lazy loading. Documented values: `true`, `false`, `True`, `False`.
+        #[serde(
+            rename = "__lazyloading",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub lazyloading: ::std::option::Option<::std::string::String>,
+        ///Maximum memory in MB of the image; depends on ECS flavors and is generally not set.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub max_ram: ::std::option::Option<::std::string::String>,
+        ///Minimum disk space in GB required to run the image (1 to 1024). At least 1, at most 1024.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub min_disk: ::std::option::Option<i32>,
+        ///Minimum memory in MB required to run the image; depends on ECS flavors, generally 0.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub min_ram: ::std::option::Option<i32>,
+        ///Image name (rules on the Image Attributes page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///ID of the parent image; empty for public images and images created from an image file.
+        #[serde(
+            rename = "__originalimagename",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub originalimagename: ::std::option::Option<::std::string::String>,
+        ///OS bitness (32 or 64).
+        #[serde(
+            rename = "__os_bit",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub os_bit: ::std::option::Option<OsBit>,
+        ///Advanced features the image supports, as a JSON-formatted list in a string.
+        #[serde(
+            rename = "__os_feature_list",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub os_feature_list: ::std::option::Option<::std::string::String>,
+        ///OS type of the image.
+        #[serde(
+            rename = "__os_type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub os_type: ::std::option::Option<OsType>,
+        ///OS version of the image.
+        #[serde(
+            rename = "__os_version",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub os_version: ::std::option::Option<::std::string::String>,
+        ///Tenant that owns the image.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub owner: ::std::option::Option<::std::string::String>,
+        ///OS platform of the image.
+        #[serde(
+            rename = "__platform",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub platform: ::std::option::Option<Platform>,
+        ///Product code of the image; only sent in the documented response example.
+        #[serde(
+            rename = "__productcode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub productcode: ::std::option::Option<::std::string::String>,
+        ///Whether the image is protected against deletion.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub protected: ::std::option::Option<bool>,
+        ///Set to file when the image is created from an external image file.
+        #[serde(
+            rename = "__root_origin",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub root_origin: ::std::option::Option<RootOrigin>,
+        ///URL of the image schema.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub schema: ::std::option::Option<::std::string::String>,
+        ///URL of the image.
+        #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
+        pub self_: ::std::option::Option<::std::string::String>,
+        ///System disk slot number of the image on the ECS, for example "0".
+        #[serde(
+            rename = "__sequence_num",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sequence_num: ::std::option::Option<::std::string::String>,
+        ///Not available currently.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i64>,
+        ///Image status (queued = metadata created and ready for upload, saving = file being uploaded, deleted, killed = upload failed, active = usable).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<ImageStatus>,
+        ///Whether the image uses AMD's x86 architecture.
+        #[serde(
+            rename = "__support_amd",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub support_amd: ::std::option::Option<SupportAmd>,
+        ///Whether the image supports disk-intensive ECSs; "true" when it does, otherwise absent.
+        #[serde(
+            rename = "__support_diskintensive",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub support_diskintensive: ::std::option::Option<SupportDiskintensive>,
+        ///Whether password or private key injection through Cloud-Init is unsupported: "true" means not supported, any other value means supported. Only for ECS system disk images.
+        #[serde(
+            rename = "__support_fc_inject",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub support_fc_inject: ::std::option::Option<::std::string::String>,
+        ///Whether the image supports high-performance ECSs; "true" when it does, otherwise absent.
+        #[serde(
+            rename = "__support_highperformance",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub support_highperformance: ::std::option::Option<SupportHighperformance>,
+        ///Whether the image supports KVM; "true" when it does, otherwise absent.
+        #[serde(
+            rename = "__support_kvm",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub support_kvm: ::std::option::Option<SupportKvm>,
+        ///GPU type supported for GPU-accelerated ECSs on KVM (values on the Values of Related Parameters page); absent when not supported. Cannot be combined with __support_xen or __support_kvm.
+        #[serde(
+            rename = "__support_kvm_gpu_type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub support_kvm_gpu_type: ::std::option::Option<::std::string::String>,
+        ///Whether SR-IOV is supported; "true" when it is, otherwise absent.
+        #[serde(
+            rename = "__support_kvm_hi1822_hisriov",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub support_kvm_hi1822_hisriov: ::std::option::Option<
+            CloudImageSupportKvmHi1822Hisriov,
+        >,
+        ///Whether Virtio-Net is supported; "true" when it is, otherwise absent.
+        #[serde(
+            rename = "__support_kvm_hi1822_hivirtionet",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub support_kvm_hi1822_hivirtionet: ::std::option::Option<
+            CloudImageSupportKvmHi1822Hivirtionet,
+        >,
+        ///Whether the image supports ECSs with InfiniBand NICs on KVM; "true" when it does, otherwise absent. Cannot be combined with __support_xen.
+        #[serde(
+            rename = "__support_kvm_infiniband",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub support_kvm_infiniband: ::std::option::Option<SupportKvmInfiniband>,
+        ///Whether the image supports large-memory ECSs; "true" when it does, otherwise absent.
+        #[serde(
+            rename = "__support_largememory",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub support_largememory: ::std::option::Option<SupportLargememory>,
+        ///Whether the image supports Xen; "true" when it does, otherwise absent.
+        #[serde(
+            rename = "__support_xen",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub support_xen: ::std::option::Option<SupportXen>,
+        ///GPU type supported for GPU-accelerated ECSs on Xen (values on the Values of Related Parameters page); absent when not supported. Cannot be combined with __support_xen or __support_kvm.
+        #[serde(
+            rename = "__support_xen_gpu_type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub support_xen_gpu_type: ::std::option::Option<::std::string::String>,
+        ///Whether the image supports HANA ECSs on Xen; "true" when it does, otherwise absent. Cannot be combined with __support_xen or __support_kvm.
+        #[serde(
+            rename = "__support_xen_hana",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub support_xen_hana: ::std::option::Option<SupportXenHana>,
+        ///ID of the key that encrypts the image.
+        #[serde(
+            rename = "__system__cmkid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub system_cmkid: ::std::option::Option<::std::string::String>,
+        ///Image tags, used to manage and filter private images.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ///Last update time in UTC.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+        ///Environment the image is used in (FusionCompute for ECS images, DataImage for data disk images, Ironic for BMS images, IsoImage for ISO images).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub virtual_env_type: ::std::option::Option<VirtualEnvType>,
+        ///Not available currently.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub virtual_size: ::std::option::Option<i32>,
+        ///Whether other tenants can see the image: private, public or shared.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub visibility: ::std::option::Option<ImageVisibility>,
+    }
+    impl CloudImage {
+        pub fn builder() -> builder::CloudImage {
+            Default::default()
+        }
+    }
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///New sharing status; accepted images appear in the image list, rejected ones do not but can still be used to create ECSs.
-    pub enum BatchUpdateMemberRequestStatus {
-        Accepted,
-        Rejected,
+    ///Whether SR-IOV is supported; "true" when it is, otherwise absent.
+    pub enum CloudImageSupportKvmHi1822Hisriov {
+        True,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    crate::__private::open_enum!(CloudImageSupportKvmHi1822Hisriov { True => "true" });
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Whether Virtio-Net is supported; "true" when it is, otherwise absent.
+    pub enum CloudImageSupportKvmHi1822Hivirtionet {
+        True,
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
     crate::__private::open_enum!(
-        BatchUpdateMemberRequestStatus { Accepted => "accepted", Rejected => "rejected" }
+        CloudImageSupportKvmHi1822Hivirtionet { True => "true" }
     );
-    ///Result of a sharing status update request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct BatchUpdateMemberResponse {
-        ///ID of the asynchronous job that updates the sharing status.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub job_id: ::std::option::Option<::std::string::String>,
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Container format; documented as bare.
+    pub enum ContainerFormat {
+        Bare,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
     }
-    impl BatchUpdateMemberResponse {
-        pub fn builder() -> builder::BatchUpdateMemberResponse {
-            Default::default()
-        }
-    }
+    crate::__private::open_enum!(ContainerFormat { Bare => "bare" });
     ///Attributes of the image copy.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CopyImageInRegionRequest {
@@ -291,33 +542,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///Result of a replication request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct CopyImageInRegionResponse {
-        ///ID of the asynchronous job that replicates the image.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub job_id: ::std::option::Option<::std::string::String>,
-    }
-    impl CopyImageInRegionResponse {
-        pub fn builder() -> builder::CopyImageInRegionResponse {
-            Default::default()
-        }
-    }
-    ///One image tag as a key/value pair.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct CreateDataImageImageTag {
-        ///Tag key.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub key: ::std::option::Option<::std::string::String>,
-        ///Tag value.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<::std::string::String>,
-    }
-    impl CreateDataImageImageTag {
-        pub fn builder() -> builder::CreateDataImageImageTag {
-            Default::default()
-        }
-    }
     ///Parameters for creating a data disk image from an image file in OBS.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateDataImageRequest {
@@ -332,7 +556,7 @@ pub mod types {
         pub enterprise_project_id: ::std::option::Option<::std::string::String>,
         ///Image tags as key/value objects; empty by default. Set either tags or image_tags.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image_tags: ::std::option::Option<::std::vec::Vec<CreateDataImageImageTag>>,
+        pub image_tags: ::std::option::Option<::std::vec::Vec<ResourceTag>>,
         ///Location of the image file in OBS, in the format bucket-name:file-name. The bucket must use the Standard storage class.
         pub image_url: ::std::string::String,
         ///Minimum data disk size in GB, 40 to 2048. At least 40, at most 2048.
@@ -341,36 +565,13 @@ pub mod types {
         pub name: ::std::string::String,
         ///OS type of the data disk image; Windows or Linux. The server's default is `Linux`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub os_type: ::std::option::Option<CreateDataImageRequestOsType>,
+        pub os_type: ::std::option::Option<OsType>,
         ///Image tags (see Image Tag Format); empty by default. Set either tags or image_tags.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     impl CreateDataImageRequest {
         pub fn builder() -> builder::CreateDataImageRequest {
-            Default::default()
-        }
-    }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///OS type of the data disk image; Windows or Linux. The server's default is `Linux`.
-    pub enum CreateDataImageRequestOsType {
-        Windows,
-        Linux,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        CreateDataImageRequestOsType { Windows => "Windows", Linux => "Linux" }
-    );
-    ///Result of a data disk image creation request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct CreateDataImageResponse {
-        ///ID of the asynchronous job that creates the image.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub job_id: ::std::option::Option<::std::string::String>,
-    }
-    impl CreateDataImageResponse {
-        pub fn builder() -> builder::CreateDataImageResponse {
             Default::default()
         }
     }
@@ -382,7 +583,7 @@ pub mod types {
         pub description: ::std::option::Option<::std::string::String>,
         ///Tags of the data disk image as key/value objects.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image_tags: ::std::option::Option<::std::vec::Vec<CreateImageImageTag>>,
+        pub image_tags: ::std::option::Option<::std::vec::Vec<ImageTag>>,
         ///Name of the data disk image.
         pub name: ::std::string::String,
         ///Tags of the data disk image.
@@ -407,7 +608,7 @@ pub mod types {
         pub enterprise_project_id: ::std::option::Option<::std::string::String>,
         ///Image tags as key/value objects; empty by default. Set either tags or image_tags.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image_tags: ::std::option::Option<::std::vec::Vec<CreateImageImageTag>>,
+        pub image_tags: ::std::option::Option<::std::vec::Vec<ImageTag>>,
         ///Maximum memory in MB needed to run the image. The server's default is `0`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub max_ram: ::std::option::Option<i32>,
@@ -460,7 +661,7 @@ pub mod types {
         pub enterprise_project_id: ::std::option::Option<::std::string::String>,
         ///Image tags as key/value objects; empty by default. Set either tags or image_tags.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image_tags: ::std::option::Option<::std::vec::Vec<CreateImageImageTag>>,
+        pub image_tags: ::std::option::Option<::std::vec::Vec<ImageTag>>,
         ///ID of the ECS to create a system disk image from; mandatory for a system disk image, not allowed with data_images.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub instance_id: ::std::option::Option<::std::string::String>,
@@ -499,12 +700,10 @@ pub mod types {
         pub enterprise_project_id: ::std::option::Option<::std::string::String>,
         ///Boot mode of ECSs created from the image; only uefi is supported for Arm images.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hw_firmware_type: ::std::option::Option<
-            CreateImageFromObsFileHwFirmwareType,
-        >,
+        pub hw_firmware_type: ::std::option::Option<HwFirmwareType>,
         ///Image tags as key/value objects; empty by default. Set either tags or image_tags.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image_tags: ::std::option::Option<::std::vec::Vec<CreateImageImageTag>>,
+        pub image_tags: ::std::option::Option<::std::vec::Vec<ImageTag>>,
         ///Location of the external image file in OBS, in the format bucket-name:file-name. The bucket must use the Standard storage class.
         pub image_url: ::std::string::String,
         ///Whether automatic configuration is enabled. The server's default is `false`.
@@ -525,7 +724,7 @@ pub mod types {
         pub name: ::std::string::String,
         ///OS type.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub os_type: ::std::option::Option<CreateImageFromObsFileOsType>,
+        pub os_type: ::std::option::Option<OsType>,
         ///OS version, for example "CentOS 7.0 64bit"; allowed values are listed on the Values of Related Parameters page. Mandatory for ISO files and for quick import (is_quick_import true).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub os_version: ::std::option::Option<::std::string::String>,
@@ -542,30 +741,6 @@ pub mod types {
         }
     }
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Boot mode of ECSs created from the image; only uefi is supported for Arm images.
-    pub enum CreateImageFromObsFileHwFirmwareType {
-        Bios,
-        Uefi,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        CreateImageFromObsFileHwFirmwareType { Bios => "bios", Uefi => "uefi" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///OS type.
-    pub enum CreateImageFromObsFileOsType {
-        Linux,
-        Windows,
-        Other,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        CreateImageFromObsFileOsType { Linux => "Linux", Windows => "Windows", Other =>
-        "Other" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image type. ECS and FusionCompute mean an ECS image, BMS and Ironic a BMS image, IsoImage an image created from an ISO file. The server's default is `ECS`.
     pub enum CreateImageFromObsFileType {
         Ecs,
@@ -580,19 +755,6 @@ pub mod types {
         CreateImageFromObsFileType { Ecs => "ECS", Bms => "BMS", FusionCompute =>
         "FusionCompute", IsoImage => "IsoImage", Ironic => "Ironic" }
     );
-    ///One image tag as a key/value pair.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct CreateImageImageTag {
-        ///Tag key.
-        pub key: ::std::string::String,
-        ///Tag value.
-        pub value: ::std::string::String,
-    }
-    impl CreateImageImageTag {
-        pub fn builder() -> builder::CreateImageImageTag {
-            Default::default()
-        }
-    }
     ///One data disk image file in OBS to import.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateImageObsDataImage {
@@ -601,7 +763,7 @@ pub mod types {
         pub description: ::std::option::Option<::std::string::String>,
         ///Tags as key/value objects. Set either tags or image_tags.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image_tags: ::std::option::Option<::std::vec::Vec<CreateImageImageTag>>,
+        pub image_tags: ::std::option::Option<::std::vec::Vec<ImageTag>>,
         ///Location of the data disk image file in OBS, in the format bucket-name:file-name. The bucket must use the Standard storage class.
         pub image_url: ::std::string::String,
         ///Whether the image file is imported with the quick import method.
@@ -644,18 +806,6 @@ pub mod types {
             Self::Ecs(value)
         }
     }
-    ///Result of an image creation request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct CreateImageResponse {
-        ///ID of the asynchronous job that creates the image.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub job_id: ::std::option::Option<::std::string::String>,
-    }
-    impl CreateImageResponse {
-        pub fn builder() -> builder::CreateImageResponse {
-            Default::default()
-        }
-    }
     ///Creating a full-ECS image from a CSBS or CBR backup. No other members are documented.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateWholeImageFromBackup {
@@ -669,7 +819,7 @@ pub mod types {
         pub enterprise_project_id: ::std::option::Option<::std::string::String>,
         ///Image tags as key/value objects; empty by default. Set either tags or image_tags.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image_tags: ::std::option::Option<::std::vec::Vec<CreateWholeImageImageTag>>,
+        pub image_tags: ::std::option::Option<::std::vec::Vec<ImageTag>>,
         ///Maximum memory of the image in MB; not set by default.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub max_ram: ::std::option::Option<i32>,
@@ -714,7 +864,7 @@ pub mod types {
         pub enterprise_project_id: ::std::option::Option<::std::string::String>,
         ///Image tags as key/value objects; empty by default. Set either tags or image_tags.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image_tags: ::std::option::Option<::std::vec::Vec<CreateWholeImageImageTag>>,
+        pub image_tags: ::std::option::Option<::std::vec::Vec<ImageTag>>,
         ///ID of the ECS to create the image from.
         pub instance_id: ::std::string::String,
         ///Maximum memory of the image in MB; not set by default.
@@ -737,19 +887,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///One image tag as a key/value pair.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct CreateWholeImageImageTag {
-        ///Tag key.
-        pub key: ::std::string::String,
-        ///Tag value.
-        pub value: ::std::string::String,
-    }
-    impl CreateWholeImageImageTag {
-        pub fn builder() -> builder::CreateWholeImageImageTag {
-            Default::default()
-        }
-    }
     ///Body for creating a full-ECS image, in one of two modes: from an ECS (instance_id) or from a CSBS or CBR backup (backup_id).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -767,18 +904,21 @@ pub mod types {
             Self::Backup(value)
         }
     }
-    ///Result of a full-ECS image creation request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct CreateWholeImageResponse {
-        ///ID of the asynchronous job that creates the image.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub job_id: ::std::option::Option<::std::string::String>,
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Image file format. The server's default is `zvhd2`.
+    pub enum DiskFormat {
+        Zvhd2,
+        Vhd,
+        Raw,
+        Qcow2,
+        Zvhd,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
     }
-    impl CreateWholeImageResponse {
-        pub fn builder() -> builder::CreateWholeImageResponse {
-            Default::default()
-        }
-    }
+    crate::__private::open_enum!(
+        DiskFormat { Zvhd2 => "zvhd2", Vhd => "vhd", Raw => "raw", Qcow2 => "qcow2", Zvhd
+        => "zvhd" }
+    );
     ///Target and format of the image export.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ExportImageRequest {
@@ -809,18 +949,6 @@ pub mod types {
         ExportImageRequestFileFormat { Qcow2 => "qcow2", Vhd => "vhd", Zvhd => "zvhd",
         Vmdk => "vmdk" }
     );
-    ///Result of an export request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct ExportImageResponse {
-        ///ID of the asynchronous job that exports the image.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub job_id: ::std::option::Option<::std::string::String>,
-    }
-    impl ExportImageResponse {
-        pub fn builder() -> builder::ExportImageResponse {
-            Default::default()
-        }
-    }
     ///Tenant to share the image with.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GlanceAddImageMemberRequest {
@@ -832,33 +960,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///The new image member.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct GlanceAddImageMemberResponse {
-        ///Time the image was shared, in UTC.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
-        ///Image ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image_id: ::std::option::Option<::std::string::String>,
-        ///Project ID of the tenant that is to accept the shared image.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub member_id: ::std::option::Option<::std::string::String>,
-        ///Sharing schema.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub schema: ::std::option::Option<::std::string::String>,
-        ///Sharing status, such as pending.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<::std::string::String>,
-        ///Time the sharing was last updated, in UTC.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<::std::string::String>,
-    }
-    impl GlanceAddImageMemberResponse {
-        pub fn builder() -> builder::GlanceAddImageMemberResponse {
-            Default::default()
-        }
-    }
     ///Metadata of the image to create.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GlanceCreateImageMetadataRequest {
@@ -867,9 +968,7 @@ pub mod types {
         pub container_format: ::std::option::Option<::std::string::String>,
         ///Image file format. The server's default is `zvhd2`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub disk_format: ::std::option::Option<
-            GlanceCreateImageMetadataRequestDiskFormat,
-        >,
+        pub disk_format: ::std::option::Option<DiskFormat>,
         ///Minimum disk space in GB required to run the image; must exceed the system disk capacity of the image. At least 1, at most 1024.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub min_disk: ::std::option::Option<i32>,
@@ -893,64 +992,88 @@ pub mod types {
         pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ///Whether other tenants can see the image; only private is accepted when creating metadata. The server's default is `private`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub visibility: ::std::option::Option<
-            GlanceCreateImageMetadataRequestVisibility,
-        >,
+        pub visibility: ::std::option::Option<ImageVisibility>,
     }
     impl GlanceCreateImageMetadataRequest {
         pub fn builder() -> builder::GlanceCreateImageMetadataRequest {
             Default::default()
         }
     }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image file format. The server's default is `zvhd2`.
-    pub enum GlanceCreateImageMetadataRequestDiskFormat {
-        Zvhd2,
-        Vhd,
-        Raw,
-        Qcow2,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
+    ///Options for deleting an image.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct GlanceDeleteImageRequest {
+        ///Whether to delete the CSBS or CBR backups of a full-ECS image together with the image (true) or keep them (false).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub delete_backup: ::std::option::Option<bool>,
     }
-    crate::__private::open_enum!(
-        GlanceCreateImageMetadataRequestDiskFormat { Zvhd2 => "zvhd2", Vhd => "vhd", Raw
-        => "raw", Qcow2 => "qcow2" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether other tenants can see the image; only private is accepted when creating metadata. The server's default is `private`.
-    pub enum GlanceCreateImageMetadataRequestVisibility {
-        Private,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
+    impl GlanceDeleteImageRequest {
+        pub fn builder() -> builder::GlanceDeleteImageRequest {
+            Default::default()
+        }
     }
-    crate::__private::open_enum!(
-        GlanceCreateImageMetadataRequestVisibility { Private => "private" }
-    );
     ///The created image metadata.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct GlanceCreateImageMetadataResponse {
+    pub struct GlanceImage {
+        ///Charging identifier of the image.
+        #[serde(
+            rename = "__account_code",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub account_code: ::std::option::Option<::std::string::String>,
+        ///Time the image status became active.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub active_at: ::std::option::Option<::std::string::String>,
+        ///ID of the backup the image was created from; empty otherwise.
+        #[serde(
+            rename = "__backup_id",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub backup_id: ::std::option::Option<::std::string::String>,
         ///MD5 checksum of the image file.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub checksum: ::std::option::Option<::std::string::String>,
         ///Container format; documented as bare.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub container_format: ::std::option::Option<
-            GlanceCreateImageMetadataResponseContainerFormat,
-        >,
+        pub container_format: ::std::option::Option<::std::string::String>,
         ///Creation time in UTC.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
+        ///Source of the image; empty for public images.
+        #[serde(
+            rename = "__data_origin",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub data_origin: ::std::option::Option<::std::string::String>,
+        ///Supplementary information about the image; rules are on the Image Attributes page.
+        #[serde(
+            rename = "__description",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub description: ::std::option::Option<::std::string::String>,
         ///Image file format. The server's default is `zvhd2`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub disk_format: ::std::option::Option<
-            GlanceCreateImageMetadataResponseDiskFormat,
-        >,
+        pub disk_format: ::std::option::Option<DiskFormat>,
+        ///Enterprise project of the image: 0 or empty for the default enterprise project, otherwise the UUID of the enterprise project.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enterprise_project_id: ::std::option::Option<::std::string::String>,
         ///URL for uploading and downloading the image file.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub file: ::std::option::Option<::std::string::String>,
+        ///ECS boot mode: bios or uefi.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hw_firmware_type: ::std::option::Option<HwFirmwareType>,
+        ///Whether the image supports NIC multi-queue.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hw_vif_multiqueue_enabled: ::std::option::Option<HwVifMultiqueueEnabled>,
         ///Image ID; needed to upload the image file.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
+        ///Where the image is stored.
+        #[serde(
+            rename = "__image_location",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub image_location: ::std::option::Option<::std::string::String>,
         ///Image size in bytes, sent as a string.
         #[serde(
             rename = "__image_size",
@@ -969,14 +1092,27 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub imagetype: ::std::option::Option<::std::string::String>,
+        ///Whether the initial configuration is complete.
+        #[serde(
+            rename = "__is_config_init",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_config_init: ::std::option::Option<GlanceImageIsConfigInit>,
         ///Whether the image is registered (only registered images show on the portal); the string "true".
         #[serde(
             rename = "__isregistered",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub isregistered: ::std::option::Option<
-            GlanceCreateImageMetadataResponseIsregistered,
-        >,
+        pub isregistered: ::std::option::Option<IsRegistered>,
+        ///Whether the image supports lazy loading. Documented values: `true`, `false`, `True`, `False`.
+        #[serde(
+            rename = "__lazyloading",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub lazyloading: ::std::option::Option<::std::string::String>,
+        ///Maximum memory in MB of the image; depends on the ECS flavor and is usually not set.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub max_ram: ::std::option::Option<::std::string::String>,
         ///Minimum disk space in GB required to run the image. At least 1, at most 1024.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub min_disk: ::std::option::Option<i32>,
@@ -986,18 +1122,30 @@ pub mod types {
         ///Image name, 1 to 128 characters. At least 1 characters, at most 128 characters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        ///ID of the parent image; empty for public images and for images created from an image file.
+        #[serde(
+            rename = "__originalimagename",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub originalimagename: ::std::option::Option<::std::string::String>,
         ///OS bitness, derived from __os_version.
         #[serde(
             rename = "__os_bit",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub os_bit: ::std::option::Option<GlanceCreateImageMetadataResponseOsBit>,
+        pub os_bit: ::std::option::Option<OsBit>,
+        ///Advanced features the image supports, as a JSON-formatted list inside the string.
+        #[serde(
+            rename = "__os_feature_list",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub os_feature_list: ::std::option::Option<::std::string::String>,
         ///OS type, derived from __os_version.
         #[serde(
             rename = "__os_type",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub os_type: ::std::option::Option<GlanceCreateImageMetadataResponseOsType>,
+        pub os_type: ::std::option::Option<::std::string::String>,
         ///OS version of the image; allowed values are listed on the Values of Related Parameters page.
         #[serde(
             rename = "__os_version",
@@ -1013,6 +1161,12 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub platform: ::std::option::Option<::std::string::String>,
+        ///Product code of the image; only sent in the documented response example.
+        #[serde(
+            rename = "__productcode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub productcode: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub properties: ::std::option::Option<Properties>,
         ///Whether the image is protected against deletion; documented as false.
@@ -1023,452 +1177,7 @@ pub mod types {
             rename = "__root_origin",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub root_origin: ::std::option::Option<
-            GlanceCreateImageMetadataResponseRootOrigin,
-        >,
-        ///URL of the image schema.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub schema: ::std::option::Option<::std::string::String>,
-        ///URL of the image.
-        #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
-        pub self_: ::std::option::Option<::std::string::String>,
-        ///Not available currently.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub size: ::std::option::Option<i64>,
-        ///Image status. queued means the metadata exists and the file can be uploaded.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<GlanceCreateImageMetadataResponseStatus>,
-        ///Image tags.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Last update time in UTC.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<::std::string::String>,
-        ///Environment the image is used in (FusionCompute for ECS images, DataImage for ECS data disk images, Ironic for BMS images, IsoImage for ISO images).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub virtual_env_type: ::std::option::Option<
-            GlanceCreateImageMetadataResponseVirtualEnvType,
-        >,
-        ///Virtual size of the image in bytes.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub virtual_size: ::std::option::Option<i32>,
-        ///Whether other tenants can see the image; always private here.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub visibility: ::std::option::Option<
-            GlanceCreateImageMetadataResponseVisibility,
-        >,
-    }
-    impl GlanceCreateImageMetadataResponse {
-        pub fn builder() -> builder::GlanceCreateImageMetadataResponse {
-            Default::default()
-        }
-    }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Container format; documented as bare.
-    pub enum GlanceCreateImageMetadataResponseContainerFormat {
-        Bare,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceCreateImageMetadataResponseContainerFormat { Bare => "bare" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image file format. The server's default is `zvhd2`.
-    pub enum GlanceCreateImageMetadataResponseDiskFormat {
-        Zvhd2,
-        Vhd,
-        Raw,
-        Qcow2,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceCreateImageMetadataResponseDiskFormat { Zvhd2 => "zvhd2", Vhd => "vhd", Raw
-        => "raw", Qcow2 => "qcow2" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image is registered (only registered images show on the portal); the string "true".
-    pub enum GlanceCreateImageMetadataResponseIsregistered {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceCreateImageMetadataResponseIsregistered { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///OS bitness, derived from __os_version.
-    pub enum GlanceCreateImageMetadataResponseOsBit {
-        X32,
-        X64,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceCreateImageMetadataResponseOsBit { X32 => "32", X64 => "64" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///OS type, derived from __os_version.
-    pub enum GlanceCreateImageMetadataResponseOsType {
-        Windows,
-        Linux,
-        Other,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceCreateImageMetadataResponseOsType { Windows => "Windows", Linux => "Linux",
-        Other => "other" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Set to file when the image is created from an external image file.
-    pub enum GlanceCreateImageMetadataResponseRootOrigin {
-        File,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceCreateImageMetadataResponseRootOrigin { File => "file" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image status. queued means the metadata exists and the file can be uploaded.
-    pub enum GlanceCreateImageMetadataResponseStatus {
-        Queued,
-        Saving,
-        Deleted,
-        Killed,
-        Active,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceCreateImageMetadataResponseStatus { Queued => "queued", Saving => "saving",
-        Deleted => "deleted", Killed => "killed", Active => "active" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Environment the image is used in (FusionCompute for ECS images, DataImage for ECS data disk images, Ironic for BMS images, IsoImage for ISO images).
-    pub enum GlanceCreateImageMetadataResponseVirtualEnvType {
-        FusionCompute,
-        Ironic,
-        DataImage,
-        IsoImage,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceCreateImageMetadataResponseVirtualEnvType { FusionCompute =>
-        "FusionCompute", Ironic => "Ironic", DataImage => "DataImage", IsoImage =>
-        "IsoImage" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether other tenants can see the image; always private here.
-    pub enum GlanceCreateImageMetadataResponseVisibility {
-        Private,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceCreateImageMetadataResponseVisibility { Private => "private" }
-    );
-    ///Options for deleting an image.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct GlanceDeleteImageRequest {
-        ///Whether to delete the CSBS or CBR backups of a full-ECS image together with the image (true) or keep them (false).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub delete_backup: ::std::option::Option<bool>,
-    }
-    impl GlanceDeleteImageRequest {
-        pub fn builder() -> builder::GlanceDeleteImageRequest {
-            Default::default()
-        }
-    }
-    ///A link related to the schema.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct GlanceListImageMemberSchemasLink {
-        ///Link target.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub href: ::std::option::Option<::std::string::String>,
-        ///Relation of the link, such as describedby.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rel: ::std::option::Option<::std::string::String>,
-    }
-    impl GlanceListImageMemberSchemasLink {
-        pub fn builder() -> builder::GlanceListImageMemberSchemasLink {
-            Default::default()
-        }
-    }
-    ///JSON Schema document of an image member list.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct GlanceListImageMemberSchemasResponse {
-        ///Links for accessing the schema.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub links: ::std::option::Option<
-            ::std::vec::Vec<GlanceListImageMemberSchemasLink>,
-        >,
-        ///Schema name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        ///JSON Schema definitions of the attributes, with the type and meaning of each.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub properties: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-    }
-    impl GlanceListImageMemberSchemasResponse {
-        pub fn builder() -> builder::GlanceListImageMemberSchemasResponse {
-            Default::default()
-        }
-    }
-    ///One image member.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct GlanceListImageMembersMember {
-        ///Time the image was shared, in UTC.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
-        ///Image ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image_id: ::std::option::Option<::std::string::String>,
-        ///Member ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub member_id: ::std::option::Option<::std::string::String>,
-        ///Sharing schema.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub schema: ::std::option::Option<::std::string::String>,
-        ///Sharing status.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<::std::string::String>,
-        ///Time the sharing was last updated, in UTC.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<::std::string::String>,
-    }
-    impl GlanceListImageMembersMember {
-        pub fn builder() -> builder::GlanceListImageMembersMember {
-            Default::default()
-        }
-    }
-    ///Members of an image.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct GlanceListImageMembersResponse {
-        ///Image members.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub members: ::std::option::Option<
-            ::std::vec::Vec<GlanceListImageMembersMember>,
-        >,
-        ///Sharing schema.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub schema: ::std::option::Option<::std::string::String>,
-    }
-    impl GlanceListImageMembersResponse {
-        pub fn builder() -> builder::GlanceListImageMembersResponse {
-            Default::default()
-        }
-    }
-    ///A link related to the schema.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct GlanceListImageSchemasLink {
-        ///Link target.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub href: ::std::option::Option<::std::string::String>,
-        ///Relation of the link, such as first, next or describedby.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rel: ::std::option::Option<::std::string::String>,
-    }
-    impl GlanceListImageSchemasLink {
-        pub fn builder() -> builder::GlanceListImageSchemasLink {
-            Default::default()
-        }
-    }
-    ///JSON Schema document of an image list.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct GlanceListImageSchemasResponse {
-        ///Links for accessing the schema and paging the list.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub links: ::std::option::Option<::std::vec::Vec<GlanceListImageSchemasLink>>,
-        ///Schema name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        ///JSON Schema definitions of the attributes, with the type and meaning of each; see the Image Attributes page.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub properties: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-    }
-    impl GlanceListImageSchemasResponse {
-        pub fn builder() -> builder::GlanceListImageSchemasResponse {
-            Default::default()
-        }
-    }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///The server's default is `zvhd2`.
-    pub enum GlanceListImagesDiskFormat {
-        Zvhd2,
-        Vhd,
-        Zvhd,
-        Raw,
-        Qcow2,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceListImagesDiskFormat { Zvhd2 => "zvhd2", Vhd => "vhd", Zvhd => "zvhd", Raw
-        => "raw", Qcow2 => "qcow2" }
-    );
-    ///One image in a list of images.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct GlanceListImagesImage {
-        ///Time the image status became active.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active_at: ::std::option::Option<::std::string::String>,
-        ///ID of the backup the image was created from; empty otherwise.
-        #[serde(
-            rename = "__backup_id",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub backup_id: ::std::option::Option<::std::string::String>,
-        ///Not available currently.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub checksum: ::std::option::Option<::std::string::String>,
-        ///Container format.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub container_format: ::std::option::Option<::std::string::String>,
-        ///Creation time, in UTC.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
-        ///Source of the image; empty for public images.
-        #[serde(
-            rename = "__data_origin",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub data_origin: ::std::option::Option<::std::string::String>,
-        ///Supplementary information about the image; rules are on the Image Attributes page.
-        #[serde(
-            rename = "__description",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub description: ::std::option::Option<::std::string::String>,
-        ///Image file format. The server's default is `zvhd2`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub disk_format: ::std::option::Option<GlanceListImagesImageDiskFormat>,
-        ///Enterprise project of the image: 0 or empty for the default enterprise project, otherwise the UUID of the enterprise project.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub enterprise_project_id: ::std::option::Option<::std::string::String>,
-        ///URL for uploading and downloading the image file.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub file: ::std::option::Option<::std::string::String>,
-        ///ECS boot mode: bios or uefi.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hw_firmware_type: ::std::option::Option<GlanceListImagesImageHwFirmwareType>,
-        ///Whether the image supports NIC multi-queue.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hw_vif_multiqueue_enabled: ::std::option::Option<
-            GlanceListImagesImageHwVifMultiqueueEnabled,
-        >,
-        ///Image ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        ///Where the image is stored.
-        #[serde(
-            rename = "__image_location",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub image_location: ::std::option::Option<::std::string::String>,
-        ///Size of the image file in bytes (greater than 0), sent as a string.
-        #[serde(
-            rename = "__image_size",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub image_size: ::std::option::Option<::std::string::String>,
-        ///Backend storage of the image; only UDS is supported.
-        #[serde(
-            rename = "__image_source_type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub image_source_type: ::std::option::Option<::std::string::String>,
-        ///Image type: gold (public image), private (private image) or shared (shared image).
-        #[serde(
-            rename = "__imagetype",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub imagetype: ::std::option::Option<GlanceListImagesImageImagetype>,
-        ///Whether the initial configuration is complete.
-        #[serde(
-            rename = "__is_config_init",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub is_config_init: ::std::option::Option<GlanceListImagesImageIsConfigInit>,
-        ///Whether the image is available; the string "true" (ordinary users see only such images).
-        #[serde(
-            rename = "__isregistered",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub isregistered: ::std::option::Option<GlanceListImagesImageIsregistered>,
-        ///Whether the image supports lazy loading. Documented values: `true`, `false`, `True`, `False`.
-        #[serde(
-            rename = "__lazyloading",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub lazyloading: ::std::option::Option<::std::string::String>,
-        ///Maximum memory in MB of the image; depends on the ECS flavor and is usually not set.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub max_ram: ::std::option::Option<::std::string::String>,
-        ///Minimum disk space in GB needed to run the image, 1 to 1024. At least 1, at most 1024.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub min_disk: ::std::option::Option<i32>,
-        ///Minimum memory in MB needed to run the image; depends on the ECS flavor, generally 0.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub min_ram: ::std::option::Option<i32>,
-        ///Image name; naming rules are on the Image Attributes page.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        ///ID of the parent image; empty for public images and for images created from an image file.
-        #[serde(
-            rename = "__originalimagename",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub originalimagename: ::std::option::Option<::std::string::String>,
-        ///OS bitness: 32 or 64.
-        #[serde(
-            rename = "__os_bit",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub os_bit: ::std::option::Option<GlanceListImagesImageOsBit>,
-        ///Advanced features the image supports, as a JSON-formatted list inside the string.
-        #[serde(
-            rename = "__os_feature_list",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub os_feature_list: ::std::option::Option<::std::string::String>,
-        ///OS type.
-        #[serde(
-            rename = "__os_type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub os_type: ::std::option::Option<GlanceListImagesImageOsType>,
-        ///OS version of the image; values are listed on the Values of Related Parameters page.
-        #[serde(
-            rename = "__os_version",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub os_version: ::std::option::Option<::std::string::String>,
-        ///ID of the project (tenant) that owns the image.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub owner: ::std::option::Option<::std::string::String>,
-        ///OS platform of the image.
-        #[serde(
-            rename = "__platform",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub platform: ::std::option::Option<GlanceListImagesImagePlatform>,
-        ///Whether the image is protected; public images are protected.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub protected: ::std::option::Option<bool>,
-        ///Set to file when the image was created from an external image file.
-        #[serde(
-            rename = "__root_origin",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub root_origin: ::std::option::Option<GlanceListImagesImageRootOrigin>,
+        pub root_origin: ::std::option::Option<RootOrigin>,
         ///URL of the image schema.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub schema: ::std::option::Option<::std::string::String>,
@@ -1483,24 +1192,28 @@ pub mod types {
         pub sequence_num: ::std::option::Option<::std::string::String>,
         ///Not available currently.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub size: ::std::option::Option<i32>,
-        ///Image status: queued (metadata created, the file can be uploaded), saving (the file is being uploaded), deleted, killed (the upload failed) or active (ready for use).
+        pub size: ::std::option::Option<i64>,
+        ///Image status. queued means the metadata exists and the file can be uploaded.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<GlanceListImagesImageStatus>,
+        pub status: ::std::option::Option<ImageStatus>,
+        ///Agents configured for the image, comma-separated (hss = Host Security Service, ces = Cloud Eye host monitoring), for example "hss,ces"; absent when no agent is configured. HSS is not available, so only ces matters.
+        #[serde(
+            rename = "__support_agent_list",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub support_agent_list: ::std::option::Option<::std::string::String>,
         ///Whether the image uses AMD's x86 architecture.
         #[serde(
             rename = "__support_amd",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub support_amd: ::std::option::Option<GlanceListImagesImageSupportAmd>,
+        pub support_amd: ::std::option::Option<SupportAmd>,
         ///"true" when the image supports disk-intensive ECSs; otherwise absent.
         #[serde(
             rename = "__support_diskintensive",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub support_diskintensive: ::std::option::Option<
-            GlanceListImagesImageSupportDiskintensive,
-        >,
+        pub support_diskintensive: ::std::option::Option<SupportDiskintensive>,
         ///Whether password/private key injection using Cloud-Init is disabled: "true" means it is not supported. Only for ECS system disk images.
         #[serde(
             rename = "__support_fc_inject",
@@ -1512,15 +1225,13 @@ pub mod types {
             rename = "__support_highperformance",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub support_highperformance: ::std::option::Option<
-            GlanceListImagesImageSupportHighperformance,
-        >,
+        pub support_highperformance: ::std::option::Option<SupportHighperformance>,
         ///"true" when the image supports KVM; otherwise absent.
         #[serde(
             rename = "__support_kvm",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub support_kvm: ::std::option::Option<GlanceListImagesImageSupportKvm>,
+        pub support_kvm: ::std::option::Option<SupportKvm>,
         ///GPU type for GPU-accelerated ECSs on KVM (values in Table 3 of the Values of Related Parameters page, such as V100); absent when unsupported. Cannot be combined with __support_xen and __support_kvm.
         #[serde(
             rename = "__support_kvm_gpu_type",
@@ -1532,23 +1243,19 @@ pub mod types {
             rename = "__support_kvm_infiniband",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub support_kvm_infiniband: ::std::option::Option<
-            GlanceListImagesImageSupportKvmInfiniband,
-        >,
+        pub support_kvm_infiniband: ::std::option::Option<SupportKvmInfiniband>,
         ///"true" when the image supports large-memory ECSs; otherwise absent. Supported OSs are in Table 4 of the Values of Related Parameters page.
         #[serde(
             rename = "__support_largememory",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub support_largememory: ::std::option::Option<
-            GlanceListImagesImageSupportLargememory,
-        >,
+        pub support_largememory: ::std::option::Option<SupportLargememory>,
         ///"true" when the image supports Xen; otherwise absent.
         #[serde(
             rename = "__support_xen",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub support_xen: ::std::option::Option<GlanceListImagesImageSupportXen>,
+        pub support_xen: ::std::option::Option<SupportXen>,
         ///GPU type for GPU-accelerated ECSs on Xen (values in Table 2 of the Values of Related Parameters page, such as M60_vGPU); absent when unsupported. Cannot be combined with __support_xen and __support_kvm.
         #[serde(
             rename = "__support_xen_gpu_type",
@@ -1560,7 +1267,7 @@ pub mod types {
             rename = "__support_xen_hana",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub support_xen_hana: ::std::option::Option<GlanceListImagesImageSupportXenHana>,
+        pub support_xen_hana: ::std::option::Option<SupportXenHana>,
         ///Enterprise project of the image: 0 or empty for the default enterprise project, otherwise the UUID of the enterprise project.
         #[serde(
             rename = "_sys_enterprise_project_id",
@@ -1573,349 +1280,120 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub system_cmkid: ::std::option::Option<::std::string::String>,
-        ///Image tags, for managing and filtering private images.
+        ///Image tags.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Time of the last update, in UTC.
+        ///Last update time in UTC.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::std::string::String>,
-        ///Environment the image is used in: FusionCompute (ECS system disk image), DataImage (data disk image), Ironic (BMS image) or IsoImage (ISO image).
+        ///Environment the image is used in (FusionCompute for ECS images, DataImage for ECS data disk images, Ironic for BMS images, IsoImage for ISO images).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub virtual_env_type: ::std::option::Option<GlanceListImagesImageVirtualEnvType>,
-        ///Not available currently.
+        pub virtual_env_type: ::std::option::Option<VirtualEnvType>,
+        ///Virtual size of the image in bytes.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub virtual_size: ::std::option::Option<i32>,
-        ///Whether other tenants can see the image: private, public or shared image.
+        ///Whether other tenants can see the image; always private here.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub visibility: ::std::option::Option<GlanceListImagesImageVisibility>,
+        pub visibility: ::std::option::Option<ImageVisibility>,
     }
-    impl GlanceListImagesImage {
-        pub fn builder() -> builder::GlanceListImagesImage {
+    impl GlanceImage {
+        pub fn builder() -> builder::GlanceImage {
             Default::default()
         }
     }
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image file format. The server's default is `zvhd2`.
-    pub enum GlanceListImagesImageDiskFormat {
-        Zvhd2,
-        Vhd,
-        Zvhd,
-        Raw,
-        Qcow2,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceListImagesImageDiskFormat { Zvhd2 => "zvhd2", Vhd => "vhd", Zvhd => "zvhd",
-        Raw => "raw", Qcow2 => "qcow2" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///ECS boot mode: bios or uefi.
-    pub enum GlanceListImagesImageHwFirmwareType {
-        Bios,
-        Uefi,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceListImagesImageHwFirmwareType { Bios => "bios", Uefi => "uefi" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image supports NIC multi-queue.
-    pub enum GlanceListImagesImageHwVifMultiqueueEnabled {
-        True,
-        False,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceListImagesImageHwVifMultiqueueEnabled { True => "true", False => "false" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image type: gold (public image), private (private image) or shared (shared image).
-    pub enum GlanceListImagesImageImagetype {
-        Gold,
-        Private,
-        Shared,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceListImagesImageImagetype { Gold => "gold", Private => "private", Shared =>
-        "shared" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the initial configuration is complete.
-    pub enum GlanceListImagesImageIsConfigInit {
+    pub enum GlanceImageIsConfigInit {
         True,
         False,
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
     crate::__private::open_enum!(
-        GlanceListImagesImageIsConfigInit { True => "true", False => "false" }
+        GlanceImageIsConfigInit { True => "true", False => "false" }
     );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image is available; the string "true" (ordinary users see only such images).
-    pub enum GlanceListImagesImageIsregistered {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
+    ///The new image member.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct GlanceImageMember {
+        ///Time the image was shared, in UTC.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        ///Image ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub image_id: ::std::option::Option<::std::string::String>,
+        ///Project ID of the tenant that is to accept the shared image.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub member_id: ::std::option::Option<::std::string::String>,
+        ///Sharing schema.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub schema: ::std::option::Option<::std::string::String>,
+        ///Sharing status, such as pending.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        ///Time the sharing was last updated, in UTC.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::std::string::String>,
     }
-    crate::__private::open_enum!(GlanceListImagesImageIsregistered { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///OS bitness: 32 or 64.
-    pub enum GlanceListImagesImageOsBit {
-        X32,
-        X64,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceListImagesImageOsBit { X32 => "32", X64 => "64" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///OS type.
-    pub enum GlanceListImagesImageOsType {
-        Linux,
-        Windows,
-        Other,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceListImagesImageOsType { Linux => "Linux", Windows => "Windows", Other =>
-        "Other" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///OS platform of the image.
-    pub enum GlanceListImagesImagePlatform {
-        Windows,
-        Ubuntu,
-        RedHat,
-        Suse,
-        CentOs,
-        Debian,
-        OpenSuse,
-        OracleLinux,
-        Fedora,
-        Other,
-        CoreOs,
-        EulerOs,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceListImagesImagePlatform { Windows => "Windows", Ubuntu => "Ubuntu", RedHat
-        => "Red Hat", Suse => "SUSE", CentOs => "CentOS", Debian => "Debian", OpenSuse =>
-        "OpenSUSE", OracleLinux => "Oracle Linux", Fedora => "Fedora", Other => "Other",
-        CoreOs => "CoreOS", EulerOs => "EulerOS" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Set to file when the image was created from an external image file.
-    pub enum GlanceListImagesImageRootOrigin {
-        File,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(GlanceListImagesImageRootOrigin { File => "file" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image status: queued (metadata created, the file can be uploaded), saving (the file is being uploaded), deleted, killed (the upload failed) or active (ready for use).
-    pub enum GlanceListImagesImageStatus {
-        Queued,
-        Saving,
-        Deleted,
-        Killed,
-        Active,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceListImagesImageStatus { Queued => "queued", Saving => "saving", Deleted =>
-        "deleted", Killed => "killed", Active => "active" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image uses AMD's x86 architecture.
-    pub enum GlanceListImagesImageSupportAmd {
-        True,
-        False,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceListImagesImageSupportAmd { True => "true", False => "false" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///"true" when the image supports disk-intensive ECSs; otherwise absent.
-    pub enum GlanceListImagesImageSupportDiskintensive {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceListImagesImageSupportDiskintensive { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///"true" when the image supports high-performance ECSs; otherwise absent.
-    pub enum GlanceListImagesImageSupportHighperformance {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceListImagesImageSupportHighperformance { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///"true" when the image supports KVM; otherwise absent.
-    pub enum GlanceListImagesImageSupportKvm {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(GlanceListImagesImageSupportKvm { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///"true" when the image supports ECSs with InfiniBand NICs on KVM; otherwise absent. Cannot be combined with __support_xen.
-    pub enum GlanceListImagesImageSupportKvmInfiniband {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceListImagesImageSupportKvmInfiniband { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///"true" when the image supports large-memory ECSs; otherwise absent. Supported OSs are in Table 4 of the Values of Related Parameters page.
-    pub enum GlanceListImagesImageSupportLargememory {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceListImagesImageSupportLargememory { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///"true" when the image supports Xen; otherwise absent.
-    pub enum GlanceListImagesImageSupportXen {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(GlanceListImagesImageSupportXen { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///"true" when the image supports HANA ECSs on Xen; otherwise absent. Cannot be combined with __support_xen and __support_kvm.
-    pub enum GlanceListImagesImageSupportXenHana {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(GlanceListImagesImageSupportXenHana { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Environment the image is used in: FusionCompute (ECS system disk image), DataImage (data disk image), Ironic (BMS image) or IsoImage (ISO image).
-    pub enum GlanceListImagesImageVirtualEnvType {
-        FusionCompute,
-        Ironic,
-        DataImage,
-        IsoImage,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceListImagesImageVirtualEnvType { FusionCompute => "FusionCompute", Ironic =>
-        "Ironic", DataImage => "DataImage", IsoImage => "IsoImage" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether other tenants can see the image: private, public or shared image.
-    pub enum GlanceListImagesImageVisibility {
-        Public,
-        Private,
-        Shared,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceListImagesImageVisibility { Public => "public", Private => "private",
-        Shared => "shared" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`GlanceListImagesImagetype`
-    pub enum GlanceListImagesImagetype {
-        Gold,
-        Private,
-        Shared,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceListImagesImagetype { Gold => "gold", Private => "private", Shared =>
-        "shared" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`GlanceListImagesIsregistered`
-    pub enum GlanceListImagesIsregistered {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(GlanceListImagesIsregistered { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`GlanceListImagesMemberStatus`
-    pub enum GlanceListImagesMemberStatus {
-        Accepted,
-        Rejected,
-        Pending,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceListImagesMemberStatus { Accepted => "accepted", Rejected => "rejected",
-        Pending => "pending" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`GlanceListImagesOsBit`
-    pub enum GlanceListImagesOsBit {
-        X32,
-        X64,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(GlanceListImagesOsBit { X32 => "32", X64 => "64" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`GlanceListImagesOsType`
-    pub enum GlanceListImagesOsType {
-        Linux,
-        Windows,
-        Other,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceListImagesOsType { Linux => "Linux", Windows => "Windows", Other => "Other"
+    impl GlanceImageMember {
+        pub fn builder() -> builder::GlanceImageMember {
+            Default::default()
         }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`GlanceListImagesPlatform`
-    pub enum GlanceListImagesPlatform {
-        Windows,
-        Ubuntu,
-        RedHat,
-        Suse,
-        CentOs,
-        Debian,
-        OpenSuse,
-        OracleLinux,
-        Fedora,
-        Other,
-        CoreOs,
-        EulerOs,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
     }
-    crate::__private::open_enum!(
-        GlanceListImagesPlatform { Windows => "Windows", Ubuntu => "Ubuntu", RedHat =>
-        "Red Hat", Suse => "SUSE", CentOs => "CentOS", Debian => "Debian", OpenSuse =>
-        "OpenSUSE", OracleLinux => "Oracle Linux", Fedora => "Fedora", Other => "Other",
-        CoreOs => "CoreOS", EulerOs => "EulerOS" }
-    );
+    ///JSON Schema document of an image member list.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct GlanceListImageMemberSchemasResponse {
+        ///Links for accessing the schema.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub links: ::std::option::Option<::std::vec::Vec<Link>>,
+        ///Schema name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///JSON Schema definitions of the attributes, with the type and meaning of each.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub properties: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    }
+    impl GlanceListImageMemberSchemasResponse {
+        pub fn builder() -> builder::GlanceListImageMemberSchemasResponse {
+            Default::default()
+        }
+    }
+    ///Members of an image.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct GlanceListImageMembersResponse {
+        ///Image members.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub members: ::std::option::Option<::std::vec::Vec<GlanceImageMember>>,
+        ///Sharing schema.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub schema: ::std::option::Option<::std::string::String>,
+    }
+    impl GlanceListImageMembersResponse {
+        pub fn builder() -> builder::GlanceListImageMembersResponse {
+            Default::default()
+        }
+    }
+    ///JSON Schema document of an image list.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct GlanceListImageSchemasResponse {
+        ///Links for accessing the schema and paging the list.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub links: ::std::option::Option<::std::vec::Vec<Link>>,
+        ///Schema name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///JSON Schema definitions of the attributes, with the type and meaning of each; see the Image Attributes page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub properties: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    }
+    impl GlanceListImageSchemasResponse {
+        pub fn builder() -> builder::GlanceListImageSchemasResponse {
+            Default::default()
+        }
+    }
     ///One page of images with paging links.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GlanceListImagesResponse {
@@ -1924,7 +1402,7 @@ pub mod types {
         pub first: ::std::option::Option<::std::string::String>,
         ///The images of this page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub images: ::std::option::Option<::std::vec::Vec<GlanceListImagesImage>>,
+        pub images: ::std::option::Option<::std::vec::Vec<GlanceImage>>,
         ///URL of the next page of images; absent on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next: ::std::option::Option<::std::string::String>,
@@ -1937,164 +1415,6 @@ pub mod types {
             Default::default()
         }
     }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///The server's default is `desc`.
-    pub enum GlanceListImagesSortDir {
-        Desc,
-        Asc,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceListImagesSortDir { Desc => "desc", Asc => "asc" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///The server's default is `created_at`.
-    pub enum GlanceListImagesSortKey {
-        Name,
-        ContainerFormat,
-        DiskFormat,
-        Status,
-        Id,
-        Size,
-        CreatedAt,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceListImagesSortKey { Name => "name", ContainerFormat => "container_format",
-        DiskFormat => "disk_format", Status => "status", Id => "id", Size => "size",
-        CreatedAt => "created_at" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`GlanceListImagesStatus`
-    pub enum GlanceListImagesStatus {
-        Queued,
-        Saving,
-        Deleted,
-        Killed,
-        Active,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceListImagesStatus { Queued => "queued", Saving => "saving", Deleted =>
-        "deleted", Killed => "killed", Active => "active" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`GlanceListImagesSupportDiskintensive`
-    pub enum GlanceListImagesSupportDiskintensive {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceListImagesSupportDiskintensive { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`GlanceListImagesSupportHighperformance`
-    pub enum GlanceListImagesSupportHighperformance {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceListImagesSupportHighperformance { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`GlanceListImagesSupportKvm`
-    pub enum GlanceListImagesSupportKvm {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(GlanceListImagesSupportKvm { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`GlanceListImagesSupportKvmInfiniband`
-    pub enum GlanceListImagesSupportKvmInfiniband {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceListImagesSupportKvmInfiniband { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`GlanceListImagesSupportLargememory`
-    pub enum GlanceListImagesSupportLargememory {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(GlanceListImagesSupportLargememory { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`GlanceListImagesSupportXen`
-    pub enum GlanceListImagesSupportXen {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(GlanceListImagesSupportXen { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`GlanceListImagesSupportXenHana`
-    pub enum GlanceListImagesSupportXenHana {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(GlanceListImagesSupportXenHana { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`GlanceListImagesVisibility`
-    pub enum GlanceListImagesVisibility {
-        Public,
-        Private,
-        Shared,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceListImagesVisibility { Public => "public", Private => "private", Shared =>
-        "shared" }
-    );
-    ///Sharing details of one image member.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct GlanceShowImageMemberResponse {
-        ///Time the image was shared, in UTC.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
-        ///Image ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image_id: ::std::option::Option<::std::string::String>,
-        ///Member ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub member_id: ::std::option::Option<::std::string::String>,
-        ///Sharing schema.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub schema: ::std::option::Option<::std::string::String>,
-        ///Sharing status. accepted: the image shows in the member's image list and can be used to create servers. rejected: the image is hidden from the list but can still be used to create servers.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<GlanceShowImageMemberResponseStatus>,
-        ///Time the sharing was last updated, in UTC.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<::std::string::String>,
-    }
-    impl GlanceShowImageMemberResponse {
-        pub fn builder() -> builder::GlanceShowImageMemberResponse {
-            Default::default()
-        }
-    }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Sharing status. accepted: the image shows in the member's image list and can be used to create servers. rejected: the image is hidden from the list but can still be used to create servers.
-    pub enum GlanceShowImageMemberResponseStatus {
-        Accepted,
-        Rejected,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceShowImageMemberResponseStatus { Accepted => "accepted", Rejected =>
-        "rejected" }
-    );
     ///JSON Schema document of an image member.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GlanceShowImageMemberSchemasResponse {
@@ -2112,547 +1432,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///Details of an image.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct GlanceShowImageResponse {
-        ///Time the image status became active.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active_at: ::std::option::Option<::std::string::String>,
-        ///ID of the backup the image was created from; empty otherwise.
-        #[serde(
-            rename = "__backup_id",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub backup_id: ::std::option::Option<::std::string::String>,
-        ///Not available currently.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub checksum: ::std::option::Option<::std::string::String>,
-        ///Container format.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub container_format: ::std::option::Option<::std::string::String>,
-        ///Creation time, in UTC.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
-        ///Source of the image; empty for public images.
-        #[serde(
-            rename = "__data_origin",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub data_origin: ::std::option::Option<::std::string::String>,
-        ///Supplementary information about the image; rules are on the Image Attributes page.
-        #[serde(
-            rename = "__description",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub description: ::std::option::Option<::std::string::String>,
-        ///Image file format. The server's default is `zvhd2`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub disk_format: ::std::option::Option<GlanceShowImageResponseDiskFormat>,
-        ///Enterprise project of the image: 0 or empty for the default enterprise project, otherwise the UUID of the enterprise project.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub enterprise_project_id: ::std::option::Option<::std::string::String>,
-        ///URL for uploading and downloading the image file.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub file: ::std::option::Option<::std::string::String>,
-        ///ECS boot mode: bios or uefi.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hw_firmware_type: ::std::option::Option<
-            GlanceShowImageResponseHwFirmwareType,
-        >,
-        ///Whether the image supports NIC multi-queue.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hw_vif_multiqueue_enabled: ::std::option::Option<
-            GlanceShowImageResponseHwVifMultiqueueEnabled,
-        >,
-        ///Image ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        ///Where the image is stored.
-        #[serde(
-            rename = "__image_location",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub image_location: ::std::option::Option<::std::string::String>,
-        ///Size of the image file in bytes (greater than 0), sent as a string.
-        #[serde(
-            rename = "__image_size",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub image_size: ::std::option::Option<::std::string::String>,
-        ///Backend storage of the image; only UDS is supported.
-        #[serde(
-            rename = "__image_source_type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub image_source_type: ::std::option::Option<::std::string::String>,
-        ///Image type: gold (public image), private (private image) or shared (shared image).
-        #[serde(
-            rename = "__imagetype",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub imagetype: ::std::option::Option<GlanceShowImageResponseImagetype>,
-        ///Whether the initial configuration is complete.
-        #[serde(
-            rename = "__is_config_init",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub is_config_init: ::std::option::Option<GlanceShowImageResponseIsConfigInit>,
-        ///Whether the image is registered: "true" or "false".
-        #[serde(
-            rename = "__isregistered",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub isregistered: ::std::option::Option<GlanceShowImageResponseIsregistered>,
-        ///Whether the image supports lazy loading. Documented values: `true`, `false`, `True`, `False`.
-        #[serde(
-            rename = "__lazyloading",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub lazyloading: ::std::option::Option<::std::string::String>,
-        ///Maximum memory in MB of the image; depends on the ECS flavor and is usually not set.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub max_ram: ::std::option::Option<::std::string::String>,
-        ///Minimum disk space in GB needed to run the image, 1 to 1024. At least 1, at most 1024.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub min_disk: ::std::option::Option<i32>,
-        ///Minimum memory in MB needed to run the image; depends on the ECS flavor, generally 0.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub min_ram: ::std::option::Option<i32>,
-        ///Image name; naming rules are on the Image Attributes page.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        ///ID of the parent image; empty for public images and for images created from an image file.
-        #[serde(
-            rename = "__originalimagename",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub originalimagename: ::std::option::Option<::std::string::String>,
-        ///OS bitness: 32 or 64.
-        #[serde(
-            rename = "__os_bit",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub os_bit: ::std::option::Option<GlanceShowImageResponseOsBit>,
-        ///Advanced features the image supports, as a JSON-formatted list inside the string.
-        #[serde(
-            rename = "__os_feature_list",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub os_feature_list: ::std::option::Option<::std::string::String>,
-        ///OS type.
-        #[serde(
-            rename = "__os_type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub os_type: ::std::option::Option<GlanceShowImageResponseOsType>,
-        ///OS version of the image; values are listed on the Values of Related Parameters page.
-        #[serde(
-            rename = "__os_version",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub os_version: ::std::option::Option<::std::string::String>,
-        ///ID of the project (tenant) that owns the image.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub owner: ::std::option::Option<::std::string::String>,
-        ///OS platform of the image.
-        #[serde(
-            rename = "__platform",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub platform: ::std::option::Option<GlanceShowImageResponsePlatform>,
-        ///Whether the image is protected; a protected image cannot be deleted.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub protected: ::std::option::Option<bool>,
-        ///Set to file when the image was created from an external image file.
-        #[serde(
-            rename = "__root_origin",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub root_origin: ::std::option::Option<GlanceShowImageResponseRootOrigin>,
-        ///URL of the image schema.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub schema: ::std::option::Option<::std::string::String>,
-        ///URL of the image.
-        #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
-        pub self_: ::std::option::Option<::std::string::String>,
-        ///Not available currently.
-        #[serde(
-            rename = "__sequence_num",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub sequence_num: ::std::option::Option<::std::string::String>,
-        ///Not available currently.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub size: ::std::option::Option<i64>,
-        ///Image status: queued (metadata created, the file can be uploaded), saving (the file is being uploaded), deleted, killed (the upload failed) or active (ready for use).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<GlanceShowImageResponseStatus>,
-        ///Whether the image uses AMD's x86 architecture.
-        #[serde(
-            rename = "__support_amd",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_amd: ::std::option::Option<GlanceShowImageResponseSupportAmd>,
-        ///"true" when the image supports disk-intensive ECSs; otherwise absent.
-        #[serde(
-            rename = "__support_diskintensive",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_diskintensive: ::std::option::Option<
-            GlanceShowImageResponseSupportDiskintensive,
-        >,
-        ///Whether password/private key injection using Cloud-Init is disabled: "true" means it is not supported. Only for ECS system disk images.
-        #[serde(
-            rename = "__support_fc_inject",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_fc_inject: ::std::option::Option<
-            GlanceShowImageResponseSupportFcInject,
-        >,
-        ///"true" when the image supports high-performance ECSs; otherwise absent.
-        #[serde(
-            rename = "__support_highperformance",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_highperformance: ::std::option::Option<
-            GlanceShowImageResponseSupportHighperformance,
-        >,
-        ///"true" when the image supports KVM; otherwise absent.
-        #[serde(
-            rename = "__support_kvm",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_kvm: ::std::option::Option<GlanceShowImageResponseSupportKvm>,
-        ///GPU type for GPU-accelerated ECSs on KVM (values in Table 3 of the Values of Related Parameters page, such as V100); absent when unsupported. Cannot be combined with __support_xen and __support_kvm.
-        #[serde(
-            rename = "__support_kvm_gpu_type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_kvm_gpu_type: ::std::option::Option<::std::string::String>,
-        ///"true" when the image supports ECSs with InfiniBand NICs on KVM; otherwise absent. Cannot be combined with __support_xen.
-        #[serde(
-            rename = "__support_kvm_infiniband",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_kvm_infiniband: ::std::option::Option<
-            GlanceShowImageResponseSupportKvmInfiniband,
-        >,
-        ///"true" when the image supports large-memory ECSs; otherwise absent. Supported OSs are in Table 4 of the Values of Related Parameters page.
-        #[serde(
-            rename = "__support_largememory",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_largememory: ::std::option::Option<
-            GlanceShowImageResponseSupportLargememory,
-        >,
-        ///"true" when the image supports Xen; otherwise absent.
-        #[serde(
-            rename = "__support_xen",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_xen: ::std::option::Option<GlanceShowImageResponseSupportXen>,
-        ///GPU type for GPU-accelerated ECSs on Xen (values in Table 2 of the Values of Related Parameters page, such as M60_vGPU); absent when unsupported. Cannot be combined with __support_xen and __support_kvm.
-        #[serde(
-            rename = "__support_xen_gpu_type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_xen_gpu_type: ::std::option::Option<::std::string::String>,
-        ///"true" when the image supports HANA ECSs on Xen; otherwise absent. Cannot be combined with __support_xen and __support_kvm.
-        #[serde(
-            rename = "__support_xen_hana",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_xen_hana: ::std::option::Option<
-            GlanceShowImageResponseSupportXenHana,
-        >,
-        ///ID of the key used to encrypt the image.
-        #[serde(
-            rename = "__system__cmkid",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub system_cmkid: ::std::option::Option<::std::string::String>,
-        ///Image tags, for managing and filtering private images.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Time of the last update, in UTC.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<::std::string::String>,
-        ///Environment the image is used in: FusionCompute (ECS system disk image), DataImage (data disk image), Ironic (BMS image) or IsoImage (ISO image).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub virtual_env_type: ::std::option::Option<
-            GlanceShowImageResponseVirtualEnvType,
-        >,
-        ///Not available currently.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub virtual_size: ::std::option::Option<i32>,
-        ///Whether other tenants can see the image: private, public or shared image.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub visibility: ::std::option::Option<GlanceShowImageResponseVisibility>,
-    }
-    impl GlanceShowImageResponse {
-        pub fn builder() -> builder::GlanceShowImageResponse {
-            Default::default()
-        }
-    }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image file format. The server's default is `zvhd2`.
-    pub enum GlanceShowImageResponseDiskFormat {
-        Zvhd2,
-        Vhd,
-        Zvhd,
-        Raw,
-        Qcow2,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceShowImageResponseDiskFormat { Zvhd2 => "zvhd2", Vhd => "vhd", Zvhd =>
-        "zvhd", Raw => "raw", Qcow2 => "qcow2" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///ECS boot mode: bios or uefi.
-    pub enum GlanceShowImageResponseHwFirmwareType {
-        Bios,
-        Uefi,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceShowImageResponseHwFirmwareType { Bios => "bios", Uefi => "uefi" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image supports NIC multi-queue.
-    pub enum GlanceShowImageResponseHwVifMultiqueueEnabled {
-        True,
-        False,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceShowImageResponseHwVifMultiqueueEnabled { True => "true", False => "false"
-        }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image type: gold (public image), private (private image) or shared (shared image).
-    pub enum GlanceShowImageResponseImagetype {
-        Gold,
-        Private,
-        Shared,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceShowImageResponseImagetype { Gold => "gold", Private => "private", Shared
-        => "shared" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the initial configuration is complete.
-    pub enum GlanceShowImageResponseIsConfigInit {
-        True,
-        False,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceShowImageResponseIsConfigInit { True => "true", False => "false" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image is registered: "true" or "false".
-    pub enum GlanceShowImageResponseIsregistered {
-        True,
-        False,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceShowImageResponseIsregistered { True => "true", False => "false" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///OS bitness: 32 or 64.
-    pub enum GlanceShowImageResponseOsBit {
-        X32,
-        X64,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceShowImageResponseOsBit { X32 => "32", X64 => "64" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///OS type.
-    pub enum GlanceShowImageResponseOsType {
-        Linux,
-        Windows,
-        Other,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceShowImageResponseOsType { Linux => "Linux", Windows => "Windows", Other =>
-        "Other" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///OS platform of the image.
-    pub enum GlanceShowImageResponsePlatform {
-        Windows,
-        Ubuntu,
-        RedHat,
-        Suse,
-        CentOs,
-        Debian,
-        OpenSuse,
-        OracleLinux,
-        Fedora,
-        Other,
-        CoreOs,
-        EulerOs,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceShowImageResponsePlatform { Windows => "Windows", Ubuntu => "Ubuntu",
-        RedHat => "Red Hat", Suse => "SUSE", CentOs => "CentOS", Debian => "Debian",
-        OpenSuse => "OpenSUSE", OracleLinux => "Oracle Linux", Fedora => "Fedora", Other
-        => "Other", CoreOs => "CoreOS", EulerOs => "EulerOS" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Set to file when the image was created from an external image file.
-    pub enum GlanceShowImageResponseRootOrigin {
-        File,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(GlanceShowImageResponseRootOrigin { File => "file" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image status: queued (metadata created, the file can be uploaded), saving (the file is being uploaded), deleted, killed (the upload failed) or active (ready for use).
-    pub enum GlanceShowImageResponseStatus {
-        Queued,
-        Saving,
-        Deleted,
-        Killed,
-        Active,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceShowImageResponseStatus { Queued => "queued", Saving => "saving", Deleted
-        => "deleted", Killed => "killed", Active => "active" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image uses AMD's x86 architecture.
-    pub enum GlanceShowImageResponseSupportAmd {
-        True,
-        False,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceShowImageResponseSupportAmd { True => "true", False => "false" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///"true" when the image supports disk-intensive ECSs; otherwise absent.
-    pub enum GlanceShowImageResponseSupportDiskintensive {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceShowImageResponseSupportDiskintensive { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether password/private key injection using Cloud-Init is disabled: "true" means it is not supported. Only for ECS system disk images.
-    pub enum GlanceShowImageResponseSupportFcInject {
-        True,
-        False,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceShowImageResponseSupportFcInject { True => "true", False => "false" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///"true" when the image supports high-performance ECSs; otherwise absent.
-    pub enum GlanceShowImageResponseSupportHighperformance {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceShowImageResponseSupportHighperformance { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///"true" when the image supports KVM; otherwise absent.
-    pub enum GlanceShowImageResponseSupportKvm {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(GlanceShowImageResponseSupportKvm { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///"true" when the image supports ECSs with InfiniBand NICs on KVM; otherwise absent. Cannot be combined with __support_xen.
-    pub enum GlanceShowImageResponseSupportKvmInfiniband {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceShowImageResponseSupportKvmInfiniband { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///"true" when the image supports large-memory ECSs; otherwise absent. Supported OSs are in Table 4 of the Values of Related Parameters page.
-    pub enum GlanceShowImageResponseSupportLargememory {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceShowImageResponseSupportLargememory { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///"true" when the image supports Xen; otherwise absent.
-    pub enum GlanceShowImageResponseSupportXen {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(GlanceShowImageResponseSupportXen { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///"true" when the image supports HANA ECSs on Xen; otherwise absent. Cannot be combined with __support_xen and __support_kvm.
-    pub enum GlanceShowImageResponseSupportXenHana {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceShowImageResponseSupportXenHana { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Environment the image is used in: FusionCompute (ECS system disk image), DataImage (data disk image), Ironic (BMS image) or IsoImage (ISO image).
-    pub enum GlanceShowImageResponseVirtualEnvType {
-        FusionCompute,
-        Ironic,
-        DataImage,
-        IsoImage,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceShowImageResponseVirtualEnvType { FusionCompute => "FusionCompute", Ironic
-        => "Ironic", DataImage => "DataImage", IsoImage => "IsoImage" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether other tenants can see the image: private, public or shared image.
-    pub enum GlanceShowImageResponseVisibility {
-        Private,
-        Public,
-        Shared,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceShowImageResponseVisibility { Private => "private", Public => "public",
-        Shared => "shared" }
-    );
     ///Schema that applies to image attributes not listed in properties.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GlanceShowImageSchemasAdditionalProperties {
@@ -2662,21 +1441,6 @@ pub mod types {
     }
     impl GlanceShowImageSchemasAdditionalProperties {
         pub fn builder() -> builder::GlanceShowImageSchemasAdditionalProperties {
-            Default::default()
-        }
-    }
-    ///A link related to the schema.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct GlanceShowImageSchemasLink {
-        ///Link target.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub href: ::std::option::Option<::std::string::String>,
-        ///Relation of the link, such as self, enclosure or describedby.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rel: ::std::option::Option<::std::string::String>,
-    }
-    impl GlanceShowImageSchemasLink {
-        pub fn builder() -> builder::GlanceShowImageSchemasLink {
             Default::default()
         }
     }
@@ -2692,7 +1456,7 @@ pub mod types {
         >,
         ///Links for accessing the schema.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub links: ::std::option::Option<::std::vec::Vec<GlanceShowImageSchemasLink>>,
+        pub links: ::std::option::Option<::std::vec::Vec<Link>>,
         ///Schema name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -2711,7 +1475,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GlanceUpdateImageMemberRequest {
         ///accepted shows the shared image in the image list; rejected hides it from the list, although it can still be used to create ECSs.
-        pub status: GlanceUpdateImageMemberRequestStatus,
+        pub status: MemberStatus,
         ///ID of a CBR vault; needed to accept a shared full-ECS image created from a CBR backup.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub vault_id: ::std::option::Option<::std::string::String>,
@@ -2721,50 +1485,11 @@ pub mod types {
             Default::default()
         }
     }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///accepted shows the shared image in the image list; rejected hides it from the list, although it can still be used to create ECSs.
-    pub enum GlanceUpdateImageMemberRequestStatus {
-        Accepted,
-        Rejected,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceUpdateImageMemberRequestStatus { Accepted => "accepted", Rejected =>
-        "rejected" }
-    );
-    ///The updated image member.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct GlanceUpdateImageMemberResponse {
-        ///Time the image was shared, in UTC.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
-        ///Image ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image_id: ::std::option::Option<::std::string::String>,
-        ///Project ID of the tenant that accepts or rejects the shared image.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub member_id: ::std::option::Option<::std::string::String>,
-        ///Sharing schema.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub schema: ::std::option::Option<::std::string::String>,
-        ///Sharing status.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<::std::string::String>,
-        ///Time the sharing was last updated, in UTC.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<::std::string::String>,
-    }
-    impl GlanceUpdateImageMemberResponse {
-        pub fn builder() -> builder::GlanceUpdateImageMemberResponse {
-            Default::default()
-        }
-    }
     ///One patch operation in the v2.1 format.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GlanceUpdateImageOperation {
         ///Kind of change: replace, add or remove an attribute.
-        pub op: GlanceUpdateImageOperationOp,
+        pub op: PatchOp,
         ///Name of the attribute, preceded by a slash (for example /name). replace and remove need an existing attribute; add on an existing attribute acts as replace, on a new one adds it.
         pub path: ::std::string::String,
         ///New value of the attribute, in the attribute's own JSON type (a string for /name, a boolean for /protected, a number for /min_ram); needed for replace and add, not for remove.
@@ -2776,19 +1501,6 @@ pub mod types {
             Default::default()
         }
     }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Kind of change: replace, add or remove an attribute.
-    pub enum GlanceUpdateImageOperationOp {
-        Replace,
-        Add,
-        Remove,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceUpdateImageOperationOp { Replace => "replace", Add => "add", Remove =>
-        "remove" }
-    );
     ///One patch operation in the v2.0 format: one of replace, add or remove names the attribute, value gives its new value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GlanceUpdateImageOperationV20 {
@@ -2810,436 +1522,42 @@ pub mod types {
             Default::default()
         }
     }
-    ///The image after the change.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct GlanceUpdateImageResponse {
-        ///Charging identifier of the image.
-        #[serde(
-            rename = "__account_code",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub account_code: ::std::option::Option<::std::string::String>,
-        ///Time the image status became active.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active_at: ::std::option::Option<::std::string::String>,
-        ///ID of the backup the image was created from; empty otherwise.
-        #[serde(
-            rename = "__backup_id",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub backup_id: ::std::option::Option<::std::string::String>,
-        ///Not available currently.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub checksum: ::std::option::Option<::std::string::String>,
-        ///Container format.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub container_format: ::std::option::Option<::std::string::String>,
-        ///Creation time, in UTC.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
-        ///Source of the image; empty for public images.
-        #[serde(
-            rename = "__data_origin",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub data_origin: ::std::option::Option<::std::string::String>,
-        ///Supplementary information about the image; rules are on the Image Attributes page.
-        #[serde(
-            rename = "__description",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub description: ::std::option::Option<::std::string::String>,
-        ///Image file format. The server's default is `zvhd2`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub disk_format: ::std::option::Option<GlanceUpdateImageResponseDiskFormat>,
-        ///Enterprise project of the image: 0 or empty for the default enterprise project, otherwise the UUID of the enterprise project.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub enterprise_project_id: ::std::option::Option<::std::string::String>,
-        ///URL for uploading and downloading the image file.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub file: ::std::option::Option<::std::string::String>,
-        ///ECS boot mode: bios or uefi; bios applies when the field is absent. The server's default is `bios`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hw_firmware_type: ::std::option::Option<
-            GlanceUpdateImageResponseHwFirmwareType,
-        >,
-        ///Whether the image supports NIC multi-queue.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hw_vif_multiqueue_enabled: ::std::option::Option<
-            GlanceUpdateImageResponseHwVifMultiqueueEnabled,
-        >,
-        ///Image ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        ///Where the image is stored.
-        #[serde(
-            rename = "__image_location",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub image_location: ::std::option::Option<::std::string::String>,
-        ///Size of the image file in bytes (greater than 0), sent as a string.
-        #[serde(
-            rename = "__image_size",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub image_size: ::std::option::Option<::std::string::String>,
-        ///Backend storage of the image; only UDS is supported.
-        #[serde(
-            rename = "__image_source_type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub image_source_type: ::std::option::Option<::std::string::String>,
-        ///Image type: gold (public image), private (private image) or shared (shared image).
-        #[serde(
-            rename = "__imagetype",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub imagetype: ::std::option::Option<GlanceUpdateImageResponseImagetype>,
-        ///Whether the initial configuration is complete.
-        #[serde(
-            rename = "__is_config_init",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub is_config_init: ::std::option::Option<GlanceUpdateImageResponseIsConfigInit>,
-        ///Whether the image is registered: "true" or "false".
-        #[serde(
-            rename = "__isregistered",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub isregistered: ::std::option::Option<GlanceUpdateImageResponseIsregistered>,
-        ///Whether the image supports lazy loading. Documented values: `true`, `false`, `True`, `False`.
-        #[serde(
-            rename = "__lazyloading",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub lazyloading: ::std::option::Option<::std::string::String>,
-        ///Maximum memory in MB of the image; depends on the ECS flavor and is usually not set.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub max_ram: ::std::option::Option<::std::string::String>,
-        ///Minimum disk space in GB needed to run the image, 1 to 1024. At least 1, at most 1024.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub min_disk: ::std::option::Option<i32>,
-        ///Minimum memory in MB needed to run the image; depends on the ECS flavor. The server's default is `0`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub min_ram: ::std::option::Option<i32>,
-        ///Image name; naming rules are on the Image Attributes page.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        ///ID of the parent image; empty for public images and for images created from an image file.
-        #[serde(
-            rename = "__originalimagename",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub originalimagename: ::std::option::Option<::std::string::String>,
-        ///OS bitness: 32 or 64.
-        #[serde(
-            rename = "__os_bit",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub os_bit: ::std::option::Option<GlanceUpdateImageResponseOsBit>,
-        ///Advanced features the image supports, as a JSON-formatted list inside the string.
-        #[serde(
-            rename = "__os_feature_list",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub os_feature_list: ::std::option::Option<::std::string::String>,
-        ///OS type.
-        #[serde(
-            rename = "__os_type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub os_type: ::std::option::Option<GlanceUpdateImageResponseOsType>,
-        ///OS version of the image; values are listed on the Values of Related Parameters page.
-        #[serde(
-            rename = "__os_version",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub os_version: ::std::option::Option<::std::string::String>,
-        ///ID of the project (tenant) that owns the image.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub owner: ::std::option::Option<::std::string::String>,
-        ///OS platform of the image.
-        #[serde(
-            rename = "__platform",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub platform: ::std::option::Option<GlanceUpdateImageResponsePlatform>,
-        ///Product code of the image; only sent in the documented response example.
-        #[serde(
-            rename = "__productcode",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub productcode: ::std::option::Option<::std::string::String>,
-        ///Whether the image is protected; a protected image cannot be deleted.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub protected: ::std::option::Option<bool>,
-        ///Set to file when the image was created from an external image file.
-        #[serde(
-            rename = "__root_origin",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub root_origin: ::std::option::Option<GlanceUpdateImageResponseRootOrigin>,
-        ///URL of the image schema.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub schema: ::std::option::Option<::std::string::String>,
-        ///URL of the image.
-        #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
-        pub self_: ::std::option::Option<::std::string::String>,
-        ///ECS system disk slot number of the image; not available currently.
-        #[serde(
-            rename = "__sequence_num",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub sequence_num: ::std::option::Option<::std::string::String>,
-        ///Not available currently.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub size: ::std::option::Option<i64>,
-        ///Image status: queued (metadata created, the file can be uploaded), saving (the file is being uploaded), deleted, killed (the upload failed) or active (ready for use).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<GlanceUpdateImageResponseStatus>,
-        ///Agents configured for the image, comma-separated (hss = Host Security Service, ces = Cloud Eye host monitoring), for example "hss,ces"; absent when no agent is configured. HSS is not available, so only ces matters.
-        #[serde(
-            rename = "__support_agent_list",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_agent_list: ::std::option::Option<::std::string::String>,
-        ///Whether the image uses AMD's x86 architecture.
-        #[serde(
-            rename = "__support_amd",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_amd: ::std::option::Option<GlanceUpdateImageResponseSupportAmd>,
-        ///"true" when the image supports disk-intensive ECSs; otherwise absent.
-        #[serde(
-            rename = "__support_diskintensive",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_diskintensive: ::std::option::Option<
-            GlanceUpdateImageResponseSupportDiskintensive,
-        >,
-        ///Whether password/private key injection using Cloud-Init is disabled: "true" means it is not supported. Only for ECS system disk images.
-        #[serde(
-            rename = "__support_fc_inject",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_fc_inject: ::std::option::Option<::std::string::String>,
-        ///"true" when the image supports high-performance ECSs; otherwise absent.
-        #[serde(
-            rename = "__support_highperformance",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_highperformance: ::std::option::Option<
-            GlanceUpdateImageResponseSupportHighperformance,
-        >,
-        ///"true" when the image supports KVM; otherwise absent.
-        #[serde(
-            rename = "__support_kvm",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_kvm: ::std::option::Option<GlanceUpdateImageResponseSupportKvm>,
-        ///GPU type for GPU-accelerated ECSs on KVM (values in Table 3 of the Values of Related Parameters page, such as V100); absent when unsupported. Cannot be combined with __support_xen and __support_kvm.
-        #[serde(
-            rename = "__support_kvm_gpu_type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_kvm_gpu_type: ::std::option::Option<::std::string::String>,
-        ///"true" when the image supports ECSs with InfiniBand NICs on KVM; otherwise absent. Cannot be combined with __support_xen.
-        #[serde(
-            rename = "__support_kvm_infiniband",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_kvm_infiniband: ::std::option::Option<
-            GlanceUpdateImageResponseSupportKvmInfiniband,
-        >,
-        ///"true" when the image supports large-memory ECSs; otherwise absent. Supported OSs are in Table 4 of the Values of Related Parameters page.
-        #[serde(
-            rename = "__support_largememory",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_largememory: ::std::option::Option<
-            GlanceUpdateImageResponseSupportLargememory,
-        >,
-        ///"true" when the image supports Xen; otherwise absent.
-        #[serde(
-            rename = "__support_xen",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_xen: ::std::option::Option<GlanceUpdateImageResponseSupportXen>,
-        ///GPU type for GPU-accelerated ECSs on Xen (values in Table 2 of the Values of Related Parameters page, such as M60_vGPU); absent when unsupported. Cannot be combined with __support_xen and __support_kvm.
-        #[serde(
-            rename = "__support_xen_gpu_type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_xen_gpu_type: ::std::option::Option<::std::string::String>,
-        ///"true" when the image supports HANA ECSs on Xen; otherwise absent. Cannot be combined with __support_xen and __support_kvm.
-        #[serde(
-            rename = "__support_xen_hana",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_xen_hana: ::std::option::Option<
-            GlanceUpdateImageResponseSupportXenHana,
-        >,
-        ///ID of the key used to encrypt the image.
-        #[serde(
-            rename = "__system__cmkid",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub system_cmkid: ::std::option::Option<::std::string::String>,
-        ///Image tags, for managing and filtering private images.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Time of the last update, in UTC.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<::std::string::String>,
-        ///Environment the image is used in: FusionCompute (ECS system disk image), DataImage (data disk image), Ironic (BMS image) or IsoImage (ISO image).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub virtual_env_type: ::std::option::Option<
-            GlanceUpdateImageResponseVirtualEnvType,
-        >,
-        ///Not available currently.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub virtual_size: ::std::option::Option<i32>,
-        ///Whether other tenants can see the image: private, public or shared image.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub visibility: ::std::option::Option<GlanceUpdateImageResponseVisibility>,
-    }
-    impl GlanceUpdateImageResponse {
-        pub fn builder() -> builder::GlanceUpdateImageResponse {
-            Default::default()
-        }
-    }
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image file format. The server's default is `zvhd2`.
-    pub enum GlanceUpdateImageResponseDiskFormat {
-        Zvhd2,
-        Vhd,
-        Zvhd,
-        Raw,
-        Qcow2,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceUpdateImageResponseDiskFormat { Zvhd2 => "zvhd2", Vhd => "vhd", Zvhd =>
-        "zvhd", Raw => "raw", Qcow2 => "qcow2" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///ECS boot mode: bios or uefi; bios applies when the field is absent. The server's default is `bios`.
-    pub enum GlanceUpdateImageResponseHwFirmwareType {
+    ///Boot mode of ECSs created from the image; only uefi is supported for Arm images.
+    pub enum HwFirmwareType {
         Bios,
         Uefi,
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    crate::__private::open_enum!(
-        GlanceUpdateImageResponseHwFirmwareType { Bios => "bios", Uefi => "uefi" }
-    );
+    crate::__private::open_enum!(HwFirmwareType { Bios => "bios", Uefi => "uefi" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Whether the image supports NIC multi-queue.
-    pub enum GlanceUpdateImageResponseHwVifMultiqueueEnabled {
+    pub enum HwVifMultiqueueEnabled {
         True,
         False,
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
     crate::__private::open_enum!(
-        GlanceUpdateImageResponseHwVifMultiqueueEnabled { True => "true", False =>
-        "false" }
+        HwVifMultiqueueEnabled { True => "true", False => "false" }
     );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image type: gold (public image), private (private image) or shared (shared image).
-    pub enum GlanceUpdateImageResponseImagetype {
-        Gold,
-        Private,
-        Shared,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
+    ///Images to share and the projects to share them with.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ImageMembersRequest {
+        ///IDs of the images to share.
+        pub images: ::std::vec::Vec<::std::string::String>,
+        ///IDs of the projects to share the images with.
+        pub projects: ::std::vec::Vec<::std::string::String>,
     }
-    crate::__private::open_enum!(
-        GlanceUpdateImageResponseImagetype { Gold => "gold", Private => "private", Shared
-        => "shared" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the initial configuration is complete.
-    pub enum GlanceUpdateImageResponseIsConfigInit {
-        True,
-        False,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
+    impl ImageMembersRequest {
+        pub fn builder() -> builder::ImageMembersRequest {
+            Default::default()
+        }
     }
-    crate::__private::open_enum!(
-        GlanceUpdateImageResponseIsConfigInit { True => "true", False => "false" }
-    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image is registered: "true" or "false".
-    pub enum GlanceUpdateImageResponseIsregistered {
-        True,
-        False,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceUpdateImageResponseIsregistered { True => "true", False => "false" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///OS bitness: 32 or 64.
-    pub enum GlanceUpdateImageResponseOsBit {
-        X32,
-        X64,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceUpdateImageResponseOsBit { X32 => "32", X64 => "64" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///OS type.
-    pub enum GlanceUpdateImageResponseOsType {
-        Linux,
-        Windows,
-        Other,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceUpdateImageResponseOsType { Linux => "Linux", Windows => "Windows", Other
-        => "Other" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///OS platform of the image.
-    pub enum GlanceUpdateImageResponsePlatform {
-        Windows,
-        Ubuntu,
-        RedHat,
-        Suse,
-        CentOs,
-        Debian,
-        OpenSuse,
-        OracleLinux,
-        Fedora,
-        Other,
-        CoreOs,
-        EulerOs,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceUpdateImageResponsePlatform { Windows => "Windows", Ubuntu => "Ubuntu",
-        RedHat => "Red Hat", Suse => "SUSE", CentOs => "CentOS", Debian => "Debian",
-        OpenSuse => "OpenSUSE", OracleLinux => "Oracle Linux", Fedora => "Fedora", Other
-        => "Other", CoreOs => "CoreOS", EulerOs => "EulerOS" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Set to file when the image was created from an external image file.
-    pub enum GlanceUpdateImageResponseRootOrigin {
-        File,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(GlanceUpdateImageResponseRootOrigin { File => "file" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image status: queued (metadata created, the file can be uploaded), saving (the file is being uploaded), deleted, killed (the upload failed) or active (ready for use).
-    pub enum GlanceUpdateImageResponseStatus {
+    ///Image status. queued means the metadata exists and the file can be uploaded.
+    pub enum ImageStatus {
         Queued,
         Saving,
         Deleted,
@@ -3249,112 +1567,8 @@ pub mod types {
         Unrecognized(::std::string::String),
     }
     crate::__private::open_enum!(
-        GlanceUpdateImageResponseStatus { Queued => "queued", Saving => "saving", Deleted
-        => "deleted", Killed => "killed", Active => "active" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image uses AMD's x86 architecture.
-    pub enum GlanceUpdateImageResponseSupportAmd {
-        True,
-        False,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceUpdateImageResponseSupportAmd { True => "true", False => "false" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///"true" when the image supports disk-intensive ECSs; otherwise absent.
-    pub enum GlanceUpdateImageResponseSupportDiskintensive {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceUpdateImageResponseSupportDiskintensive { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///"true" when the image supports high-performance ECSs; otherwise absent.
-    pub enum GlanceUpdateImageResponseSupportHighperformance {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceUpdateImageResponseSupportHighperformance { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///"true" when the image supports KVM; otherwise absent.
-    pub enum GlanceUpdateImageResponseSupportKvm {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(GlanceUpdateImageResponseSupportKvm { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///"true" when the image supports ECSs with InfiniBand NICs on KVM; otherwise absent. Cannot be combined with __support_xen.
-    pub enum GlanceUpdateImageResponseSupportKvmInfiniband {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceUpdateImageResponseSupportKvmInfiniband { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///"true" when the image supports large-memory ECSs; otherwise absent. Supported OSs are in Table 4 of the Values of Related Parameters page.
-    pub enum GlanceUpdateImageResponseSupportLargememory {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceUpdateImageResponseSupportLargememory { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///"true" when the image supports Xen; otherwise absent.
-    pub enum GlanceUpdateImageResponseSupportXen {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(GlanceUpdateImageResponseSupportXen { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///"true" when the image supports HANA ECSs on Xen; otherwise absent. Cannot be combined with __support_xen and __support_kvm.
-    pub enum GlanceUpdateImageResponseSupportXenHana {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceUpdateImageResponseSupportXenHana { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Environment the image is used in: FusionCompute (ECS system disk image), DataImage (data disk image), Ironic (BMS image) or IsoImage (ISO image).
-    pub enum GlanceUpdateImageResponseVirtualEnvType {
-        FusionCompute,
-        Ironic,
-        DataImage,
-        IsoImage,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceUpdateImageResponseVirtualEnvType { FusionCompute => "FusionCompute",
-        Ironic => "Ironic", DataImage => "DataImage", IsoImage => "IsoImage" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether other tenants can see the image: private, public or shared image.
-    pub enum GlanceUpdateImageResponseVisibility {
-        Private,
-        Public,
-        Shared,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        GlanceUpdateImageResponseVisibility { Private => "private", Public => "public",
-        Shared => "shared" }
+        ImageStatus { Queued => "queued", Saving => "saving", Deleted => "deleted",
+        Killed => "killed", Active => "active" }
     );
     ///One image tag as a key/value pair.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -3369,6 +1583,30 @@ pub mod types {
             Default::default()
         }
     }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Image type: gold (public), private or shared.
+    pub enum ImageType {
+        Gold,
+        Private,
+        Shared,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    crate::__private::open_enum!(
+        ImageType { Gold => "gold", Private => "private", Shared => "shared" }
+    );
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Whether other tenants can see the image; only private is accepted when creating metadata. The server's default is `private`.
+    pub enum ImageVisibility {
+        Private,
+        Public,
+        Shared,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    crate::__private::open_enum!(
+        ImageVisibility { Private => "private", Public => "public", Shared => "shared" }
+    );
     ///Quick import request body. Either a system disk image (os_version set, type ECS or BMS) or a data disk image (type DataImage).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -3384,18 +1622,6 @@ pub mod types {
     impl ::std::convert::From<QuickImportDataDiskImage> for ImportImageQuickRequest {
         fn from(value: QuickImportDataDiskImage) -> Self {
             Self::DataDiskImage(value)
-        }
-    }
-    ///Result of a quick import request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct ImportImageQuickResponse {
-        ///ID of the asynchronous job that creates the image.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub job_id: ::std::option::Option<::std::string::String>,
-    }
-    impl ImportImageQuickResponse {
-        pub fn builder() -> builder::ImportImageQuickResponse {
-            Default::default()
         }
     }
     ///Error body returned by IMS.
@@ -3424,6 +1650,15 @@ pub mod types {
             Default::default()
         }
     }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Whether the image is registered (only registered images show on the portal); the string "true".
+    pub enum IsRegistered {
+        True,
+        False,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    crate::__private::open_enum!(IsRegistered { True => "true", False => "false" });
     ///Job-specific attributes, such as the ID of the image the job created.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct JobEntities {
@@ -3459,16 +1694,28 @@ pub mod types {
         pub project_id: ::std::option::Option<::std::string::String>,
         ///Job status (SUCCESS = executed, FAIL = failed, RUNNING = in progress, INIT = being initialized).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<JobResultStatus>,
+        pub status: ::std::option::Option<JobStatus>,
     }
     impl JobResult {
         pub fn builder() -> builder::JobResult {
             Default::default()
         }
     }
+    ///Result of a quick import request.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct JobStarted {
+        ///ID of the asynchronous job that creates the image.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub job_id: ::std::option::Option<::std::string::String>,
+    }
+    impl JobStarted {
+        pub fn builder() -> builder::JobStarted {
+            Default::default()
+        }
+    }
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Job status (SUCCESS = executed, FAIL = failed, RUNNING = in progress, INIT = being initialized).
-    pub enum JobResultStatus {
+    pub enum JobStatus {
         Success,
         Fail,
         Running,
@@ -3477,9 +1724,24 @@ pub mod types {
         Unrecognized(::std::string::String),
     }
     crate::__private::open_enum!(
-        JobResultStatus { Success => "SUCCESS", Fail => "FAIL", Running => "RUNNING",
-        Init => "INIT" }
+        JobStatus { Success => "SUCCESS", Fail => "FAIL", Running => "RUNNING", Init =>
+        "INIT" }
     );
+    ///A link to a version endpoint.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct Link {
+        ///Endpoint URL of the version.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub href: ::std::option::Option<::std::string::String>,
+        ///Relation of the link, such as self.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rel: ::std::option::Option<::std::string::String>,
+    }
+    impl Link {
+        pub fn builder() -> builder::Link {
+            Default::default()
+        }
+    }
     ///Match condition on an image attribute.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ListImageByTagsMatch {
@@ -3505,32 +1767,6 @@ pub mod types {
         ListImageByTagsMatchKey { ResourceName => "resource_name", ResourceId =>
         "resource_id" }
     );
-    ///Tag key with the values to exclude; images with all such tags are excluded.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct ListImageByTagsNotTags {
-        ///Tag key, 1 to 128 Unicode characters. At least 1 characters, at most 128 characters.
-        pub key: ::std::string::String,
-        ///Tag values, each at most 255 Unicode characters; an empty list matches any value, several values match any of them. At most 10 items.
-        pub values: ::std::vec::Vec<::std::string::String>,
-    }
-    impl ListImageByTagsNotTags {
-        pub fn builder() -> builder::ListImageByTagsNotTags {
-            Default::default()
-        }
-    }
-    ///Tag key with the values to exclude; images with any of such tags are excluded.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct ListImageByTagsNotTagsAny {
-        ///Tag key, 1 to 128 Unicode characters. At least 1 characters, at most 128 characters.
-        pub key: ::std::string::String,
-        ///Tag values, each at most 255 Unicode characters; an empty list matches any value, several values match any of them. At most 10 items.
-        pub values: ::std::vec::Vec<::std::string::String>,
-    }
-    impl ListImageByTagsNotTagsAny {
-        pub fn builder() -> builder::ListImageByTagsNotTagsAny {
-            Default::default()
-        }
-    }
     ///Tag and match conditions, and whether to list or count the matching images.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ListImageByTagsRequest {
@@ -3544,21 +1780,19 @@ pub mod types {
         pub matches: ::std::option::Option<::std::vec::Vec<ListImageByTagsMatch>>,
         ///Images must not have all of these tags. At most 10 keys; keys and values must be unique. At most 10 items.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub not_tags: ::std::option::Option<::std::vec::Vec<ListImageByTagsNotTags>>,
+        pub not_tags: ::std::option::Option<::std::vec::Vec<TagFilter>>,
         ///Images must not have any of these tags. At most 10 keys; keys and values must be unique. At most 10 items.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub not_tags_any: ::std::option::Option<
-            ::std::vec::Vec<ListImageByTagsNotTagsAny>,
-        >,
+        pub not_tags_any: ::std::option::Option<::std::vec::Vec<TagFilter>>,
         ///Index after which the listing starts, not negative, sent as a string; only for action filter (default 0). The server's default is `0`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub offset: ::std::option::Option<::std::string::String>,
         ///Images must have all of these tags. At most 10 keys; keys and values must be unique. At most 10 items.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tags: ::std::option::Option<::std::vec::Vec<ListImageByTagsTags>>,
+        pub tags: ::std::option::Option<::std::vec::Vec<TagFilter>>,
         ///Images must have at least one of these tags. At most 10 keys; keys and values must be unique. At most 10 items.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tags_any: ::std::option::Option<::std::vec::Vec<ListImageByTagsTagsAny>>,
+        pub tags_any: ::std::option::Option<::std::vec::Vec<TagFilter>>,
         ///If true, only images without tags are returned and the tag conditions are ignored.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub without_any_tag: ::std::option::Option<bool>,
@@ -3592,25 +1826,10 @@ pub mod types {
         pub resource_name: ::std::option::Option<::std::string::String>,
         ///Tags of the image.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tags: ::std::option::Option<::std::vec::Vec<ListImageByTagsResourceTag>>,
+        pub tags: ::std::option::Option<::std::vec::Vec<ResourceTag>>,
     }
     impl ListImageByTagsResource {
         pub fn builder() -> builder::ListImageByTagsResource {
-            Default::default()
-        }
-    }
-    ///One tag of a matching image as a key/value pair.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct ListImageByTagsResourceTag {
-        ///Tag key.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub key: ::std::option::Option<::std::string::String>,
-        ///Tag value.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<::std::string::String>,
-    }
-    impl ListImageByTagsResourceTag {
-        pub fn builder() -> builder::ListImageByTagsResourceTag {
             Default::default()
         }
     }
@@ -3629,794 +1848,30 @@ pub mod types {
             Default::default()
         }
     }
-    ///Tag key with the values to match; all such tags must be present.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct ListImageByTagsTags {
-        ///Tag key, 1 to 128 Unicode characters. At least 1 characters, at most 128 characters.
-        pub key: ::std::string::String,
-        ///Tag values, each at most 255 Unicode characters; an empty list matches any value, several values match any of them. At most 10 items.
-        pub values: ::std::vec::Vec<::std::string::String>,
-    }
-    impl ListImageByTagsTags {
-        pub fn builder() -> builder::ListImageByTagsTags {
-            Default::default()
-        }
-    }
-    ///Tag key with the values to match; any of such tags must be present.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct ListImageByTagsTagsAny {
-        ///Tag key, 1 to 128 Unicode characters. At least 1 characters, at most 128 characters.
-        pub key: ::std::string::String,
-        ///Tag values, each at most 255 Unicode characters; an empty list matches any value, several values match any of them. At most 10 items.
-        pub values: ::std::vec::Vec<::std::string::String>,
-    }
-    impl ListImageByTagsTagsAny {
-        pub fn builder() -> builder::ListImageByTagsTagsAny {
-            Default::default()
-        }
-    }
     ///Tags of one image.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListImageTagsResponse {
         ///Tags of the image.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tags: ::std::option::Option<::std::vec::Vec<ListImageTagsTag>>,
+        pub tags: ::std::option::Option<::std::vec::Vec<ResourceTag>>,
     }
     impl ListImageTagsResponse {
         pub fn builder() -> builder::ListImageTagsResponse {
             Default::default()
         }
     }
-    ///One image tag as a key/value pair.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct ListImageTagsTag {
-        ///Tag key.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub key: ::std::option::Option<::std::string::String>,
-        ///Tag value.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<::std::string::String>,
-    }
-    impl ListImageTagsTag {
-        pub fn builder() -> builder::ListImageTagsTag {
-            Default::default()
-        }
-    }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListImagesContainerFormat`
-    pub enum ListImagesContainerFormat {
-        Bare,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListImagesContainerFormat { Bare => "bare" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///The server's default is `zvhd2`.
-    pub enum ListImagesDiskFormat {
-        Zvhd2,
-        Vhd,
-        Zvhd,
-        Raw,
-        Qcow2,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListImagesDiskFormat { Zvhd2 => "zvhd2", Vhd => "vhd", Zvhd => "zvhd", Raw =>
-        "raw", Qcow2 => "qcow2" }
-    );
-    ///One image in the list.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct ListImagesImage {
-        ///Time the image became active.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active_at: ::std::option::Option<::std::string::String>,
-        ///ID of the backup the image was created from; empty otherwise.
-        #[serde(
-            rename = "__backup_id",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub backup_id: ::std::option::Option<::std::string::String>,
-        ///Not available currently.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub checksum: ::std::option::Option<::std::string::String>,
-        ///Container type.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub container_format: ::std::option::Option<::std::string::String>,
-        ///Creation time in UTC.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
-        ///Source of the image; empty for public images.
-        #[serde(
-            rename = "__data_origin",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub data_origin: ::std::option::Option<::std::string::String>,
-        ///Supplementary information about the image (rules on the Image Attributes page).
-        #[serde(
-            rename = "__description",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub description: ::std::option::Option<::std::string::String>,
-        ///Image file format. The server's default is `zvhd2`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub disk_format: ::std::option::Option<ListImagesImageDiskFormat>,
-        ///Enterprise project of the image; 0 or empty means the default enterprise project, otherwise the project UUID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub enterprise_project_id: ::std::option::Option<::std::string::String>,
-        ///URL for uploading and downloading the image file.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub file: ::std::option::Option<::std::string::String>,
-        ///Boot mode of ECSs created from the image.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hw_firmware_type: ::std::option::Option<ListImagesImageHwFirmwareType>,
-        ///Whether the image supports NIC multi-queue.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hw_vif_multiqueue_enabled: ::std::option::Option<
-            ListImagesImageHwVifMultiqueueEnabled,
-        >,
-        ///Image ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        ///Size of the image file in bytes, sent as a string.
-        #[serde(
-            rename = "__image_size",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub image_size: ::std::option::Option<::std::string::String>,
-        ///Backend storage type of the image.
-        #[serde(
-            rename = "__image_source_type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub image_source_type: ::std::option::Option<::std::string::String>,
-        ///Image type: gold (public), private or shared.
-        #[serde(
-            rename = "__imagetype",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub imagetype: ::std::option::Option<ListImagesImageImagetype>,
-        ///Whether the image is registered.
-        #[serde(
-            rename = "__isregistered",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub isregistered: ::std::option::Option<ListImagesImageIsregistered>,
-        ///Whether the image supports lazy loading. Documented values: `true`, `false`, `True`, `False`.
-        #[serde(
-            rename = "__lazyloading",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub lazyloading: ::std::option::Option<::std::string::String>,
-        ///Maximum memory in MB of the image; depends on ECS flavors and is generally not set.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub max_ram: ::std::option::Option<::std::string::String>,
-        ///Minimum disk space in GB required to run the image (1 to 1024). At least 1, at most 1024.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub min_disk: ::std::option::Option<i32>,
-        ///Minimum memory in MB required to run the image; depends on ECS flavors, generally 0.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub min_ram: ::std::option::Option<i32>,
-        ///Image name (rules on the Image Attributes page).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        ///ID of the parent image; empty for public images and images created from an image file.
-        #[serde(
-            rename = "__originalimagename",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub originalimagename: ::std::option::Option<::std::string::String>,
-        ///OS bitness (32 or 64).
-        #[serde(
-            rename = "__os_bit",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub os_bit: ::std::option::Option<ListImagesImageOsBit>,
-        ///Advanced features the image supports, as a JSON-formatted list in a string.
-        #[serde(
-            rename = "__os_feature_list",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub os_feature_list: ::std::option::Option<::std::string::String>,
-        ///OS type of the image.
-        #[serde(
-            rename = "__os_type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub os_type: ::std::option::Option<ListImagesImageOsType>,
-        ///OS version of the image.
-        #[serde(
-            rename = "__os_version",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub os_version: ::std::option::Option<::std::string::String>,
-        ///Tenant that owns the image.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub owner: ::std::option::Option<::std::string::String>,
-        ///OS platform of the image.
-        #[serde(
-            rename = "__platform",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub platform: ::std::option::Option<ListImagesImagePlatform>,
-        ///Whether the image is protected against deletion.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub protected: ::std::option::Option<bool>,
-        ///Set to file when the image is created from an external image file.
-        #[serde(
-            rename = "__root_origin",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub root_origin: ::std::option::Option<ListImagesImageRootOrigin>,
-        ///URL of the image schema.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub schema: ::std::option::Option<::std::string::String>,
-        ///URL of the image.
-        #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
-        pub self_: ::std::option::Option<::std::string::String>,
-        ///System disk slot number of the image on the ECS, for example "0".
-        #[serde(
-            rename = "__sequence_num",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub sequence_num: ::std::option::Option<::std::string::String>,
-        ///Not available currently.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub size: ::std::option::Option<i64>,
-        ///Image status (queued = metadata created and ready for upload, saving = file being uploaded, deleted, killed = upload failed, active = usable).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<ListImagesImageStatus>,
-        ///Whether the image uses AMD's x86 architecture.
-        #[serde(
-            rename = "__support_amd",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_amd: ::std::option::Option<ListImagesImageSupportAmd>,
-        ///Whether the image supports disk-intensive ECSs; "true" when it does, otherwise absent.
-        #[serde(
-            rename = "__support_diskintensive",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_diskintensive: ::std::option::Option<
-            ListImagesImageSupportDiskintensive,
-        >,
-        ///Whether password or private key injection through Cloud-Init is unsupported: "true" means not supported, any other value means supported. Only for ECS system disk images.
-        #[serde(
-            rename = "__support_fc_inject",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_fc_inject: ::std::option::Option<::std::string::String>,
-        ///Whether the image supports high-performance ECSs; "true" when it does, otherwise absent.
-        #[serde(
-            rename = "__support_highperformance",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_highperformance: ::std::option::Option<
-            ListImagesImageSupportHighperformance,
-        >,
-        ///Whether the image supports KVM; "true" when it does, otherwise absent.
-        #[serde(
-            rename = "__support_kvm",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_kvm: ::std::option::Option<ListImagesImageSupportKvm>,
-        ///GPU type supported for GPU-accelerated ECSs on KVM (values on the Values of Related Parameters page); absent when not supported. Cannot be combined with __support_xen or __support_kvm.
-        #[serde(
-            rename = "__support_kvm_gpu_type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_kvm_gpu_type: ::std::option::Option<::std::string::String>,
-        ///Whether SR-IOV is supported; "true" when it is, otherwise absent.
-        #[serde(
-            rename = "__support_kvm_hi1822_hisriov",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_kvm_hi1822_hisriov: ::std::option::Option<
-            ListImagesImageSupportKvmHi1822Hisriov,
-        >,
-        ///Whether Virtio-Net is supported; "true" when it is, otherwise absent.
-        #[serde(
-            rename = "__support_kvm_hi1822_hivirtionet",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_kvm_hi1822_hivirtionet: ::std::option::Option<
-            ListImagesImageSupportKvmHi1822Hivirtionet,
-        >,
-        ///Whether the image supports ECSs with InfiniBand NICs on KVM; "true" when it does, otherwise absent. Cannot be combined with __support_xen.
-        #[serde(
-            rename = "__support_kvm_infiniband",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_kvm_infiniband: ::std::option::Option<
-            ListImagesImageSupportKvmInfiniband,
-        >,
-        ///Whether the image supports large-memory ECSs; "true" when it does, otherwise absent.
-        #[serde(
-            rename = "__support_largememory",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_largememory: ::std::option::Option<
-            ListImagesImageSupportLargememory,
-        >,
-        ///Whether the image supports Xen; "true" when it does, otherwise absent.
-        #[serde(
-            rename = "__support_xen",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_xen: ::std::option::Option<ListImagesImageSupportXen>,
-        ///GPU type supported for GPU-accelerated ECSs on Xen (values on the Values of Related Parameters page); absent when not supported. Cannot be combined with __support_xen or __support_kvm.
-        #[serde(
-            rename = "__support_xen_gpu_type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_xen_gpu_type: ::std::option::Option<::std::string::String>,
-        ///Whether the image supports HANA ECSs on Xen; "true" when it does, otherwise absent. Cannot be combined with __support_xen or __support_kvm.
-        #[serde(
-            rename = "__support_xen_hana",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_xen_hana: ::std::option::Option<ListImagesImageSupportXenHana>,
-        ///ID of the key that encrypts the image.
-        #[serde(
-            rename = "__system__cmkid",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub system_cmkid: ::std::option::Option<::std::string::String>,
-        ///Image tags, used to manage and filter private images.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Last update time in UTC.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<::std::string::String>,
-        ///Environment the image is used in (FusionCompute for ECS images, DataImage for data disk images, Ironic for BMS images, IsoImage for ISO images).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub virtual_env_type: ::std::option::Option<ListImagesImageVirtualEnvType>,
-        ///Not available currently.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub virtual_size: ::std::option::Option<i32>,
-        ///Whether other tenants can see the image: private, public or shared.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub visibility: ::std::option::Option<ListImagesImageVisibility>,
-    }
-    impl ListImagesImage {
-        pub fn builder() -> builder::ListImagesImage {
-            Default::default()
-        }
-    }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image file format. The server's default is `zvhd2`.
-    pub enum ListImagesImageDiskFormat {
-        Zvhd2,
-        Vhd,
-        Zvhd,
-        Raw,
-        Qcow2,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListImagesImageDiskFormat { Zvhd2 => "zvhd2", Vhd => "vhd", Zvhd => "zvhd", Raw
-        => "raw", Qcow2 => "qcow2" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Boot mode of ECSs created from the image.
-    pub enum ListImagesImageHwFirmwareType {
-        Bios,
-        Uefi,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListImagesImageHwFirmwareType { Bios => "bios", Uefi => "uefi" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image supports NIC multi-queue.
-    pub enum ListImagesImageHwVifMultiqueueEnabled {
-        True,
-        False,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListImagesImageHwVifMultiqueueEnabled { True => "true", False => "false" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image type: gold (public), private or shared.
-    pub enum ListImagesImageImagetype {
-        Gold,
-        Private,
-        Shared,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListImagesImageImagetype { Gold => "gold", Private => "private", Shared =>
-        "shared" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image is registered.
-    pub enum ListImagesImageIsregistered {
-        True,
-        False,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListImagesImageIsregistered { True => "true", False => "false" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///OS bitness (32 or 64).
-    pub enum ListImagesImageOsBit {
-        X32,
-        X64,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListImagesImageOsBit { X32 => "32", X64 => "64" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///OS type of the image.
-    pub enum ListImagesImageOsType {
-        Linux,
-        Windows,
-        Other,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListImagesImageOsType { Linux => "Linux", Windows => "Windows", Other => "Other"
-        }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///OS platform of the image.
-    pub enum ListImagesImagePlatform {
-        Windows,
-        Ubuntu,
-        RedHat,
-        Suse,
-        CentOs,
-        Debian,
-        OpenSuse,
-        OracleLinux,
-        Fedora,
-        Other,
-        CoreOs,
-        EulerOs,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListImagesImagePlatform { Windows => "Windows", Ubuntu => "Ubuntu", RedHat =>
-        "Red Hat", Suse => "SUSE", CentOs => "CentOS", Debian => "Debian", OpenSuse =>
-        "OpenSUSE", OracleLinux => "Oracle Linux", Fedora => "Fedora", Other => "Other",
-        CoreOs => "CoreOS", EulerOs => "EulerOS" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Set to file when the image is created from an external image file.
-    pub enum ListImagesImageRootOrigin {
-        File,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListImagesImageRootOrigin { File => "file" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image status (queued = metadata created and ready for upload, saving = file being uploaded, deleted, killed = upload failed, active = usable).
-    pub enum ListImagesImageStatus {
-        Queued,
-        Saving,
-        Deleted,
-        Killed,
-        Active,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListImagesImageStatus { Queued => "queued", Saving => "saving", Deleted =>
-        "deleted", Killed => "killed", Active => "active" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image uses AMD's x86 architecture.
-    pub enum ListImagesImageSupportAmd {
-        True,
-        False,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListImagesImageSupportAmd { True => "true", False => "false" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image supports disk-intensive ECSs; "true" when it does, otherwise absent.
-    pub enum ListImagesImageSupportDiskintensive {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListImagesImageSupportDiskintensive { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image supports high-performance ECSs; "true" when it does, otherwise absent.
-    pub enum ListImagesImageSupportHighperformance {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListImagesImageSupportHighperformance { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image supports KVM; "true" when it does, otherwise absent.
-    pub enum ListImagesImageSupportKvm {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListImagesImageSupportKvm { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether SR-IOV is supported; "true" when it is, otherwise absent.
-    pub enum ListImagesImageSupportKvmHi1822Hisriov {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListImagesImageSupportKvmHi1822Hisriov { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether Virtio-Net is supported; "true" when it is, otherwise absent.
-    pub enum ListImagesImageSupportKvmHi1822Hivirtionet {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListImagesImageSupportKvmHi1822Hivirtionet { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image supports ECSs with InfiniBand NICs on KVM; "true" when it does, otherwise absent. Cannot be combined with __support_xen.
-    pub enum ListImagesImageSupportKvmInfiniband {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListImagesImageSupportKvmInfiniband { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image supports large-memory ECSs; "true" when it does, otherwise absent.
-    pub enum ListImagesImageSupportLargememory {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListImagesImageSupportLargememory { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image supports Xen; "true" when it does, otherwise absent.
-    pub enum ListImagesImageSupportXen {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListImagesImageSupportXen { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image supports HANA ECSs on Xen; "true" when it does, otherwise absent. Cannot be combined with __support_xen or __support_kvm.
-    pub enum ListImagesImageSupportXenHana {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListImagesImageSupportXenHana { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Environment the image is used in (FusionCompute for ECS images, DataImage for data disk images, Ironic for BMS images, IsoImage for ISO images).
-    pub enum ListImagesImageVirtualEnvType {
-        FusionCompute,
-        Ironic,
-        DataImage,
-        IsoImage,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListImagesImageVirtualEnvType { FusionCompute => "FusionCompute", Ironic =>
-        "Ironic", DataImage => "DataImage", IsoImage => "IsoImage" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether other tenants can see the image: private, public or shared.
-    pub enum ListImagesImageVisibility {
-        Private,
-        Public,
-        Shared,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListImagesImageVisibility { Private => "private", Public => "public", Shared =>
-        "shared" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListImagesImagetype`
-    pub enum ListImagesImagetype {
-        Gold,
-        Private,
-        Shared,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListImagesImagetype { Gold => "gold", Private => "private", Shared => "shared" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListImagesIsregistered`
-    pub enum ListImagesIsregistered {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListImagesIsregistered { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListImagesMemberStatus`
-    pub enum ListImagesMemberStatus {
-        Accepted,
-        Rejected,
-        Pending,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListImagesMemberStatus { Accepted => "accepted", Rejected => "rejected", Pending
-        => "pending" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListImagesOsBit`
-    pub enum ListImagesOsBit {
-        X32,
-        X64,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListImagesOsBit { X32 => "32", X64 => "64" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListImagesOsType`
-    pub enum ListImagesOsType {
-        Linux,
-        Windows,
-        Other,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListImagesOsType { Linux => "Linux", Windows => "Windows", Other => "Other" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListImagesPlatform`
-    pub enum ListImagesPlatform {
-        Windows,
-        Ubuntu,
-        RedHat,
-        Suse,
-        CentOs,
-        Debian,
-        OpenSuse,
-        OracleLinux,
-        Fedora,
-        CoreOs,
-        EulerOs,
-        Other,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListImagesPlatform { Windows => "Windows", Ubuntu => "Ubuntu", RedHat =>
-        "Red Hat", Suse => "SUSE", CentOs => "CentOS", Debian => "Debian", OpenSuse =>
-        "OpenSUSE", OracleLinux => "Oracle Linux", Fedora => "Fedora", CoreOs =>
-        "CoreOS", EulerOs => "EulerOS", Other => "Other" }
-    );
     ///Images matching the query.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListImagesResponse {
         ///The images.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub images: ::std::option::Option<::std::vec::Vec<ListImagesImage>>,
+        pub images: ::std::option::Option<::std::vec::Vec<CloudImage>>,
     }
     impl ListImagesResponse {
         pub fn builder() -> builder::ListImagesResponse {
             Default::default()
         }
     }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///The server's default is `desc`.
-    pub enum ListImagesSortDir {
-        Desc,
-        Asc,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListImagesSortDir { Desc => "desc", Asc => "asc" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///The server's default is `created_at`.
-    pub enum ListImagesSortKey {
-        Name,
-        ContainerFormat,
-        DiskFormat,
-        Status,
-        Id,
-        Size,
-        CreatedAt,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListImagesSortKey { Name => "name", ContainerFormat => "container_format",
-        DiskFormat => "disk_format", Status => "status", Id => "id", Size => "size",
-        CreatedAt => "created_at" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListImagesStatus`
-    pub enum ListImagesStatus {
-        Queued,
-        Saving,
-        Deleted,
-        Killed,
-        Active,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListImagesStatus { Queued => "queued", Saving => "saving", Deleted => "deleted",
-        Killed => "killed", Active => "active" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListImagesSupportDiskintensive`
-    pub enum ListImagesSupportDiskintensive {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListImagesSupportDiskintensive { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListImagesSupportHighperformance`
-    pub enum ListImagesSupportHighperformance {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListImagesSupportHighperformance { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListImagesSupportKvm`
-    pub enum ListImagesSupportKvm {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListImagesSupportKvm { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListImagesSupportKvmInfiniband`
-    pub enum ListImagesSupportKvmInfiniband {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListImagesSupportKvmInfiniband { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListImagesSupportLargememory`
-    pub enum ListImagesSupportLargememory {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListImagesSupportLargememory { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListImagesSupportXen`
-    pub enum ListImagesSupportXen {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListImagesSupportXen { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListImagesSupportXenHana`
-    pub enum ListImagesSupportXenHana {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListImagesSupportXenHana { True => "true" });
     ///All tag keys used on the project's images.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListImagesTagsResponse {
@@ -4444,79 +1899,33 @@ pub mod types {
             Default::default()
         }
     }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListImagesVirtualEnvType`
-    pub enum ListImagesVirtualEnvType {
-        FusionCompute,
-        Ironic,
-        DataImage,
-        IsoImage,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
+    ///Tags of the images matching the filters.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ListTagsResponse {
+        ///Tags as strings; newer tags use an equal sign as separator (key=value), older ones a period (key.value).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
-    crate::__private::open_enum!(
-        ListImagesVirtualEnvType { FusionCompute => "FusionCompute", Ironic => "Ironic",
-        DataImage => "DataImage", IsoImage => "IsoImage" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListImagesVisibility`
-    pub enum ListImagesVisibility {
-        Public,
-        Private,
-        Shared,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
+    impl ListTagsResponse {
+        pub fn builder() -> builder::ListTagsResponse {
+            Default::default()
+        }
     }
-    crate::__private::open_enum!(
-        ListImagesVisibility { Public => "public", Private => "private", Shared =>
-        "shared" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListTagsContainerFormat`
-    pub enum ListTagsContainerFormat {
-        Bare,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
+    ///The native OpenStack API versions.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ListVersionsResponse {
+        ///API versions.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub versions: ::std::option::Option<::std::vec::Vec<ApiVersion>>,
     }
-    crate::__private::open_enum!(ListTagsContainerFormat { Bare => "bare" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///The server's default is `zvhd2`.
-    pub enum ListTagsDiskFormat {
-        Zvhd2,
-        Vhd,
-        Zvhd,
-        Raw,
-        Qcow2,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
+    impl ListVersionsResponse {
+        pub fn builder() -> builder::ListVersionsResponse {
+            Default::default()
+        }
     }
-    crate::__private::open_enum!(
-        ListTagsDiskFormat { Zvhd2 => "zvhd2", Vhd => "vhd", Zvhd => "zvhd", Raw =>
-        "raw", Qcow2 => "qcow2" }
-    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListTagsImagetype`
-    pub enum ListTagsImagetype {
-        Gold,
-        Private,
-        Shared,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListTagsImagetype { Gold => "gold", Private => "private", Shared => "shared" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListTagsIsregistered`
-    pub enum ListTagsIsregistered {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListTagsIsregistered { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListTagsMemberStatus`
-    pub enum ListTagsMemberStatus {
+    ///New sharing status; accepted images appear in the image list, rejected ones do not but can still be used to create ECSs.
+    pub enum MemberStatus {
         Accepted,
         Rejected,
         Pending,
@@ -4524,21 +1933,21 @@ pub mod types {
         Unrecognized(::std::string::String),
     }
     crate::__private::open_enum!(
-        ListTagsMemberStatus { Accepted => "accepted", Rejected => "rejected", Pending =>
+        MemberStatus { Accepted => "accepted", Rejected => "rejected", Pending =>
         "pending" }
     );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListTagsOsBit`
-    pub enum ListTagsOsBit {
+    ///OS bitness (32 or 64).
+    pub enum OsBit {
         X32,
         X64,
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    crate::__private::open_enum!(ListTagsOsBit { X32 => "32", X64 => "64" });
+    crate::__private::open_enum!(OsBit { X32 => "32", X64 => "64" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListTagsOsType`
-    pub enum ListTagsOsType {
+    ///OS type of the data disk image. The server's default is `Linux`.
+    pub enum OsType {
         Linux,
         Windows,
         Other,
@@ -4546,11 +1955,23 @@ pub mod types {
         Unrecognized(::std::string::String),
     }
     crate::__private::open_enum!(
-        ListTagsOsType { Linux => "Linux", Windows => "Windows", Other => "Other" }
+        OsType { Linux => "Linux", Windows => "Windows", Other => "Other" }
     );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListTagsPlatform`
-    pub enum ListTagsPlatform {
+    ///Kind of change.
+    pub enum PatchOp {
+        Add,
+        Replace,
+        Remove,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    crate::__private::open_enum!(
+        PatchOp { Add => "add", Replace => "replace", Remove => "remove" }
+    );
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///OS platform of the image.
+    pub enum Platform {
         Windows,
         Ubuntu,
         RedHat,
@@ -4567,205 +1988,10 @@ pub mod types {
         Unrecognized(::std::string::String),
     }
     crate::__private::open_enum!(
-        ListTagsPlatform { Windows => "Windows", Ubuntu => "Ubuntu", RedHat => "Red Hat",
-        Suse => "SUSE", CentOs => "CentOS", Debian => "Debian", OpenSuse => "OpenSUSE",
+        Platform { Windows => "Windows", Ubuntu => "Ubuntu", RedHat => "Red Hat", Suse =>
+        "SUSE", CentOs => "CentOS", Debian => "Debian", OpenSuse => "OpenSUSE",
         OracleLinux => "Oracle Linux", Fedora => "Fedora", Other => "Other", CoreOs =>
         "CoreOS", EulerOs => "EulerOS" }
-    );
-    ///Tags of the images matching the filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct ListTagsResponse {
-        ///Tags as strings; newer tags use an equal sign as separator (key=value), older ones a period (key.value).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    }
-    impl ListTagsResponse {
-        pub fn builder() -> builder::ListTagsResponse {
-            Default::default()
-        }
-    }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///The server's default is `desc`.
-    pub enum ListTagsSortDir {
-        Desc,
-        Asc,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListTagsSortDir { Desc => "desc", Asc => "asc" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///The server's default is `created_at`.
-    pub enum ListTagsSortKey {
-        Name,
-        ContainerFormat,
-        DiskFormat,
-        Status,
-        Id,
-        Size,
-        CreatedAt,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListTagsSortKey { Name => "name", ContainerFormat => "container_format",
-        DiskFormat => "disk_format", Status => "status", Id => "id", Size => "size",
-        CreatedAt => "created_at" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListTagsStatus`
-    pub enum ListTagsStatus {
-        Queued,
-        Saving,
-        Deleted,
-        Killed,
-        Active,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListTagsStatus { Queued => "queued", Saving => "saving", Deleted => "deleted",
-        Killed => "killed", Active => "active" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListTagsSupportDiskintensive`
-    pub enum ListTagsSupportDiskintensive {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListTagsSupportDiskintensive { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListTagsSupportHighperformance`
-    pub enum ListTagsSupportHighperformance {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListTagsSupportHighperformance { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListTagsSupportKvm`
-    pub enum ListTagsSupportKvm {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListTagsSupportKvm { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListTagsSupportKvmInfiniband`
-    pub enum ListTagsSupportKvmInfiniband {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListTagsSupportKvmInfiniband { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListTagsSupportLargememory`
-    pub enum ListTagsSupportLargememory {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListTagsSupportLargememory { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListTagsSupportXen`
-    pub enum ListTagsSupportXen {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListTagsSupportXen { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListTagsSupportXenHana`
-    pub enum ListTagsSupportXenHana {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListTagsSupportXenHana { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListTagsVirtualEnvType`
-    pub enum ListTagsVirtualEnvType {
-        FusionCompute,
-        Ironic,
-        DataImage,
-        IsoImage,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListTagsVirtualEnvType { FusionCompute => "FusionCompute", Ironic => "Ironic",
-        DataImage => "DataImage", IsoImage => "IsoImage" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListTagsVisibility`
-    pub enum ListTagsVisibility {
-        Public,
-        Private,
-        Shared,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListTagsVisibility { Public => "public", Private => "private", Shared => "shared"
-        }
-    );
-    ///A link to a version endpoint.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct ListVersionsLink {
-        ///Endpoint URL of the version.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub href: ::std::option::Option<::std::string::String>,
-        ///Relation of the link, such as self.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rel: ::std::option::Option<::std::string::String>,
-    }
-    impl ListVersionsLink {
-        pub fn builder() -> builder::ListVersionsLink {
-            Default::default()
-        }
-    }
-    ///The native OpenStack API versions.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct ListVersionsResponse {
-        ///API versions.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub versions: ::std::option::Option<::std::vec::Vec<ListVersionsVersion>>,
-    }
-    impl ListVersionsResponse {
-        pub fn builder() -> builder::ListVersionsResponse {
-            Default::default()
-        }
-    }
-    ///One API version.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct ListVersionsVersion {
-        ///Version ID, such as v2.0.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        ///Links of the version.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub links: ::std::option::Option<::std::vec::Vec<ListVersionsLink>>,
-        ///Version status (CURRENT = preferred, SUPPORTED = older but still available, DEPRECATED = to be removed).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<ListVersionsVersionStatus>,
-    }
-    impl ListVersionsVersion {
-        pub fn builder() -> builder::ListVersionsVersion {
-            Default::default()
-        }
-    }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Version status (CURRENT = preferred, SUPPORTED = older but still available, DEPRECATED = to be removed).
-    pub enum ListVersionsVersionStatus {
-        Current,
-        Supported,
-        Deprecated,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListVersionsVersionStatus { Current => "CURRENT", Supported => "SUPPORTED",
-        Deprecated => "DEPRECATED" }
     );
     ///Collection of image attributes.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -4816,7 +2042,7 @@ pub mod types {
         pub name: ::std::string::String,
         ///OS type of the data disk image. The server's default is `Linux`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub os_type: ::std::option::Option<QuickImportDataDiskImageOsType>,
+        pub os_type: ::std::option::Option<OsType>,
         ///Image tags; empty by default. Set either tags or image_tags.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -4829,17 +2055,6 @@ pub mod types {
             Default::default()
         }
     }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///OS type of the data disk image. The server's default is `Linux`.
-    pub enum QuickImportDataDiskImageOsType {
-        Linux,
-        Windows,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        QuickImportDataDiskImageOsType { Linux => "Linux", Windows => "Windows" }
-    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image type; DataImage for a data disk image.
     pub enum QuickImportDataDiskImageType {
@@ -4918,44 +2133,40 @@ pub mod types {
             Default::default()
         }
     }
-    ///Result of a registration request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct RegisterImageResponse {
-        ///ID of the asynchronous job that registers the image file.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub job_id: ::std::option::Option<::std::string::String>,
-    }
-    impl RegisterImageResponse {
-        pub fn builder() -> builder::RegisterImageResponse {
-            Default::default()
-        }
-    }
     ///Details of a matching image.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceDetail {
         ///Image status (queued = metadata created, file can be uploaded; saving = file being uploaded; deleted; killed = upload failed; active = usable).
-        pub status: ResourceDetailStatus,
+        pub status: ImageStatus,
     }
     impl ResourceDetail {
         pub fn builder() -> builder::ResourceDetail {
             Default::default()
         }
     }
+    ///One image tag as a key/value pair.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ResourceTag {
+        ///Tag key.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub key: ::std::option::Option<::std::string::String>,
+        ///Tag value.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
+    impl ResourceTag {
+        pub fn builder() -> builder::ResourceTag {
+            Default::default()
+        }
+    }
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image status (queued = metadata created, file can be uploaded; saving = file being uploaded; deleted; killed = upload failed; active = usable).
-    pub enum ResourceDetailStatus {
-        Queued,
-        Saving,
-        Deleted,
-        Killed,
-        Active,
+    ///Set to file when the image is created from an external image file.
+    pub enum RootOrigin {
+        File,
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    crate::__private::open_enum!(
-        ResourceDetailStatus { Queued => "queued", Saving => "saving", Deleted =>
-        "deleted", Killed => "killed", Active => "active" }
-    );
+    crate::__private::open_enum!(RootOrigin { File => "file" });
     ///Quota information.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ShowImageQuotaQuotas {
@@ -5041,7 +2252,7 @@ pub mod types {
         pub job_type: ::std::option::Option<ShowJobResponseJobType>,
         ///Job status (SUCCESS = executed, FAIL = failed, RUNNING = in progress, INIT = being initialized).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<ShowJobResponseStatus>,
+        pub status: ::std::option::Option<JobStatus>,
     }
     impl ShowJobResponse {
         pub fn builder() -> builder::ShowJobResponse {
@@ -5082,77 +2293,44 @@ pub mod types {
         "imsUpdateImageMembersJob", ImsCopyImageInRegionJob => "imsCopyImageInRegionJob"
         }
     );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Job status (SUCCESS = executed, FAIL = failed, RUNNING = in progress, INIT = being initialized).
-    pub enum ShowJobResponseStatus {
-        Success,
-        Fail,
-        Running,
-        Init,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ShowJobResponseStatus { Success => "SUCCESS", Fail => "FAIL", Running =>
-        "RUNNING", Init => "INIT" }
-    );
-    ///A link to a version endpoint.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct ShowVersionLink {
-        ///Endpoint URL of the version.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub href: ::std::option::Option<::std::string::String>,
-        ///Relation of the link, such as self.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rel: ::std::option::Option<::std::string::String>,
-    }
-    impl ShowVersionLink {
-        pub fn builder() -> builder::ShowVersionLink {
-            Default::default()
-        }
-    }
     ///The requested native OpenStack API version.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ShowVersionResponse {
         ///The API version, as a list.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub versions: ::std::option::Option<::std::vec::Vec<ShowVersionVersion>>,
+        pub versions: ::std::option::Option<::std::vec::Vec<ApiVersion>>,
     }
     impl ShowVersionResponse {
         pub fn builder() -> builder::ShowVersionResponse {
             Default::default()
         }
     }
-    ///One API version.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct ShowVersionVersion {
-        ///Version ID, such as v2.0.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        ///Links of the version.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub links: ::std::option::Option<::std::vec::Vec<ShowVersionLink>>,
-        ///Version status (CURRENT = preferred, SUPPORTED = older but still available, DEPRECATED = to be removed).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<ShowVersionVersionStatus>,
-    }
-    impl ShowVersionVersion {
-        pub fn builder() -> builder::ShowVersionVersion {
-            Default::default()
-        }
-    }
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Version status (CURRENT = preferred, SUPPORTED = older but still available, DEPRECATED = to be removed).
-    pub enum ShowVersionVersionStatus {
-        Current,
-        Supported,
-        Deprecated,
+    ///The server's default is `desc`.
+    pub enum SortDir {
+        Desc,
+        Asc,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    crate::__private::open_enum!(SortDir { Desc => "desc", Asc => "asc" });
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///The server's default is `created_at`.
+    pub enum SortKey {
+        Name,
+        ContainerFormat,
+        DiskFormat,
+        Status,
+        Id,
+        Size,
+        CreatedAt,
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
     crate::__private::open_enum!(
-        ShowVersionVersionStatus { Current => "CURRENT", Supported => "SUPPORTED",
-        Deprecated => "DEPRECATED" }
+        SortKey { Name => "name", ContainerFormat => "container_format", DiskFormat =>
+        "disk_format", Status => "status", Id => "id", Size => "size", CreatedAt =>
+        "created_at" }
     );
     ///Sub-job-specific attributes, such as the ID of the image the sub-job created.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -5194,7 +2372,7 @@ pub mod types {
         pub job_type: ::std::option::Option<SubJobResultJobType>,
         ///Sub-job status (SUCCESS = executed, FAIL = failed, RUNNING = in progress, INIT = being initialized).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<SubJobResultStatus>,
+        pub status: ::std::option::Option<JobStatus>,
     }
     impl SubJobResult {
         pub fn builder() -> builder::SubJobResult {
@@ -5225,24 +2403,88 @@ pub mod types {
         "imsImportDataImageJob" }
     );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Sub-job status (SUCCESS = executed, FAIL = failed, RUNNING = in progress, INIT = being initialized).
-    pub enum SubJobResultStatus {
-        Success,
-        Fail,
-        Running,
-        Init,
+    ///Whether the image uses AMD's x86 architecture.
+    pub enum SupportAmd {
+        True,
+        False,
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    crate::__private::open_enum!(
-        SubJobResultStatus { Success => "SUCCESS", Fail => "FAIL", Running => "RUNNING",
-        Init => "INIT" }
-    );
+    crate::__private::open_enum!(SupportAmd { True => "true", False => "false" });
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Whether the image supports disk-intensive ECSs; "true" when it does, otherwise absent.
+    pub enum SupportDiskintensive {
+        True,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    crate::__private::open_enum!(SupportDiskintensive { True => "true" });
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Whether the image supports high-performance ECSs; "true" when it does, otherwise absent.
+    pub enum SupportHighperformance {
+        True,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    crate::__private::open_enum!(SupportHighperformance { True => "true" });
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Whether the image supports KVM; "true" when it does, otherwise absent.
+    pub enum SupportKvm {
+        True,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    crate::__private::open_enum!(SupportKvm { True => "true" });
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Whether the image supports ECSs with InfiniBand NICs on KVM; "true" when it does, otherwise absent. Cannot be combined with __support_xen.
+    pub enum SupportKvmInfiniband {
+        True,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    crate::__private::open_enum!(SupportKvmInfiniband { True => "true" });
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Whether the image supports large-memory ECSs; "true" when it does, otherwise absent.
+    pub enum SupportLargememory {
+        True,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    crate::__private::open_enum!(SupportLargememory { True => "true" });
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Whether the image supports Xen; "true" when it does, otherwise absent.
+    pub enum SupportXen {
+        True,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    crate::__private::open_enum!(SupportXen { True => "true" });
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Whether the image supports HANA ECSs on Xen; "true" when it does, otherwise absent. Cannot be combined with __support_xen or __support_kvm.
+    pub enum SupportXenHana {
+        True,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    crate::__private::open_enum!(SupportXenHana { True => "true" });
+    ///Tag key with the values to match; all such tags must be present.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct TagFilter {
+        ///Tag key, 1 to 128 Unicode characters. At least 1 characters, at most 128 characters.
+        pub key: ::std::string::String,
+        ///Tag values, each at most 255 Unicode characters; an empty list matches any value, several values match any of them. At most 10 items.
+        pub values: ::std::vec::Vec<::std::string::String>,
+    }
+    impl TagFilter {
+        pub fn builder() -> builder::TagFilter {
+            Default::default()
+        }
+    }
     ///One change to an image attribute.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UpdateImageOperation {
         ///Kind of change.
-        pub op: UpdateImageOperationOp,
+        pub op: PatchOp,
         ///Attribute to change, prefixed with "/" (for example /name). Updatable are name, __description, __support_xen, __support_largememory, __support_diskintensive, __support_highperformance, __support_xen_gpu_type, __support_kvm_gpu_type, __support_xen_hana, __is_config_init, enterprise_project_id, min_ram, max_ram, hw_vif_multiqueue_enabled, hw_firmware_type, __support_kvm_infiniband, __support_fc_inject, __support_amd, __support_kvm_hi1822_hisriov and __support_kvm_hi1822_hivirtionet; extension attributes (lowercase names only) can also be added or removed.
         pub path: ::std::string::String,
         ///New value of the attribute (rules on the Image Attributes page).
@@ -5253,18 +2495,6 @@ pub mod types {
             Default::default()
         }
     }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Kind of change.
-    pub enum UpdateImageOperationOp {
-        Add,
-        Replace,
-        Remove,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        UpdateImageOperationOp { Add => "add", Replace => "replace", Remove => "remove" }
-    );
     ///Top-level array of update operations, applied in order.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
@@ -5287,524 +2517,22 @@ pub mod types {
             Self(value)
         }
     }
-    ///The image after the update.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct UpdateImageResponse {
-        ///Charging identifier of the image.
-        #[serde(
-            rename = "__account_code",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub account_code: ::std::option::Option<::std::string::String>,
-        ///Time the image became active.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active_at: ::std::option::Option<::std::string::String>,
-        ///ID of the backup the image was created from; otherwise not present.
-        #[serde(
-            rename = "__backup_id",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub backup_id: ::std::option::Option<::std::string::String>,
-        ///Not available currently.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub checksum: ::std::option::Option<::std::string::String>,
-        ///Container type.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub container_format: ::std::option::Option<::std::string::String>,
-        ///Creation time in UTC.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
-        ///Source of the image; empty for public images.
-        #[serde(
-            rename = "__data_origin",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub data_origin: ::std::option::Option<::std::string::String>,
-        ///Supplementary information about the image (rules on the Image Attributes page).
-        #[serde(
-            rename = "__description",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub description: ::std::option::Option<::std::string::String>,
-        ///Image file format. The server's default is `zvhd2`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub disk_format: ::std::option::Option<UpdateImageResponseDiskFormat>,
-        ///Enterprise project of the image; 0 or empty means the default enterprise project, otherwise the project UUID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub enterprise_project_id: ::std::option::Option<::std::string::String>,
-        ///URL for uploading and downloading the image file.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub file: ::std::option::Option<::std::string::String>,
-        ///Boot mode of ECSs created from the image; bios is assumed when the field is absent. The server's default is `bios`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hw_firmware_type: ::std::option::Option<UpdateImageResponseHwFirmwareType>,
-        ///Whether the image supports NIC multi-queue.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hw_vif_multiqueue_enabled: ::std::option::Option<
-            UpdateImageResponseHwVifMultiqueueEnabled,
-        >,
-        ///Image ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        ///Size of the image file in bytes, sent as a string; greater than 0.
-        #[serde(
-            rename = "__image_size",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub image_size: ::std::option::Option<::std::string::String>,
-        ///Backend storage type of the image.
-        #[serde(
-            rename = "__image_source_type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub image_source_type: ::std::option::Option<::std::string::String>,
-        ///Image type: gold (public), private or shared.
-        #[serde(
-            rename = "__imagetype",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub imagetype: ::std::option::Option<UpdateImageResponseImagetype>,
-        ///Whether the image is registered.
-        #[serde(
-            rename = "__isregistered",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub isregistered: ::std::option::Option<UpdateImageResponseIsregistered>,
-        ///Whether the image supports lazy loading. Documented values: `true`, `false`, `True`, `False`.
-        #[serde(
-            rename = "__lazyloading",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub lazyloading: ::std::option::Option<::std::string::String>,
-        ///Maximum memory in MB of the image; depends on ECS flavors and is not set by default.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub max_ram: ::std::option::Option<::std::string::String>,
-        ///Minimum disk space in GB required to run the image (1 to 1024). At least 1, at most 1024.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub min_disk: ::std::option::Option<i32>,
-        ///Minimum memory in MB required to run the image; depends on ECS flavors. The server's default is `0`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub min_ram: ::std::option::Option<i32>,
-        ///Image name (rules on the Image Attributes page).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        ///ID of the parent image; empty for public images and images created from an image file.
-        #[serde(
-            rename = "__originalimagename",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub originalimagename: ::std::option::Option<::std::string::String>,
-        ///OS bitness (32 or 64).
-        #[serde(
-            rename = "__os_bit",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub os_bit: ::std::option::Option<UpdateImageResponseOsBit>,
-        ///Advanced features the image supports, as a JSON-formatted list in a string.
-        #[serde(
-            rename = "__os_feature_list",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub os_feature_list: ::std::option::Option<::std::string::String>,
-        ///OS type of the image.
-        #[serde(
-            rename = "__os_type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub os_type: ::std::option::Option<UpdateImageResponseOsType>,
-        ///OS version of the image.
-        #[serde(
-            rename = "__os_version",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub os_version: ::std::option::Option<::std::string::String>,
-        ///Tenant that owns the image.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub owner: ::std::option::Option<::std::string::String>,
-        ///OS platform of the image.
-        #[serde(
-            rename = "__platform",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub platform: ::std::option::Option<UpdateImageResponsePlatform>,
-        ///Product code of the image; only sent in the documented response example.
-        #[serde(
-            rename = "__productcode",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub productcode: ::std::option::Option<::std::string::String>,
-        ///Whether the image is protected against deletion.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub protected: ::std::option::Option<bool>,
-        ///Set to file when the image is created from an external image file.
-        #[serde(
-            rename = "__root_origin",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub root_origin: ::std::option::Option<UpdateImageResponseRootOrigin>,
-        ///URL of the image schema.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub schema: ::std::option::Option<::std::string::String>,
-        ///URL of the image.
-        #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
-        pub self_: ::std::option::Option<::std::string::String>,
-        ///System disk slot number of the image on the ECS; not available currently.
-        #[serde(
-            rename = "__sequence_num",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub sequence_num: ::std::option::Option<::std::string::String>,
-        ///Not available currently.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub size: ::std::option::Option<i64>,
-        ///Image status (queued = metadata created and ready for upload, saving = file being uploaded, deleted, killed = upload failed, active = usable).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<UpdateImageResponseStatus>,
-        ///Whether the image uses AMD's x86 architecture.
-        #[serde(
-            rename = "__support_amd",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_amd: ::std::option::Option<UpdateImageResponseSupportAmd>,
-        ///Whether the image supports disk-intensive ECSs; "true" when it does, otherwise absent.
-        #[serde(
-            rename = "__support_diskintensive",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_diskintensive: ::std::option::Option<
-            UpdateImageResponseSupportDiskintensive,
-        >,
-        ///Whether password or private key injection through Cloud-Init is unsupported: "true" means not supported, any other value means supported. Only for ECS system disk images.
-        #[serde(
-            rename = "__support_fc_inject",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_fc_inject: ::std::option::Option<::std::string::String>,
-        ///Whether the image supports high-performance ECSs; "true" when it does, otherwise absent.
-        #[serde(
-            rename = "__support_highperformance",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_highperformance: ::std::option::Option<
-            UpdateImageResponseSupportHighperformance,
-        >,
-        ///Whether the image supports KVM; "true" when it does, otherwise absent.
-        #[serde(
-            rename = "__support_kvm",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_kvm: ::std::option::Option<UpdateImageResponseSupportKvm>,
-        ///GPU type supported for GPU-accelerated ECSs on KVM (values on the Values of Related Parameters page); absent when not supported. Cannot be combined with __support_xen or __support_kvm.
-        #[serde(
-            rename = "__support_kvm_gpu_type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_kvm_gpu_type: ::std::option::Option<::std::string::String>,
-        ///Whether SR-IOV is supported; "true" when it is, otherwise absent.
-        #[serde(
-            rename = "__support_kvm_hi1822_hisriov",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_kvm_hi1822_hisriov: ::std::option::Option<
-            UpdateImageResponseSupportKvmHi1822Hisriov,
-        >,
-        ///Whether Virtio-Net is supported; "true" when it is, otherwise absent.
-        #[serde(
-            rename = "__support_kvm_hi1822_hivirtionet",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_kvm_hi1822_hivirtionet: ::std::option::Option<
-            UpdateImageResponseSupportKvmHi1822Hivirtionet,
-        >,
-        ///Whether the image supports ECSs with InfiniBand NICs on KVM; "true" when it does, otherwise absent. Cannot be combined with __support_xen.
-        #[serde(
-            rename = "__support_kvm_infiniband",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_kvm_infiniband: ::std::option::Option<
-            UpdateImageResponseSupportKvmInfiniband,
-        >,
-        ///Whether the image supports large-memory ECSs; "true" when it does, otherwise absent.
-        #[serde(
-            rename = "__support_largememory",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_largememory: ::std::option::Option<
-            UpdateImageResponseSupportLargememory,
-        >,
-        ///Whether the image supports Xen; "true" when it does, otherwise absent.
-        #[serde(
-            rename = "__support_xen",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_xen: ::std::option::Option<UpdateImageResponseSupportXen>,
-        ///GPU type supported for GPU-accelerated ECSs on Xen (values on the Values of Related Parameters page); absent when not supported. Cannot be combined with __support_xen or __support_kvm.
-        #[serde(
-            rename = "__support_xen_gpu_type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_xen_gpu_type: ::std::option::Option<::std::string::String>,
-        ///Whether the image supports HANA ECSs on Xen; "true" when it does, otherwise absent. Cannot be combined with __support_xen or __support_kvm.
-        #[serde(
-            rename = "__support_xen_hana",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub support_xen_hana: ::std::option::Option<UpdateImageResponseSupportXenHana>,
-        ///ID of the key that encrypts the image.
-        #[serde(
-            rename = "__system__cmkid",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub system_cmkid: ::std::option::Option<::std::string::String>,
-        ///Image tags, used to manage and filter private images.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Last update time in UTC.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<::std::string::String>,
-        ///Environment the image is used in (FusionCompute for ECS images, DataImage for data disk images, Ironic for BMS images, IsoImage for ISO images).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub virtual_env_type: ::std::option::Option<UpdateImageResponseVirtualEnvType>,
-        ///Not available currently.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub virtual_size: ::std::option::Option<i32>,
-        ///Whether other tenants can see the image: private, public or shared.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub visibility: ::std::option::Option<UpdateImageResponseVisibility>,
-    }
-    impl UpdateImageResponse {
-        pub fn builder() -> builder::UpdateImageResponse {
-            Default::default()
-        }
-    }
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image file format. The server's default is `zvhd2`.
-    pub enum UpdateImageResponseDiskFormat {
-        Zvhd2,
-        Vhd,
-        Zvhd,
-        Raw,
-        Qcow2,
+    ///Version status (CURRENT = preferred, SUPPORTED = older but still available, DEPRECATED = to be removed).
+    pub enum VersionStatus {
+        Current,
+        Supported,
+        Deprecated,
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
     crate::__private::open_enum!(
-        UpdateImageResponseDiskFormat { Zvhd2 => "zvhd2", Vhd => "vhd", Zvhd => "zvhd",
-        Raw => "raw", Qcow2 => "qcow2" }
+        VersionStatus { Current => "CURRENT", Supported => "SUPPORTED", Deprecated =>
+        "DEPRECATED" }
     );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Boot mode of ECSs created from the image; bios is assumed when the field is absent. The server's default is `bios`.
-    pub enum UpdateImageResponseHwFirmwareType {
-        Bios,
-        Uefi,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        UpdateImageResponseHwFirmwareType { Bios => "bios", Uefi => "uefi" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image supports NIC multi-queue.
-    pub enum UpdateImageResponseHwVifMultiqueueEnabled {
-        True,
-        False,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        UpdateImageResponseHwVifMultiqueueEnabled { True => "true", False => "false" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image type: gold (public), private or shared.
-    pub enum UpdateImageResponseImagetype {
-        Gold,
-        Private,
-        Shared,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        UpdateImageResponseImagetype { Gold => "gold", Private => "private", Shared =>
-        "shared" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image is registered.
-    pub enum UpdateImageResponseIsregistered {
-        True,
-        False,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        UpdateImageResponseIsregistered { True => "true", False => "false" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///OS bitness (32 or 64).
-    pub enum UpdateImageResponseOsBit {
-        X32,
-        X64,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(UpdateImageResponseOsBit { X32 => "32", X64 => "64" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///OS type of the image.
-    pub enum UpdateImageResponseOsType {
-        Linux,
-        Windows,
-        Other,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        UpdateImageResponseOsType { Linux => "Linux", Windows => "Windows", Other =>
-        "Other" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///OS platform of the image.
-    pub enum UpdateImageResponsePlatform {
-        Windows,
-        Ubuntu,
-        RedHat,
-        Suse,
-        CentOs,
-        Debian,
-        OpenSuse,
-        OracleLinux,
-        Fedora,
-        Other,
-        CoreOs,
-        EulerOs,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        UpdateImageResponsePlatform { Windows => "Windows", Ubuntu => "Ubuntu", RedHat =>
-        "Red Hat", Suse => "SUSE", CentOs => "CentOS", Debian => "Debian", OpenSuse =>
-        "OpenSUSE", OracleLinux => "Oracle Linux", Fedora => "Fedora", Other => "Other",
-        CoreOs => "CoreOS", EulerOs => "EulerOS" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Set to file when the image is created from an external image file.
-    pub enum UpdateImageResponseRootOrigin {
-        File,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(UpdateImageResponseRootOrigin { File => "file" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image status (queued = metadata created and ready for upload, saving = file being uploaded, deleted, killed = upload failed, active = usable).
-    pub enum UpdateImageResponseStatus {
-        Queued,
-        Saving,
-        Deleted,
-        Killed,
-        Active,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        UpdateImageResponseStatus { Queued => "queued", Saving => "saving", Deleted =>
-        "deleted", Killed => "killed", Active => "active" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image uses AMD's x86 architecture.
-    pub enum UpdateImageResponseSupportAmd {
-        True,
-        False,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        UpdateImageResponseSupportAmd { True => "true", False => "false" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image supports disk-intensive ECSs; "true" when it does, otherwise absent.
-    pub enum UpdateImageResponseSupportDiskintensive {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        UpdateImageResponseSupportDiskintensive { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image supports high-performance ECSs; "true" when it does, otherwise absent.
-    pub enum UpdateImageResponseSupportHighperformance {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        UpdateImageResponseSupportHighperformance { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image supports KVM; "true" when it does, otherwise absent.
-    pub enum UpdateImageResponseSupportKvm {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(UpdateImageResponseSupportKvm { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether SR-IOV is supported; "true" when it is, otherwise absent.
-    pub enum UpdateImageResponseSupportKvmHi1822Hisriov {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        UpdateImageResponseSupportKvmHi1822Hisriov { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether Virtio-Net is supported; "true" when it is, otherwise absent.
-    pub enum UpdateImageResponseSupportKvmHi1822Hivirtionet {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        UpdateImageResponseSupportKvmHi1822Hivirtionet { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image supports ECSs with InfiniBand NICs on KVM; "true" when it does, otherwise absent. Cannot be combined with __support_xen.
-    pub enum UpdateImageResponseSupportKvmInfiniband {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        UpdateImageResponseSupportKvmInfiniband { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image supports large-memory ECSs; "true" when it does, otherwise absent.
-    pub enum UpdateImageResponseSupportLargememory {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        UpdateImageResponseSupportLargememory { True => "true" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image supports Xen; "true" when it does, otherwise absent.
-    pub enum UpdateImageResponseSupportXen {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(UpdateImageResponseSupportXen { True => "true" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether the image supports HANA ECSs on Xen; "true" when it does, otherwise absent. Cannot be combined with __support_xen or __support_kvm.
-    pub enum UpdateImageResponseSupportXenHana {
-        True,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(UpdateImageResponseSupportXenHana { True => "true" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Environment the image is used in (FusionCompute for ECS images, DataImage for data disk images, Ironic for BMS images, IsoImage for ISO images).
-    pub enum UpdateImageResponseVirtualEnvType {
+    pub enum VirtualEnvType {
         FusionCompute,
         Ironic,
         DataImage,
@@ -5813,21 +2541,8 @@ pub mod types {
         Unrecognized(::std::string::String),
     }
     crate::__private::open_enum!(
-        UpdateImageResponseVirtualEnvType { FusionCompute => "FusionCompute", Ironic =>
-        "Ironic", DataImage => "DataImage", IsoImage => "IsoImage" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Whether other tenants can see the image: private, public or shared.
-    pub enum UpdateImageResponseVisibility {
-        Private,
-        Public,
-        Shared,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        UpdateImageResponseVisibility { Private => "private", Public => "public", Shared
-        => "shared" }
+        VirtualEnvType { FusionCompute => "FusionCompute", Ironic => "Ironic", DataImage
+        => "DataImage", IsoImage => "IsoImage" }
     );
     /// Types for composing complex structures.
     pub mod builder {
@@ -6075,112 +2790,86 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct BatchAddMembersRequest {
-            images: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            projects: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for BatchAddMembersRequest {
-            fn default() -> Self {
-                Self {
-                    images: Err("no value supplied for images".to_string()),
-                    projects: Err("no value supplied for projects".to_string()),
-                }
-            }
-        }
-        impl BatchAddMembersRequest {
-            pub fn images<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.images = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for images: {e}")
-                    });
-                self
-            }
-            pub fn projects<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.projects = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for projects: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BatchAddMembersRequest>
-        for super::BatchAddMembersRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BatchAddMembersRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    images: value.images?,
-                    projects: value.projects?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::BatchAddMembersRequest>
-        for BatchAddMembersRequest {
-            fn from(value: super::BatchAddMembersRequest) -> Self {
-                Self {
-                    images: Ok(value.images),
-                    projects: Ok(value.projects),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct BatchAddMembersResponse {
-            job_id: ::std::result::Result<
+        pub struct ApiVersion {
+            id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            links: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::Link>>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::VersionStatus>,
+                ::std::string::String,
+            >,
         }
-        impl ::std::default::Default for BatchAddMembersResponse {
+        impl ::std::default::Default for ApiVersion {
             fn default() -> Self {
                 Self {
-                    job_id: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    links: Ok(Default::default()),
+                    status: Ok(Default::default()),
                 }
             }
         }
-        impl BatchAddMembersResponse {
-            pub fn job_id<T>(mut self, value: T) -> Self
+        impl ApiVersion {
+            pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.job_id = value
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn links<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Link>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.links = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for job_id: {e}")
+                        format!("error converting supplied value for links: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::VersionStatus>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
                     });
                 self
             }
         }
-        impl ::std::convert::TryFrom<BatchAddMembersResponse>
-        for super::BatchAddMembersResponse {
+        impl ::std::convert::TryFrom<ApiVersion> for super::ApiVersion {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: BatchAddMembersResponse,
+                value: ApiVersion,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { job_id: value.job_id? })
+                Ok(Self {
+                    id: value.id?,
+                    links: value.links?,
+                    status: value.status?,
+                })
             }
         }
-        impl ::std::convert::From<super::BatchAddMembersResponse>
-        for BatchAddMembersResponse {
-            fn from(value: super::BatchAddMembersResponse) -> Self {
-                Self { job_id: Ok(value.job_id) }
+        impl ::std::convert::From<super::ApiVersion> for ApiVersion {
+            fn from(value: super::ApiVersion) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    links: Ok(value.links),
+                    status: Ok(value.status),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -6312,115 +3001,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct BatchDeleteMembersRequest {
-            images: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            projects: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for BatchDeleteMembersRequest {
-            fn default() -> Self {
-                Self {
-                    images: Err("no value supplied for images".to_string()),
-                    projects: Err("no value supplied for projects".to_string()),
-                }
-            }
-        }
-        impl BatchDeleteMembersRequest {
-            pub fn images<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.images = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for images: {e}")
-                    });
-                self
-            }
-            pub fn projects<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.projects = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for projects: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BatchDeleteMembersRequest>
-        for super::BatchDeleteMembersRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BatchDeleteMembersRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    images: value.images?,
-                    projects: value.projects?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::BatchDeleteMembersRequest>
-        for BatchDeleteMembersRequest {
-            fn from(value: super::BatchDeleteMembersRequest) -> Self {
-                Self {
-                    images: Ok(value.images),
-                    projects: Ok(value.projects),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct BatchDeleteMembersResponse {
-            job_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for BatchDeleteMembersResponse {
-            fn default() -> Self {
-                Self {
-                    job_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl BatchDeleteMembersResponse {
-            pub fn job_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.job_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for job_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BatchDeleteMembersResponse>
-        for super::BatchDeleteMembersResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BatchDeleteMembersResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { job_id: value.job_id? })
-            }
-        }
-        impl ::std::convert::From<super::BatchDeleteMembersResponse>
-        for BatchDeleteMembersResponse {
-            fn from(value: super::BatchDeleteMembersResponse) -> Self {
-                Self { job_id: Ok(value.job_id) }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct BatchUpdateMemberRequest {
             images: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -6430,10 +3010,7 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
-            status: ::std::result::Result<
-                super::BatchUpdateMemberRequestStatus,
-                ::std::string::String,
-            >,
+            status: ::std::result::Result<super::MemberStatus, ::std::string::String>,
             vault_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -6476,7 +3053,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::BatchUpdateMemberRequestStatus>,
+                T: ::std::convert::TryInto<super::MemberStatus>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -6525,46 +3102,1167 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct BatchUpdateMemberResponse {
-            job_id: ::std::result::Result<
+        pub struct CloudImage {
+            account_code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            active_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            backup_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            checksum: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            container_format: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data_origin: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            disk_format: ::std::result::Result<
+                ::std::option::Option<super::DiskFormat>,
+                ::std::string::String,
+            >,
+            enterprise_project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            file: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            hw_firmware_type: ::std::result::Result<
+                ::std::option::Option<super::HwFirmwareType>,
+                ::std::string::String,
+            >,
+            hw_vif_multiqueue_enabled: ::std::result::Result<
+                ::std::option::Option<super::HwVifMultiqueueEnabled>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            image_size: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            image_source_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            imagetype: ::std::result::Result<
+                ::std::option::Option<super::ImageType>,
+                ::std::string::String,
+            >,
+            isregistered: ::std::result::Result<
+                ::std::option::Option<super::IsRegistered>,
+                ::std::string::String,
+            >,
+            lazyloading: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            max_ram: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            min_disk: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            min_ram: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            originalimagename: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            os_bit: ::std::result::Result<
+                ::std::option::Option<super::OsBit>,
+                ::std::string::String,
+            >,
+            os_feature_list: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            os_type: ::std::result::Result<
+                ::std::option::Option<super::OsType>,
+                ::std::string::String,
+            >,
+            os_version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            owner: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            platform: ::std::result::Result<
+                ::std::option::Option<super::Platform>,
+                ::std::string::String,
+            >,
+            productcode: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            protected: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            root_origin: ::std::result::Result<
+                ::std::option::Option<super::RootOrigin>,
+                ::std::string::String,
+            >,
+            schema: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            self_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sequence_num: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::ImageStatus>,
+                ::std::string::String,
+            >,
+            support_amd: ::std::result::Result<
+                ::std::option::Option<super::SupportAmd>,
+                ::std::string::String,
+            >,
+            support_diskintensive: ::std::result::Result<
+                ::std::option::Option<super::SupportDiskintensive>,
+                ::std::string::String,
+            >,
+            support_fc_inject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            support_highperformance: ::std::result::Result<
+                ::std::option::Option<super::SupportHighperformance>,
+                ::std::string::String,
+            >,
+            support_kvm: ::std::result::Result<
+                ::std::option::Option<super::SupportKvm>,
+                ::std::string::String,
+            >,
+            support_kvm_gpu_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            support_kvm_hi1822_hisriov: ::std::result::Result<
+                ::std::option::Option<super::CloudImageSupportKvmHi1822Hisriov>,
+                ::std::string::String,
+            >,
+            support_kvm_hi1822_hivirtionet: ::std::result::Result<
+                ::std::option::Option<super::CloudImageSupportKvmHi1822Hivirtionet>,
+                ::std::string::String,
+            >,
+            support_kvm_infiniband: ::std::result::Result<
+                ::std::option::Option<super::SupportKvmInfiniband>,
+                ::std::string::String,
+            >,
+            support_largememory: ::std::result::Result<
+                ::std::option::Option<super::SupportLargememory>,
+                ::std::string::String,
+            >,
+            support_xen: ::std::result::Result<
+                ::std::option::Option<super::SupportXen>,
+                ::std::string::String,
+            >,
+            support_xen_gpu_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            support_xen_hana: ::std::result::Result<
+                ::std::option::Option<super::SupportXenHana>,
+                ::std::string::String,
+            >,
+            system_cmkid: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tags: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            virtual_env_type: ::std::result::Result<
+                ::std::option::Option<super::VirtualEnvType>,
+                ::std::string::String,
+            >,
+            virtual_size: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            visibility: ::std::result::Result<
+                ::std::option::Option<super::ImageVisibility>,
+                ::std::string::String,
+            >,
         }
-        impl ::std::default::Default for BatchUpdateMemberResponse {
+        impl ::std::default::Default for CloudImage {
             fn default() -> Self {
                 Self {
-                    job_id: Ok(Default::default()),
+                    account_code: Ok(Default::default()),
+                    active_at: Ok(Default::default()),
+                    backup_id: Ok(Default::default()),
+                    checksum: Ok(Default::default()),
+                    container_format: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    data_origin: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    disk_format: Ok(Default::default()),
+                    enterprise_project_id: Ok(Default::default()),
+                    file: Ok(Default::default()),
+                    hw_firmware_type: Ok(Default::default()),
+                    hw_vif_multiqueue_enabled: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    image_size: Ok(Default::default()),
+                    image_source_type: Ok(Default::default()),
+                    imagetype: Ok(Default::default()),
+                    isregistered: Ok(Default::default()),
+                    lazyloading: Ok(Default::default()),
+                    max_ram: Ok(Default::default()),
+                    min_disk: Ok(Default::default()),
+                    min_ram: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    originalimagename: Ok(Default::default()),
+                    os_bit: Ok(Default::default()),
+                    os_feature_list: Ok(Default::default()),
+                    os_type: Ok(Default::default()),
+                    os_version: Ok(Default::default()),
+                    owner: Ok(Default::default()),
+                    platform: Ok(Default::default()),
+                    productcode: Ok(Default::default()),
+                    protected: Ok(Default::default()),
+                    root_origin: Ok(Default::default()),
+                    schema: Ok(Default::default()),
+                    self_: Ok(Default::default()),
+                    sequence_num: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    support_amd: Ok(Default::default()),
+                    support_diskintensive: Ok(Default::default()),
+                    support_fc_inject: Ok(Default::default()),
+                    support_highperformance: Ok(Default::default()),
+                    support_kvm: Ok(Default::default()),
+                    support_kvm_gpu_type: Ok(Default::default()),
+                    support_kvm_hi1822_hisriov: Ok(Default::default()),
+                    support_kvm_hi1822_hivirtionet: Ok(Default::default()),
+                    support_kvm_infiniband: Ok(Default::default()),
+                    support_largememory: Ok(Default::default()),
+                    support_xen: Ok(Default::default()),
+                    support_xen_gpu_type: Ok(Default::default()),
+                    support_xen_hana: Ok(Default::default()),
+                    system_cmkid: Ok(Default::default()),
+                    tags: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                    virtual_env_type: Ok(Default::default()),
+                    virtual_size: Ok(Default::default()),
+                    visibility: Ok(Default::default()),
                 }
             }
         }
-        impl BatchUpdateMemberResponse {
-            pub fn job_id<T>(mut self, value: T) -> Self
+        impl CloudImage {
+            pub fn account_code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.job_id = value
+                self.account_code = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for job_id: {e}")
+                        format!("error converting supplied value for account_code: {e}")
+                    });
+                self
+            }
+            pub fn active_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.active_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for active_at: {e}")
+                    });
+                self
+            }
+            pub fn backup_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.backup_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for backup_id: {e}")
+                    });
+                self
+            }
+            pub fn checksum<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.checksum = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for checksum: {e}")
+                    });
+                self
+            }
+            pub fn container_format<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.container_format = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for container_format: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn data_origin<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data_origin = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data_origin: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn disk_format<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::DiskFormat>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.disk_format = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for disk_format: {e}")
+                    });
+                self
+            }
+            pub fn enterprise_project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enterprise_project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for enterprise_project_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn file<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file: {e}")
+                    });
+                self
+            }
+            pub fn hw_firmware_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::HwFirmwareType>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hw_firmware_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for hw_firmware_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn hw_vif_multiqueue_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::HwVifMultiqueueEnabled>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hw_vif_multiqueue_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for hw_vif_multiqueue_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn image_size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image_size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image_size: {e}")
+                    });
+                self
+            }
+            pub fn image_source_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image_source_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for image_source_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn imagetype<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ImageType>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.imagetype = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for imagetype: {e}")
+                    });
+                self
+            }
+            pub fn isregistered<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::IsRegistered>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.isregistered = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for isregistered: {e}")
+                    });
+                self
+            }
+            pub fn lazyloading<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lazyloading = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lazyloading: {e}")
+                    });
+                self
+            }
+            pub fn max_ram<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.max_ram = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for max_ram: {e}")
+                    });
+                self
+            }
+            pub fn min_disk<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.min_disk = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for min_disk: {e}")
+                    });
+                self
+            }
+            pub fn min_ram<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.min_ram = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for min_ram: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn originalimagename<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.originalimagename = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for originalimagename: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn os_bit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::OsBit>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.os_bit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for os_bit: {e}")
+                    });
+                self
+            }
+            pub fn os_feature_list<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.os_feature_list = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for os_feature_list: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn os_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::OsType>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.os_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for os_type: {e}")
+                    });
+                self
+            }
+            pub fn os_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.os_version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for os_version: {e}")
+                    });
+                self
+            }
+            pub fn owner<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.owner = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for owner: {e}")
+                    });
+                self
+            }
+            pub fn platform<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Platform>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.platform = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for platform: {e}")
+                    });
+                self
+            }
+            pub fn productcode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.productcode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for productcode: {e}")
+                    });
+                self
+            }
+            pub fn protected<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.protected = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for protected: {e}")
+                    });
+                self
+            }
+            pub fn root_origin<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::RootOrigin>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.root_origin = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for root_origin: {e}")
+                    });
+                self
+            }
+            pub fn schema<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.schema = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for schema: {e}")
+                    });
+                self
+            }
+            pub fn self_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.self_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for self_: {e}")
+                    });
+                self
+            }
+            pub fn sequence_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sequence_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sequence_num: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ImageStatus>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn support_amd<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SupportAmd>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.support_amd = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for support_amd: {e}")
+                    });
+                self
+            }
+            pub fn support_diskintensive<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SupportDiskintensive>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.support_diskintensive = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for support_diskintensive: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn support_fc_inject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.support_fc_inject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for support_fc_inject: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn support_highperformance<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SupportHighperformance>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.support_highperformance = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for support_highperformance: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn support_kvm<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SupportKvm>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.support_kvm = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for support_kvm: {e}")
+                    });
+                self
+            }
+            pub fn support_kvm_gpu_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.support_kvm_gpu_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for support_kvm_gpu_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn support_kvm_hi1822_hisriov<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CloudImageSupportKvmHi1822Hisriov>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.support_kvm_hi1822_hisriov = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for support_kvm_hi1822_hisriov: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn support_kvm_hi1822_hivirtionet<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CloudImageSupportKvmHi1822Hivirtionet>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.support_kvm_hi1822_hivirtionet = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for support_kvm_hi1822_hivirtionet: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn support_kvm_infiniband<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SupportKvmInfiniband>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.support_kvm_infiniband = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for support_kvm_infiniband: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn support_largememory<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SupportLargememory>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.support_largememory = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for support_largememory: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn support_xen<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SupportXen>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.support_xen = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for support_xen: {e}")
+                    });
+                self
+            }
+            pub fn support_xen_gpu_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.support_xen_gpu_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for support_xen_gpu_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn support_xen_hana<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SupportXenHana>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.support_xen_hana = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for support_xen_hana: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn system_cmkid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.system_cmkid = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for system_cmkid: {e}")
+                    });
+                self
+            }
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn virtual_env_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::VirtualEnvType>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.virtual_env_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for virtual_env_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn virtual_size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.virtual_size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for virtual_size: {e}")
+                    });
+                self
+            }
+            pub fn visibility<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ImageVisibility>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.visibility = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for visibility: {e}")
                     });
                 self
             }
         }
-        impl ::std::convert::TryFrom<BatchUpdateMemberResponse>
-        for super::BatchUpdateMemberResponse {
+        impl ::std::convert::TryFrom<CloudImage> for super::CloudImage {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: BatchUpdateMemberResponse,
+                value: CloudImage,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { job_id: value.job_id? })
+                Ok(Self {
+                    account_code: value.account_code?,
+                    active_at: value.active_at?,
+                    backup_id: value.backup_id?,
+                    checksum: value.checksum?,
+                    container_format: value.container_format?,
+                    created_at: value.created_at?,
+                    data_origin: value.data_origin?,
+                    description: value.description?,
+                    disk_format: value.disk_format?,
+                    enterprise_project_id: value.enterprise_project_id?,
+                    file: value.file?,
+                    hw_firmware_type: value.hw_firmware_type?,
+                    hw_vif_multiqueue_enabled: value.hw_vif_multiqueue_enabled?,
+                    id: value.id?,
+                    image_size: value.image_size?,
+                    image_source_type: value.image_source_type?,
+                    imagetype: value.imagetype?,
+                    isregistered: value.isregistered?,
+                    lazyloading: value.lazyloading?,
+                    max_ram: value.max_ram?,
+                    min_disk: value.min_disk?,
+                    min_ram: value.min_ram?,
+                    name: value.name?,
+                    originalimagename: value.originalimagename?,
+                    os_bit: value.os_bit?,
+                    os_feature_list: value.os_feature_list?,
+                    os_type: value.os_type?,
+                    os_version: value.os_version?,
+                    owner: value.owner?,
+                    platform: value.platform?,
+                    productcode: value.productcode?,
+                    protected: value.protected?,
+                    root_origin: value.root_origin?,
+                    schema: value.schema?,
+                    self_: value.self_?,
+                    sequence_num: value.sequence_num?,
+                    size: value.size?,
+                    status: value.status?,
+                    support_amd: value.support_amd?,
+                    support_diskintensive: value.support_diskintensive?,
+                    support_fc_inject: value.support_fc_inject?,
+                    support_highperformance: value.support_highperformance?,
+                    support_kvm: value.support_kvm?,
+                    support_kvm_gpu_type: value.support_kvm_gpu_type?,
+                    support_kvm_hi1822_hisriov: value.support_kvm_hi1822_hisriov?,
+                    support_kvm_hi1822_hivirtionet: value
+                        .support_kvm_hi1822_hivirtionet?,
+                    support_kvm_infiniband: value.support_kvm_infiniband?,
+                    support_largememory: value.support_largememory?,
+                    support_xen: value.support_xen?,
+                    support_xen_gpu_type: value.support_xen_gpu_type?,
+                    support_xen_hana: value.support_xen_hana?,
+                    system_cmkid: value.system_cmkid?,
+                    tags: value.tags?,
+                    updated_at: value.updated_at?,
+                    virtual_env_type: value.virtual_env_type?,
+                    virtual_size: value.virtual_size?,
+                    visibility: value.visibility?,
+                })
             }
         }
-        impl ::std::convert::From<super::BatchUpdateMemberResponse>
-        for BatchUpdateMemberResponse {
-            fn from(value: super::BatchUpdateMemberResponse) -> Self {
-                Self { job_id: Ok(value.job_id) }
+        impl ::std::convert::From<super::CloudImage> for CloudImage {
+            fn from(value: super::CloudImage) -> Self {
+                Self {
+                    account_code: Ok(value.account_code),
+                    active_at: Ok(value.active_at),
+                    backup_id: Ok(value.backup_id),
+                    checksum: Ok(value.checksum),
+                    container_format: Ok(value.container_format),
+                    created_at: Ok(value.created_at),
+                    data_origin: Ok(value.data_origin),
+                    description: Ok(value.description),
+                    disk_format: Ok(value.disk_format),
+                    enterprise_project_id: Ok(value.enterprise_project_id),
+                    file: Ok(value.file),
+                    hw_firmware_type: Ok(value.hw_firmware_type),
+                    hw_vif_multiqueue_enabled: Ok(value.hw_vif_multiqueue_enabled),
+                    id: Ok(value.id),
+                    image_size: Ok(value.image_size),
+                    image_source_type: Ok(value.image_source_type),
+                    imagetype: Ok(value.imagetype),
+                    isregistered: Ok(value.isregistered),
+                    lazyloading: Ok(value.lazyloading),
+                    max_ram: Ok(value.max_ram),
+                    min_disk: Ok(value.min_disk),
+                    min_ram: Ok(value.min_ram),
+                    name: Ok(value.name),
+                    originalimagename: Ok(value.originalimagename),
+                    os_bit: Ok(value.os_bit),
+                    os_feature_list: Ok(value.os_feature_list),
+                    os_type: Ok(value.os_type),
+                    os_version: Ok(value.os_version),
+                    owner: Ok(value.owner),
+                    platform: Ok(value.platform),
+                    productcode: Ok(value.productcode),
+                    protected: Ok(value.protected),
+                    root_origin: Ok(value.root_origin),
+                    schema: Ok(value.schema),
+                    self_: Ok(value.self_),
+                    sequence_num: Ok(value.sequence_num),
+                    size: Ok(value.size),
+                    status: Ok(value.status),
+                    support_amd: Ok(value.support_amd),
+                    support_diskintensive: Ok(value.support_diskintensive),
+                    support_fc_inject: Ok(value.support_fc_inject),
+                    support_highperformance: Ok(value.support_highperformance),
+                    support_kvm: Ok(value.support_kvm),
+                    support_kvm_gpu_type: Ok(value.support_kvm_gpu_type),
+                    support_kvm_hi1822_hisriov: Ok(value.support_kvm_hi1822_hisriov),
+                    support_kvm_hi1822_hivirtionet: Ok(
+                        value.support_kvm_hi1822_hivirtionet,
+                    ),
+                    support_kvm_infiniband: Ok(value.support_kvm_infiniband),
+                    support_largememory: Ok(value.support_largememory),
+                    support_xen: Ok(value.support_xen),
+                    support_xen_gpu_type: Ok(value.support_xen_gpu_type),
+                    support_xen_hana: Ok(value.support_xen_hana),
+                    system_cmkid: Ok(value.system_cmkid),
+                    tags: Ok(value.tags),
+                    updated_at: Ok(value.updated_at),
+                    virtual_env_type: Ok(value.virtual_env_type),
+                    virtual_size: Ok(value.virtual_size),
+                    visibility: Ok(value.visibility),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -6671,115 +4369,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CopyImageInRegionResponse {
-            job_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CopyImageInRegionResponse {
-            fn default() -> Self {
-                Self {
-                    job_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl CopyImageInRegionResponse {
-            pub fn job_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.job_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for job_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CopyImageInRegionResponse>
-        for super::CopyImageInRegionResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CopyImageInRegionResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { job_id: value.job_id? })
-            }
-        }
-        impl ::std::convert::From<super::CopyImageInRegionResponse>
-        for CopyImageInRegionResponse {
-            fn from(value: super::CopyImageInRegionResponse) -> Self {
-                Self { job_id: Ok(value.job_id) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreateDataImageImageTag {
-            key: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateDataImageImageTag {
-            fn default() -> Self {
-                Self {
-                    key: Ok(Default::default()),
-                    value: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateDataImageImageTag {
-            pub fn key<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for key: {e}")
-                    });
-                self
-            }
-            pub fn value<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.value = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateDataImageImageTag>
-        for super::CreateDataImageImageTag {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateDataImageImageTag,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    key: value.key?,
-                    value: value.value?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateDataImageImageTag>
-        for CreateDataImageImageTag {
-            fn from(value: super::CreateDataImageImageTag) -> Self {
-                Self {
-                    key: Ok(value.key),
-                    value: Ok(value.value),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct CreateDataImageRequest {
             cmk_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -6794,7 +4383,7 @@ pub mod types {
                 ::std::string::String,
             >,
             image_tags: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::CreateDataImageImageTag>>,
+                ::std::option::Option<::std::vec::Vec<super::ResourceTag>>,
                 ::std::string::String,
             >,
             image_url: ::std::result::Result<
@@ -6804,7 +4393,7 @@ pub mod types {
             min_disk: ::std::result::Result<i32, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             os_type: ::std::result::Result<
-                ::std::option::Option<super::CreateDataImageRequestOsType>,
+                ::std::option::Option<super::OsType>,
                 ::std::string::String,
             >,
             tags: ::std::result::Result<
@@ -6869,9 +4458,7 @@ pub mod types {
             pub fn image_tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::CreateDataImageImageTag>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<super::ResourceTag>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -6920,9 +4507,7 @@ pub mod types {
             }
             pub fn os_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateDataImageRequestOsType>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::OsType>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.os_type = value
@@ -6983,56 +4568,13 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateDataImageResponse {
-            job_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateDataImageResponse {
-            fn default() -> Self {
-                Self {
-                    job_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateDataImageResponse {
-            pub fn job_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.job_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for job_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateDataImageResponse>
-        for super::CreateDataImageResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateDataImageResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { job_id: value.job_id? })
-            }
-        }
-        impl ::std::convert::From<super::CreateDataImageResponse>
-        for CreateDataImageResponse {
-            fn from(value: super::CreateDataImageResponse) -> Self {
-                Self { job_id: Ok(value.job_id) }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct CreateImageEcsDataImage {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             image_tags: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::CreateImageImageTag>>,
+                ::std::option::Option<::std::vec::Vec<super::ImageTag>>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -7072,7 +4614,7 @@ pub mod types {
             pub fn image_tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::CreateImageImageTag>>,
+                    ::std::option::Option<::std::vec::Vec<super::ImageTag>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -7160,7 +4702,7 @@ pub mod types {
                 ::std::string::String,
             >,
             image_tags: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::CreateImageImageTag>>,
+                ::std::option::Option<::std::vec::Vec<super::ImageTag>>,
                 ::std::string::String,
             >,
             max_ram: ::std::result::Result<
@@ -7235,7 +4777,7 @@ pub mod types {
             pub fn image_tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::CreateImageImageTag>>,
+                    ::std::option::Option<::std::vec::Vec<super::ImageTag>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -7387,7 +4929,7 @@ pub mod types {
                 ::std::string::String,
             >,
             image_tags: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::CreateImageImageTag>>,
+                ::std::option::Option<::std::vec::Vec<super::ImageTag>>,
                 ::std::string::String,
             >,
             instance_id: ::std::result::Result<
@@ -7472,7 +5014,7 @@ pub mod types {
             pub fn image_tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::CreateImageImageTag>>,
+                    ::std::option::Option<::std::vec::Vec<super::ImageTag>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -7598,11 +5140,11 @@ pub mod types {
                 ::std::string::String,
             >,
             hw_firmware_type: ::std::result::Result<
-                ::std::option::Option<super::CreateImageFromObsFileHwFirmwareType>,
+                ::std::option::Option<super::HwFirmwareType>,
                 ::std::string::String,
             >,
             image_tags: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::CreateImageImageTag>>,
+                ::std::option::Option<::std::vec::Vec<super::ImageTag>>,
                 ::std::string::String,
             >,
             image_url: ::std::result::Result<
@@ -7628,7 +5170,7 @@ pub mod types {
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             os_type: ::std::result::Result<
-                ::std::option::Option<super::CreateImageFromObsFileOsType>,
+                ::std::option::Option<super::OsType>,
                 ::std::string::String,
             >,
             os_version: ::std::result::Result<
@@ -7724,9 +5266,7 @@ pub mod types {
             }
             pub fn hw_firmware_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateImageFromObsFileHwFirmwareType>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::HwFirmwareType>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.hw_firmware_type = value
@@ -7741,7 +5281,7 @@ pub mod types {
             pub fn image_tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::CreateImageImageTag>>,
+                    ::std::option::Option<::std::vec::Vec<super::ImageTag>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -7840,9 +5380,7 @@ pub mod types {
             }
             pub fn os_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateImageFromObsFileOsType>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::OsType>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.os_type = value
@@ -7945,72 +5483,13 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateImageImageTag {
-            key: ::std::result::Result<::std::string::String, ::std::string::String>,
-            value: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for CreateImageImageTag {
-            fn default() -> Self {
-                Self {
-                    key: Err("no value supplied for key".to_string()),
-                    value: Err("no value supplied for value".to_string()),
-                }
-            }
-        }
-        impl CreateImageImageTag {
-            pub fn key<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for key: {e}")
-                    });
-                self
-            }
-            pub fn value<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.value = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateImageImageTag>
-        for super::CreateImageImageTag {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateImageImageTag,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    key: value.key?,
-                    value: value.value?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateImageImageTag> for CreateImageImageTag {
-            fn from(value: super::CreateImageImageTag) -> Self {
-                Self {
-                    key: Ok(value.key),
-                    value: Ok(value.value),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct CreateImageObsDataImage {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             image_tags: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::CreateImageImageTag>>,
+                ::std::option::Option<::std::vec::Vec<super::ImageTag>>,
                 ::std::string::String,
             >,
             image_url: ::std::result::Result<
@@ -8060,7 +5539,7 @@ pub mod types {
             pub fn image_tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::CreateImageImageTag>>,
+                    ::std::option::Option<::std::vec::Vec<super::ImageTag>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8168,48 +5647,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateImageResponse {
-            job_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateImageResponse {
-            fn default() -> Self {
-                Self {
-                    job_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateImageResponse {
-            pub fn job_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.job_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for job_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateImageResponse>
-        for super::CreateImageResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateImageResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { job_id: value.job_id? })
-            }
-        }
-        impl ::std::convert::From<super::CreateImageResponse> for CreateImageResponse {
-            fn from(value: super::CreateImageResponse) -> Self {
-                Self { job_id: Ok(value.job_id) }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct CreateWholeImageFromBackup {
             backup_id: ::std::result::Result<
                 ::std::string::String,
@@ -8224,7 +5661,7 @@ pub mod types {
                 ::std::string::String,
             >,
             image_tags: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::CreateWholeImageImageTag>>,
+                ::std::option::Option<::std::vec::Vec<super::ImageTag>>,
                 ::std::string::String,
             >,
             max_ram: ::std::result::Result<
@@ -8302,9 +5739,7 @@ pub mod types {
             pub fn image_tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::CreateWholeImageImageTag>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<super::ImageTag>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8430,7 +5865,7 @@ pub mod types {
                 ::std::string::String,
             >,
             image_tags: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::CreateWholeImageImageTag>>,
+                ::std::option::Option<::std::vec::Vec<super::ImageTag>>,
                 ::std::string::String,
             >,
             instance_id: ::std::result::Result<
@@ -8500,9 +5935,7 @@ pub mod types {
             pub fn image_tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::CreateWholeImageImageTag>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<super::ImageTag>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8624,109 +6057,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateWholeImageImageTag {
-            key: ::std::result::Result<::std::string::String, ::std::string::String>,
-            value: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for CreateWholeImageImageTag {
-            fn default() -> Self {
-                Self {
-                    key: Err("no value supplied for key".to_string()),
-                    value: Err("no value supplied for value".to_string()),
-                }
-            }
-        }
-        impl CreateWholeImageImageTag {
-            pub fn key<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for key: {e}")
-                    });
-                self
-            }
-            pub fn value<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.value = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateWholeImageImageTag>
-        for super::CreateWholeImageImageTag {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateWholeImageImageTag,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    key: value.key?,
-                    value: value.value?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateWholeImageImageTag>
-        for CreateWholeImageImageTag {
-            fn from(value: super::CreateWholeImageImageTag) -> Self {
-                Self {
-                    key: Ok(value.key),
-                    value: Ok(value.value),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreateWholeImageResponse {
-            job_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateWholeImageResponse {
-            fn default() -> Self {
-                Self {
-                    job_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateWholeImageResponse {
-            pub fn job_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.job_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for job_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateWholeImageResponse>
-        for super::CreateWholeImageResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateWholeImageResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { job_id: value.job_id? })
-            }
-        }
-        impl ::std::convert::From<super::CreateWholeImageResponse>
-        for CreateWholeImageResponse {
-            fn from(value: super::CreateWholeImageResponse) -> Self {
-                Self { job_id: Ok(value.job_id) }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct ExportImageRequest {
             bucket_url: ::std::result::Result<
                 ::std::string::String,
@@ -8812,48 +6142,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ExportImageResponse {
-            job_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ExportImageResponse {
-            fn default() -> Self {
-                Self {
-                    job_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl ExportImageResponse {
-            pub fn job_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.job_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for job_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ExportImageResponse>
-        for super::ExportImageResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ExportImageResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { job_id: value.job_id? })
-            }
-        }
-        impl ::std::convert::From<super::ExportImageResponse> for ExportImageResponse {
-            fn from(value: super::ExportImageResponse) -> Self {
-                Self { job_id: Ok(value.job_id) }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct GlanceAddImageMemberRequest {
             member: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -8894,155 +6182,13 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct GlanceAddImageMemberResponse {
-            created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            member_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            schema: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            updated_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GlanceAddImageMemberResponse {
-            fn default() -> Self {
-                Self {
-                    created_at: Ok(Default::default()),
-                    image_id: Ok(Default::default()),
-                    member_id: Ok(Default::default()),
-                    schema: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    updated_at: Ok(Default::default()),
-                }
-            }
-        }
-        impl GlanceAddImageMemberResponse {
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
-                self
-            }
-            pub fn image_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image_id: {e}")
-                    });
-                self
-            }
-            pub fn member_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.member_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for member_id: {e}")
-                    });
-                self
-            }
-            pub fn schema<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.schema = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for schema: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn updated_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_at: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GlanceAddImageMemberResponse>
-        for super::GlanceAddImageMemberResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GlanceAddImageMemberResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    created_at: value.created_at?,
-                    image_id: value.image_id?,
-                    member_id: value.member_id?,
-                    schema: value.schema?,
-                    status: value.status?,
-                    updated_at: value.updated_at?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GlanceAddImageMemberResponse>
-        for GlanceAddImageMemberResponse {
-            fn from(value: super::GlanceAddImageMemberResponse) -> Self {
-                Self {
-                    created_at: Ok(value.created_at),
-                    image_id: Ok(value.image_id),
-                    member_id: Ok(value.member_id),
-                    schema: Ok(value.schema),
-                    status: Ok(value.status),
-                    updated_at: Ok(value.updated_at),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct GlanceCreateImageMetadataRequest {
             container_format: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             disk_format: ::std::result::Result<
-                ::std::option::Option<super::GlanceCreateImageMetadataRequestDiskFormat>,
+                ::std::option::Option<super::DiskFormat>,
                 ::std::string::String,
             >,
             min_disk: ::std::result::Result<
@@ -9070,7 +6216,7 @@ pub mod types {
                 ::std::string::String,
             >,
             visibility: ::std::result::Result<
-                ::std::option::Option<super::GlanceCreateImageMetadataRequestVisibility>,
+                ::std::option::Option<super::ImageVisibility>,
                 ::std::string::String,
             >,
         }
@@ -9106,11 +6252,7 @@ pub mod types {
             }
             pub fn disk_format<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GlanceCreateImageMetadataRequestDiskFormat,
-                    >,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::DiskFormat>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.disk_format = value
@@ -9197,9 +6339,7 @@ pub mod types {
             pub fn visibility<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GlanceCreateImageMetadataRequestVisibility,
-                    >,
+                    ::std::option::Option<super::ImageVisibility>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -9242,652 +6382,6 @@ pub mod types {
                     os_version: Ok(value.os_version),
                     protected: Ok(value.protected),
                     tags: Ok(value.tags),
-                    visibility: Ok(value.visibility),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GlanceCreateImageMetadataResponse {
-            checksum: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            container_format: ::std::result::Result<
-                ::std::option::Option<
-                    super::GlanceCreateImageMetadataResponseContainerFormat,
-                >,
-                ::std::string::String,
-            >,
-            created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            disk_format: ::std::result::Result<
-                ::std::option::Option<
-                    super::GlanceCreateImageMetadataResponseDiskFormat,
-                >,
-                ::std::string::String,
-            >,
-            file: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image_size: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image_source_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            imagetype: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            isregistered: ::std::result::Result<
-                ::std::option::Option<
-                    super::GlanceCreateImageMetadataResponseIsregistered,
-                >,
-                ::std::string::String,
-            >,
-            min_disk: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            min_ram: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            os_bit: ::std::result::Result<
-                ::std::option::Option<super::GlanceCreateImageMetadataResponseOsBit>,
-                ::std::string::String,
-            >,
-            os_type: ::std::result::Result<
-                ::std::option::Option<super::GlanceCreateImageMetadataResponseOsType>,
-                ::std::string::String,
-            >,
-            os_version: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            owner: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            platform: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            properties: ::std::result::Result<
-                ::std::option::Option<super::Properties>,
-                ::std::string::String,
-            >,
-            protected: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            root_origin: ::std::result::Result<
-                ::std::option::Option<
-                    super::GlanceCreateImageMetadataResponseRootOrigin,
-                >,
-                ::std::string::String,
-            >,
-            schema: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            self_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            size: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::GlanceCreateImageMetadataResponseStatus>,
-                ::std::string::String,
-            >,
-            tags: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            updated_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            virtual_env_type: ::std::result::Result<
-                ::std::option::Option<
-                    super::GlanceCreateImageMetadataResponseVirtualEnvType,
-                >,
-                ::std::string::String,
-            >,
-            virtual_size: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            visibility: ::std::result::Result<
-                ::std::option::Option<
-                    super::GlanceCreateImageMetadataResponseVisibility,
-                >,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GlanceCreateImageMetadataResponse {
-            fn default() -> Self {
-                Self {
-                    checksum: Ok(Default::default()),
-                    container_format: Ok(Default::default()),
-                    created_at: Ok(Default::default()),
-                    disk_format: Ok(Default::default()),
-                    file: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    image_size: Ok(Default::default()),
-                    image_source_type: Ok(Default::default()),
-                    imagetype: Ok(Default::default()),
-                    isregistered: Ok(Default::default()),
-                    min_disk: Ok(Default::default()),
-                    min_ram: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    os_bit: Ok(Default::default()),
-                    os_type: Ok(Default::default()),
-                    os_version: Ok(Default::default()),
-                    owner: Ok(Default::default()),
-                    platform: Ok(Default::default()),
-                    properties: Ok(Default::default()),
-                    protected: Ok(Default::default()),
-                    root_origin: Ok(Default::default()),
-                    schema: Ok(Default::default()),
-                    self_: Ok(Default::default()),
-                    size: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    tags: Ok(Default::default()),
-                    updated_at: Ok(Default::default()),
-                    virtual_env_type: Ok(Default::default()),
-                    virtual_size: Ok(Default::default()),
-                    visibility: Ok(Default::default()),
-                }
-            }
-        }
-        impl GlanceCreateImageMetadataResponse {
-            pub fn checksum<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.checksum = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for checksum: {e}")
-                    });
-                self
-            }
-            pub fn container_format<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GlanceCreateImageMetadataResponseContainerFormat,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.container_format = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for container_format: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
-                self
-            }
-            pub fn disk_format<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GlanceCreateImageMetadataResponseDiskFormat,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.disk_format = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for disk_format: {e}")
-                    });
-                self
-            }
-            pub fn file<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.file = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for file: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn image_size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image_size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image_size: {e}")
-                    });
-                self
-            }
-            pub fn image_source_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image_source_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for image_source_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn imagetype<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.imagetype = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for imagetype: {e}")
-                    });
-                self
-            }
-            pub fn isregistered<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GlanceCreateImageMetadataResponseIsregistered,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.isregistered = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for isregistered: {e}")
-                    });
-                self
-            }
-            pub fn min_disk<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.min_disk = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for min_disk: {e}")
-                    });
-                self
-            }
-            pub fn min_ram<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.min_ram = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for min_ram: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn os_bit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceCreateImageMetadataResponseOsBit>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.os_bit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for os_bit: {e}")
-                    });
-                self
-            }
-            pub fn os_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceCreateImageMetadataResponseOsType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.os_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for os_type: {e}")
-                    });
-                self
-            }
-            pub fn os_version<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.os_version = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for os_version: {e}")
-                    });
-                self
-            }
-            pub fn owner<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.owner = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for owner: {e}")
-                    });
-                self
-            }
-            pub fn platform<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.platform = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for platform: {e}")
-                    });
-                self
-            }
-            pub fn properties<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Properties>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.properties = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for properties: {e}")
-                    });
-                self
-            }
-            pub fn protected<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.protected = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for protected: {e}")
-                    });
-                self
-            }
-            pub fn root_origin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GlanceCreateImageMetadataResponseRootOrigin,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.root_origin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for root_origin: {e}")
-                    });
-                self
-            }
-            pub fn schema<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.schema = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for schema: {e}")
-                    });
-                self
-            }
-            pub fn self_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.self_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for self_: {e}")
-                    });
-                self
-            }
-            pub fn size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for size: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceCreateImageMetadataResponseStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn tags<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tags = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tags: {e}")
-                    });
-                self
-            }
-            pub fn updated_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_at: {e}")
-                    });
-                self
-            }
-            pub fn virtual_env_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GlanceCreateImageMetadataResponseVirtualEnvType,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.virtual_env_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for virtual_env_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn virtual_size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.virtual_size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for virtual_size: {e}")
-                    });
-                self
-            }
-            pub fn visibility<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GlanceCreateImageMetadataResponseVisibility,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.visibility = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for visibility: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GlanceCreateImageMetadataResponse>
-        for super::GlanceCreateImageMetadataResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GlanceCreateImageMetadataResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    checksum: value.checksum?,
-                    container_format: value.container_format?,
-                    created_at: value.created_at?,
-                    disk_format: value.disk_format?,
-                    file: value.file?,
-                    id: value.id?,
-                    image_size: value.image_size?,
-                    image_source_type: value.image_source_type?,
-                    imagetype: value.imagetype?,
-                    isregistered: value.isregistered?,
-                    min_disk: value.min_disk?,
-                    min_ram: value.min_ram?,
-                    name: value.name?,
-                    os_bit: value.os_bit?,
-                    os_type: value.os_type?,
-                    os_version: value.os_version?,
-                    owner: value.owner?,
-                    platform: value.platform?,
-                    properties: value.properties?,
-                    protected: value.protected?,
-                    root_origin: value.root_origin?,
-                    schema: value.schema?,
-                    self_: value.self_?,
-                    size: value.size?,
-                    status: value.status?,
-                    tags: value.tags?,
-                    updated_at: value.updated_at?,
-                    virtual_env_type: value.virtual_env_type?,
-                    virtual_size: value.virtual_size?,
-                    visibility: value.visibility?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GlanceCreateImageMetadataResponse>
-        for GlanceCreateImageMetadataResponse {
-            fn from(value: super::GlanceCreateImageMetadataResponse) -> Self {
-                Self {
-                    checksum: Ok(value.checksum),
-                    container_format: Ok(value.container_format),
-                    created_at: Ok(value.created_at),
-                    disk_format: Ok(value.disk_format),
-                    file: Ok(value.file),
-                    id: Ok(value.id),
-                    image_size: Ok(value.image_size),
-                    image_source_type: Ok(value.image_source_type),
-                    imagetype: Ok(value.imagetype),
-                    isregistered: Ok(value.isregistered),
-                    min_disk: Ok(value.min_disk),
-                    min_ram: Ok(value.min_ram),
-                    name: Ok(value.name),
-                    os_bit: Ok(value.os_bit),
-                    os_type: Ok(value.os_type),
-                    os_version: Ok(value.os_version),
-                    owner: Ok(value.owner),
-                    platform: Ok(value.platform),
-                    properties: Ok(value.properties),
-                    protected: Ok(value.protected),
-                    root_origin: Ok(value.root_origin),
-                    schema: Ok(value.schema),
-                    self_: Ok(value.self_),
-                    size: Ok(value.size),
-                    status: Ok(value.status),
-                    tags: Ok(value.tags),
-                    updated_at: Ok(value.updated_at),
-                    virtual_env_type: Ok(value.virtual_env_type),
-                    virtual_size: Ok(value.virtual_size),
                     visibility: Ok(value.visibility),
                 }
             }
@@ -9940,547 +6434,11 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct GlanceListImageMemberSchemasLink {
-            href: ::std::result::Result<
+        pub struct GlanceImage {
+            account_code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            rel: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GlanceListImageMemberSchemasLink {
-            fn default() -> Self {
-                Self {
-                    href: Ok(Default::default()),
-                    rel: Ok(Default::default()),
-                }
-            }
-        }
-        impl GlanceListImageMemberSchemasLink {
-            pub fn href<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.href = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for href: {e}")
-                    });
-                self
-            }
-            pub fn rel<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.rel = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for rel: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GlanceListImageMemberSchemasLink>
-        for super::GlanceListImageMemberSchemasLink {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GlanceListImageMemberSchemasLink,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    href: value.href?,
-                    rel: value.rel?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GlanceListImageMemberSchemasLink>
-        for GlanceListImageMemberSchemasLink {
-            fn from(value: super::GlanceListImageMemberSchemasLink) -> Self {
-                Self {
-                    href: Ok(value.href),
-                    rel: Ok(value.rel),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GlanceListImageMemberSchemasResponse {
-            links: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::GlanceListImageMemberSchemasLink>,
-                >,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            properties: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GlanceListImageMemberSchemasResponse {
-            fn default() -> Self {
-                Self {
-                    links: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    properties: Ok(Default::default()),
-                }
-            }
-        }
-        impl GlanceListImageMemberSchemasResponse {
-            pub fn links<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::GlanceListImageMemberSchemasLink>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.links = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn properties<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.properties = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for properties: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GlanceListImageMemberSchemasResponse>
-        for super::GlanceListImageMemberSchemasResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GlanceListImageMemberSchemasResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    links: value.links?,
-                    name: value.name?,
-                    properties: value.properties?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GlanceListImageMemberSchemasResponse>
-        for GlanceListImageMemberSchemasResponse {
-            fn from(value: super::GlanceListImageMemberSchemasResponse) -> Self {
-                Self {
-                    links: Ok(value.links),
-                    name: Ok(value.name),
-                    properties: Ok(value.properties),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GlanceListImageMembersMember {
-            created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            member_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            schema: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            updated_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GlanceListImageMembersMember {
-            fn default() -> Self {
-                Self {
-                    created_at: Ok(Default::default()),
-                    image_id: Ok(Default::default()),
-                    member_id: Ok(Default::default()),
-                    schema: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    updated_at: Ok(Default::default()),
-                }
-            }
-        }
-        impl GlanceListImageMembersMember {
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
-                self
-            }
-            pub fn image_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image_id: {e}")
-                    });
-                self
-            }
-            pub fn member_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.member_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for member_id: {e}")
-                    });
-                self
-            }
-            pub fn schema<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.schema = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for schema: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn updated_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_at: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GlanceListImageMembersMember>
-        for super::GlanceListImageMembersMember {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GlanceListImageMembersMember,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    created_at: value.created_at?,
-                    image_id: value.image_id?,
-                    member_id: value.member_id?,
-                    schema: value.schema?,
-                    status: value.status?,
-                    updated_at: value.updated_at?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GlanceListImageMembersMember>
-        for GlanceListImageMembersMember {
-            fn from(value: super::GlanceListImageMembersMember) -> Self {
-                Self {
-                    created_at: Ok(value.created_at),
-                    image_id: Ok(value.image_id),
-                    member_id: Ok(value.member_id),
-                    schema: Ok(value.schema),
-                    status: Ok(value.status),
-                    updated_at: Ok(value.updated_at),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GlanceListImageMembersResponse {
-            members: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::GlanceListImageMembersMember>,
-                >,
-                ::std::string::String,
-            >,
-            schema: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GlanceListImageMembersResponse {
-            fn default() -> Self {
-                Self {
-                    members: Ok(Default::default()),
-                    schema: Ok(Default::default()),
-                }
-            }
-        }
-        impl GlanceListImageMembersResponse {
-            pub fn members<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::GlanceListImageMembersMember>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.members = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for members: {e}")
-                    });
-                self
-            }
-            pub fn schema<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.schema = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for schema: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GlanceListImageMembersResponse>
-        for super::GlanceListImageMembersResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GlanceListImageMembersResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    members: value.members?,
-                    schema: value.schema?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GlanceListImageMembersResponse>
-        for GlanceListImageMembersResponse {
-            fn from(value: super::GlanceListImageMembersResponse) -> Self {
-                Self {
-                    members: Ok(value.members),
-                    schema: Ok(value.schema),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GlanceListImageSchemasLink {
-            href: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            rel: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GlanceListImageSchemasLink {
-            fn default() -> Self {
-                Self {
-                    href: Ok(Default::default()),
-                    rel: Ok(Default::default()),
-                }
-            }
-        }
-        impl GlanceListImageSchemasLink {
-            pub fn href<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.href = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for href: {e}")
-                    });
-                self
-            }
-            pub fn rel<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.rel = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for rel: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GlanceListImageSchemasLink>
-        for super::GlanceListImageSchemasLink {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GlanceListImageSchemasLink,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    href: value.href?,
-                    rel: value.rel?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GlanceListImageSchemasLink>
-        for GlanceListImageSchemasLink {
-            fn from(value: super::GlanceListImageSchemasLink) -> Self {
-                Self {
-                    href: Ok(value.href),
-                    rel: Ok(value.rel),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GlanceListImageSchemasResponse {
-            links: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::GlanceListImageSchemasLink>,
-                >,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            properties: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GlanceListImageSchemasResponse {
-            fn default() -> Self {
-                Self {
-                    links: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    properties: Ok(Default::default()),
-                }
-            }
-        }
-        impl GlanceListImageSchemasResponse {
-            pub fn links<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::GlanceListImageSchemasLink>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.links = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn properties<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.properties = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for properties: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GlanceListImageSchemasResponse>
-        for super::GlanceListImageSchemasResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GlanceListImageSchemasResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    links: value.links?,
-                    name: value.name?,
-                    properties: value.properties?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GlanceListImageSchemasResponse>
-        for GlanceListImageSchemasResponse {
-            fn from(value: super::GlanceListImageSchemasResponse) -> Self {
-                Self {
-                    links: Ok(value.links),
-                    name: Ok(value.name),
-                    properties: Ok(value.properties),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GlanceListImagesImage {
             active_at: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -10510,7 +6468,7 @@ pub mod types {
                 ::std::string::String,
             >,
             disk_format: ::std::result::Result<
-                ::std::option::Option<super::GlanceListImagesImageDiskFormat>,
+                ::std::option::Option<super::DiskFormat>,
                 ::std::string::String,
             >,
             enterprise_project_id: ::std::result::Result<
@@ -10522,13 +6480,11 @@ pub mod types {
                 ::std::string::String,
             >,
             hw_firmware_type: ::std::result::Result<
-                ::std::option::Option<super::GlanceListImagesImageHwFirmwareType>,
+                ::std::option::Option<super::HwFirmwareType>,
                 ::std::string::String,
             >,
             hw_vif_multiqueue_enabled: ::std::result::Result<
-                ::std::option::Option<
-                    super::GlanceListImagesImageHwVifMultiqueueEnabled,
-                >,
+                ::std::option::Option<super::HwVifMultiqueueEnabled>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<
@@ -10548,15 +6504,15 @@ pub mod types {
                 ::std::string::String,
             >,
             imagetype: ::std::result::Result<
-                ::std::option::Option<super::GlanceListImagesImageImagetype>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             is_config_init: ::std::result::Result<
-                ::std::option::Option<super::GlanceListImagesImageIsConfigInit>,
+                ::std::option::Option<super::GlanceImageIsConfigInit>,
                 ::std::string::String,
             >,
             isregistered: ::std::result::Result<
-                ::std::option::Option<super::GlanceListImagesImageIsregistered>,
+                ::std::option::Option<super::IsRegistered>,
                 ::std::string::String,
             >,
             lazyloading: ::std::result::Result<
@@ -10584,7 +6540,7 @@ pub mod types {
                 ::std::string::String,
             >,
             os_bit: ::std::result::Result<
-                ::std::option::Option<super::GlanceListImagesImageOsBit>,
+                ::std::option::Option<super::OsBit>,
                 ::std::string::String,
             >,
             os_feature_list: ::std::result::Result<
@@ -10592,7 +6548,7 @@ pub mod types {
                 ::std::string::String,
             >,
             os_type: ::std::result::Result<
-                ::std::option::Option<super::GlanceListImagesImageOsType>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             os_version: ::std::result::Result<
@@ -10604,7 +6560,15 @@ pub mod types {
                 ::std::string::String,
             >,
             platform: ::std::result::Result<
-                ::std::option::Option<super::GlanceListImagesImagePlatform>,
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            productcode: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            properties: ::std::result::Result<
+                ::std::option::Option<super::Properties>,
                 ::std::string::String,
             >,
             protected: ::std::result::Result<
@@ -10612,7 +6576,7 @@ pub mod types {
                 ::std::string::String,
             >,
             root_origin: ::std::result::Result<
-                ::std::option::Option<super::GlanceListImagesImageRootOrigin>,
+                ::std::option::Option<super::RootOrigin>,
                 ::std::string::String,
             >,
             schema: ::std::result::Result<
@@ -10628,19 +6592,23 @@ pub mod types {
                 ::std::string::String,
             >,
             size: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<super::GlanceListImagesImageStatus>,
+                ::std::option::Option<super::ImageStatus>,
+                ::std::string::String,
+            >,
+            support_agent_list: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             support_amd: ::std::result::Result<
-                ::std::option::Option<super::GlanceListImagesImageSupportAmd>,
+                ::std::option::Option<super::SupportAmd>,
                 ::std::string::String,
             >,
             support_diskintensive: ::std::result::Result<
-                ::std::option::Option<super::GlanceListImagesImageSupportDiskintensive>,
+                ::std::option::Option<super::SupportDiskintensive>,
                 ::std::string::String,
             >,
             support_fc_inject: ::std::result::Result<
@@ -10648,13 +6616,11 @@ pub mod types {
                 ::std::string::String,
             >,
             support_highperformance: ::std::result::Result<
-                ::std::option::Option<
-                    super::GlanceListImagesImageSupportHighperformance,
-                >,
+                ::std::option::Option<super::SupportHighperformance>,
                 ::std::string::String,
             >,
             support_kvm: ::std::result::Result<
-                ::std::option::Option<super::GlanceListImagesImageSupportKvm>,
+                ::std::option::Option<super::SupportKvm>,
                 ::std::string::String,
             >,
             support_kvm_gpu_type: ::std::result::Result<
@@ -10662,15 +6628,15 @@ pub mod types {
                 ::std::string::String,
             >,
             support_kvm_infiniband: ::std::result::Result<
-                ::std::option::Option<super::GlanceListImagesImageSupportKvmInfiniband>,
+                ::std::option::Option<super::SupportKvmInfiniband>,
                 ::std::string::String,
             >,
             support_largememory: ::std::result::Result<
-                ::std::option::Option<super::GlanceListImagesImageSupportLargememory>,
+                ::std::option::Option<super::SupportLargememory>,
                 ::std::string::String,
             >,
             support_xen: ::std::result::Result<
-                ::std::option::Option<super::GlanceListImagesImageSupportXen>,
+                ::std::option::Option<super::SupportXen>,
                 ::std::string::String,
             >,
             support_xen_gpu_type: ::std::result::Result<
@@ -10678,7 +6644,7 @@ pub mod types {
                 ::std::string::String,
             >,
             support_xen_hana: ::std::result::Result<
-                ::std::option::Option<super::GlanceListImagesImageSupportXenHana>,
+                ::std::option::Option<super::SupportXenHana>,
                 ::std::string::String,
             >,
             sys_enterprise_project_id: ::std::result::Result<
@@ -10698,7 +6664,7 @@ pub mod types {
                 ::std::string::String,
             >,
             virtual_env_type: ::std::result::Result<
-                ::std::option::Option<super::GlanceListImagesImageVirtualEnvType>,
+                ::std::option::Option<super::VirtualEnvType>,
                 ::std::string::String,
             >,
             virtual_size: ::std::result::Result<
@@ -10706,13 +6672,14 @@ pub mod types {
                 ::std::string::String,
             >,
             visibility: ::std::result::Result<
-                ::std::option::Option<super::GlanceListImagesImageVisibility>,
+                ::std::option::Option<super::ImageVisibility>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for GlanceListImagesImage {
+        impl ::std::default::Default for GlanceImage {
             fn default() -> Self {
                 Self {
+                    account_code: Ok(Default::default()),
                     active_at: Ok(Default::default()),
                     backup_id: Ok(Default::default()),
                     checksum: Ok(Default::default()),
@@ -10744,6 +6711,8 @@ pub mod types {
                     os_version: Ok(Default::default()),
                     owner: Ok(Default::default()),
                     platform: Ok(Default::default()),
+                    productcode: Ok(Default::default()),
+                    properties: Ok(Default::default()),
                     protected: Ok(Default::default()),
                     root_origin: Ok(Default::default()),
                     schema: Ok(Default::default()),
@@ -10751,6 +6720,7 @@ pub mod types {
                     sequence_num: Ok(Default::default()),
                     size: Ok(Default::default()),
                     status: Ok(Default::default()),
+                    support_agent_list: Ok(Default::default()),
                     support_amd: Ok(Default::default()),
                     support_diskintensive: Ok(Default::default()),
                     support_fc_inject: Ok(Default::default()),
@@ -10772,7 +6742,19 @@ pub mod types {
                 }
             }
         }
-        impl GlanceListImagesImage {
+        impl GlanceImage {
+            pub fn account_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_code: {e}")
+                    });
+                self
+            }
             pub fn active_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -10861,9 +6843,7 @@ pub mod types {
             }
             pub fn disk_format<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceListImagesImageDiskFormat>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::DiskFormat>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.disk_format = value
@@ -10901,9 +6881,7 @@ pub mod types {
             }
             pub fn hw_firmware_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceListImagesImageHwFirmwareType>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::HwFirmwareType>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.hw_firmware_type = value
@@ -10918,9 +6896,7 @@ pub mod types {
             pub fn hw_vif_multiqueue_enabled<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GlanceListImagesImageHwVifMultiqueueEnabled,
-                    >,
+                    ::std::option::Option<super::HwVifMultiqueueEnabled>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -10985,9 +6961,7 @@ pub mod types {
             }
             pub fn imagetype<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceListImagesImageImagetype>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.imagetype = value
@@ -11000,7 +6974,7 @@ pub mod types {
             pub fn is_config_init<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceListImagesImageIsConfigInit>,
+                    ::std::option::Option<super::GlanceImageIsConfigInit>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -11015,9 +6989,7 @@ pub mod types {
             }
             pub fn isregistered<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceListImagesImageIsregistered>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::IsRegistered>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.isregistered = value
@@ -11103,9 +7075,7 @@ pub mod types {
             }
             pub fn os_bit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceListImagesImageOsBit>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::OsBit>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.os_bit = value
@@ -11131,9 +7101,7 @@ pub mod types {
             }
             pub fn os_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceListImagesImageOsType>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.os_type = value
@@ -11169,15 +7137,37 @@ pub mod types {
             }
             pub fn platform<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceListImagesImagePlatform>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.platform = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for platform: {e}")
+                    });
+                self
+            }
+            pub fn productcode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.productcode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for productcode: {e}")
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Properties>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
                     });
                 self
             }
@@ -11195,9 +7185,7 @@ pub mod types {
             }
             pub fn root_origin<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceListImagesImageRootOrigin>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::RootOrigin>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.root_origin = value
@@ -11245,7 +7233,7 @@ pub mod types {
             }
             pub fn size<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.size = value
@@ -11257,9 +7245,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceListImagesImageStatus>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::ImageStatus>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -11269,11 +7255,23 @@ pub mod types {
                     });
                 self
             }
+            pub fn support_agent_list<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.support_agent_list = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for support_agent_list: {e}"
+                        )
+                    });
+                self
+            }
             pub fn support_amd<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceListImagesImageSupportAmd>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::SupportAmd>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.support_amd = value
@@ -11286,9 +7284,7 @@ pub mod types {
             pub fn support_diskintensive<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GlanceListImagesImageSupportDiskintensive,
-                    >,
+                    ::std::option::Option<super::SupportDiskintensive>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -11318,9 +7314,7 @@ pub mod types {
             pub fn support_highperformance<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GlanceListImagesImageSupportHighperformance,
-                    >,
+                    ::std::option::Option<super::SupportHighperformance>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -11335,9 +7329,7 @@ pub mod types {
             }
             pub fn support_kvm<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceListImagesImageSupportKvm>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::SupportKvm>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.support_kvm = value
@@ -11364,9 +7356,7 @@ pub mod types {
             pub fn support_kvm_infiniband<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GlanceListImagesImageSupportKvmInfiniband,
-                    >,
+                    ::std::option::Option<super::SupportKvmInfiniband>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -11382,7 +7372,7 @@ pub mod types {
             pub fn support_largememory<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceListImagesImageSupportLargememory>,
+                    ::std::option::Option<super::SupportLargememory>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -11397,9 +7387,7 @@ pub mod types {
             }
             pub fn support_xen<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceListImagesImageSupportXen>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::SupportXen>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.support_xen = value
@@ -11425,9 +7413,7 @@ pub mod types {
             }
             pub fn support_xen_hana<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceListImagesImageSupportXenHana>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::SupportXenHana>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.support_xen_hana = value
@@ -11493,9 +7479,7 @@ pub mod types {
             }
             pub fn virtual_env_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceListImagesImageVirtualEnvType>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::VirtualEnvType>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.virtual_env_type = value
@@ -11522,7 +7506,7 @@ pub mod types {
             pub fn visibility<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceListImagesImageVisibility>,
+                    ::std::option::Option<super::ImageVisibility>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -11534,13 +7518,13 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<GlanceListImagesImage>
-        for super::GlanceListImagesImage {
+        impl ::std::convert::TryFrom<GlanceImage> for super::GlanceImage {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GlanceListImagesImage,
+                value: GlanceImage,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    account_code: value.account_code?,
                     active_at: value.active_at?,
                     backup_id: value.backup_id?,
                     checksum: value.checksum?,
@@ -11572,6 +7556,8 @@ pub mod types {
                     os_version: value.os_version?,
                     owner: value.owner?,
                     platform: value.platform?,
+                    productcode: value.productcode?,
+                    properties: value.properties?,
                     protected: value.protected?,
                     root_origin: value.root_origin?,
                     schema: value.schema?,
@@ -11579,6 +7565,7 @@ pub mod types {
                     sequence_num: value.sequence_num?,
                     size: value.size?,
                     status: value.status?,
+                    support_agent_list: value.support_agent_list?,
                     support_amd: value.support_amd?,
                     support_diskintensive: value.support_diskintensive?,
                     support_fc_inject: value.support_fc_inject?,
@@ -11600,10 +7587,10 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::GlanceListImagesImage>
-        for GlanceListImagesImage {
-            fn from(value: super::GlanceListImagesImage) -> Self {
+        impl ::std::convert::From<super::GlanceImage> for GlanceImage {
+            fn from(value: super::GlanceImage) -> Self {
                 Self {
+                    account_code: Ok(value.account_code),
                     active_at: Ok(value.active_at),
                     backup_id: Ok(value.backup_id),
                     checksum: Ok(value.checksum),
@@ -11635,6 +7622,8 @@ pub mod types {
                     os_version: Ok(value.os_version),
                     owner: Ok(value.owner),
                     platform: Ok(value.platform),
+                    productcode: Ok(value.productcode),
+                    properties: Ok(value.properties),
                     protected: Ok(value.protected),
                     root_origin: Ok(value.root_origin),
                     schema: Ok(value.schema),
@@ -11642,6 +7631,7 @@ pub mod types {
                     sequence_num: Ok(value.sequence_num),
                     size: Ok(value.size),
                     status: Ok(value.status),
+                    support_agent_list: Ok(value.support_agent_list),
                     support_amd: Ok(value.support_amd),
                     support_diskintensive: Ok(value.support_diskintensive),
                     support_fc_inject: Ok(value.support_fc_inject),
@@ -11664,13 +7654,407 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct GlanceImageMember {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            image_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            member_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            schema: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GlanceImageMember {
+            fn default() -> Self {
+                Self {
+                    created_at: Ok(Default::default()),
+                    image_id: Ok(Default::default()),
+                    member_id: Ok(Default::default()),
+                    schema: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl GlanceImageMember {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn image_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image_id: {e}")
+                    });
+                self
+            }
+            pub fn member_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.member_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for member_id: {e}")
+                    });
+                self
+            }
+            pub fn schema<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.schema = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for schema: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GlanceImageMember> for super::GlanceImageMember {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GlanceImageMember,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    image_id: value.image_id?,
+                    member_id: value.member_id?,
+                    schema: value.schema?,
+                    status: value.status?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GlanceImageMember> for GlanceImageMember {
+            fn from(value: super::GlanceImageMember) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    image_id: Ok(value.image_id),
+                    member_id: Ok(value.member_id),
+                    schema: Ok(value.schema),
+                    status: Ok(value.status),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GlanceListImageMemberSchemasResponse {
+            links: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::Link>>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            properties: ::std::result::Result<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GlanceListImageMemberSchemasResponse {
+            fn default() -> Self {
+                Self {
+                    links: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    properties: Ok(Default::default()),
+                }
+            }
+        }
+        impl GlanceListImageMemberSchemasResponse {
+            pub fn links<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Link>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.links = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GlanceListImageMemberSchemasResponse>
+        for super::GlanceListImageMemberSchemasResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GlanceListImageMemberSchemasResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    links: value.links?,
+                    name: value.name?,
+                    properties: value.properties?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GlanceListImageMemberSchemasResponse>
+        for GlanceListImageMemberSchemasResponse {
+            fn from(value: super::GlanceListImageMemberSchemasResponse) -> Self {
+                Self {
+                    links: Ok(value.links),
+                    name: Ok(value.name),
+                    properties: Ok(value.properties),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GlanceListImageMembersResponse {
+            members: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::GlanceImageMember>>,
+                ::std::string::String,
+            >,
+            schema: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GlanceListImageMembersResponse {
+            fn default() -> Self {
+                Self {
+                    members: Ok(Default::default()),
+                    schema: Ok(Default::default()),
+                }
+            }
+        }
+        impl GlanceListImageMembersResponse {
+            pub fn members<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::GlanceImageMember>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.members = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for members: {e}")
+                    });
+                self
+            }
+            pub fn schema<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.schema = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for schema: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GlanceListImageMembersResponse>
+        for super::GlanceListImageMembersResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GlanceListImageMembersResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    members: value.members?,
+                    schema: value.schema?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GlanceListImageMembersResponse>
+        for GlanceListImageMembersResponse {
+            fn from(value: super::GlanceListImageMembersResponse) -> Self {
+                Self {
+                    members: Ok(value.members),
+                    schema: Ok(value.schema),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GlanceListImageSchemasResponse {
+            links: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::Link>>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            properties: ::std::result::Result<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GlanceListImageSchemasResponse {
+            fn default() -> Self {
+                Self {
+                    links: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    properties: Ok(Default::default()),
+                }
+            }
+        }
+        impl GlanceListImageSchemasResponse {
+            pub fn links<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Link>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.links = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GlanceListImageSchemasResponse>
+        for super::GlanceListImageSchemasResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GlanceListImageSchemasResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    links: value.links?,
+                    name: value.name?,
+                    properties: value.properties?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GlanceListImageSchemasResponse>
+        for GlanceListImageSchemasResponse {
+            fn from(value: super::GlanceListImageSchemasResponse) -> Self {
+                Self {
+                    links: Ok(value.links),
+                    name: Ok(value.name),
+                    properties: Ok(value.properties),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct GlanceListImagesResponse {
             first: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             images: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::GlanceListImagesImage>>,
+                ::std::option::Option<::std::vec::Vec<super::GlanceImage>>,
                 ::std::string::String,
             >,
             next: ::std::result::Result<
@@ -11708,7 +8092,7 @@ pub mod types {
             pub fn images<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::GlanceListImagesImage>>,
+                    ::std::option::Option<::std::vec::Vec<super::GlanceImage>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -11766,150 +8150,6 @@ pub mod types {
                     images: Ok(value.images),
                     next: Ok(value.next),
                     schema: Ok(value.schema),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GlanceShowImageMemberResponse {
-            created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            member_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            schema: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::GlanceShowImageMemberResponseStatus>,
-                ::std::string::String,
-            >,
-            updated_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GlanceShowImageMemberResponse {
-            fn default() -> Self {
-                Self {
-                    created_at: Ok(Default::default()),
-                    image_id: Ok(Default::default()),
-                    member_id: Ok(Default::default()),
-                    schema: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    updated_at: Ok(Default::default()),
-                }
-            }
-        }
-        impl GlanceShowImageMemberResponse {
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
-                self
-            }
-            pub fn image_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image_id: {e}")
-                    });
-                self
-            }
-            pub fn member_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.member_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for member_id: {e}")
-                    });
-                self
-            }
-            pub fn schema<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.schema = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for schema: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceShowImageMemberResponseStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn updated_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_at: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GlanceShowImageMemberResponse>
-        for super::GlanceShowImageMemberResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GlanceShowImageMemberResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    created_at: value.created_at?,
-                    image_id: value.image_id?,
-                    member_id: value.member_id?,
-                    schema: value.schema?,
-                    status: value.status?,
-                    updated_at: value.updated_at?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GlanceShowImageMemberResponse>
-        for GlanceShowImageMemberResponse {
-            fn from(value: super::GlanceShowImageMemberResponse) -> Self {
-                Self {
-                    created_at: Ok(value.created_at),
-                    image_id: Ok(value.image_id),
-                    member_id: Ok(value.member_id),
-                    schema: Ok(value.schema),
-                    status: Ok(value.status),
-                    updated_at: Ok(value.updated_at),
                 }
             }
         }
@@ -11986,1177 +8226,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct GlanceShowImageResponse {
-            active_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            backup_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            checksum: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            container_format: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            data_origin: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            disk_format: ::std::result::Result<
-                ::std::option::Option<super::GlanceShowImageResponseDiskFormat>,
-                ::std::string::String,
-            >,
-            enterprise_project_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            file: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            hw_firmware_type: ::std::result::Result<
-                ::std::option::Option<super::GlanceShowImageResponseHwFirmwareType>,
-                ::std::string::String,
-            >,
-            hw_vif_multiqueue_enabled: ::std::result::Result<
-                ::std::option::Option<
-                    super::GlanceShowImageResponseHwVifMultiqueueEnabled,
-                >,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image_location: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image_size: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image_source_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            imagetype: ::std::result::Result<
-                ::std::option::Option<super::GlanceShowImageResponseImagetype>,
-                ::std::string::String,
-            >,
-            is_config_init: ::std::result::Result<
-                ::std::option::Option<super::GlanceShowImageResponseIsConfigInit>,
-                ::std::string::String,
-            >,
-            isregistered: ::std::result::Result<
-                ::std::option::Option<super::GlanceShowImageResponseIsregistered>,
-                ::std::string::String,
-            >,
-            lazyloading: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            max_ram: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            min_disk: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            min_ram: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            originalimagename: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            os_bit: ::std::result::Result<
-                ::std::option::Option<super::GlanceShowImageResponseOsBit>,
-                ::std::string::String,
-            >,
-            os_feature_list: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            os_type: ::std::result::Result<
-                ::std::option::Option<super::GlanceShowImageResponseOsType>,
-                ::std::string::String,
-            >,
-            os_version: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            owner: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            platform: ::std::result::Result<
-                ::std::option::Option<super::GlanceShowImageResponsePlatform>,
-                ::std::string::String,
-            >,
-            protected: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            root_origin: ::std::result::Result<
-                ::std::option::Option<super::GlanceShowImageResponseRootOrigin>,
-                ::std::string::String,
-            >,
-            schema: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            self_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            sequence_num: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            size: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::GlanceShowImageResponseStatus>,
-                ::std::string::String,
-            >,
-            support_amd: ::std::result::Result<
-                ::std::option::Option<super::GlanceShowImageResponseSupportAmd>,
-                ::std::string::String,
-            >,
-            support_diskintensive: ::std::result::Result<
-                ::std::option::Option<
-                    super::GlanceShowImageResponseSupportDiskintensive,
-                >,
-                ::std::string::String,
-            >,
-            support_fc_inject: ::std::result::Result<
-                ::std::option::Option<super::GlanceShowImageResponseSupportFcInject>,
-                ::std::string::String,
-            >,
-            support_highperformance: ::std::result::Result<
-                ::std::option::Option<
-                    super::GlanceShowImageResponseSupportHighperformance,
-                >,
-                ::std::string::String,
-            >,
-            support_kvm: ::std::result::Result<
-                ::std::option::Option<super::GlanceShowImageResponseSupportKvm>,
-                ::std::string::String,
-            >,
-            support_kvm_gpu_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            support_kvm_infiniband: ::std::result::Result<
-                ::std::option::Option<
-                    super::GlanceShowImageResponseSupportKvmInfiniband,
-                >,
-                ::std::string::String,
-            >,
-            support_largememory: ::std::result::Result<
-                ::std::option::Option<super::GlanceShowImageResponseSupportLargememory>,
-                ::std::string::String,
-            >,
-            support_xen: ::std::result::Result<
-                ::std::option::Option<super::GlanceShowImageResponseSupportXen>,
-                ::std::string::String,
-            >,
-            support_xen_gpu_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            support_xen_hana: ::std::result::Result<
-                ::std::option::Option<super::GlanceShowImageResponseSupportXenHana>,
-                ::std::string::String,
-            >,
-            system_cmkid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            tags: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            updated_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            virtual_env_type: ::std::result::Result<
-                ::std::option::Option<super::GlanceShowImageResponseVirtualEnvType>,
-                ::std::string::String,
-            >,
-            virtual_size: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            visibility: ::std::result::Result<
-                ::std::option::Option<super::GlanceShowImageResponseVisibility>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GlanceShowImageResponse {
-            fn default() -> Self {
-                Self {
-                    active_at: Ok(Default::default()),
-                    backup_id: Ok(Default::default()),
-                    checksum: Ok(Default::default()),
-                    container_format: Ok(Default::default()),
-                    created_at: Ok(Default::default()),
-                    data_origin: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                    disk_format: Ok(Default::default()),
-                    enterprise_project_id: Ok(Default::default()),
-                    file: Ok(Default::default()),
-                    hw_firmware_type: Ok(Default::default()),
-                    hw_vif_multiqueue_enabled: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    image_location: Ok(Default::default()),
-                    image_size: Ok(Default::default()),
-                    image_source_type: Ok(Default::default()),
-                    imagetype: Ok(Default::default()),
-                    is_config_init: Ok(Default::default()),
-                    isregistered: Ok(Default::default()),
-                    lazyloading: Ok(Default::default()),
-                    max_ram: Ok(Default::default()),
-                    min_disk: Ok(Default::default()),
-                    min_ram: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    originalimagename: Ok(Default::default()),
-                    os_bit: Ok(Default::default()),
-                    os_feature_list: Ok(Default::default()),
-                    os_type: Ok(Default::default()),
-                    os_version: Ok(Default::default()),
-                    owner: Ok(Default::default()),
-                    platform: Ok(Default::default()),
-                    protected: Ok(Default::default()),
-                    root_origin: Ok(Default::default()),
-                    schema: Ok(Default::default()),
-                    self_: Ok(Default::default()),
-                    sequence_num: Ok(Default::default()),
-                    size: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    support_amd: Ok(Default::default()),
-                    support_diskintensive: Ok(Default::default()),
-                    support_fc_inject: Ok(Default::default()),
-                    support_highperformance: Ok(Default::default()),
-                    support_kvm: Ok(Default::default()),
-                    support_kvm_gpu_type: Ok(Default::default()),
-                    support_kvm_infiniband: Ok(Default::default()),
-                    support_largememory: Ok(Default::default()),
-                    support_xen: Ok(Default::default()),
-                    support_xen_gpu_type: Ok(Default::default()),
-                    support_xen_hana: Ok(Default::default()),
-                    system_cmkid: Ok(Default::default()),
-                    tags: Ok(Default::default()),
-                    updated_at: Ok(Default::default()),
-                    virtual_env_type: Ok(Default::default()),
-                    virtual_size: Ok(Default::default()),
-                    visibility: Ok(Default::default()),
-                }
-            }
-        }
-        impl GlanceShowImageResponse {
-            pub fn active_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.active_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for active_at: {e}")
-                    });
-                self
-            }
-            pub fn backup_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.backup_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for backup_id: {e}")
-                    });
-                self
-            }
-            pub fn checksum<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.checksum = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for checksum: {e}")
-                    });
-                self
-            }
-            pub fn container_format<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.container_format = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for container_format: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
-                self
-            }
-            pub fn data_origin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data_origin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data_origin: {e}")
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn disk_format<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceShowImageResponseDiskFormat>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.disk_format = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for disk_format: {e}")
-                    });
-                self
-            }
-            pub fn enterprise_project_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enterprise_project_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for enterprise_project_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn file<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.file = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for file: {e}")
-                    });
-                self
-            }
-            pub fn hw_firmware_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceShowImageResponseHwFirmwareType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hw_firmware_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for hw_firmware_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn hw_vif_multiqueue_enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GlanceShowImageResponseHwVifMultiqueueEnabled,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hw_vif_multiqueue_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for hw_vif_multiqueue_enabled: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn image_location<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image_location = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for image_location: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn image_size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image_size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image_size: {e}")
-                    });
-                self
-            }
-            pub fn image_source_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image_source_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for image_source_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn imagetype<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceShowImageResponseImagetype>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.imagetype = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for imagetype: {e}")
-                    });
-                self
-            }
-            pub fn is_config_init<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceShowImageResponseIsConfigInit>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_config_init = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for is_config_init: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn isregistered<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceShowImageResponseIsregistered>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.isregistered = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for isregistered: {e}")
-                    });
-                self
-            }
-            pub fn lazyloading<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.lazyloading = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for lazyloading: {e}")
-                    });
-                self
-            }
-            pub fn max_ram<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.max_ram = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for max_ram: {e}")
-                    });
-                self
-            }
-            pub fn min_disk<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.min_disk = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for min_disk: {e}")
-                    });
-                self
-            }
-            pub fn min_ram<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.min_ram = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for min_ram: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn originalimagename<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.originalimagename = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for originalimagename: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn os_bit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceShowImageResponseOsBit>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.os_bit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for os_bit: {e}")
-                    });
-                self
-            }
-            pub fn os_feature_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.os_feature_list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for os_feature_list: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn os_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceShowImageResponseOsType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.os_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for os_type: {e}")
-                    });
-                self
-            }
-            pub fn os_version<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.os_version = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for os_version: {e}")
-                    });
-                self
-            }
-            pub fn owner<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.owner = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for owner: {e}")
-                    });
-                self
-            }
-            pub fn platform<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceShowImageResponsePlatform>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.platform = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for platform: {e}")
-                    });
-                self
-            }
-            pub fn protected<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.protected = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for protected: {e}")
-                    });
-                self
-            }
-            pub fn root_origin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceShowImageResponseRootOrigin>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.root_origin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for root_origin: {e}")
-                    });
-                self
-            }
-            pub fn schema<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.schema = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for schema: {e}")
-                    });
-                self
-            }
-            pub fn self_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.self_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for self_: {e}")
-                    });
-                self
-            }
-            pub fn sequence_num<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sequence_num = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sequence_num: {e}")
-                    });
-                self
-            }
-            pub fn size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for size: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceShowImageResponseStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn support_amd<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceShowImageResponseSupportAmd>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_amd = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for support_amd: {e}")
-                    });
-                self
-            }
-            pub fn support_diskintensive<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GlanceShowImageResponseSupportDiskintensive,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_diskintensive = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_diskintensive: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_fc_inject<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceShowImageResponseSupportFcInject>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_fc_inject = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_fc_inject: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_highperformance<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GlanceShowImageResponseSupportHighperformance,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_highperformance = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_highperformance: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_kvm<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceShowImageResponseSupportKvm>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_kvm = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for support_kvm: {e}")
-                    });
-                self
-            }
-            pub fn support_kvm_gpu_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_kvm_gpu_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_kvm_gpu_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_kvm_infiniband<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GlanceShowImageResponseSupportKvmInfiniband,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_kvm_infiniband = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_kvm_infiniband: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_largememory<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GlanceShowImageResponseSupportLargememory,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_largememory = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_largememory: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_xen<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceShowImageResponseSupportXen>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_xen = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for support_xen: {e}")
-                    });
-                self
-            }
-            pub fn support_xen_gpu_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_xen_gpu_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_xen_gpu_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_xen_hana<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceShowImageResponseSupportXenHana>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_xen_hana = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_xen_hana: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn system_cmkid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.system_cmkid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for system_cmkid: {e}")
-                    });
-                self
-            }
-            pub fn tags<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tags = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tags: {e}")
-                    });
-                self
-            }
-            pub fn updated_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_at: {e}")
-                    });
-                self
-            }
-            pub fn virtual_env_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceShowImageResponseVirtualEnvType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.virtual_env_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for virtual_env_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn virtual_size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.virtual_size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for virtual_size: {e}")
-                    });
-                self
-            }
-            pub fn visibility<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceShowImageResponseVisibility>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.visibility = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for visibility: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GlanceShowImageResponse>
-        for super::GlanceShowImageResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GlanceShowImageResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    active_at: value.active_at?,
-                    backup_id: value.backup_id?,
-                    checksum: value.checksum?,
-                    container_format: value.container_format?,
-                    created_at: value.created_at?,
-                    data_origin: value.data_origin?,
-                    description: value.description?,
-                    disk_format: value.disk_format?,
-                    enterprise_project_id: value.enterprise_project_id?,
-                    file: value.file?,
-                    hw_firmware_type: value.hw_firmware_type?,
-                    hw_vif_multiqueue_enabled: value.hw_vif_multiqueue_enabled?,
-                    id: value.id?,
-                    image_location: value.image_location?,
-                    image_size: value.image_size?,
-                    image_source_type: value.image_source_type?,
-                    imagetype: value.imagetype?,
-                    is_config_init: value.is_config_init?,
-                    isregistered: value.isregistered?,
-                    lazyloading: value.lazyloading?,
-                    max_ram: value.max_ram?,
-                    min_disk: value.min_disk?,
-                    min_ram: value.min_ram?,
-                    name: value.name?,
-                    originalimagename: value.originalimagename?,
-                    os_bit: value.os_bit?,
-                    os_feature_list: value.os_feature_list?,
-                    os_type: value.os_type?,
-                    os_version: value.os_version?,
-                    owner: value.owner?,
-                    platform: value.platform?,
-                    protected: value.protected?,
-                    root_origin: value.root_origin?,
-                    schema: value.schema?,
-                    self_: value.self_?,
-                    sequence_num: value.sequence_num?,
-                    size: value.size?,
-                    status: value.status?,
-                    support_amd: value.support_amd?,
-                    support_diskintensive: value.support_diskintensive?,
-                    support_fc_inject: value.support_fc_inject?,
-                    support_highperformance: value.support_highperformance?,
-                    support_kvm: value.support_kvm?,
-                    support_kvm_gpu_type: value.support_kvm_gpu_type?,
-                    support_kvm_infiniband: value.support_kvm_infiniband?,
-                    support_largememory: value.support_largememory?,
-                    support_xen: value.support_xen?,
-                    support_xen_gpu_type: value.support_xen_gpu_type?,
-                    support_xen_hana: value.support_xen_hana?,
-                    system_cmkid: value.system_cmkid?,
-                    tags: value.tags?,
-                    updated_at: value.updated_at?,
-                    virtual_env_type: value.virtual_env_type?,
-                    virtual_size: value.virtual_size?,
-                    visibility: value.visibility?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GlanceShowImageResponse>
-        for GlanceShowImageResponse {
-            fn from(value: super::GlanceShowImageResponse) -> Self {
-                Self {
-                    active_at: Ok(value.active_at),
-                    backup_id: Ok(value.backup_id),
-                    checksum: Ok(value.checksum),
-                    container_format: Ok(value.container_format),
-                    created_at: Ok(value.created_at),
-                    data_origin: Ok(value.data_origin),
-                    description: Ok(value.description),
-                    disk_format: Ok(value.disk_format),
-                    enterprise_project_id: Ok(value.enterprise_project_id),
-                    file: Ok(value.file),
-                    hw_firmware_type: Ok(value.hw_firmware_type),
-                    hw_vif_multiqueue_enabled: Ok(value.hw_vif_multiqueue_enabled),
-                    id: Ok(value.id),
-                    image_location: Ok(value.image_location),
-                    image_size: Ok(value.image_size),
-                    image_source_type: Ok(value.image_source_type),
-                    imagetype: Ok(value.imagetype),
-                    is_config_init: Ok(value.is_config_init),
-                    isregistered: Ok(value.isregistered),
-                    lazyloading: Ok(value.lazyloading),
-                    max_ram: Ok(value.max_ram),
-                    min_disk: Ok(value.min_disk),
-                    min_ram: Ok(value.min_ram),
-                    name: Ok(value.name),
-                    originalimagename: Ok(value.originalimagename),
-                    os_bit: Ok(value.os_bit),
-                    os_feature_list: Ok(value.os_feature_list),
-                    os_type: Ok(value.os_type),
-                    os_version: Ok(value.os_version),
-                    owner: Ok(value.owner),
-                    platform: Ok(value.platform),
-                    protected: Ok(value.protected),
-                    root_origin: Ok(value.root_origin),
-                    schema: Ok(value.schema),
-                    self_: Ok(value.self_),
-                    sequence_num: Ok(value.sequence_num),
-                    size: Ok(value.size),
-                    status: Ok(value.status),
-                    support_amd: Ok(value.support_amd),
-                    support_diskintensive: Ok(value.support_diskintensive),
-                    support_fc_inject: Ok(value.support_fc_inject),
-                    support_highperformance: Ok(value.support_highperformance),
-                    support_kvm: Ok(value.support_kvm),
-                    support_kvm_gpu_type: Ok(value.support_kvm_gpu_type),
-                    support_kvm_infiniband: Ok(value.support_kvm_infiniband),
-                    support_largememory: Ok(value.support_largememory),
-                    support_xen: Ok(value.support_xen),
-                    support_xen_gpu_type: Ok(value.support_xen_gpu_type),
-                    support_xen_hana: Ok(value.support_xen_hana),
-                    system_cmkid: Ok(value.system_cmkid),
-                    tags: Ok(value.tags),
-                    updated_at: Ok(value.updated_at),
-                    virtual_env_type: Ok(value.virtual_env_type),
-                    virtual_size: Ok(value.virtual_size),
-                    visibility: Ok(value.visibility),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct GlanceShowImageSchemasAdditionalProperties {
             type_: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -13200,81 +8269,13 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct GlanceShowImageSchemasLink {
-            href: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            rel: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GlanceShowImageSchemasLink {
-            fn default() -> Self {
-                Self {
-                    href: Ok(Default::default()),
-                    rel: Ok(Default::default()),
-                }
-            }
-        }
-        impl GlanceShowImageSchemasLink {
-            pub fn href<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.href = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for href: {e}")
-                    });
-                self
-            }
-            pub fn rel<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.rel = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for rel: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GlanceShowImageSchemasLink>
-        for super::GlanceShowImageSchemasLink {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GlanceShowImageSchemasLink,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    href: value.href?,
-                    rel: value.rel?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GlanceShowImageSchemasLink>
-        for GlanceShowImageSchemasLink {
-            fn from(value: super::GlanceShowImageSchemasLink) -> Self {
-                Self {
-                    href: Ok(value.href),
-                    rel: Ok(value.rel),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct GlanceShowImageSchemasResponse {
             additional_properties: ::std::result::Result<
                 ::std::option::Option<super::GlanceShowImageSchemasAdditionalProperties>,
                 ::std::string::String,
             >,
             links: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::GlanceShowImageSchemasLink>,
-                >,
+                ::std::option::Option<::std::vec::Vec<super::Link>>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
@@ -13320,9 +8321,7 @@ pub mod types {
             pub fn links<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::GlanceShowImageSchemasLink>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<super::Link>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -13389,10 +8388,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct GlanceUpdateImageMemberRequest {
-            status: ::std::result::Result<
-                super::GlanceUpdateImageMemberRequestStatus,
-                ::std::string::String,
-            >,
+            status: ::std::result::Result<super::MemberStatus, ::std::string::String>,
             vault_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -13409,7 +8405,7 @@ pub mod types {
         impl GlanceUpdateImageMemberRequest {
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::GlanceUpdateImageMemberRequestStatus>,
+                T: ::std::convert::TryInto<super::MemberStatus>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -13454,153 +8450,8 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct GlanceUpdateImageMemberResponse {
-            created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            member_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            schema: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            updated_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GlanceUpdateImageMemberResponse {
-            fn default() -> Self {
-                Self {
-                    created_at: Ok(Default::default()),
-                    image_id: Ok(Default::default()),
-                    member_id: Ok(Default::default()),
-                    schema: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    updated_at: Ok(Default::default()),
-                }
-            }
-        }
-        impl GlanceUpdateImageMemberResponse {
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
-                self
-            }
-            pub fn image_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image_id: {e}")
-                    });
-                self
-            }
-            pub fn member_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.member_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for member_id: {e}")
-                    });
-                self
-            }
-            pub fn schema<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.schema = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for schema: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn updated_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_at: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GlanceUpdateImageMemberResponse>
-        for super::GlanceUpdateImageMemberResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GlanceUpdateImageMemberResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    created_at: value.created_at?,
-                    image_id: value.image_id?,
-                    member_id: value.member_id?,
-                    schema: value.schema?,
-                    status: value.status?,
-                    updated_at: value.updated_at?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GlanceUpdateImageMemberResponse>
-        for GlanceUpdateImageMemberResponse {
-            fn from(value: super::GlanceUpdateImageMemberResponse) -> Self {
-                Self {
-                    created_at: Ok(value.created_at),
-                    image_id: Ok(value.image_id),
-                    member_id: Ok(value.member_id),
-                    schema: Ok(value.schema),
-                    status: Ok(value.status),
-                    updated_at: Ok(value.updated_at),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct GlanceUpdateImageOperation {
-            op: ::std::result::Result<
-                super::GlanceUpdateImageOperationOp,
-                ::std::string::String,
-            >,
+            op: ::std::result::Result<super::PatchOp, ::std::string::String>,
             path: ::std::result::Result<::std::string::String, ::std::string::String>,
             value: ::std::result::Result<
                 ::std::option::Option<::serde_json::Value>,
@@ -13619,7 +8470,7 @@ pub mod types {
         impl GlanceUpdateImageOperation {
             pub fn op<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::GlanceUpdateImageOperationOp>,
+                T: ::std::convert::TryInto<super::PatchOp>,
                 T::Error: ::std::fmt::Display,
             {
                 self.op = value
@@ -13780,1232 +8631,67 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct GlanceUpdateImageResponse {
-            account_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+        pub struct ImageMembersRequest {
+            images: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
-            active_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            backup_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            checksum: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            container_format: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            data_origin: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            disk_format: ::std::result::Result<
-                ::std::option::Option<super::GlanceUpdateImageResponseDiskFormat>,
-                ::std::string::String,
-            >,
-            enterprise_project_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            file: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            hw_firmware_type: ::std::result::Result<
-                ::std::option::Option<super::GlanceUpdateImageResponseHwFirmwareType>,
-                ::std::string::String,
-            >,
-            hw_vif_multiqueue_enabled: ::std::result::Result<
-                ::std::option::Option<
-                    super::GlanceUpdateImageResponseHwVifMultiqueueEnabled,
-                >,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image_location: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image_size: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image_source_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            imagetype: ::std::result::Result<
-                ::std::option::Option<super::GlanceUpdateImageResponseImagetype>,
-                ::std::string::String,
-            >,
-            is_config_init: ::std::result::Result<
-                ::std::option::Option<super::GlanceUpdateImageResponseIsConfigInit>,
-                ::std::string::String,
-            >,
-            isregistered: ::std::result::Result<
-                ::std::option::Option<super::GlanceUpdateImageResponseIsregistered>,
-                ::std::string::String,
-            >,
-            lazyloading: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            max_ram: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            min_disk: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            min_ram: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            originalimagename: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            os_bit: ::std::result::Result<
-                ::std::option::Option<super::GlanceUpdateImageResponseOsBit>,
-                ::std::string::String,
-            >,
-            os_feature_list: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            os_type: ::std::result::Result<
-                ::std::option::Option<super::GlanceUpdateImageResponseOsType>,
-                ::std::string::String,
-            >,
-            os_version: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            owner: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            platform: ::std::result::Result<
-                ::std::option::Option<super::GlanceUpdateImageResponsePlatform>,
-                ::std::string::String,
-            >,
-            productcode: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            protected: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            root_origin: ::std::result::Result<
-                ::std::option::Option<super::GlanceUpdateImageResponseRootOrigin>,
-                ::std::string::String,
-            >,
-            schema: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            self_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            sequence_num: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            size: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::GlanceUpdateImageResponseStatus>,
-                ::std::string::String,
-            >,
-            support_agent_list: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            support_amd: ::std::result::Result<
-                ::std::option::Option<super::GlanceUpdateImageResponseSupportAmd>,
-                ::std::string::String,
-            >,
-            support_diskintensive: ::std::result::Result<
-                ::std::option::Option<
-                    super::GlanceUpdateImageResponseSupportDiskintensive,
-                >,
-                ::std::string::String,
-            >,
-            support_fc_inject: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            support_highperformance: ::std::result::Result<
-                ::std::option::Option<
-                    super::GlanceUpdateImageResponseSupportHighperformance,
-                >,
-                ::std::string::String,
-            >,
-            support_kvm: ::std::result::Result<
-                ::std::option::Option<super::GlanceUpdateImageResponseSupportKvm>,
-                ::std::string::String,
-            >,
-            support_kvm_gpu_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            support_kvm_infiniband: ::std::result::Result<
-                ::std::option::Option<
-                    super::GlanceUpdateImageResponseSupportKvmInfiniband,
-                >,
-                ::std::string::String,
-            >,
-            support_largememory: ::std::result::Result<
-                ::std::option::Option<
-                    super::GlanceUpdateImageResponseSupportLargememory,
-                >,
-                ::std::string::String,
-            >,
-            support_xen: ::std::result::Result<
-                ::std::option::Option<super::GlanceUpdateImageResponseSupportXen>,
-                ::std::string::String,
-            >,
-            support_xen_gpu_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            support_xen_hana: ::std::result::Result<
-                ::std::option::Option<super::GlanceUpdateImageResponseSupportXenHana>,
-                ::std::string::String,
-            >,
-            system_cmkid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            tags: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            updated_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            virtual_env_type: ::std::result::Result<
-                ::std::option::Option<super::GlanceUpdateImageResponseVirtualEnvType>,
-                ::std::string::String,
-            >,
-            virtual_size: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            visibility: ::std::result::Result<
-                ::std::option::Option<super::GlanceUpdateImageResponseVisibility>,
+            projects: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for GlanceUpdateImageResponse {
+        impl ::std::default::Default for ImageMembersRequest {
             fn default() -> Self {
                 Self {
-                    account_code: Ok(Default::default()),
-                    active_at: Ok(Default::default()),
-                    backup_id: Ok(Default::default()),
-                    checksum: Ok(Default::default()),
-                    container_format: Ok(Default::default()),
-                    created_at: Ok(Default::default()),
-                    data_origin: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                    disk_format: Ok(Default::default()),
-                    enterprise_project_id: Ok(Default::default()),
-                    file: Ok(Default::default()),
-                    hw_firmware_type: Ok(Default::default()),
-                    hw_vif_multiqueue_enabled: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    image_location: Ok(Default::default()),
-                    image_size: Ok(Default::default()),
-                    image_source_type: Ok(Default::default()),
-                    imagetype: Ok(Default::default()),
-                    is_config_init: Ok(Default::default()),
-                    isregistered: Ok(Default::default()),
-                    lazyloading: Ok(Default::default()),
-                    max_ram: Ok(Default::default()),
-                    min_disk: Ok(Default::default()),
-                    min_ram: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    originalimagename: Ok(Default::default()),
-                    os_bit: Ok(Default::default()),
-                    os_feature_list: Ok(Default::default()),
-                    os_type: Ok(Default::default()),
-                    os_version: Ok(Default::default()),
-                    owner: Ok(Default::default()),
-                    platform: Ok(Default::default()),
-                    productcode: Ok(Default::default()),
-                    protected: Ok(Default::default()),
-                    root_origin: Ok(Default::default()),
-                    schema: Ok(Default::default()),
-                    self_: Ok(Default::default()),
-                    sequence_num: Ok(Default::default()),
-                    size: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    support_agent_list: Ok(Default::default()),
-                    support_amd: Ok(Default::default()),
-                    support_diskintensive: Ok(Default::default()),
-                    support_fc_inject: Ok(Default::default()),
-                    support_highperformance: Ok(Default::default()),
-                    support_kvm: Ok(Default::default()),
-                    support_kvm_gpu_type: Ok(Default::default()),
-                    support_kvm_infiniband: Ok(Default::default()),
-                    support_largememory: Ok(Default::default()),
-                    support_xen: Ok(Default::default()),
-                    support_xen_gpu_type: Ok(Default::default()),
-                    support_xen_hana: Ok(Default::default()),
-                    system_cmkid: Ok(Default::default()),
-                    tags: Ok(Default::default()),
-                    updated_at: Ok(Default::default()),
-                    virtual_env_type: Ok(Default::default()),
-                    virtual_size: Ok(Default::default()),
-                    visibility: Ok(Default::default()),
+                    images: Err("no value supplied for images".to_string()),
+                    projects: Err("no value supplied for projects".to_string()),
                 }
             }
         }
-        impl GlanceUpdateImageResponse {
-            pub fn account_code<T>(mut self, value: T) -> Self
+        impl ImageMembersRequest {
+            pub fn images<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.account_code = value
+                self.images = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for account_code: {e}")
+                        format!("error converting supplied value for images: {e}")
                     });
                 self
             }
-            pub fn active_at<T>(mut self, value: T) -> Self
+            pub fn projects<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.active_at = value
+                self.projects = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for active_at: {e}")
-                    });
-                self
-            }
-            pub fn backup_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.backup_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for backup_id: {e}")
-                    });
-                self
-            }
-            pub fn checksum<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.checksum = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for checksum: {e}")
-                    });
-                self
-            }
-            pub fn container_format<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.container_format = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for container_format: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
-                self
-            }
-            pub fn data_origin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data_origin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data_origin: {e}")
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn disk_format<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceUpdateImageResponseDiskFormat>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.disk_format = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for disk_format: {e}")
-                    });
-                self
-            }
-            pub fn enterprise_project_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enterprise_project_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for enterprise_project_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn file<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.file = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for file: {e}")
-                    });
-                self
-            }
-            pub fn hw_firmware_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceUpdateImageResponseHwFirmwareType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hw_firmware_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for hw_firmware_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn hw_vif_multiqueue_enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GlanceUpdateImageResponseHwVifMultiqueueEnabled,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hw_vif_multiqueue_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for hw_vif_multiqueue_enabled: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn image_location<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image_location = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for image_location: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn image_size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image_size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image_size: {e}")
-                    });
-                self
-            }
-            pub fn image_source_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image_source_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for image_source_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn imagetype<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceUpdateImageResponseImagetype>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.imagetype = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for imagetype: {e}")
-                    });
-                self
-            }
-            pub fn is_config_init<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceUpdateImageResponseIsConfigInit>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_config_init = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for is_config_init: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn isregistered<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceUpdateImageResponseIsregistered>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.isregistered = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for isregistered: {e}")
-                    });
-                self
-            }
-            pub fn lazyloading<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.lazyloading = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for lazyloading: {e}")
-                    });
-                self
-            }
-            pub fn max_ram<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.max_ram = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for max_ram: {e}")
-                    });
-                self
-            }
-            pub fn min_disk<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.min_disk = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for min_disk: {e}")
-                    });
-                self
-            }
-            pub fn min_ram<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.min_ram = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for min_ram: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn originalimagename<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.originalimagename = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for originalimagename: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn os_bit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceUpdateImageResponseOsBit>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.os_bit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for os_bit: {e}")
-                    });
-                self
-            }
-            pub fn os_feature_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.os_feature_list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for os_feature_list: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn os_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceUpdateImageResponseOsType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.os_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for os_type: {e}")
-                    });
-                self
-            }
-            pub fn os_version<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.os_version = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for os_version: {e}")
-                    });
-                self
-            }
-            pub fn owner<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.owner = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for owner: {e}")
-                    });
-                self
-            }
-            pub fn platform<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceUpdateImageResponsePlatform>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.platform = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for platform: {e}")
-                    });
-                self
-            }
-            pub fn productcode<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.productcode = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for productcode: {e}")
-                    });
-                self
-            }
-            pub fn protected<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.protected = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for protected: {e}")
-                    });
-                self
-            }
-            pub fn root_origin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceUpdateImageResponseRootOrigin>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.root_origin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for root_origin: {e}")
-                    });
-                self
-            }
-            pub fn schema<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.schema = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for schema: {e}")
-                    });
-                self
-            }
-            pub fn self_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.self_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for self_: {e}")
-                    });
-                self
-            }
-            pub fn sequence_num<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sequence_num = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sequence_num: {e}")
-                    });
-                self
-            }
-            pub fn size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for size: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceUpdateImageResponseStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn support_agent_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_agent_list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_agent_list: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_amd<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceUpdateImageResponseSupportAmd>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_amd = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for support_amd: {e}")
-                    });
-                self
-            }
-            pub fn support_diskintensive<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GlanceUpdateImageResponseSupportDiskintensive,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_diskintensive = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_diskintensive: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_fc_inject<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_fc_inject = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_fc_inject: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_highperformance<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GlanceUpdateImageResponseSupportHighperformance,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_highperformance = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_highperformance: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_kvm<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceUpdateImageResponseSupportKvm>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_kvm = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for support_kvm: {e}")
-                    });
-                self
-            }
-            pub fn support_kvm_gpu_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_kvm_gpu_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_kvm_gpu_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_kvm_infiniband<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GlanceUpdateImageResponseSupportKvmInfiniband,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_kvm_infiniband = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_kvm_infiniband: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_largememory<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GlanceUpdateImageResponseSupportLargememory,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_largememory = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_largememory: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_xen<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceUpdateImageResponseSupportXen>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_xen = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for support_xen: {e}")
-                    });
-                self
-            }
-            pub fn support_xen_gpu_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_xen_gpu_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_xen_gpu_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_xen_hana<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceUpdateImageResponseSupportXenHana>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_xen_hana = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_xen_hana: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn system_cmkid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.system_cmkid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for system_cmkid: {e}")
-                    });
-                self
-            }
-            pub fn tags<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tags = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tags: {e}")
-                    });
-                self
-            }
-            pub fn updated_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_at: {e}")
-                    });
-                self
-            }
-            pub fn virtual_env_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceUpdateImageResponseVirtualEnvType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.virtual_env_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for virtual_env_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn virtual_size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.virtual_size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for virtual_size: {e}")
-                    });
-                self
-            }
-            pub fn visibility<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GlanceUpdateImageResponseVisibility>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.visibility = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for visibility: {e}")
+                        format!("error converting supplied value for projects: {e}")
                     });
                 self
             }
         }
-        impl ::std::convert::TryFrom<GlanceUpdateImageResponse>
-        for super::GlanceUpdateImageResponse {
+        impl ::std::convert::TryFrom<ImageMembersRequest>
+        for super::ImageMembersRequest {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GlanceUpdateImageResponse,
+                value: ImageMembersRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    account_code: value.account_code?,
-                    active_at: value.active_at?,
-                    backup_id: value.backup_id?,
-                    checksum: value.checksum?,
-                    container_format: value.container_format?,
-                    created_at: value.created_at?,
-                    data_origin: value.data_origin?,
-                    description: value.description?,
-                    disk_format: value.disk_format?,
-                    enterprise_project_id: value.enterprise_project_id?,
-                    file: value.file?,
-                    hw_firmware_type: value.hw_firmware_type?,
-                    hw_vif_multiqueue_enabled: value.hw_vif_multiqueue_enabled?,
-                    id: value.id?,
-                    image_location: value.image_location?,
-                    image_size: value.image_size?,
-                    image_source_type: value.image_source_type?,
-                    imagetype: value.imagetype?,
-                    is_config_init: value.is_config_init?,
-                    isregistered: value.isregistered?,
-                    lazyloading: value.lazyloading?,
-                    max_ram: value.max_ram?,
-                    min_disk: value.min_disk?,
-                    min_ram: value.min_ram?,
-                    name: value.name?,
-                    originalimagename: value.originalimagename?,
-                    os_bit: value.os_bit?,
-                    os_feature_list: value.os_feature_list?,
-                    os_type: value.os_type?,
-                    os_version: value.os_version?,
-                    owner: value.owner?,
-                    platform: value.platform?,
-                    productcode: value.productcode?,
-                    protected: value.protected?,
-                    root_origin: value.root_origin?,
-                    schema: value.schema?,
-                    self_: value.self_?,
-                    sequence_num: value.sequence_num?,
-                    size: value.size?,
-                    status: value.status?,
-                    support_agent_list: value.support_agent_list?,
-                    support_amd: value.support_amd?,
-                    support_diskintensive: value.support_diskintensive?,
-                    support_fc_inject: value.support_fc_inject?,
-                    support_highperformance: value.support_highperformance?,
-                    support_kvm: value.support_kvm?,
-                    support_kvm_gpu_type: value.support_kvm_gpu_type?,
-                    support_kvm_infiniband: value.support_kvm_infiniband?,
-                    support_largememory: value.support_largememory?,
-                    support_xen: value.support_xen?,
-                    support_xen_gpu_type: value.support_xen_gpu_type?,
-                    support_xen_hana: value.support_xen_hana?,
-                    system_cmkid: value.system_cmkid?,
-                    tags: value.tags?,
-                    updated_at: value.updated_at?,
-                    virtual_env_type: value.virtual_env_type?,
-                    virtual_size: value.virtual_size?,
-                    visibility: value.visibility?,
+                    images: value.images?,
+                    projects: value.projects?,
                 })
             }
         }
-        impl ::std::convert::From<super::GlanceUpdateImageResponse>
-        for GlanceUpdateImageResponse {
-            fn from(value: super::GlanceUpdateImageResponse) -> Self {
+        impl ::std::convert::From<super::ImageMembersRequest> for ImageMembersRequest {
+            fn from(value: super::ImageMembersRequest) -> Self {
                 Self {
-                    account_code: Ok(value.account_code),
-                    active_at: Ok(value.active_at),
-                    backup_id: Ok(value.backup_id),
-                    checksum: Ok(value.checksum),
-                    container_format: Ok(value.container_format),
-                    created_at: Ok(value.created_at),
-                    data_origin: Ok(value.data_origin),
-                    description: Ok(value.description),
-                    disk_format: Ok(value.disk_format),
-                    enterprise_project_id: Ok(value.enterprise_project_id),
-                    file: Ok(value.file),
-                    hw_firmware_type: Ok(value.hw_firmware_type),
-                    hw_vif_multiqueue_enabled: Ok(value.hw_vif_multiqueue_enabled),
-                    id: Ok(value.id),
-                    image_location: Ok(value.image_location),
-                    image_size: Ok(value.image_size),
-                    image_source_type: Ok(value.image_source_type),
-                    imagetype: Ok(value.imagetype),
-                    is_config_init: Ok(value.is_config_init),
-                    isregistered: Ok(value.isregistered),
-                    lazyloading: Ok(value.lazyloading),
-                    max_ram: Ok(value.max_ram),
-                    min_disk: Ok(value.min_disk),
-                    min_ram: Ok(value.min_ram),
-                    name: Ok(value.name),
-                    originalimagename: Ok(value.originalimagename),
-                    os_bit: Ok(value.os_bit),
-                    os_feature_list: Ok(value.os_feature_list),
-                    os_type: Ok(value.os_type),
-                    os_version: Ok(value.os_version),
-                    owner: Ok(value.owner),
-                    platform: Ok(value.platform),
-                    productcode: Ok(value.productcode),
-                    protected: Ok(value.protected),
-                    root_origin: Ok(value.root_origin),
-                    schema: Ok(value.schema),
-                    self_: Ok(value.self_),
-                    sequence_num: Ok(value.sequence_num),
-                    size: Ok(value.size),
-                    status: Ok(value.status),
-                    support_agent_list: Ok(value.support_agent_list),
-                    support_amd: Ok(value.support_amd),
-                    support_diskintensive: Ok(value.support_diskintensive),
-                    support_fc_inject: Ok(value.support_fc_inject),
-                    support_highperformance: Ok(value.support_highperformance),
-                    support_kvm: Ok(value.support_kvm),
-                    support_kvm_gpu_type: Ok(value.support_kvm_gpu_type),
-                    support_kvm_infiniband: Ok(value.support_kvm_infiniband),
-                    support_largememory: Ok(value.support_largememory),
-                    support_xen: Ok(value.support_xen),
-                    support_xen_gpu_type: Ok(value.support_xen_gpu_type),
-                    support_xen_hana: Ok(value.support_xen_hana),
-                    system_cmkid: Ok(value.system_cmkid),
-                    tags: Ok(value.tags),
-                    updated_at: Ok(value.updated_at),
-                    virtual_env_type: Ok(value.virtual_env_type),
-                    virtual_size: Ok(value.virtual_size),
-                    visibility: Ok(value.visibility),
+                    images: Ok(value.images),
+                    projects: Ok(value.projects),
                 }
             }
         }
@@ -15065,49 +8751,6 @@ pub mod types {
                     key: Ok(value.key),
                     value: Ok(value.value),
                 }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ImportImageQuickResponse {
-            job_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ImportImageQuickResponse {
-            fn default() -> Self {
-                Self {
-                    job_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl ImportImageQuickResponse {
-            pub fn job_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.job_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for job_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ImportImageQuickResponse>
-        for super::ImportImageQuickResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ImportImageQuickResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { job_id: value.job_id? })
-            }
-        }
-        impl ::std::convert::From<super::ImportImageQuickResponse>
-        for ImportImageQuickResponse {
-            fn from(value: super::ImportImageQuickResponse) -> Self {
-                Self { job_id: Ok(value.job_id) }
             }
         }
         #[derive(Clone, Debug)]
@@ -15355,7 +8998,7 @@ pub mod types {
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<super::JobResultStatus>,
+                ::std::option::Option<super::JobStatus>,
                 ::std::string::String,
             >,
         }
@@ -15395,9 +9038,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::JobResultStatus>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::JobStatus>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -15426,6 +9067,111 @@ pub mod types {
                     image_id: Ok(value.image_id),
                     project_id: Ok(value.project_id),
                     status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct JobStarted {
+            job_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for JobStarted {
+            fn default() -> Self {
+                Self {
+                    job_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl JobStarted {
+            pub fn job_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.job_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for job_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<JobStarted> for super::JobStarted {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: JobStarted,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { job_id: value.job_id? })
+            }
+        }
+        impl ::std::convert::From<super::JobStarted> for JobStarted {
+            fn from(value: super::JobStarted) -> Self {
+                Self { job_id: Ok(value.job_id) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Link {
+            href: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            rel: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Link {
+            fn default() -> Self {
+                Self {
+                    href: Ok(Default::default()),
+                    rel: Ok(Default::default()),
+                }
+            }
+        }
+        impl Link {
+            pub fn href<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.href = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for href: {e}")
+                    });
+                self
+            }
+            pub fn rel<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rel = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rel: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Link> for super::Link {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Link,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    href: value.href?,
+                    rel: value.rel?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Link> for Link {
+            fn from(value: super::Link) -> Self {
+                Self {
+                    href: Ok(value.href),
+                    rel: Ok(value.rel),
                 }
             }
         }
@@ -15492,132 +9238,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ListImageByTagsNotTags {
-            key: ::std::result::Result<::std::string::String, ::std::string::String>,
-            values: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListImageByTagsNotTags {
-            fn default() -> Self {
-                Self {
-                    key: Err("no value supplied for key".to_string()),
-                    values: Err("no value supplied for values".to_string()),
-                }
-            }
-        }
-        impl ListImageByTagsNotTags {
-            pub fn key<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for key: {e}")
-                    });
-                self
-            }
-            pub fn values<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.values = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for values: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListImageByTagsNotTags>
-        for super::ListImageByTagsNotTags {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListImageByTagsNotTags,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    key: value.key?,
-                    values: value.values?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ListImageByTagsNotTags>
-        for ListImageByTagsNotTags {
-            fn from(value: super::ListImageByTagsNotTags) -> Self {
-                Self {
-                    key: Ok(value.key),
-                    values: Ok(value.values),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListImageByTagsNotTagsAny {
-            key: ::std::result::Result<::std::string::String, ::std::string::String>,
-            values: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListImageByTagsNotTagsAny {
-            fn default() -> Self {
-                Self {
-                    key: Err("no value supplied for key".to_string()),
-                    values: Err("no value supplied for values".to_string()),
-                }
-            }
-        }
-        impl ListImageByTagsNotTagsAny {
-            pub fn key<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for key: {e}")
-                    });
-                self
-            }
-            pub fn values<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.values = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for values: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListImageByTagsNotTagsAny>
-        for super::ListImageByTagsNotTagsAny {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListImageByTagsNotTagsAny,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    key: value.key?,
-                    values: value.values?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ListImageByTagsNotTagsAny>
-        for ListImageByTagsNotTagsAny {
-            fn from(value: super::ListImageByTagsNotTagsAny) -> Self {
-                Self {
-                    key: Ok(value.key),
-                    values: Ok(value.values),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct ListImageByTagsRequest {
             action: ::std::result::Result<
                 super::ListImageByTagsRequestAction,
@@ -15632,11 +9252,11 @@ pub mod types {
                 ::std::string::String,
             >,
             not_tags: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ListImageByTagsNotTags>>,
+                ::std::option::Option<::std::vec::Vec<super::TagFilter>>,
                 ::std::string::String,
             >,
             not_tags_any: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ListImageByTagsNotTagsAny>>,
+                ::std::option::Option<::std::vec::Vec<super::TagFilter>>,
                 ::std::string::String,
             >,
             offset: ::std::result::Result<
@@ -15644,11 +9264,11 @@ pub mod types {
                 ::std::string::String,
             >,
             tags: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ListImageByTagsTags>>,
+                ::std::option::Option<::std::vec::Vec<super::TagFilter>>,
                 ::std::string::String,
             >,
             tags_any: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ListImageByTagsTagsAny>>,
+                ::std::option::Option<::std::vec::Vec<super::TagFilter>>,
                 ::std::string::String,
             >,
             without_any_tag: ::std::result::Result<
@@ -15713,7 +9333,7 @@ pub mod types {
             pub fn not_tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ListImageByTagsNotTags>>,
+                    ::std::option::Option<::std::vec::Vec<super::TagFilter>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -15727,9 +9347,7 @@ pub mod types {
             pub fn not_tags_any<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::ListImageByTagsNotTagsAny>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<super::TagFilter>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -15755,7 +9373,7 @@ pub mod types {
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ListImageByTagsTags>>,
+                    ::std::option::Option<::std::vec::Vec<super::TagFilter>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -15769,7 +9387,7 @@ pub mod types {
             pub fn tags_any<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ListImageByTagsTagsAny>>,
+                    ::std::option::Option<::std::vec::Vec<super::TagFilter>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -15845,9 +9463,7 @@ pub mod types {
                 ::std::string::String,
             >,
             tags: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::ListImageByTagsResourceTag>,
-                >,
+                ::std::option::Option<::std::vec::Vec<super::ResourceTag>>,
                 ::std::string::String,
             >,
         }
@@ -15903,9 +9519,7 @@ pub mod types {
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::ListImageByTagsResourceTag>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<super::ResourceTag>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -15939,72 +9553,6 @@ pub mod types {
                     resource_id: Ok(value.resource_id),
                     resource_name: Ok(value.resource_name),
                     tags: Ok(value.tags),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListImageByTagsResourceTag {
-            key: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListImageByTagsResourceTag {
-            fn default() -> Self {
-                Self {
-                    key: Ok(Default::default()),
-                    value: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListImageByTagsResourceTag {
-            pub fn key<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for key: {e}")
-                    });
-                self
-            }
-            pub fn value<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.value = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListImageByTagsResourceTag>
-        for super::ListImageByTagsResourceTag {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListImageByTagsResourceTag,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    key: value.key?,
-                    value: value.value?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ListImageByTagsResourceTag>
-        for ListImageByTagsResourceTag {
-            fn from(value: super::ListImageByTagsResourceTag) -> Self {
-                Self {
-                    key: Ok(value.key),
-                    value: Ok(value.value),
                 }
             }
         }
@@ -16079,134 +9627,9 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ListImageByTagsTags {
-            key: ::std::result::Result<::std::string::String, ::std::string::String>,
-            values: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListImageByTagsTags {
-            fn default() -> Self {
-                Self {
-                    key: Err("no value supplied for key".to_string()),
-                    values: Err("no value supplied for values".to_string()),
-                }
-            }
-        }
-        impl ListImageByTagsTags {
-            pub fn key<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for key: {e}")
-                    });
-                self
-            }
-            pub fn values<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.values = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for values: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListImageByTagsTags>
-        for super::ListImageByTagsTags {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListImageByTagsTags,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    key: value.key?,
-                    values: value.values?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ListImageByTagsTags> for ListImageByTagsTags {
-            fn from(value: super::ListImageByTagsTags) -> Self {
-                Self {
-                    key: Ok(value.key),
-                    values: Ok(value.values),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListImageByTagsTagsAny {
-            key: ::std::result::Result<::std::string::String, ::std::string::String>,
-            values: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListImageByTagsTagsAny {
-            fn default() -> Self {
-                Self {
-                    key: Err("no value supplied for key".to_string()),
-                    values: Err("no value supplied for values".to_string()),
-                }
-            }
-        }
-        impl ListImageByTagsTagsAny {
-            pub fn key<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for key: {e}")
-                    });
-                self
-            }
-            pub fn values<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.values = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for values: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListImageByTagsTagsAny>
-        for super::ListImageByTagsTagsAny {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListImageByTagsTagsAny,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    key: value.key?,
-                    values: value.values?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ListImageByTagsTagsAny>
-        for ListImageByTagsTagsAny {
-            fn from(value: super::ListImageByTagsTagsAny) -> Self {
-                Self {
-                    key: Ok(value.key),
-                    values: Ok(value.values),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct ListImageTagsResponse {
             tags: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ListImageTagsTag>>,
+                ::std::option::Option<::std::vec::Vec<super::ResourceTag>>,
                 ::std::string::String,
             >,
         }
@@ -16221,7 +9644,7 @@ pub mod types {
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ListImageTagsTag>>,
+                    ::std::option::Option<::std::vec::Vec<super::ResourceTag>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -16249,1229 +9672,9 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ListImageTagsTag {
-            key: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListImageTagsTag {
-            fn default() -> Self {
-                Self {
-                    key: Ok(Default::default()),
-                    value: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListImageTagsTag {
-            pub fn key<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for key: {e}")
-                    });
-                self
-            }
-            pub fn value<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.value = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListImageTagsTag> for super::ListImageTagsTag {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListImageTagsTag,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    key: value.key?,
-                    value: value.value?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ListImageTagsTag> for ListImageTagsTag {
-            fn from(value: super::ListImageTagsTag) -> Self {
-                Self {
-                    key: Ok(value.key),
-                    value: Ok(value.value),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListImagesImage {
-            active_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            backup_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            checksum: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            container_format: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            data_origin: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            disk_format: ::std::result::Result<
-                ::std::option::Option<super::ListImagesImageDiskFormat>,
-                ::std::string::String,
-            >,
-            enterprise_project_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            file: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            hw_firmware_type: ::std::result::Result<
-                ::std::option::Option<super::ListImagesImageHwFirmwareType>,
-                ::std::string::String,
-            >,
-            hw_vif_multiqueue_enabled: ::std::result::Result<
-                ::std::option::Option<super::ListImagesImageHwVifMultiqueueEnabled>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image_size: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image_source_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            imagetype: ::std::result::Result<
-                ::std::option::Option<super::ListImagesImageImagetype>,
-                ::std::string::String,
-            >,
-            isregistered: ::std::result::Result<
-                ::std::option::Option<super::ListImagesImageIsregistered>,
-                ::std::string::String,
-            >,
-            lazyloading: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            max_ram: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            min_disk: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            min_ram: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            originalimagename: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            os_bit: ::std::result::Result<
-                ::std::option::Option<super::ListImagesImageOsBit>,
-                ::std::string::String,
-            >,
-            os_feature_list: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            os_type: ::std::result::Result<
-                ::std::option::Option<super::ListImagesImageOsType>,
-                ::std::string::String,
-            >,
-            os_version: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            owner: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            platform: ::std::result::Result<
-                ::std::option::Option<super::ListImagesImagePlatform>,
-                ::std::string::String,
-            >,
-            protected: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            root_origin: ::std::result::Result<
-                ::std::option::Option<super::ListImagesImageRootOrigin>,
-                ::std::string::String,
-            >,
-            schema: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            self_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            sequence_num: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            size: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::ListImagesImageStatus>,
-                ::std::string::String,
-            >,
-            support_amd: ::std::result::Result<
-                ::std::option::Option<super::ListImagesImageSupportAmd>,
-                ::std::string::String,
-            >,
-            support_diskintensive: ::std::result::Result<
-                ::std::option::Option<super::ListImagesImageSupportDiskintensive>,
-                ::std::string::String,
-            >,
-            support_fc_inject: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            support_highperformance: ::std::result::Result<
-                ::std::option::Option<super::ListImagesImageSupportHighperformance>,
-                ::std::string::String,
-            >,
-            support_kvm: ::std::result::Result<
-                ::std::option::Option<super::ListImagesImageSupportKvm>,
-                ::std::string::String,
-            >,
-            support_kvm_gpu_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            support_kvm_hi1822_hisriov: ::std::result::Result<
-                ::std::option::Option<super::ListImagesImageSupportKvmHi1822Hisriov>,
-                ::std::string::String,
-            >,
-            support_kvm_hi1822_hivirtionet: ::std::result::Result<
-                ::std::option::Option<super::ListImagesImageSupportKvmHi1822Hivirtionet>,
-                ::std::string::String,
-            >,
-            support_kvm_infiniband: ::std::result::Result<
-                ::std::option::Option<super::ListImagesImageSupportKvmInfiniband>,
-                ::std::string::String,
-            >,
-            support_largememory: ::std::result::Result<
-                ::std::option::Option<super::ListImagesImageSupportLargememory>,
-                ::std::string::String,
-            >,
-            support_xen: ::std::result::Result<
-                ::std::option::Option<super::ListImagesImageSupportXen>,
-                ::std::string::String,
-            >,
-            support_xen_gpu_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            support_xen_hana: ::std::result::Result<
-                ::std::option::Option<super::ListImagesImageSupportXenHana>,
-                ::std::string::String,
-            >,
-            system_cmkid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            tags: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            updated_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            virtual_env_type: ::std::result::Result<
-                ::std::option::Option<super::ListImagesImageVirtualEnvType>,
-                ::std::string::String,
-            >,
-            virtual_size: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            visibility: ::std::result::Result<
-                ::std::option::Option<super::ListImagesImageVisibility>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListImagesImage {
-            fn default() -> Self {
-                Self {
-                    active_at: Ok(Default::default()),
-                    backup_id: Ok(Default::default()),
-                    checksum: Ok(Default::default()),
-                    container_format: Ok(Default::default()),
-                    created_at: Ok(Default::default()),
-                    data_origin: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                    disk_format: Ok(Default::default()),
-                    enterprise_project_id: Ok(Default::default()),
-                    file: Ok(Default::default()),
-                    hw_firmware_type: Ok(Default::default()),
-                    hw_vif_multiqueue_enabled: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    image_size: Ok(Default::default()),
-                    image_source_type: Ok(Default::default()),
-                    imagetype: Ok(Default::default()),
-                    isregistered: Ok(Default::default()),
-                    lazyloading: Ok(Default::default()),
-                    max_ram: Ok(Default::default()),
-                    min_disk: Ok(Default::default()),
-                    min_ram: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    originalimagename: Ok(Default::default()),
-                    os_bit: Ok(Default::default()),
-                    os_feature_list: Ok(Default::default()),
-                    os_type: Ok(Default::default()),
-                    os_version: Ok(Default::default()),
-                    owner: Ok(Default::default()),
-                    platform: Ok(Default::default()),
-                    protected: Ok(Default::default()),
-                    root_origin: Ok(Default::default()),
-                    schema: Ok(Default::default()),
-                    self_: Ok(Default::default()),
-                    sequence_num: Ok(Default::default()),
-                    size: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    support_amd: Ok(Default::default()),
-                    support_diskintensive: Ok(Default::default()),
-                    support_fc_inject: Ok(Default::default()),
-                    support_highperformance: Ok(Default::default()),
-                    support_kvm: Ok(Default::default()),
-                    support_kvm_gpu_type: Ok(Default::default()),
-                    support_kvm_hi1822_hisriov: Ok(Default::default()),
-                    support_kvm_hi1822_hivirtionet: Ok(Default::default()),
-                    support_kvm_infiniband: Ok(Default::default()),
-                    support_largememory: Ok(Default::default()),
-                    support_xen: Ok(Default::default()),
-                    support_xen_gpu_type: Ok(Default::default()),
-                    support_xen_hana: Ok(Default::default()),
-                    system_cmkid: Ok(Default::default()),
-                    tags: Ok(Default::default()),
-                    updated_at: Ok(Default::default()),
-                    virtual_env_type: Ok(Default::default()),
-                    virtual_size: Ok(Default::default()),
-                    visibility: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListImagesImage {
-            pub fn active_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.active_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for active_at: {e}")
-                    });
-                self
-            }
-            pub fn backup_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.backup_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for backup_id: {e}")
-                    });
-                self
-            }
-            pub fn checksum<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.checksum = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for checksum: {e}")
-                    });
-                self
-            }
-            pub fn container_format<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.container_format = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for container_format: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
-                self
-            }
-            pub fn data_origin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data_origin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data_origin: {e}")
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn disk_format<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListImagesImageDiskFormat>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.disk_format = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for disk_format: {e}")
-                    });
-                self
-            }
-            pub fn enterprise_project_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enterprise_project_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for enterprise_project_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn file<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.file = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for file: {e}")
-                    });
-                self
-            }
-            pub fn hw_firmware_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListImagesImageHwFirmwareType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hw_firmware_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for hw_firmware_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn hw_vif_multiqueue_enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListImagesImageHwVifMultiqueueEnabled>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hw_vif_multiqueue_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for hw_vif_multiqueue_enabled: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn image_size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image_size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image_size: {e}")
-                    });
-                self
-            }
-            pub fn image_source_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image_source_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for image_source_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn imagetype<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListImagesImageImagetype>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.imagetype = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for imagetype: {e}")
-                    });
-                self
-            }
-            pub fn isregistered<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListImagesImageIsregistered>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.isregistered = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for isregistered: {e}")
-                    });
-                self
-            }
-            pub fn lazyloading<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.lazyloading = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for lazyloading: {e}")
-                    });
-                self
-            }
-            pub fn max_ram<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.max_ram = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for max_ram: {e}")
-                    });
-                self
-            }
-            pub fn min_disk<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.min_disk = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for min_disk: {e}")
-                    });
-                self
-            }
-            pub fn min_ram<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.min_ram = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for min_ram: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn originalimagename<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.originalimagename = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for originalimagename: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn os_bit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListImagesImageOsBit>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.os_bit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for os_bit: {e}")
-                    });
-                self
-            }
-            pub fn os_feature_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.os_feature_list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for os_feature_list: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn os_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListImagesImageOsType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.os_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for os_type: {e}")
-                    });
-                self
-            }
-            pub fn os_version<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.os_version = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for os_version: {e}")
-                    });
-                self
-            }
-            pub fn owner<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.owner = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for owner: {e}")
-                    });
-                self
-            }
-            pub fn platform<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListImagesImagePlatform>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.platform = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for platform: {e}")
-                    });
-                self
-            }
-            pub fn protected<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.protected = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for protected: {e}")
-                    });
-                self
-            }
-            pub fn root_origin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListImagesImageRootOrigin>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.root_origin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for root_origin: {e}")
-                    });
-                self
-            }
-            pub fn schema<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.schema = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for schema: {e}")
-                    });
-                self
-            }
-            pub fn self_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.self_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for self_: {e}")
-                    });
-                self
-            }
-            pub fn sequence_num<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sequence_num = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sequence_num: {e}")
-                    });
-                self
-            }
-            pub fn size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for size: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListImagesImageStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn support_amd<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListImagesImageSupportAmd>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_amd = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for support_amd: {e}")
-                    });
-                self
-            }
-            pub fn support_diskintensive<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListImagesImageSupportDiskintensive>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_diskintensive = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_diskintensive: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_fc_inject<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_fc_inject = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_fc_inject: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_highperformance<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListImagesImageSupportHighperformance>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_highperformance = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_highperformance: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_kvm<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListImagesImageSupportKvm>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_kvm = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for support_kvm: {e}")
-                    });
-                self
-            }
-            pub fn support_kvm_gpu_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_kvm_gpu_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_kvm_gpu_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_kvm_hi1822_hisriov<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListImagesImageSupportKvmHi1822Hisriov>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_kvm_hi1822_hisriov = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_kvm_hi1822_hisriov: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_kvm_hi1822_hivirtionet<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::ListImagesImageSupportKvmHi1822Hivirtionet,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_kvm_hi1822_hivirtionet = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_kvm_hi1822_hivirtionet: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_kvm_infiniband<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListImagesImageSupportKvmInfiniband>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_kvm_infiniband = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_kvm_infiniband: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_largememory<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListImagesImageSupportLargememory>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_largememory = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_largememory: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_xen<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListImagesImageSupportXen>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_xen = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for support_xen: {e}")
-                    });
-                self
-            }
-            pub fn support_xen_gpu_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_xen_gpu_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_xen_gpu_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_xen_hana<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListImagesImageSupportXenHana>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_xen_hana = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_xen_hana: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn system_cmkid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.system_cmkid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for system_cmkid: {e}")
-                    });
-                self
-            }
-            pub fn tags<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tags = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tags: {e}")
-                    });
-                self
-            }
-            pub fn updated_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_at: {e}")
-                    });
-                self
-            }
-            pub fn virtual_env_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListImagesImageVirtualEnvType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.virtual_env_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for virtual_env_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn virtual_size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.virtual_size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for virtual_size: {e}")
-                    });
-                self
-            }
-            pub fn visibility<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListImagesImageVisibility>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.visibility = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for visibility: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListImagesImage> for super::ListImagesImage {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListImagesImage,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    active_at: value.active_at?,
-                    backup_id: value.backup_id?,
-                    checksum: value.checksum?,
-                    container_format: value.container_format?,
-                    created_at: value.created_at?,
-                    data_origin: value.data_origin?,
-                    description: value.description?,
-                    disk_format: value.disk_format?,
-                    enterprise_project_id: value.enterprise_project_id?,
-                    file: value.file?,
-                    hw_firmware_type: value.hw_firmware_type?,
-                    hw_vif_multiqueue_enabled: value.hw_vif_multiqueue_enabled?,
-                    id: value.id?,
-                    image_size: value.image_size?,
-                    image_source_type: value.image_source_type?,
-                    imagetype: value.imagetype?,
-                    isregistered: value.isregistered?,
-                    lazyloading: value.lazyloading?,
-                    max_ram: value.max_ram?,
-                    min_disk: value.min_disk?,
-                    min_ram: value.min_ram?,
-                    name: value.name?,
-                    originalimagename: value.originalimagename?,
-                    os_bit: value.os_bit?,
-                    os_feature_list: value.os_feature_list?,
-                    os_type: value.os_type?,
-                    os_version: value.os_version?,
-                    owner: value.owner?,
-                    platform: value.platform?,
-                    protected: value.protected?,
-                    root_origin: value.root_origin?,
-                    schema: value.schema?,
-                    self_: value.self_?,
-                    sequence_num: value.sequence_num?,
-                    size: value.size?,
-                    status: value.status?,
-                    support_amd: value.support_amd?,
-                    support_diskintensive: value.support_diskintensive?,
-                    support_fc_inject: value.support_fc_inject?,
-                    support_highperformance: value.support_highperformance?,
-                    support_kvm: value.support_kvm?,
-                    support_kvm_gpu_type: value.support_kvm_gpu_type?,
-                    support_kvm_hi1822_hisriov: value.support_kvm_hi1822_hisriov?,
-                    support_kvm_hi1822_hivirtionet: value
-                        .support_kvm_hi1822_hivirtionet?,
-                    support_kvm_infiniband: value.support_kvm_infiniband?,
-                    support_largememory: value.support_largememory?,
-                    support_xen: value.support_xen?,
-                    support_xen_gpu_type: value.support_xen_gpu_type?,
-                    support_xen_hana: value.support_xen_hana?,
-                    system_cmkid: value.system_cmkid?,
-                    tags: value.tags?,
-                    updated_at: value.updated_at?,
-                    virtual_env_type: value.virtual_env_type?,
-                    virtual_size: value.virtual_size?,
-                    visibility: value.visibility?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ListImagesImage> for ListImagesImage {
-            fn from(value: super::ListImagesImage) -> Self {
-                Self {
-                    active_at: Ok(value.active_at),
-                    backup_id: Ok(value.backup_id),
-                    checksum: Ok(value.checksum),
-                    container_format: Ok(value.container_format),
-                    created_at: Ok(value.created_at),
-                    data_origin: Ok(value.data_origin),
-                    description: Ok(value.description),
-                    disk_format: Ok(value.disk_format),
-                    enterprise_project_id: Ok(value.enterprise_project_id),
-                    file: Ok(value.file),
-                    hw_firmware_type: Ok(value.hw_firmware_type),
-                    hw_vif_multiqueue_enabled: Ok(value.hw_vif_multiqueue_enabled),
-                    id: Ok(value.id),
-                    image_size: Ok(value.image_size),
-                    image_source_type: Ok(value.image_source_type),
-                    imagetype: Ok(value.imagetype),
-                    isregistered: Ok(value.isregistered),
-                    lazyloading: Ok(value.lazyloading),
-                    max_ram: Ok(value.max_ram),
-                    min_disk: Ok(value.min_disk),
-                    min_ram: Ok(value.min_ram),
-                    name: Ok(value.name),
-                    originalimagename: Ok(value.originalimagename),
-                    os_bit: Ok(value.os_bit),
-                    os_feature_list: Ok(value.os_feature_list),
-                    os_type: Ok(value.os_type),
-                    os_version: Ok(value.os_version),
-                    owner: Ok(value.owner),
-                    platform: Ok(value.platform),
-                    protected: Ok(value.protected),
-                    root_origin: Ok(value.root_origin),
-                    schema: Ok(value.schema),
-                    self_: Ok(value.self_),
-                    sequence_num: Ok(value.sequence_num),
-                    size: Ok(value.size),
-                    status: Ok(value.status),
-                    support_amd: Ok(value.support_amd),
-                    support_diskintensive: Ok(value.support_diskintensive),
-                    support_fc_inject: Ok(value.support_fc_inject),
-                    support_highperformance: Ok(value.support_highperformance),
-                    support_kvm: Ok(value.support_kvm),
-                    support_kvm_gpu_type: Ok(value.support_kvm_gpu_type),
-                    support_kvm_hi1822_hisriov: Ok(value.support_kvm_hi1822_hisriov),
-                    support_kvm_hi1822_hivirtionet: Ok(
-                        value.support_kvm_hi1822_hivirtionet,
-                    ),
-                    support_kvm_infiniband: Ok(value.support_kvm_infiniband),
-                    support_largememory: Ok(value.support_largememory),
-                    support_xen: Ok(value.support_xen),
-                    support_xen_gpu_type: Ok(value.support_xen_gpu_type),
-                    support_xen_hana: Ok(value.support_xen_hana),
-                    system_cmkid: Ok(value.system_cmkid),
-                    tags: Ok(value.tags),
-                    updated_at: Ok(value.updated_at),
-                    virtual_env_type: Ok(value.virtual_env_type),
-                    virtual_size: Ok(value.virtual_size),
-                    visibility: Ok(value.visibility),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct ListImagesResponse {
             images: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ListImagesImage>>,
+                ::std::option::Option<::std::vec::Vec<super::CloudImage>>,
                 ::std::string::String,
             >,
         }
@@ -17486,7 +9689,7 @@ pub mod types {
             pub fn images<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ListImagesImage>>,
+                    ::std::option::Option<::std::vec::Vec<super::CloudImage>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -17666,73 +9869,9 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ListVersionsLink {
-            href: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            rel: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListVersionsLink {
-            fn default() -> Self {
-                Self {
-                    href: Ok(Default::default()),
-                    rel: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListVersionsLink {
-            pub fn href<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.href = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for href: {e}")
-                    });
-                self
-            }
-            pub fn rel<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.rel = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for rel: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListVersionsLink> for super::ListVersionsLink {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListVersionsLink,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    href: value.href?,
-                    rel: value.rel?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ListVersionsLink> for ListVersionsLink {
-            fn from(value: super::ListVersionsLink) -> Self {
-                Self {
-                    href: Ok(value.href),
-                    rel: Ok(value.rel),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct ListVersionsResponse {
             versions: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ListVersionsVersion>>,
+                ::std::option::Option<::std::vec::Vec<super::ApiVersion>>,
                 ::std::string::String,
             >,
         }
@@ -17747,7 +9886,7 @@ pub mod types {
             pub fn versions<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ListVersionsVersion>>,
+                    ::std::option::Option<::std::vec::Vec<super::ApiVersion>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -17776,92 +9915,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ListVersionsVersion {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            links: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ListVersionsLink>>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::ListVersionsVersionStatus>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListVersionsVersion {
-            fn default() -> Self {
-                Self {
-                    id: Ok(Default::default()),
-                    links: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListVersionsVersion {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn links<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ListVersionsLink>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.links = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListVersionsVersionStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListVersionsVersion>
-        for super::ListVersionsVersion {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListVersionsVersion,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    links: value.links?,
-                    status: value.status?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ListVersionsVersion> for ListVersionsVersion {
-            fn from(value: super::ListVersionsVersion) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    links: Ok(value.links),
-                    status: Ok(value.status),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct QuickImportDataDiskImage {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -17882,7 +9935,7 @@ pub mod types {
             min_disk: ::std::result::Result<i32, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             os_type: ::std::result::Result<
-                ::std::option::Option<super::QuickImportDataDiskImageOsType>,
+                ::std::option::Option<super::OsType>,
                 ::std::string::String,
             >,
             tags: ::std::result::Result<
@@ -17988,9 +10041,7 @@ pub mod types {
             }
             pub fn os_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::QuickImportDataDiskImageOsType>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::OsType>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.os_type = value
@@ -18331,54 +10382,8 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct RegisterImageResponse {
-            job_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for RegisterImageResponse {
-            fn default() -> Self {
-                Self {
-                    job_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl RegisterImageResponse {
-            pub fn job_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.job_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for job_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RegisterImageResponse>
-        for super::RegisterImageResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RegisterImageResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { job_id: value.job_id? })
-            }
-        }
-        impl ::std::convert::From<super::RegisterImageResponse>
-        for RegisterImageResponse {
-            fn from(value: super::RegisterImageResponse) -> Self {
-                Self { job_id: Ok(value.job_id) }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct ResourceDetail {
-            status: ::std::result::Result<
-                super::ResourceDetailStatus,
-                ::std::string::String,
-            >,
+            status: ::std::result::Result<super::ImageStatus, ::std::string::String>,
         }
         impl ::std::default::Default for ResourceDetail {
             fn default() -> Self {
@@ -18390,7 +10395,7 @@ pub mod types {
         impl ResourceDetail {
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ResourceDetailStatus>,
+                T: ::std::convert::TryInto<super::ImageStatus>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -18412,6 +10417,70 @@ pub mod types {
         impl ::std::convert::From<super::ResourceDetail> for ResourceDetail {
             fn from(value: super::ResourceDetail) -> Self {
                 Self { status: Ok(value.status) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceTag {
+            key: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            value: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceTag {
+            fn default() -> Self {
+                Self {
+                    key: Ok(Default::default()),
+                    value: Ok(Default::default()),
+                }
+            }
+        }
+        impl ResourceTag {
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceTag> for super::ResourceTag {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceTag,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    key: value.key?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceTag> for ResourceTag {
+            fn from(value: super::ResourceTag) -> Self {
+                Self {
+                    key: Ok(value.key),
+                    value: Ok(value.value),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -18663,7 +10732,7 @@ pub mod types {
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<super::ShowJobResponseStatus>,
+                ::std::option::Option<super::JobStatus>,
                 ::std::string::String,
             >,
         }
@@ -18770,9 +10839,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ShowJobResponseStatus>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::JobStatus>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -18815,73 +10882,9 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ShowVersionLink {
-            href: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            rel: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ShowVersionLink {
-            fn default() -> Self {
-                Self {
-                    href: Ok(Default::default()),
-                    rel: Ok(Default::default()),
-                }
-            }
-        }
-        impl ShowVersionLink {
-            pub fn href<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.href = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for href: {e}")
-                    });
-                self
-            }
-            pub fn rel<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.rel = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for rel: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ShowVersionLink> for super::ShowVersionLink {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ShowVersionLink,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    href: value.href?,
-                    rel: value.rel?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ShowVersionLink> for ShowVersionLink {
-            fn from(value: super::ShowVersionLink) -> Self {
-                Self {
-                    href: Ok(value.href),
-                    rel: Ok(value.rel),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct ShowVersionResponse {
             versions: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ShowVersionVersion>>,
+                ::std::option::Option<::std::vec::Vec<super::ApiVersion>>,
                 ::std::string::String,
             >,
         }
@@ -18896,7 +10899,7 @@ pub mod types {
             pub fn versions<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ShowVersionVersion>>,
+                    ::std::option::Option<::std::vec::Vec<super::ApiVersion>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -18921,91 +10924,6 @@ pub mod types {
             fn from(value: super::ShowVersionResponse) -> Self {
                 Self {
                     versions: Ok(value.versions),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ShowVersionVersion {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            links: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ShowVersionLink>>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::ShowVersionVersionStatus>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ShowVersionVersion {
-            fn default() -> Self {
-                Self {
-                    id: Ok(Default::default()),
-                    links: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                }
-            }
-        }
-        impl ShowVersionVersion {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn links<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ShowVersionLink>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.links = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ShowVersionVersionStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ShowVersionVersion> for super::ShowVersionVersion {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ShowVersionVersion,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    links: value.links?,
-                    status: value.status?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ShowVersionVersion> for ShowVersionVersion {
-            fn from(value: super::ShowVersionVersion) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    links: Ok(value.links),
-                    status: Ok(value.status),
                 }
             }
         }
@@ -19104,7 +11022,7 @@ pub mod types {
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<super::SubJobResultStatus>,
+                ::std::option::Option<super::JobStatus>,
                 ::std::string::String,
             >,
         }
@@ -19211,9 +11129,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::SubJobResultStatus>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::JobStatus>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -19256,11 +11172,69 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct UpdateImageOperation {
-            op: ::std::result::Result<
-                super::UpdateImageOperationOp,
+        pub struct TagFilter {
+            key: ::std::result::Result<::std::string::String, ::std::string::String>,
+            values: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
+        }
+        impl ::std::default::Default for TagFilter {
+            fn default() -> Self {
+                Self {
+                    key: Err("no value supplied for key".to_string()),
+                    values: Err("no value supplied for values".to_string()),
+                }
+            }
+        }
+        impl TagFilter {
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key: {e}")
+                    });
+                self
+            }
+            pub fn values<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.values = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for values: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TagFilter> for super::TagFilter {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TagFilter,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    key: value.key?,
+                    values: value.values?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TagFilter> for TagFilter {
+            fn from(value: super::TagFilter) -> Self {
+                Self {
+                    key: Ok(value.key),
+                    values: Ok(value.values),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateImageOperation {
+            op: ::std::result::Result<super::PatchOp, ::std::string::String>,
             path: ::std::result::Result<::std::string::String, ::std::string::String>,
             value: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -19276,7 +11250,7 @@ pub mod types {
         impl UpdateImageOperation {
             pub fn op<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::UpdateImageOperationOp>,
+                T: ::std::convert::TryInto<super::PatchOp>,
                 T::Error: ::std::fmt::Display,
             {
                 self.op = value
@@ -19328,1209 +11302,6 @@ pub mod types {
                     op: Ok(value.op),
                     path: Ok(value.path),
                     value: Ok(value.value),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateImageResponse {
-            account_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            active_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            backup_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            checksum: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            container_format: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            data_origin: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            disk_format: ::std::result::Result<
-                ::std::option::Option<super::UpdateImageResponseDiskFormat>,
-                ::std::string::String,
-            >,
-            enterprise_project_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            file: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            hw_firmware_type: ::std::result::Result<
-                ::std::option::Option<super::UpdateImageResponseHwFirmwareType>,
-                ::std::string::String,
-            >,
-            hw_vif_multiqueue_enabled: ::std::result::Result<
-                ::std::option::Option<super::UpdateImageResponseHwVifMultiqueueEnabled>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image_size: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image_source_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            imagetype: ::std::result::Result<
-                ::std::option::Option<super::UpdateImageResponseImagetype>,
-                ::std::string::String,
-            >,
-            isregistered: ::std::result::Result<
-                ::std::option::Option<super::UpdateImageResponseIsregistered>,
-                ::std::string::String,
-            >,
-            lazyloading: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            max_ram: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            min_disk: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            min_ram: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            originalimagename: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            os_bit: ::std::result::Result<
-                ::std::option::Option<super::UpdateImageResponseOsBit>,
-                ::std::string::String,
-            >,
-            os_feature_list: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            os_type: ::std::result::Result<
-                ::std::option::Option<super::UpdateImageResponseOsType>,
-                ::std::string::String,
-            >,
-            os_version: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            owner: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            platform: ::std::result::Result<
-                ::std::option::Option<super::UpdateImageResponsePlatform>,
-                ::std::string::String,
-            >,
-            productcode: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            protected: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            root_origin: ::std::result::Result<
-                ::std::option::Option<super::UpdateImageResponseRootOrigin>,
-                ::std::string::String,
-            >,
-            schema: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            self_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            sequence_num: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            size: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::UpdateImageResponseStatus>,
-                ::std::string::String,
-            >,
-            support_amd: ::std::result::Result<
-                ::std::option::Option<super::UpdateImageResponseSupportAmd>,
-                ::std::string::String,
-            >,
-            support_diskintensive: ::std::result::Result<
-                ::std::option::Option<super::UpdateImageResponseSupportDiskintensive>,
-                ::std::string::String,
-            >,
-            support_fc_inject: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            support_highperformance: ::std::result::Result<
-                ::std::option::Option<super::UpdateImageResponseSupportHighperformance>,
-                ::std::string::String,
-            >,
-            support_kvm: ::std::result::Result<
-                ::std::option::Option<super::UpdateImageResponseSupportKvm>,
-                ::std::string::String,
-            >,
-            support_kvm_gpu_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            support_kvm_hi1822_hisriov: ::std::result::Result<
-                ::std::option::Option<super::UpdateImageResponseSupportKvmHi1822Hisriov>,
-                ::std::string::String,
-            >,
-            support_kvm_hi1822_hivirtionet: ::std::result::Result<
-                ::std::option::Option<
-                    super::UpdateImageResponseSupportKvmHi1822Hivirtionet,
-                >,
-                ::std::string::String,
-            >,
-            support_kvm_infiniband: ::std::result::Result<
-                ::std::option::Option<super::UpdateImageResponseSupportKvmInfiniband>,
-                ::std::string::String,
-            >,
-            support_largememory: ::std::result::Result<
-                ::std::option::Option<super::UpdateImageResponseSupportLargememory>,
-                ::std::string::String,
-            >,
-            support_xen: ::std::result::Result<
-                ::std::option::Option<super::UpdateImageResponseSupportXen>,
-                ::std::string::String,
-            >,
-            support_xen_gpu_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            support_xen_hana: ::std::result::Result<
-                ::std::option::Option<super::UpdateImageResponseSupportXenHana>,
-                ::std::string::String,
-            >,
-            system_cmkid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            tags: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            updated_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            virtual_env_type: ::std::result::Result<
-                ::std::option::Option<super::UpdateImageResponseVirtualEnvType>,
-                ::std::string::String,
-            >,
-            virtual_size: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            visibility: ::std::result::Result<
-                ::std::option::Option<super::UpdateImageResponseVisibility>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateImageResponse {
-            fn default() -> Self {
-                Self {
-                    account_code: Ok(Default::default()),
-                    active_at: Ok(Default::default()),
-                    backup_id: Ok(Default::default()),
-                    checksum: Ok(Default::default()),
-                    container_format: Ok(Default::default()),
-                    created_at: Ok(Default::default()),
-                    data_origin: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                    disk_format: Ok(Default::default()),
-                    enterprise_project_id: Ok(Default::default()),
-                    file: Ok(Default::default()),
-                    hw_firmware_type: Ok(Default::default()),
-                    hw_vif_multiqueue_enabled: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    image_size: Ok(Default::default()),
-                    image_source_type: Ok(Default::default()),
-                    imagetype: Ok(Default::default()),
-                    isregistered: Ok(Default::default()),
-                    lazyloading: Ok(Default::default()),
-                    max_ram: Ok(Default::default()),
-                    min_disk: Ok(Default::default()),
-                    min_ram: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    originalimagename: Ok(Default::default()),
-                    os_bit: Ok(Default::default()),
-                    os_feature_list: Ok(Default::default()),
-                    os_type: Ok(Default::default()),
-                    os_version: Ok(Default::default()),
-                    owner: Ok(Default::default()),
-                    platform: Ok(Default::default()),
-                    productcode: Ok(Default::default()),
-                    protected: Ok(Default::default()),
-                    root_origin: Ok(Default::default()),
-                    schema: Ok(Default::default()),
-                    self_: Ok(Default::default()),
-                    sequence_num: Ok(Default::default()),
-                    size: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    support_amd: Ok(Default::default()),
-                    support_diskintensive: Ok(Default::default()),
-                    support_fc_inject: Ok(Default::default()),
-                    support_highperformance: Ok(Default::default()),
-                    support_kvm: Ok(Default::default()),
-                    support_kvm_gpu_type: Ok(Default::default()),
-                    support_kvm_hi1822_hisriov: Ok(Default::default()),
-                    support_kvm_hi1822_hivirtionet: Ok(Default::default()),
-                    support_kvm_infiniband: Ok(Default::default()),
-                    support_largememory: Ok(Default::default()),
-                    support_xen: Ok(Default::default()),
-                    support_xen_gpu_type: Ok(Default::default()),
-                    support_xen_hana: Ok(Default::default()),
-                    system_cmkid: Ok(Default::default()),
-                    tags: Ok(Default::default()),
-                    updated_at: Ok(Default::default()),
-                    virtual_env_type: Ok(Default::default()),
-                    virtual_size: Ok(Default::default()),
-                    visibility: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateImageResponse {
-            pub fn account_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for account_code: {e}")
-                    });
-                self
-            }
-            pub fn active_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.active_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for active_at: {e}")
-                    });
-                self
-            }
-            pub fn backup_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.backup_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for backup_id: {e}")
-                    });
-                self
-            }
-            pub fn checksum<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.checksum = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for checksum: {e}")
-                    });
-                self
-            }
-            pub fn container_format<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.container_format = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for container_format: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
-                self
-            }
-            pub fn data_origin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data_origin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data_origin: {e}")
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn disk_format<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateImageResponseDiskFormat>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.disk_format = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for disk_format: {e}")
-                    });
-                self
-            }
-            pub fn enterprise_project_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enterprise_project_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for enterprise_project_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn file<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.file = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for file: {e}")
-                    });
-                self
-            }
-            pub fn hw_firmware_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateImageResponseHwFirmwareType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hw_firmware_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for hw_firmware_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn hw_vif_multiqueue_enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::UpdateImageResponseHwVifMultiqueueEnabled,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hw_vif_multiqueue_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for hw_vif_multiqueue_enabled: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn image_size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image_size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image_size: {e}")
-                    });
-                self
-            }
-            pub fn image_source_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image_source_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for image_source_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn imagetype<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateImageResponseImagetype>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.imagetype = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for imagetype: {e}")
-                    });
-                self
-            }
-            pub fn isregistered<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateImageResponseIsregistered>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.isregistered = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for isregistered: {e}")
-                    });
-                self
-            }
-            pub fn lazyloading<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.lazyloading = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for lazyloading: {e}")
-                    });
-                self
-            }
-            pub fn max_ram<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.max_ram = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for max_ram: {e}")
-                    });
-                self
-            }
-            pub fn min_disk<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.min_disk = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for min_disk: {e}")
-                    });
-                self
-            }
-            pub fn min_ram<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.min_ram = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for min_ram: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn originalimagename<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.originalimagename = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for originalimagename: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn os_bit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateImageResponseOsBit>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.os_bit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for os_bit: {e}")
-                    });
-                self
-            }
-            pub fn os_feature_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.os_feature_list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for os_feature_list: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn os_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateImageResponseOsType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.os_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for os_type: {e}")
-                    });
-                self
-            }
-            pub fn os_version<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.os_version = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for os_version: {e}")
-                    });
-                self
-            }
-            pub fn owner<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.owner = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for owner: {e}")
-                    });
-                self
-            }
-            pub fn platform<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateImageResponsePlatform>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.platform = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for platform: {e}")
-                    });
-                self
-            }
-            pub fn productcode<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.productcode = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for productcode: {e}")
-                    });
-                self
-            }
-            pub fn protected<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.protected = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for protected: {e}")
-                    });
-                self
-            }
-            pub fn root_origin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateImageResponseRootOrigin>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.root_origin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for root_origin: {e}")
-                    });
-                self
-            }
-            pub fn schema<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.schema = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for schema: {e}")
-                    });
-                self
-            }
-            pub fn self_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.self_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for self_: {e}")
-                    });
-                self
-            }
-            pub fn sequence_num<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sequence_num = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sequence_num: {e}")
-                    });
-                self
-            }
-            pub fn size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for size: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateImageResponseStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn support_amd<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateImageResponseSupportAmd>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_amd = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for support_amd: {e}")
-                    });
-                self
-            }
-            pub fn support_diskintensive<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateImageResponseSupportDiskintensive>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_diskintensive = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_diskintensive: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_fc_inject<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_fc_inject = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_fc_inject: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_highperformance<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::UpdateImageResponseSupportHighperformance,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_highperformance = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_highperformance: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_kvm<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateImageResponseSupportKvm>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_kvm = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for support_kvm: {e}")
-                    });
-                self
-            }
-            pub fn support_kvm_gpu_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_kvm_gpu_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_kvm_gpu_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_kvm_hi1822_hisriov<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::UpdateImageResponseSupportKvmHi1822Hisriov,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_kvm_hi1822_hisriov = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_kvm_hi1822_hisriov: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_kvm_hi1822_hivirtionet<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::UpdateImageResponseSupportKvmHi1822Hivirtionet,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_kvm_hi1822_hivirtionet = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_kvm_hi1822_hivirtionet: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_kvm_infiniband<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateImageResponseSupportKvmInfiniband>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_kvm_infiniband = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_kvm_infiniband: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_largememory<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateImageResponseSupportLargememory>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_largememory = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_largememory: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_xen<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateImageResponseSupportXen>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_xen = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for support_xen: {e}")
-                    });
-                self
-            }
-            pub fn support_xen_gpu_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_xen_gpu_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_xen_gpu_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_xen_hana<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateImageResponseSupportXenHana>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_xen_hana = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_xen_hana: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn system_cmkid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.system_cmkid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for system_cmkid: {e}")
-                    });
-                self
-            }
-            pub fn tags<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tags = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tags: {e}")
-                    });
-                self
-            }
-            pub fn updated_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_at: {e}")
-                    });
-                self
-            }
-            pub fn virtual_env_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateImageResponseVirtualEnvType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.virtual_env_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for virtual_env_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn virtual_size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.virtual_size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for virtual_size: {e}")
-                    });
-                self
-            }
-            pub fn visibility<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateImageResponseVisibility>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.visibility = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for visibility: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateImageResponse>
-        for super::UpdateImageResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateImageResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_code: value.account_code?,
-                    active_at: value.active_at?,
-                    backup_id: value.backup_id?,
-                    checksum: value.checksum?,
-                    container_format: value.container_format?,
-                    created_at: value.created_at?,
-                    data_origin: value.data_origin?,
-                    description: value.description?,
-                    disk_format: value.disk_format?,
-                    enterprise_project_id: value.enterprise_project_id?,
-                    file: value.file?,
-                    hw_firmware_type: value.hw_firmware_type?,
-                    hw_vif_multiqueue_enabled: value.hw_vif_multiqueue_enabled?,
-                    id: value.id?,
-                    image_size: value.image_size?,
-                    image_source_type: value.image_source_type?,
-                    imagetype: value.imagetype?,
-                    isregistered: value.isregistered?,
-                    lazyloading: value.lazyloading?,
-                    max_ram: value.max_ram?,
-                    min_disk: value.min_disk?,
-                    min_ram: value.min_ram?,
-                    name: value.name?,
-                    originalimagename: value.originalimagename?,
-                    os_bit: value.os_bit?,
-                    os_feature_list: value.os_feature_list?,
-                    os_type: value.os_type?,
-                    os_version: value.os_version?,
-                    owner: value.owner?,
-                    platform: value.platform?,
-                    productcode: value.productcode?,
-                    protected: value.protected?,
-                    root_origin: value.root_origin?,
-                    schema: value.schema?,
-                    self_: value.self_?,
-                    sequence_num: value.sequence_num?,
-                    size: value.size?,
-                    status: value.status?,
-                    support_amd: value.support_amd?,
-                    support_diskintensive: value.support_diskintensive?,
-                    support_fc_inject: value.support_fc_inject?,
-                    support_highperformance: value.support_highperformance?,
-                    support_kvm: value.support_kvm?,
-                    support_kvm_gpu_type: value.support_kvm_gpu_type?,
-                    support_kvm_hi1822_hisriov: value.support_kvm_hi1822_hisriov?,
-                    support_kvm_hi1822_hivirtionet: value
-                        .support_kvm_hi1822_hivirtionet?,
-                    support_kvm_infiniband: value.support_kvm_infiniband?,
-                    support_largememory: value.support_largememory?,
-                    support_xen: value.support_xen?,
-                    support_xen_gpu_type: value.support_xen_gpu_type?,
-                    support_xen_hana: value.support_xen_hana?,
-                    system_cmkid: value.system_cmkid?,
-                    tags: value.tags?,
-                    updated_at: value.updated_at?,
-                    virtual_env_type: value.virtual_env_type?,
-                    virtual_size: value.virtual_size?,
-                    visibility: value.visibility?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateImageResponse> for UpdateImageResponse {
-            fn from(value: super::UpdateImageResponse) -> Self {
-                Self {
-                    account_code: Ok(value.account_code),
-                    active_at: Ok(value.active_at),
-                    backup_id: Ok(value.backup_id),
-                    checksum: Ok(value.checksum),
-                    container_format: Ok(value.container_format),
-                    created_at: Ok(value.created_at),
-                    data_origin: Ok(value.data_origin),
-                    description: Ok(value.description),
-                    disk_format: Ok(value.disk_format),
-                    enterprise_project_id: Ok(value.enterprise_project_id),
-                    file: Ok(value.file),
-                    hw_firmware_type: Ok(value.hw_firmware_type),
-                    hw_vif_multiqueue_enabled: Ok(value.hw_vif_multiqueue_enabled),
-                    id: Ok(value.id),
-                    image_size: Ok(value.image_size),
-                    image_source_type: Ok(value.image_source_type),
-                    imagetype: Ok(value.imagetype),
-                    isregistered: Ok(value.isregistered),
-                    lazyloading: Ok(value.lazyloading),
-                    max_ram: Ok(value.max_ram),
-                    min_disk: Ok(value.min_disk),
-                    min_ram: Ok(value.min_ram),
-                    name: Ok(value.name),
-                    originalimagename: Ok(value.originalimagename),
-                    os_bit: Ok(value.os_bit),
-                    os_feature_list: Ok(value.os_feature_list),
-                    os_type: Ok(value.os_type),
-                    os_version: Ok(value.os_version),
-                    owner: Ok(value.owner),
-                    platform: Ok(value.platform),
-                    productcode: Ok(value.productcode),
-                    protected: Ok(value.protected),
-                    root_origin: Ok(value.root_origin),
-                    schema: Ok(value.schema),
-                    self_: Ok(value.self_),
-                    sequence_num: Ok(value.sequence_num),
-                    size: Ok(value.size),
-                    status: Ok(value.status),
-                    support_amd: Ok(value.support_amd),
-                    support_diskintensive: Ok(value.support_diskintensive),
-                    support_fc_inject: Ok(value.support_fc_inject),
-                    support_highperformance: Ok(value.support_highperformance),
-                    support_kvm: Ok(value.support_kvm),
-                    support_kvm_gpu_type: Ok(value.support_kvm_gpu_type),
-                    support_kvm_hi1822_hisriov: Ok(value.support_kvm_hi1822_hisriov),
-                    support_kvm_hi1822_hivirtionet: Ok(
-                        value.support_kvm_hi1822_hivirtionet,
-                    ),
-                    support_kvm_infiniband: Ok(value.support_kvm_infiniband),
-                    support_largememory: Ok(value.support_largememory),
-                    support_xen: Ok(value.support_xen),
-                    support_xen_gpu_type: Ok(value.support_xen_gpu_type),
-                    support_xen_hana: Ok(value.support_xen_hana),
-                    system_cmkid: Ok(value.system_cmkid),
-                    tags: Ok(value.tags),
-                    updated_at: Ok(value.updated_at),
-                    virtual_env_type: Ok(value.virtual_env_type),
-                    virtual_size: Ok(value.virtual_size),
-                    visibility: Ok(value.visibility),
                 }
             }
         }
@@ -21605,12 +12376,9 @@ pub mod builder {
         ///Sends a `POST` request to `/v2/cloudimages/quickimport/action`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ImportImageQuickResponse>, crate::Error> {
+        ) -> Result<ResponseValue<types::JobStarted>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<
-                ResponseValue<types::ImportImageQuickResponse>,
-                Error<crate::Error>,
-            > = async move {
+            let result: Result<ResponseValue<types::JobStarted>, Error<crate::Error>> = async move {
                 let Self { client, body } = self;
                 let body = body.map_err(Error::InvalidRequest)?;
                 let url = format!(
@@ -21665,50 +12433,38 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GlanceListImages<'a> {
         client: &'a super::Client,
-        imagetype: Result<Option<types::GlanceListImagesImagetype>, String>,
-        isregistered: Result<Option<types::GlanceListImagesIsregistered>, String>,
-        os_bit: Result<Option<types::GlanceListImagesOsBit>, String>,
-        os_type: Result<Option<types::GlanceListImagesOsType>, String>,
-        platform: Result<Option<types::GlanceListImagesPlatform>, String>,
-        support_diskintensive: Result<
-            Option<types::GlanceListImagesSupportDiskintensive>,
-            String,
-        >,
-        support_highperformance: Result<
-            Option<types::GlanceListImagesSupportHighperformance>,
-            String,
-        >,
-        support_kvm: Result<Option<types::GlanceListImagesSupportKvm>, String>,
+        imagetype: Result<Option<types::ImageType>, String>,
+        isregistered: Result<Option<types::IsRegistered>, String>,
+        os_bit: Result<Option<types::OsBit>, String>,
+        os_type: Result<Option<types::OsType>, String>,
+        platform: Result<Option<types::Platform>, String>,
+        support_diskintensive: Result<Option<types::SupportDiskintensive>, String>,
+        support_highperformance: Result<Option<types::SupportHighperformance>, String>,
+        support_kvm: Result<Option<types::SupportKvm>, String>,
         support_kvm_gpu_type: Result<Option<::std::string::String>, String>,
-        support_kvm_infiniband: Result<
-            Option<types::GlanceListImagesSupportKvmInfiniband>,
-            String,
-        >,
-        support_largememory: Result<
-            Option<types::GlanceListImagesSupportLargememory>,
-            String,
-        >,
-        support_xen: Result<Option<types::GlanceListImagesSupportXen>, String>,
+        support_kvm_infiniband: Result<Option<types::SupportKvmInfiniband>, String>,
+        support_largememory: Result<Option<types::SupportLargememory>, String>,
+        support_xen: Result<Option<types::SupportXen>, String>,
         support_xen_gpu_type: Result<Option<::std::string::String>, String>,
-        support_xen_hana: Result<Option<types::GlanceListImagesSupportXenHana>, String>,
+        support_xen_hana: Result<Option<types::SupportXenHana>, String>,
         container_format: Result<Option<::std::string::String>, String>,
         created_at: Result<Option<::std::string::String>, String>,
-        disk_format: Result<Option<types::GlanceListImagesDiskFormat>, String>,
+        disk_format: Result<Option<types::DiskFormat>, String>,
         id: Result<Option<::std::string::String>, String>,
         limit: Result<Option<i32>, String>,
         marker: Result<Option<::std::string::String>, String>,
-        member_status: Result<Option<types::GlanceListImagesMemberStatus>, String>,
+        member_status: Result<Option<types::MemberStatus>, String>,
         min_disk: Result<Option<i32>, String>,
         min_ram: Result<Option<i32>, String>,
         name: Result<Option<::std::string::String>, String>,
         owner: Result<Option<::std::string::String>, String>,
         protected: Result<Option<bool>, String>,
-        sort_dir: Result<Option<types::GlanceListImagesSortDir>, String>,
-        sort_key: Result<Option<types::GlanceListImagesSortKey>, String>,
-        status: Result<Option<types::GlanceListImagesStatus>, String>,
+        sort_dir: Result<Option<types::SortDir>, String>,
+        sort_key: Result<Option<types::SortKey>, String>,
+        status: Result<Option<types::ImageStatus>, String>,
         tag: Result<Option<::std::string::String>, String>,
         updated_at: Result<Option<::std::string::String>, String>,
-        visibility: Result<Option<types::GlanceListImagesVisibility>, String>,
+        visibility: Result<Option<types::ImageVisibility>, String>,
         x_api_version: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GlanceListImages<'a> {
@@ -21752,104 +12508,93 @@ pub mod builder {
         }
         pub fn imagetype<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::GlanceListImagesImagetype>,
+            V: std::convert::TryInto<types::ImageType>,
         {
             self.imagetype = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `GlanceListImagesImagetype` for imagetype failed"
-                        .to_string()
+                    "conversion to `ImageType` for imagetype failed".to_string()
                 });
             self
         }
         pub fn isregistered<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::GlanceListImagesIsregistered>,
+            V: std::convert::TryInto<types::IsRegistered>,
         {
             self.isregistered = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `GlanceListImagesIsregistered` for isregistered failed"
-                        .to_string()
+                    "conversion to `IsRegistered` for isregistered failed".to_string()
                 });
             self
         }
         pub fn os_bit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::GlanceListImagesOsBit>,
+            V: std::convert::TryInto<types::OsBit>,
         {
             self.os_bit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `GlanceListImagesOsBit` for os_bit failed".to_string()
-                });
+                .map_err(|_| "conversion to `OsBit` for os_bit failed".to_string());
             self
         }
         pub fn os_type<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::GlanceListImagesOsType>,
+            V: std::convert::TryInto<types::OsType>,
         {
             self.os_type = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `GlanceListImagesOsType` for os_type failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `OsType` for os_type failed".to_string());
             self
         }
         pub fn platform<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::GlanceListImagesPlatform>,
+            V: std::convert::TryInto<types::Platform>,
         {
             self.platform = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `GlanceListImagesPlatform` for platform failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `Platform` for platform failed".to_string());
             self
         }
         pub fn support_diskintensive<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::GlanceListImagesSupportDiskintensive>,
+            V: std::convert::TryInto<types::SupportDiskintensive>,
         {
             self.support_diskintensive = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `GlanceListImagesSupportDiskintensive` for support_diskintensive failed"
+                    "conversion to `SupportDiskintensive` for support_diskintensive failed"
                         .to_string()
                 });
             self
         }
         pub fn support_highperformance<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::GlanceListImagesSupportHighperformance>,
+            V: std::convert::TryInto<types::SupportHighperformance>,
         {
             self.support_highperformance = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `GlanceListImagesSupportHighperformance` for support_highperformance failed"
+                    "conversion to `SupportHighperformance` for support_highperformance failed"
                         .to_string()
                 });
             self
         }
         pub fn support_kvm<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::GlanceListImagesSupportKvm>,
+            V: std::convert::TryInto<types::SupportKvm>,
         {
             self.support_kvm = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `GlanceListImagesSupportKvm` for support_kvm failed"
-                        .to_string()
+                    "conversion to `SupportKvm` for support_kvm failed".to_string()
                 });
             self
         }
@@ -21868,40 +12613,39 @@ pub mod builder {
         }
         pub fn support_kvm_infiniband<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::GlanceListImagesSupportKvmInfiniband>,
+            V: std::convert::TryInto<types::SupportKvmInfiniband>,
         {
             self.support_kvm_infiniband = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `GlanceListImagesSupportKvmInfiniband` for support_kvm_infiniband failed"
+                    "conversion to `SupportKvmInfiniband` for support_kvm_infiniband failed"
                         .to_string()
                 });
             self
         }
         pub fn support_largememory<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::GlanceListImagesSupportLargememory>,
+            V: std::convert::TryInto<types::SupportLargememory>,
         {
             self.support_largememory = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `GlanceListImagesSupportLargememory` for support_largememory failed"
+                    "conversion to `SupportLargememory` for support_largememory failed"
                         .to_string()
                 });
             self
         }
         pub fn support_xen<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::GlanceListImagesSupportXen>,
+            V: std::convert::TryInto<types::SupportXen>,
         {
             self.support_xen = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `GlanceListImagesSupportXen` for support_xen failed"
-                        .to_string()
+                    "conversion to `SupportXen` for support_xen failed".to_string()
                 });
             self
         }
@@ -21920,13 +12664,13 @@ pub mod builder {
         }
         pub fn support_xen_hana<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::GlanceListImagesSupportXenHana>,
+            V: std::convert::TryInto<types::SupportXenHana>,
         {
             self.support_xen_hana = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `GlanceListImagesSupportXenHana` for support_xen_hana failed"
+                    "conversion to `SupportXenHana` for support_xen_hana failed"
                         .to_string()
                 });
             self
@@ -21959,14 +12703,13 @@ pub mod builder {
         }
         pub fn disk_format<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::GlanceListImagesDiskFormat>,
+            V: std::convert::TryInto<types::DiskFormat>,
         {
             self.disk_format = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `GlanceListImagesDiskFormat` for disk_format failed"
-                        .to_string()
+                    "conversion to `DiskFormat` for disk_format failed".to_string()
                 });
             self
         }
@@ -22008,14 +12751,13 @@ pub mod builder {
         }
         pub fn member_status<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::GlanceListImagesMemberStatus>,
+            V: std::convert::TryInto<types::MemberStatus>,
         {
             self.member_status = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `GlanceListImagesMemberStatus` for member_status failed"
-                        .to_string()
+                    "conversion to `MemberStatus` for member_status failed".to_string()
                 });
             self
         }
@@ -22077,40 +12819,33 @@ pub mod builder {
         }
         pub fn sort_dir<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::GlanceListImagesSortDir>,
+            V: std::convert::TryInto<types::SortDir>,
         {
             self.sort_dir = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `GlanceListImagesSortDir` for sort_dir failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `SortDir` for sort_dir failed".to_string());
             self
         }
         pub fn sort_key<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::GlanceListImagesSortKey>,
+            V: std::convert::TryInto<types::SortKey>,
         {
             self.sort_key = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `GlanceListImagesSortKey` for sort_key failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `SortKey` for sort_key failed".to_string());
             self
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::GlanceListImagesStatus>,
+            V: std::convert::TryInto<types::ImageStatus>,
         {
             self.status = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `GlanceListImagesStatus` for status failed"
-                        .to_string()
+                    "conversion to `ImageStatus` for status failed".to_string()
                 });
             self
         }
@@ -22142,14 +12877,13 @@ pub mod builder {
         }
         pub fn visibility<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::GlanceListImagesVisibility>,
+            V: std::convert::TryInto<types::ImageVisibility>,
         {
             self.visibility = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `GlanceListImagesVisibility` for visibility failed"
-                        .to_string()
+                    "conversion to `ImageVisibility` for visibility failed".to_string()
                 });
             self
         }
@@ -22443,15 +13177,9 @@ pub mod builder {
         ///Sends a `POST` request to `/v2/images`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::GlanceCreateImageMetadataResponse>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::GlanceImage>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<
-                ResponseValue<types::GlanceCreateImageMetadataResponse>,
-                Error<crate::Error>,
-            > = async move {
+            let result: Result<ResponseValue<types::GlanceImage>, Error<crate::Error>> = async move {
                 let Self { client, body } = self;
                 let body = body
                     .and_then(|v| {
@@ -22634,12 +13362,9 @@ pub mod builder {
         ///Sends a `POST` request to `/v2/cloudimages/action`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CreateImageResponse>, crate::Error> {
+        ) -> Result<ResponseValue<types::JobStarted>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<
-                ResponseValue<types::CreateImageResponse>,
-                Error<crate::Error>,
-            > = async move {
+            let result: Result<ResponseValue<types::JobStarted>, Error<crate::Error>> = async move {
                 let Self { client, body } = self;
                 let body = body.map_err(Error::InvalidRequest)?;
                 let url = format!("{}/v2/cloudimages/action", client.baseurl,);
@@ -22726,12 +13451,9 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/cloudimages/dataimages/action`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CreateDataImageResponse>, crate::Error> {
+        ) -> Result<ResponseValue<types::JobStarted>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<
-                ResponseValue<types::CreateDataImageResponse>,
-                Error<crate::Error>,
-            > = async move {
+            let result: Result<ResponseValue<types::JobStarted>, Error<crate::Error>> = async move {
                 let Self { client, body } = self;
                 let body = body
                     .and_then(|v| {
@@ -22814,12 +13536,9 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/cloudimages/wholeimages/action`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CreateWholeImageResponse>, crate::Error> {
+        ) -> Result<ResponseValue<types::JobStarted>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<
-                ResponseValue<types::CreateWholeImageResponse>,
-                Error<crate::Error>,
-            > = async move {
+            let result: Result<ResponseValue<types::JobStarted>, Error<crate::Error>> = async move {
                 let Self { client, body } = self;
                 let body = body.map_err(Error::InvalidRequest)?;
                 let url = format!(
@@ -22924,12 +13643,9 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/cloudimages/{image_id}/file`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ExportImageResponse>, crate::Error> {
+        ) -> Result<ResponseValue<types::JobStarted>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<
-                ResponseValue<types::ExportImageResponse>,
-                Error<crate::Error>,
-            > = async move {
+            let result: Result<ResponseValue<types::JobStarted>, Error<crate::Error>> = async move {
                 let Self { client, image_id, body } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
                 let body = body
@@ -23038,12 +13754,9 @@ pub mod builder {
         ///Sends a `PUT` request to `/v1/cloudimages/{image_id}/upload`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::RegisterImageResponse>, crate::Error> {
+        ) -> Result<ResponseValue<types::JobStarted>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<
-                ResponseValue<types::RegisterImageResponse>,
-                Error<crate::Error>,
-            > = async move {
+            let result: Result<ResponseValue<types::JobStarted>, Error<crate::Error>> = async move {
                 let Self { client, image_id, body } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
                 let body = body
@@ -23221,12 +13934,9 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/cloudimages/{image_id}/copy`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CopyImageInRegionResponse>, crate::Error> {
+        ) -> Result<ResponseValue<types::JobStarted>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<
-                ResponseValue<types::CopyImageInRegionResponse>,
-                Error<crate::Error>,
-            > = async move {
+            let result: Result<ResponseValue<types::JobStarted>, Error<crate::Error>> = async move {
                 let Self { client, image_id, body } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
                 let body = body
@@ -23326,12 +14036,9 @@ pub mod builder {
         ///Sends a `PUT` request to `/v1/cloudimages/members`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::BatchUpdateMemberResponse>, crate::Error> {
+        ) -> Result<ResponseValue<types::JobStarted>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<
-                ResponseValue<types::BatchUpdateMemberResponse>,
-                Error<crate::Error>,
-            > = async move {
+            let result: Result<ResponseValue<types::JobStarted>, Error<crate::Error>> = async move {
                 let Self { client, body } = self;
                 let body = body
                     .and_then(|v| {
@@ -23389,7 +14096,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct BatchAddMembers<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::BatchAddMembersRequest, String>,
+        body: Result<types::builder::ImageMembersRequest, String>,
     }
     impl<'a> BatchAddMembers<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -23400,26 +14107,24 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::BatchAddMembersRequest>,
+            V: std::convert::TryInto<types::ImageMembersRequest>,
             <V as std::convert::TryInto<
-                types::BatchAddMembersRequest,
+                types::ImageMembersRequest,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!(
-                        "conversion to `BatchAddMembersRequest` for body failed: {}", s
-                    )
+                    format!("conversion to `ImageMembersRequest` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::BatchAddMembersRequest,
-            ) -> types::builder::BatchAddMembersRequest,
+                types::builder::ImageMembersRequest,
+            ) -> types::builder::ImageMembersRequest,
         {
             self.body = self.body.map(f);
             self
@@ -23427,16 +14132,13 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/cloudimages/members`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::BatchAddMembersResponse>, crate::Error> {
+        ) -> Result<ResponseValue<types::JobStarted>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<
-                ResponseValue<types::BatchAddMembersResponse>,
-                Error<crate::Error>,
-            > = async move {
+            let result: Result<ResponseValue<types::JobStarted>, Error<crate::Error>> = async move {
                 let Self { client, body } = self;
                 let body = body
                     .and_then(|v| {
-                        types::BatchAddMembersRequest::try_from(v)
+                        types::ImageMembersRequest::try_from(v)
                             .map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
@@ -23490,7 +14192,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct BatchDeleteMembers<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::BatchDeleteMembersRequest, String>,
+        body: Result<types::builder::ImageMembersRequest, String>,
     }
     impl<'a> BatchDeleteMembers<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -23501,27 +14203,24 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::BatchDeleteMembersRequest>,
+            V: std::convert::TryInto<types::ImageMembersRequest>,
             <V as std::convert::TryInto<
-                types::BatchDeleteMembersRequest,
+                types::ImageMembersRequest,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!(
-                        "conversion to `BatchDeleteMembersRequest` for body failed: {}",
-                        s
-                    )
+                    format!("conversion to `ImageMembersRequest` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::BatchDeleteMembersRequest,
-            ) -> types::builder::BatchDeleteMembersRequest,
+                types::builder::ImageMembersRequest,
+            ) -> types::builder::ImageMembersRequest,
         {
             self.body = self.body.map(f);
             self
@@ -23529,16 +14228,13 @@ pub mod builder {
         ///Sends a `DELETE` request to `/v1/cloudimages/members`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::BatchDeleteMembersResponse>, crate::Error> {
+        ) -> Result<ResponseValue<types::JobStarted>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<
-                ResponseValue<types::BatchDeleteMembersResponse>,
-                Error<crate::Error>,
-            > = async move {
+            let result: Result<ResponseValue<types::JobStarted>, Error<crate::Error>> = async move {
                 let Self { client, body } = self;
                 let body = body
                     .and_then(|v| {
-                        types::BatchDeleteMembersRequest::try_from(v)
+                        types::ImageMembersRequest::try_from(v)
                             .map_err(|e| e.to_string())
                     })
                     .map_err(Error::InvalidRequest)?;
@@ -24275,51 +14971,42 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListTags<'a> {
         client: &'a super::Client,
-        imagetype: Result<Option<types::ListTagsImagetype>, String>,
-        isregistered: Result<Option<types::ListTagsIsregistered>, String>,
-        os_bit: Result<Option<types::ListTagsOsBit>, String>,
-        os_type: Result<Option<types::ListTagsOsType>, String>,
-        platform: Result<Option<types::ListTagsPlatform>, String>,
-        support_diskintensive: Result<
-            Option<types::ListTagsSupportDiskintensive>,
-            String,
-        >,
-        support_highperformance: Result<
-            Option<types::ListTagsSupportHighperformance>,
-            String,
-        >,
-        support_kvm: Result<Option<types::ListTagsSupportKvm>, String>,
+        imagetype: Result<Option<types::ImageType>, String>,
+        isregistered: Result<Option<types::IsRegistered>, String>,
+        os_bit: Result<Option<types::OsBit>, String>,
+        os_type: Result<Option<types::OsType>, String>,
+        platform: Result<Option<types::Platform>, String>,
+        support_diskintensive: Result<Option<types::SupportDiskintensive>, String>,
+        support_highperformance: Result<Option<types::SupportHighperformance>, String>,
+        support_kvm: Result<Option<types::SupportKvm>, String>,
         support_kvm_gpu_type: Result<Option<::std::string::String>, String>,
-        support_kvm_infiniband: Result<
-            Option<types::ListTagsSupportKvmInfiniband>,
-            String,
-        >,
-        support_largememory: Result<Option<types::ListTagsSupportLargememory>, String>,
-        support_xen: Result<Option<types::ListTagsSupportXen>, String>,
+        support_kvm_infiniband: Result<Option<types::SupportKvmInfiniband>, String>,
+        support_largememory: Result<Option<types::SupportLargememory>, String>,
+        support_xen: Result<Option<types::SupportXen>, String>,
         support_xen_gpu_type: Result<Option<::std::string::String>, String>,
-        support_xen_hana: Result<Option<types::ListTagsSupportXenHana>, String>,
+        support_xen_hana: Result<Option<types::SupportXenHana>, String>,
         system_cmkid: Result<Option<::std::string::String>, String>,
         whole_image: Result<Option<bool>, String>,
-        container_format: Result<Option<types::ListTagsContainerFormat>, String>,
+        container_format: Result<Option<types::ContainerFormat>, String>,
         created_at: Result<Option<::std::string::String>, String>,
-        disk_format: Result<Option<types::ListTagsDiskFormat>, String>,
+        disk_format: Result<Option<types::DiskFormat>, String>,
         enterprise_project_id: Result<Option<::std::string::String>, String>,
         id: Result<Option<::std::string::String>, String>,
         limit: Result<Option<i32>, String>,
         marker: Result<Option<::std::string::String>, String>,
-        member_status: Result<Option<types::ListTagsMemberStatus>, String>,
+        member_status: Result<Option<types::MemberStatus>, String>,
         min_disk: Result<Option<i32>, String>,
         min_ram: Result<Option<i32>, String>,
         name: Result<Option<::std::string::String>, String>,
         owner: Result<Option<::std::string::String>, String>,
         protected: Result<Option<bool>, String>,
-        sort_dir: Result<Option<types::ListTagsSortDir>, String>,
-        sort_key: Result<Option<types::ListTagsSortKey>, String>,
-        status: Result<Option<types::ListTagsStatus>, String>,
+        sort_dir: Result<Option<types::SortDir>, String>,
+        sort_key: Result<Option<types::SortKey>, String>,
+        status: Result<Option<types::ImageStatus>, String>,
         tag: Result<Option<::std::string::String>, String>,
         updated_at: Result<Option<::std::string::String>, String>,
-        virtual_env_type: Result<Option<types::ListTagsVirtualEnvType>, String>,
-        visibility: Result<Option<types::ListTagsVisibility>, String>,
+        virtual_env_type: Result<Option<types::VirtualEnvType>, String>,
+        visibility: Result<Option<types::ImageVisibility>, String>,
     }
     impl<'a> ListTags<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -24365,101 +15052,93 @@ pub mod builder {
         }
         pub fn imagetype<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListTagsImagetype>,
+            V: std::convert::TryInto<types::ImageType>,
         {
             self.imagetype = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListTagsImagetype` for imagetype failed".to_string()
+                    "conversion to `ImageType` for imagetype failed".to_string()
                 });
             self
         }
         pub fn isregistered<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListTagsIsregistered>,
+            V: std::convert::TryInto<types::IsRegistered>,
         {
             self.isregistered = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListTagsIsregistered` for isregistered failed"
-                        .to_string()
+                    "conversion to `IsRegistered` for isregistered failed".to_string()
                 });
             self
         }
         pub fn os_bit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListTagsOsBit>,
+            V: std::convert::TryInto<types::OsBit>,
         {
             self.os_bit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ListTagsOsBit` for os_bit failed".to_string()
-                });
+                .map_err(|_| "conversion to `OsBit` for os_bit failed".to_string());
             self
         }
         pub fn os_type<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListTagsOsType>,
+            V: std::convert::TryInto<types::OsType>,
         {
             self.os_type = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ListTagsOsType` for os_type failed".to_string()
-                });
+                .map_err(|_| "conversion to `OsType` for os_type failed".to_string());
             self
         }
         pub fn platform<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListTagsPlatform>,
+            V: std::convert::TryInto<types::Platform>,
         {
             self.platform = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ListTagsPlatform` for platform failed".to_string()
-                });
+                .map_err(|_| "conversion to `Platform` for platform failed".to_string());
             self
         }
         pub fn support_diskintensive<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListTagsSupportDiskintensive>,
+            V: std::convert::TryInto<types::SupportDiskintensive>,
         {
             self.support_diskintensive = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListTagsSupportDiskintensive` for support_diskintensive failed"
+                    "conversion to `SupportDiskintensive` for support_diskintensive failed"
                         .to_string()
                 });
             self
         }
         pub fn support_highperformance<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListTagsSupportHighperformance>,
+            V: std::convert::TryInto<types::SupportHighperformance>,
         {
             self.support_highperformance = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListTagsSupportHighperformance` for support_highperformance failed"
+                    "conversion to `SupportHighperformance` for support_highperformance failed"
                         .to_string()
                 });
             self
         }
         pub fn support_kvm<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListTagsSupportKvm>,
+            V: std::convert::TryInto<types::SupportKvm>,
         {
             self.support_kvm = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListTagsSupportKvm` for support_kvm failed"
-                        .to_string()
+                    "conversion to `SupportKvm` for support_kvm failed".to_string()
                 });
             self
         }
@@ -24478,40 +15157,39 @@ pub mod builder {
         }
         pub fn support_kvm_infiniband<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListTagsSupportKvmInfiniband>,
+            V: std::convert::TryInto<types::SupportKvmInfiniband>,
         {
             self.support_kvm_infiniband = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListTagsSupportKvmInfiniband` for support_kvm_infiniband failed"
+                    "conversion to `SupportKvmInfiniband` for support_kvm_infiniband failed"
                         .to_string()
                 });
             self
         }
         pub fn support_largememory<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListTagsSupportLargememory>,
+            V: std::convert::TryInto<types::SupportLargememory>,
         {
             self.support_largememory = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListTagsSupportLargememory` for support_largememory failed"
+                    "conversion to `SupportLargememory` for support_largememory failed"
                         .to_string()
                 });
             self
         }
         pub fn support_xen<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListTagsSupportXen>,
+            V: std::convert::TryInto<types::SupportXen>,
         {
             self.support_xen = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListTagsSupportXen` for support_xen failed"
-                        .to_string()
+                    "conversion to `SupportXen` for support_xen failed".to_string()
                 });
             self
         }
@@ -24530,13 +15208,13 @@ pub mod builder {
         }
         pub fn support_xen_hana<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListTagsSupportXenHana>,
+            V: std::convert::TryInto<types::SupportXenHana>,
         {
             self.support_xen_hana = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListTagsSupportXenHana` for support_xen_hana failed"
+                    "conversion to `SupportXenHana` for support_xen_hana failed"
                         .to_string()
                 });
             self
@@ -24566,13 +15244,13 @@ pub mod builder {
         }
         pub fn container_format<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListTagsContainerFormat>,
+            V: std::convert::TryInto<types::ContainerFormat>,
         {
             self.container_format = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListTagsContainerFormat` for container_format failed"
+                    "conversion to `ContainerFormat` for container_format failed"
                         .to_string()
                 });
             self
@@ -24592,14 +15270,13 @@ pub mod builder {
         }
         pub fn disk_format<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListTagsDiskFormat>,
+            V: std::convert::TryInto<types::DiskFormat>,
         {
             self.disk_format = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListTagsDiskFormat` for disk_format failed"
-                        .to_string()
+                    "conversion to `DiskFormat` for disk_format failed".to_string()
                 });
             self
         }
@@ -24654,14 +15331,13 @@ pub mod builder {
         }
         pub fn member_status<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListTagsMemberStatus>,
+            V: std::convert::TryInto<types::MemberStatus>,
         {
             self.member_status = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListTagsMemberStatus` for member_status failed"
-                        .to_string()
+                    "conversion to `MemberStatus` for member_status failed".to_string()
                 });
             self
         }
@@ -24723,37 +15399,33 @@ pub mod builder {
         }
         pub fn sort_dir<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListTagsSortDir>,
+            V: std::convert::TryInto<types::SortDir>,
         {
             self.sort_dir = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ListTagsSortDir` for sort_dir failed".to_string()
-                });
+                .map_err(|_| "conversion to `SortDir` for sort_dir failed".to_string());
             self
         }
         pub fn sort_key<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListTagsSortKey>,
+            V: std::convert::TryInto<types::SortKey>,
         {
             self.sort_key = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ListTagsSortKey` for sort_key failed".to_string()
-                });
+                .map_err(|_| "conversion to `SortKey` for sort_key failed".to_string());
             self
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListTagsStatus>,
+            V: std::convert::TryInto<types::ImageStatus>,
         {
             self.status = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListTagsStatus` for status failed".to_string()
+                    "conversion to `ImageStatus` for status failed".to_string()
                 });
             self
         }
@@ -24785,27 +15457,26 @@ pub mod builder {
         }
         pub fn virtual_env_type<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListTagsVirtualEnvType>,
+            V: std::convert::TryInto<types::VirtualEnvType>,
         {
             self.virtual_env_type = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListTagsVirtualEnvType` for virtual_env_type failed"
+                    "conversion to `VirtualEnvType` for virtual_env_type failed"
                         .to_string()
                 });
             self
         }
         pub fn visibility<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListTagsVisibility>,
+            V: std::convert::TryInto<types::ImageVisibility>,
         {
             self.visibility = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListTagsVisibility` for visibility failed"
-                        .to_string()
+                    "conversion to `ImageVisibility` for visibility failed".to_string()
                 });
             self
         }
@@ -25704,10 +16375,10 @@ pub mod builder {
         ///Sends a `POST` request to `/v2/images/{image_id}/members`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::GlanceAddImageMemberResponse>, crate::Error> {
+        ) -> Result<ResponseValue<types::GlanceImageMember>, crate::Error> {
             let started = ::std::time::Instant::now();
             let result: Result<
-                ResponseValue<types::GlanceAddImageMemberResponse>,
+                ResponseValue<types::GlanceImageMember>,
                 Error<crate::Error>,
             > = async move {
                 let Self { client, image_id, body } = self;
@@ -25809,10 +16480,10 @@ pub mod builder {
         ///Sends a `GET` request to `/v2/images/{image_id}/members/{member_id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::GlanceShowImageMemberResponse>, crate::Error> {
+        ) -> Result<ResponseValue<types::GlanceImageMember>, crate::Error> {
             let started = ::std::time::Instant::now();
             let result: Result<
-                ResponseValue<types::GlanceShowImageMemberResponse>,
+                ResponseValue<types::GlanceImageMember>,
                 Error<crate::Error>,
             > = async move {
                 let Self { client, image_id, member_id } = self;
@@ -25938,13 +16609,10 @@ pub mod builder {
         ///Sends a `PUT` request to `/v2/images/{image_id}/members/{member_id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::GlanceUpdateImageMemberResponse>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::GlanceImageMember>, crate::Error> {
             let started = ::std::time::Instant::now();
             let result: Result<
-                ResponseValue<types::GlanceUpdateImageMemberResponse>,
+                ResponseValue<types::GlanceImageMember>,
                 Error<crate::Error>,
             > = async move {
                 let Self { client, image_id, member_id, body } = self;
@@ -26265,51 +16933,42 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListImages<'a> {
         client: &'a super::Client,
-        imagetype: Result<Option<types::ListImagesImagetype>, String>,
-        isregistered: Result<Option<types::ListImagesIsregistered>, String>,
-        os_bit: Result<Option<types::ListImagesOsBit>, String>,
-        os_type: Result<Option<types::ListImagesOsType>, String>,
-        platform: Result<Option<types::ListImagesPlatform>, String>,
-        support_diskintensive: Result<
-            Option<types::ListImagesSupportDiskintensive>,
-            String,
-        >,
-        support_highperformance: Result<
-            Option<types::ListImagesSupportHighperformance>,
-            String,
-        >,
-        support_kvm: Result<Option<types::ListImagesSupportKvm>, String>,
+        imagetype: Result<Option<types::ImageType>, String>,
+        isregistered: Result<Option<types::IsRegistered>, String>,
+        os_bit: Result<Option<types::OsBit>, String>,
+        os_type: Result<Option<types::OsType>, String>,
+        platform: Result<Option<types::Platform>, String>,
+        support_diskintensive: Result<Option<types::SupportDiskintensive>, String>,
+        support_highperformance: Result<Option<types::SupportHighperformance>, String>,
+        support_kvm: Result<Option<types::SupportKvm>, String>,
         support_kvm_gpu_type: Result<Option<::std::string::String>, String>,
-        support_kvm_infiniband: Result<
-            Option<types::ListImagesSupportKvmInfiniband>,
-            String,
-        >,
-        support_largememory: Result<Option<types::ListImagesSupportLargememory>, String>,
-        support_xen: Result<Option<types::ListImagesSupportXen>, String>,
+        support_kvm_infiniband: Result<Option<types::SupportKvmInfiniband>, String>,
+        support_largememory: Result<Option<types::SupportLargememory>, String>,
+        support_xen: Result<Option<types::SupportXen>, String>,
         support_xen_gpu_type: Result<Option<::std::string::String>, String>,
-        support_xen_hana: Result<Option<types::ListImagesSupportXenHana>, String>,
+        support_xen_hana: Result<Option<types::SupportXenHana>, String>,
         system_cmkid: Result<Option<::std::string::String>, String>,
         whole_image: Result<Option<bool>, String>,
-        container_format: Result<Option<types::ListImagesContainerFormat>, String>,
+        container_format: Result<Option<types::ContainerFormat>, String>,
         created_at: Result<Option<::std::string::String>, String>,
-        disk_format: Result<Option<types::ListImagesDiskFormat>, String>,
+        disk_format: Result<Option<types::DiskFormat>, String>,
         enterprise_project_id: Result<Option<::std::string::String>, String>,
         id: Result<Option<::std::string::String>, String>,
         limit: Result<Option<i32>, String>,
         marker: Result<Option<::std::string::String>, String>,
-        member_status: Result<Option<types::ListImagesMemberStatus>, String>,
+        member_status: Result<Option<types::MemberStatus>, String>,
         min_disk: Result<Option<i32>, String>,
         min_ram: Result<Option<i32>, String>,
         name: Result<Option<::std::string::String>, String>,
         owner: Result<Option<::std::string::String>, String>,
         protected: Result<Option<bool>, String>,
-        sort_dir: Result<Option<types::ListImagesSortDir>, String>,
-        sort_key: Result<Option<types::ListImagesSortKey>, String>,
-        status: Result<Option<types::ListImagesStatus>, String>,
+        sort_dir: Result<Option<types::SortDir>, String>,
+        sort_key: Result<Option<types::SortKey>, String>,
+        status: Result<Option<types::ImageStatus>, String>,
         tag: Result<Option<::std::string::String>, String>,
         updated_at: Result<Option<::std::string::String>, String>,
-        virtual_env_type: Result<Option<types::ListImagesVirtualEnvType>, String>,
-        visibility: Result<Option<types::ListImagesVisibility>, String>,
+        virtual_env_type: Result<Option<types::VirtualEnvType>, String>,
+        visibility: Result<Option<types::ImageVisibility>, String>,
     }
     impl<'a> ListImages<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -26355,102 +17014,93 @@ pub mod builder {
         }
         pub fn imagetype<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListImagesImagetype>,
+            V: std::convert::TryInto<types::ImageType>,
         {
             self.imagetype = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListImagesImagetype` for imagetype failed"
-                        .to_string()
+                    "conversion to `ImageType` for imagetype failed".to_string()
                 });
             self
         }
         pub fn isregistered<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListImagesIsregistered>,
+            V: std::convert::TryInto<types::IsRegistered>,
         {
             self.isregistered = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListImagesIsregistered` for isregistered failed"
-                        .to_string()
+                    "conversion to `IsRegistered` for isregistered failed".to_string()
                 });
             self
         }
         pub fn os_bit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListImagesOsBit>,
+            V: std::convert::TryInto<types::OsBit>,
         {
             self.os_bit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ListImagesOsBit` for os_bit failed".to_string()
-                });
+                .map_err(|_| "conversion to `OsBit` for os_bit failed".to_string());
             self
         }
         pub fn os_type<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListImagesOsType>,
+            V: std::convert::TryInto<types::OsType>,
         {
             self.os_type = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ListImagesOsType` for os_type failed".to_string()
-                });
+                .map_err(|_| "conversion to `OsType` for os_type failed".to_string());
             self
         }
         pub fn platform<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListImagesPlatform>,
+            V: std::convert::TryInto<types::Platform>,
         {
             self.platform = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ListImagesPlatform` for platform failed".to_string()
-                });
+                .map_err(|_| "conversion to `Platform` for platform failed".to_string());
             self
         }
         pub fn support_diskintensive<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListImagesSupportDiskintensive>,
+            V: std::convert::TryInto<types::SupportDiskintensive>,
         {
             self.support_diskintensive = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListImagesSupportDiskintensive` for support_diskintensive failed"
+                    "conversion to `SupportDiskintensive` for support_diskintensive failed"
                         .to_string()
                 });
             self
         }
         pub fn support_highperformance<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListImagesSupportHighperformance>,
+            V: std::convert::TryInto<types::SupportHighperformance>,
         {
             self.support_highperformance = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListImagesSupportHighperformance` for support_highperformance failed"
+                    "conversion to `SupportHighperformance` for support_highperformance failed"
                         .to_string()
                 });
             self
         }
         pub fn support_kvm<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListImagesSupportKvm>,
+            V: std::convert::TryInto<types::SupportKvm>,
         {
             self.support_kvm = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListImagesSupportKvm` for support_kvm failed"
-                        .to_string()
+                    "conversion to `SupportKvm` for support_kvm failed".to_string()
                 });
             self
         }
@@ -26469,40 +17119,39 @@ pub mod builder {
         }
         pub fn support_kvm_infiniband<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListImagesSupportKvmInfiniband>,
+            V: std::convert::TryInto<types::SupportKvmInfiniband>,
         {
             self.support_kvm_infiniband = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListImagesSupportKvmInfiniband` for support_kvm_infiniband failed"
+                    "conversion to `SupportKvmInfiniband` for support_kvm_infiniband failed"
                         .to_string()
                 });
             self
         }
         pub fn support_largememory<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListImagesSupportLargememory>,
+            V: std::convert::TryInto<types::SupportLargememory>,
         {
             self.support_largememory = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListImagesSupportLargememory` for support_largememory failed"
+                    "conversion to `SupportLargememory` for support_largememory failed"
                         .to_string()
                 });
             self
         }
         pub fn support_xen<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListImagesSupportXen>,
+            V: std::convert::TryInto<types::SupportXen>,
         {
             self.support_xen = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListImagesSupportXen` for support_xen failed"
-                        .to_string()
+                    "conversion to `SupportXen` for support_xen failed".to_string()
                 });
             self
         }
@@ -26521,13 +17170,13 @@ pub mod builder {
         }
         pub fn support_xen_hana<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListImagesSupportXenHana>,
+            V: std::convert::TryInto<types::SupportXenHana>,
         {
             self.support_xen_hana = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListImagesSupportXenHana` for support_xen_hana failed"
+                    "conversion to `SupportXenHana` for support_xen_hana failed"
                         .to_string()
                 });
             self
@@ -26557,13 +17206,13 @@ pub mod builder {
         }
         pub fn container_format<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListImagesContainerFormat>,
+            V: std::convert::TryInto<types::ContainerFormat>,
         {
             self.container_format = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListImagesContainerFormat` for container_format failed"
+                    "conversion to `ContainerFormat` for container_format failed"
                         .to_string()
                 });
             self
@@ -26583,14 +17232,13 @@ pub mod builder {
         }
         pub fn disk_format<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListImagesDiskFormat>,
+            V: std::convert::TryInto<types::DiskFormat>,
         {
             self.disk_format = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListImagesDiskFormat` for disk_format failed"
-                        .to_string()
+                    "conversion to `DiskFormat` for disk_format failed".to_string()
                 });
             self
         }
@@ -26645,14 +17293,13 @@ pub mod builder {
         }
         pub fn member_status<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListImagesMemberStatus>,
+            V: std::convert::TryInto<types::MemberStatus>,
         {
             self.member_status = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListImagesMemberStatus` for member_status failed"
-                        .to_string()
+                    "conversion to `MemberStatus` for member_status failed".to_string()
                 });
             self
         }
@@ -26714,37 +17361,33 @@ pub mod builder {
         }
         pub fn sort_dir<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListImagesSortDir>,
+            V: std::convert::TryInto<types::SortDir>,
         {
             self.sort_dir = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ListImagesSortDir` for sort_dir failed".to_string()
-                });
+                .map_err(|_| "conversion to `SortDir` for sort_dir failed".to_string());
             self
         }
         pub fn sort_key<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListImagesSortKey>,
+            V: std::convert::TryInto<types::SortKey>,
         {
             self.sort_key = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ListImagesSortKey` for sort_key failed".to_string()
-                });
+                .map_err(|_| "conversion to `SortKey` for sort_key failed".to_string());
             self
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListImagesStatus>,
+            V: std::convert::TryInto<types::ImageStatus>,
         {
             self.status = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListImagesStatus` for status failed".to_string()
+                    "conversion to `ImageStatus` for status failed".to_string()
                 });
             self
         }
@@ -26776,27 +17419,26 @@ pub mod builder {
         }
         pub fn virtual_env_type<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListImagesVirtualEnvType>,
+            V: std::convert::TryInto<types::VirtualEnvType>,
         {
             self.virtual_env_type = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListImagesVirtualEnvType` for virtual_env_type failed"
+                    "conversion to `VirtualEnvType` for virtual_env_type failed"
                         .to_string()
                 });
             self
         }
         pub fn visibility<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListImagesVisibility>,
+            V: std::convert::TryInto<types::ImageVisibility>,
         {
             self.visibility = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListImagesVisibility` for visibility failed"
-                        .to_string()
+                    "conversion to `ImageVisibility` for visibility failed".to_string()
                 });
             self
         }
@@ -27099,12 +17741,9 @@ pub mod builder {
         ///Sends a `PATCH` request to `/v2/cloudimages/{image_id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::UpdateImageResponse>, crate::Error> {
+        ) -> Result<ResponseValue<types::CloudImage>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<
-                ResponseValue<types::UpdateImageResponse>,
-                Error<crate::Error>,
-            > = async move {
+            let result: Result<ResponseValue<types::CloudImage>, Error<crate::Error>> = async move {
                 let Self { client, image_id, body } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
                 let body = body.map_err(Error::InvalidRequest)?;
@@ -27181,12 +17820,9 @@ pub mod builder {
         ///Sends a `GET` request to `/v2/images/{image_id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::GlanceShowImageResponse>, crate::Error> {
+        ) -> Result<ResponseValue<types::GlanceImage>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<
-                ResponseValue<types::GlanceShowImageResponse>,
-                Error<crate::Error>,
-            > = async move {
+            let result: Result<ResponseValue<types::GlanceImage>, Error<crate::Error>> = async move {
                 let Self { client, image_id } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
                 let url = format!(
@@ -27401,12 +18037,9 @@ pub mod builder {
         ///Sends a `PATCH` request to `/v2/images/{image_id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::GlanceUpdateImageResponse>, crate::Error> {
+        ) -> Result<ResponseValue<types::GlanceImage>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<
-                ResponseValue<types::GlanceUpdateImageResponse>,
-                Error<crate::Error>,
-            > = async move {
+            let result: Result<ResponseValue<types::GlanceImage>, Error<crate::Error>> = async move {
                 let Self { client, image_id, body } = self;
                 let image_id = image_id.map_err(Error::InvalidRequest)?;
                 let body = body.map_err(Error::InvalidRequest)?;

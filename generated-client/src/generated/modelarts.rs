@@ -65,6 +65,15 @@ pub const OPERATIONS: &[(&str, &str, &str, bool, bool)] = &[
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Processor architecture of the image (X86_64 = x86, AARCH64 = Arm). The server's default is `X86_64`.
+    pub enum Arch {
+        X86_64,
+        Aarch64,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    crate::__private::open_enum!(Arch { X86_64 => "X86_64", Aarch64 => "AARCH64" });
     ///OBS storage to mount to a notebook instance.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AttachObsRequest {
@@ -83,47 +92,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///The OBS storage being mounted.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct AttachObsResponse {
-        ///Storage type; documented as OBS.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub category: ::std::option::Option<::std::string::String>,
-        ///Documented as the ID of the instance with OBS storage mounted.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        ///Directory of the notebook instance the OBS storage is mounted to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub mount_path: ::std::option::Option<::std::string::String>,
-        ///Mount status.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<AttachObsResponseStatus>,
-        ///OBS object path.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub uri: ::std::option::Option<::std::string::String>,
-    }
-    impl AttachObsResponse {
-        pub fn builder() -> builder::AttachObsResponse {
-            Default::default()
-        }
-    }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Mount status.
-    pub enum AttachObsResponseStatus {
-        Mounting,
-        MountFailed,
-        Mounted,
-        Unmounting,
-        UnmountFailed,
-        Unmounted,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        AttachObsResponseStatus { Mounting => "MOUNTING", MountFailed => "MOUNT_FAILED",
-        Mounted => "MOUNTED", Unmounting => "UNMOUNTING", UnmountFailed =>
-        "UNMOUNT_FAILED", Unmounted => "UNMOUNTED" }
-    );
     ///Billing information of a flavor.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BillingInfo {
@@ -139,47 +107,27 @@ pub mod types {
             Default::default()
         }
     }
-    ///The OBS storage being unmounted.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct CancelObsResponse {
-        ///Storage type; documented as OBS.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub category: ::std::option::Option<::std::string::String>,
-        ///Documented as the ID of the instance with OBS storage mounted.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        ///Directory of the notebook instance the OBS storage is mounted to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub mount_path: ::std::option::Option<::std::string::String>,
-        ///Mount status.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<CancelObsResponseStatus>,
-        ///OBS object path.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub uri: ::std::option::Option<::std::string::String>,
-    }
-    impl CancelObsResponse {
-        pub fn builder() -> builder::CancelObsResponse {
-            Default::default()
-        }
-    }
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Mount status.
-    pub enum CancelObsResponseStatus {
-        Mounting,
-        MountFailed,
-        Mounted,
-        Unmounting,
-        UnmountFailed,
-        Unmounted,
+    ///`BillingItem`
+    pub enum BillingItem {
+        Storage,
+        Compute,
+        All,
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
     crate::__private::open_enum!(
-        CancelObsResponseStatus { Mounting => "MOUNTING", MountFailed => "MOUNT_FAILED",
-        Mounted => "MOUNTED", Unmounting => "UNMOUNTING", UnmountFailed =>
-        "UNMOUNT_FAILED", Unmounted => "UNMOUNTED" }
+        BillingItem { Storage => "STORAGE", Compute => "COMPUTE", All => "ALL" }
     );
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Storage type.
+    pub enum Category {
+        Sfs,
+        Evs,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    crate::__private::open_enum!(Category { Sfs => "SFS", Evs => "EVS" });
     ///A startup script hook.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Config {
@@ -243,189 +191,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///The image being saved.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct CreateImageResponse {
-        ///Processor architecture of the image (X86_64 = x86, AARCH64 = Arm).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub arch: ::std::option::Option<CreateImageResponseArch>,
-        ///Creation time, UTC milliseconds.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub create_at: ::std::option::Option<i64>,
-        ///Image description. At most 512 characters.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        ///Access services the image supports (NOTEBOOK = HTTPS, SSH = remote IDE over SSH).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dev_services: ::std::option::Option<
-            ::std::vec::Vec<CreateImageResponseDevServicesItem>,
-        >,
-        ///Image ID (UUID).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        ///Image name; lowercase letters, digits, hyphens (-), underscores (_) and periods (.). At most 512 characters.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        ///SWR organization the image belongs to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub namespace: ::std::option::Option<::std::string::String>,
-        ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub origin: ::std::option::Option<CreateImageResponseOrigin>,
-        ///Flavor types the image supports.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub resource_categories: ::std::option::Option<
-            ::std::vec::Vec<CreateImageResponseResourceCategoriesItem>,
-        >,
-        ///Kind of workload the image is meant for.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub service_type: ::std::option::Option<CreateImageResponseServiceType>,
-        ///Image size, documented as KB.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub size: ::std::option::Option<i64>,
-        ///Image status.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<CreateImageResponseStatus>,
-        ///Build information recorded while the image is saved.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status_message: ::std::option::Option<::std::string::String>,
-        ///Flavor types the image supports.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub support_res_categories: ::std::option::Option<
-            ::std::vec::Vec<CreateImageResponseSupportResCategoriesItem>,
-        >,
-        ///Address of the image in SWR.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub swr_path: ::std::option::Option<::std::string::String>,
-        ///Image tag.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tag: ::std::option::Option<::std::string::String>,
-        ///Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<CreateImageResponseType>,
-        ///Last update time, UTC milliseconds.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub update_at: ::std::option::Option<i64>,
-        ///Image visibility; PUBLIC lets all users use the image read-only by its ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub visibility: ::std::option::Option<CreateImageResponseVisibility>,
-        ///Workspace ID; 0 when no workspace is available. The server's default is `0`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub workspace_id: ::std::option::Option<::std::string::String>,
-    }
-    impl CreateImageResponse {
-        pub fn builder() -> builder::CreateImageResponse {
-            Default::default()
-        }
-    }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Processor architecture of the image (X86_64 = x86, AARCH64 = Arm).
-    pub enum CreateImageResponseArch {
-        X8664,
-        Aarch64,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        CreateImageResponseArch { X8664 => "X86_64", Aarch64 => "AARCH64" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`CreateImageResponseDevServicesItem`
-    pub enum CreateImageResponseDevServicesItem {
-        Notebook,
-        Ssh,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        CreateImageResponseDevServicesItem { Notebook => "NOTEBOOK", Ssh => "SSH" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
-    pub enum CreateImageResponseOrigin {
-        Customize,
-        ImageSave,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        CreateImageResponseOrigin { Customize => "CUSTOMIZE", ImageSave => "IMAGE_SAVE" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`CreateImageResponseResourceCategoriesItem`
-    pub enum CreateImageResponseResourceCategoriesItem {
-        Cpu,
-        Gpu,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        CreateImageResponseResourceCategoriesItem { Cpu => "CPU", Gpu => "GPU" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Kind of workload the image is meant for.
-    pub enum CreateImageResponseServiceType {
-        Common,
-        Inference,
-        Train,
-        Dev,
-        Unknown,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        CreateImageResponseServiceType { Common => "COMMON", Inference => "INFERENCE",
-        Train => "TRAIN", Dev => "DEV", Unknown => "UNKNOWN" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image status.
-    pub enum CreateImageResponseStatus {
-        Init,
-        Creating,
-        CreateFailed,
-        Error,
-        Deleted,
-        Active,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        CreateImageResponseStatus { Init => "INIT", Creating => "CREATING", CreateFailed
-        => "CREATE_FAILED", Error => "ERROR", Deleted => "DELETED", Active => "ACTIVE" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`CreateImageResponseSupportResCategoriesItem`
-    pub enum CreateImageResponseSupportResCategoriesItem {
-        Cpu,
-        Gpu,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        CreateImageResponseSupportResCategoriesItem { Cpu => "CPU", Gpu => "GPU" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).
-    pub enum CreateImageResponseType {
-        BuildIn,
-        Dedicated,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        CreateImageResponseType { BuildIn => "BUILD_IN", Dedicated => "DEDICATED" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image visibility; PUBLIC lets all users use the image read-only by its ID.
-    pub enum CreateImageResponseVisibility {
-        Private,
-        Public,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        CreateImageResponseVisibility { Private => "PRIVATE", Public => "PUBLIC" }
-    );
     ///Settings of the notebook instance to create.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateNotebookRequest {
@@ -440,7 +205,7 @@ pub mod types {
         pub endpoints: ::std::option::Option<::std::vec::Vec<EndpointsReq>>,
         ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance). The server's default is `NOTEBOOK`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub feature: ::std::option::Option<CreateNotebookRequestFeature>,
+        pub feature: ::std::option::Option<Feature>,
         ///Instance flavor, for example modelarts.vm.cpu.2u or modelarts.vm.cpu.8u; the flavors offered depend on the region.
         pub flavor: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -464,128 +229,6 @@ pub mod types {
             Default::default()
         }
     }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance). The server's default is `NOTEBOOK`.
-    pub enum CreateNotebookRequestFeature {
-        Default,
-        Notebook,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        CreateNotebookRequestFeature { Default => "DEFAULT", Notebook => "NOTEBOOK" }
-    );
-    ///The notebook instance being created.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct CreateNotebookResponse {
-        ///Initialization progress of the instance.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action_progress: ::std::option::Option<::std::vec::Vec<JobProgress>>,
-        ///Charged resource types (STORAGE, COMPUTE, or ALL).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub billing_items: ::std::option::Option<
-            ::std::vec::Vec<CreateNotebookResponseBillingItemsItem>,
-        >,
-        ///Instance description.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        ///Remote access settings for a local IDE (such as PyCharm or VS Code) or an SSH client.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub endpoints: ::std::option::Option<::std::vec::Vec<EndpointsRes>>,
-        ///Reason the instance failed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub fail_reason: ::std::option::Option<::std::string::String>,
-        ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub feature: ::std::option::Option<CreateNotebookResponseFeature>,
-        ///Instance flavor.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub flavor: ::std::option::Option<::std::string::String>,
-        ///Instance ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image: ::std::option::Option<Image>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub lease: ::std::option::Option<Lease>,
-        ///Instance name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pool: ::std::option::Option<Pool>,
-        ///Instance status.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<CreateNotebookResponseStatus>,
-        ///Token used for notebook authentication.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
-        ///URL for accessing the instance.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user: ::std::option::Option<User>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub volume: ::std::option::Option<VolumeRes>,
-        ///Workspace ID; 0 when no workspace is available. The server's default is `0`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub workspace_id: ::std::option::Option<::std::string::String>,
-    }
-    impl CreateNotebookResponse {
-        pub fn builder() -> builder::CreateNotebookResponse {
-            Default::default()
-        }
-    }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`CreateNotebookResponseBillingItemsItem`
-    pub enum CreateNotebookResponseBillingItemsItem {
-        Storage,
-        Compute,
-        All,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        CreateNotebookResponseBillingItemsItem { Storage => "STORAGE", Compute =>
-        "COMPUTE", All => "ALL" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
-    pub enum CreateNotebookResponseFeature {
-        Default,
-        Notebook,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        CreateNotebookResponseFeature { Default => "DEFAULT", Notebook => "NOTEBOOK" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Instance status.
-    pub enum CreateNotebookResponseStatus {
-        Init,
-        Creating,
-        Starting,
-        Stopping,
-        Deleting,
-        Running,
-        Stopped,
-        Snapshotting,
-        CreateFailed,
-        StartFailed,
-        DeleteFailed,
-        Error,
-        Deleted,
-        Frozen,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        CreateNotebookResponseStatus { Init => "INIT", Creating => "CREATING", Starting
-        => "STARTING", Stopping => "STOPPING", Deleting => "DELETING", Running =>
-        "RUNNING", Stopped => "STOPPED", Snapshotting => "SNAPSHOTTING", CreateFailed =>
-        "CREATE_FAILED", StartFailed => "START_FAILED", DeleteFailed => "DELETE_FAILED",
-        Error => "ERROR", Deleted => "DELETED", Frozen => "FROZEN" }
-    );
     ///Custom startup script hooks of an instance.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CustomHooks {
@@ -597,7 +240,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///OBS storage mounted to a notebook instance.
+    ///The OBS storage being mounted.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct DataVolumesRes {
         ///Storage type; documented as OBS.
@@ -611,7 +254,7 @@ pub mod types {
         pub mount_path: ::std::option::Option<::std::string::String>,
         ///Mount status.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<DataVolumesResStatus>,
+        pub status: ::std::option::Option<MountStatus>,
         ///OBS object path.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uri: ::std::option::Option<::std::string::String>,
@@ -622,322 +265,14 @@ pub mod types {
         }
     }
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Mount status.
-    pub enum DataVolumesResStatus {
-        Mounting,
-        MountFailed,
-        Mounted,
-        Unmounting,
-        UnmountFailed,
-        Unmounted,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        DataVolumesResStatus { Mounting => "MOUNTING", MountFailed => "MOUNT_FAILED",
-        Mounted => "MOUNTED", Unmounting => "UNMOUNTING", UnmountFailed =>
-        "UNMOUNT_FAILED", Unmounted => "UNMOUNTED" }
-    );
-    ///The deleted image.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct DeleteImageResponse {
-        ///Processor architecture of the image (X86_64 = x86, AARCH64 = Arm).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub arch: ::std::option::Option<DeleteImageResponseArch>,
-        ///Creation time, UTC milliseconds.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub create_at: ::std::option::Option<i64>,
-        ///Image description. At most 512 characters.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        ///Access services the image supports (NOTEBOOK = HTTPS, SSH = remote IDE over SSH).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dev_services: ::std::option::Option<
-            ::std::vec::Vec<DeleteImageResponseDevServicesItem>,
-        >,
-        ///Image ID (UUID).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        ///Image name; lowercase letters, digits, hyphens (-), underscores (_) and periods (.). At most 512 characters.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        ///SWR organization the image belongs to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub namespace: ::std::option::Option<::std::string::String>,
-        ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub origin: ::std::option::Option<DeleteImageResponseOrigin>,
-        ///Flavor types the image supports.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub resource_categories: ::std::option::Option<
-            ::std::vec::Vec<DeleteImageResponseResourceCategoriesItem>,
-        >,
-        ///Kind of workload the image is meant for.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub service_type: ::std::option::Option<DeleteImageResponseServiceType>,
-        ///Image size, documented as KB.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub size: ::std::option::Option<i64>,
-        ///Image status.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<DeleteImageResponseStatus>,
-        ///Build information recorded while the image is saved.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status_message: ::std::option::Option<::std::string::String>,
-        ///Flavor types the image supports.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub support_res_categories: ::std::option::Option<
-            ::std::vec::Vec<DeleteImageResponseSupportResCategoriesItem>,
-        >,
-        ///Address of the image in SWR.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub swr_path: ::std::option::Option<::std::string::String>,
-        ///Image tag.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tag: ::std::option::Option<::std::string::String>,
-        ///Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<DeleteImageResponseType>,
-        ///Last update time, UTC milliseconds.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub update_at: ::std::option::Option<i64>,
-        ///Image visibility; PUBLIC lets all users use the image read-only by its ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub visibility: ::std::option::Option<DeleteImageResponseVisibility>,
-        ///Workspace ID; 0 when no workspace is available. The server's default is `0`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub workspace_id: ::std::option::Option<::std::string::String>,
-    }
-    impl DeleteImageResponse {
-        pub fn builder() -> builder::DeleteImageResponse {
-            Default::default()
-        }
-    }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Processor architecture of the image (X86_64 = x86, AARCH64 = Arm).
-    pub enum DeleteImageResponseArch {
-        X8664,
-        Aarch64,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        DeleteImageResponseArch { X8664 => "X86_64", Aarch64 => "AARCH64" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`DeleteImageResponseDevServicesItem`
-    pub enum DeleteImageResponseDevServicesItem {
+    ///Access method (NOTEBOOK = HTTPS, SSH = remote access over SSH).
+    pub enum DevService {
         Notebook,
         Ssh,
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    crate::__private::open_enum!(
-        DeleteImageResponseDevServicesItem { Notebook => "NOTEBOOK", Ssh => "SSH" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
-    pub enum DeleteImageResponseOrigin {
-        Customize,
-        ImageSave,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        DeleteImageResponseOrigin { Customize => "CUSTOMIZE", ImageSave => "IMAGE_SAVE" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`DeleteImageResponseResourceCategoriesItem`
-    pub enum DeleteImageResponseResourceCategoriesItem {
-        Cpu,
-        Gpu,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        DeleteImageResponseResourceCategoriesItem { Cpu => "CPU", Gpu => "GPU" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Kind of workload the image is meant for.
-    pub enum DeleteImageResponseServiceType {
-        Common,
-        Inference,
-        Train,
-        Dev,
-        Unknown,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        DeleteImageResponseServiceType { Common => "COMMON", Inference => "INFERENCE",
-        Train => "TRAIN", Dev => "DEV", Unknown => "UNKNOWN" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image status.
-    pub enum DeleteImageResponseStatus {
-        Init,
-        Creating,
-        CreateFailed,
-        Error,
-        Deleted,
-        Active,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        DeleteImageResponseStatus { Init => "INIT", Creating => "CREATING", CreateFailed
-        => "CREATE_FAILED", Error => "ERROR", Deleted => "DELETED", Active => "ACTIVE" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`DeleteImageResponseSupportResCategoriesItem`
-    pub enum DeleteImageResponseSupportResCategoriesItem {
-        Cpu,
-        Gpu,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        DeleteImageResponseSupportResCategoriesItem { Cpu => "CPU", Gpu => "GPU" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).
-    pub enum DeleteImageResponseType {
-        BuildIn,
-        Dedicated,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        DeleteImageResponseType { BuildIn => "BUILD_IN", Dedicated => "DEDICATED" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image visibility; PUBLIC lets all users use the image read-only by its ID.
-    pub enum DeleteImageResponseVisibility {
-        Private,
-        Public,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        DeleteImageResponseVisibility { Private => "PRIVATE", Public => "PUBLIC" }
-    );
-    ///The notebook instance being deleted.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct DeleteNotebookResponse {
-        ///Initialization progress of the instance.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action_progress: ::std::option::Option<::std::vec::Vec<JobProgress>>,
-        ///Charged resource types (STORAGE, COMPUTE, or ALL).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub billing_items: ::std::option::Option<
-            ::std::vec::Vec<DeleteNotebookResponseBillingItemsItem>,
-        >,
-        ///Instance creation time, UTC milliseconds.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub create_at: ::std::option::Option<i64>,
-        ///Instance description.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        ///Remote access settings for a local IDE (such as PyCharm or VS Code) or an SSH client.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub endpoints: ::std::option::Option<::std::vec::Vec<EndpointsRes>>,
-        ///Reason the instance failed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub fail_reason: ::std::option::Option<::std::string::String>,
-        ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub feature: ::std::option::Option<DeleteNotebookResponseFeature>,
-        ///Instance flavor.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub flavor: ::std::option::Option<::std::string::String>,
-        ///Instance ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image: ::std::option::Option<Image>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub lease: ::std::option::Option<Lease>,
-        ///Instance name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pool: ::std::option::Option<Pool>,
-        ///Instance status.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<DeleteNotebookResponseStatus>,
-        ///Token used for notebook authentication.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
-        ///Last update time of the instance, UTC milliseconds.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub update_at: ::std::option::Option<i64>,
-        ///URL for accessing the instance.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user: ::std::option::Option<User>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub volume: ::std::option::Option<VolumeRes>,
-        ///Workspace ID; 0 when no workspace is available. The server's default is `0`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub workspace_id: ::std::option::Option<::std::string::String>,
-    }
-    impl DeleteNotebookResponse {
-        pub fn builder() -> builder::DeleteNotebookResponse {
-            Default::default()
-        }
-    }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`DeleteNotebookResponseBillingItemsItem`
-    pub enum DeleteNotebookResponseBillingItemsItem {
-        Storage,
-        Compute,
-        All,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        DeleteNotebookResponseBillingItemsItem { Storage => "STORAGE", Compute =>
-        "COMPUTE", All => "ALL" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
-    pub enum DeleteNotebookResponseFeature {
-        Default,
-        Notebook,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        DeleteNotebookResponseFeature { Default => "DEFAULT", Notebook => "NOTEBOOK" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Instance status.
-    pub enum DeleteNotebookResponseStatus {
-        Init,
-        Creating,
-        Starting,
-        Stopping,
-        Deleting,
-        Running,
-        Stopped,
-        Snapshotting,
-        CreateFailed,
-        StartFailed,
-        DeleteFailed,
-        Error,
-        Deleted,
-        Frozen,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        DeleteNotebookResponseStatus { Init => "INIT", Creating => "CREATING", Starting
-        => "STARTING", Stopping => "STOPPING", Deleting => "DELETING", Running =>
-        "RUNNING", Stopped => "STOPPED", Snapshotting => "SNAPSHOTTING", CreateFailed =>
-        "CREATE_FAILED", StartFailed => "START_FAILED", DeleteFailed => "DELETE_FAILED",
-        Error => "ERROR", Deleted => "DELETED", Frozen => "FROZEN" }
-    );
+    crate::__private::open_enum!(DevService { Notebook => "NOTEBOOK", Ssh => "SSH" });
     ///Account (domain) information.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Domain {
@@ -968,24 +303,13 @@ pub mod types {
         >,
         ///Access method (NOTEBOOK = HTTPS, SSH = remote access over SSH).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub service: ::std::option::Option<EndpointsReqService>,
+        pub service: ::std::option::Option<DevService>,
     }
     impl EndpointsReq {
         pub fn builder() -> builder::EndpointsReq {
             Default::default()
         }
     }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Access method (NOTEBOOK = HTTPS, SSH = remote access over SSH).
-    pub enum EndpointsReqService {
-        Notebook,
-        Ssh,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        EndpointsReqService { Notebook => "NOTEBOOK", Ssh => "SSH" }
-    );
     ///Remote access settings of a notebook instance.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EndpointsRes {
@@ -996,10 +320,10 @@ pub mod types {
         >,
         ///Access method (NOTEBOOK = HTTPS, SSH = remote access over SSH).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dev_service: ::std::option::Option<EndpointsResDevService>,
+        pub dev_service: ::std::option::Option<DevService>,
         ///Access method (NOTEBOOK = HTTPS, SSH = remote access over SSH).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub service: ::std::option::Option<EndpointsResService>,
+        pub service: ::std::option::Option<DevService>,
         ///SSH key pairs; several can be used to access the instance at the same time.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ssh_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1013,27 +337,43 @@ pub mod types {
         }
     }
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Access method (NOTEBOOK = HTTPS, SSH = remote access over SSH).
-    pub enum EndpointsResDevService {
+    ///Flavor type (DEFAULT = CodeLab flavor, NOTEBOOK = notebook flavor).
+    pub enum Feature {
+        Default,
         Notebook,
-        Ssh,
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
     crate::__private::open_enum!(
-        EndpointsResDevService { Notebook => "NOTEBOOK", Ssh => "SSH" }
+        Feature { Default => "DEFAULT", Notebook => "NOTEBOOK" }
     );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Access method (NOTEBOOK = HTTPS, SSH = remote access over SSH).
-    pub enum EndpointsResService {
-        Notebook,
-        Ssh,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
+    ///One page of flavors.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct FlavorList {
+        ///Current page number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current: ::std::option::Option<i32>,
+        ///Flavors on this page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<::std::vec::Vec<NotebookFlavor>>,
+        ///Flavors the instance can be switched to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub flavors: ::std::option::Option<::std::vec::Vec<NotebookFlavor>>,
+        ///Total number of pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pages: ::std::option::Option<i32>,
+        ///Number of records per page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i32>,
+        ///Total number of records.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total: ::std::option::Option<i64>,
     }
-    crate::__private::open_enum!(
-        EndpointsResService { Notebook => "NOTEBOOK", Ssh => "SSH" }
-    );
+    impl FlavorList {
+        pub fn builder() -> builder::FlavorList {
+            Default::default()
+        }
+    }
     ///GPU information of a flavor.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GpuInfo {
@@ -1052,12 +392,12 @@ pub mod types {
             Default::default()
         }
     }
-    ///Image a notebook instance runs on.
+    ///The registered image.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Image {
         ///Processor architecture of the image (X86_64 = x86, AARCH64 = Arm).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub arch: ::std::option::Option<ImageArch>,
+        pub arch: ::std::option::Option<Arch>,
         ///Creation time, UTC milliseconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub create_at: ::std::option::Option<i64>,
@@ -1066,7 +406,10 @@ pub mod types {
         pub description: ::std::option::Option<::std::string::String>,
         ///Access services the image supports (NOTEBOOK = HTTPS, SSH = remote IDE over SSH).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dev_services: ::std::option::Option<::std::vec::Vec<ImageDevServicesItem>>,
+        pub dev_services: ::std::option::Option<::std::vec::Vec<DevService>>,
+        ///Resource type of the image.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub flavor_type: ::std::option::Option<::std::string::String>,
         ///Image ID (UUID).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
@@ -1078,15 +421,15 @@ pub mod types {
         pub namespace: ::std::option::Option<::std::string::String>,
         ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub origin: ::std::option::Option<ImageOrigin>,
+        pub origin: ::std::option::Option<Origin>,
         ///Flavor types the image supports.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub resource_categories: ::std::option::Option<
-            ::std::vec::Vec<ImageResourceCategoriesItem>,
+            ::std::vec::Vec<ResourceCategory>,
         >,
         ///Kind of workload the image is meant for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub service_type: ::std::option::Option<ImageServiceType>,
+        pub service_type: ::std::option::Option<ServiceType>,
         ///Image size, documented as KB.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub size: ::std::option::Option<i64>,
@@ -1099,7 +442,7 @@ pub mod types {
         ///Flavor types the image supports.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub support_res_categories: ::std::option::Option<
-            ::std::vec::Vec<ImageSupportResCategoriesItem>,
+            ::std::vec::Vec<ResourceCategory>,
         >,
         ///Address of the image in SWR.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1115,7 +458,7 @@ pub mod types {
         pub update_at: ::std::option::Option<i64>,
         ///Image visibility; PUBLIC lets all users use the image read-only by its ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub visibility: ::std::option::Option<ImageVisibility>,
+        pub visibility: ::std::option::Option<Visibility>,
         ///Workspace ID; 0 when no workspace is available. The server's default is `0`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub workspace_id: ::std::option::Option<::std::string::String>,
@@ -1125,26 +468,6 @@ pub mod types {
             Default::default()
         }
     }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Processor architecture of the image (X86_64 = x86, AARCH64 = Arm).
-    pub enum ImageArch {
-        X8664,
-        Aarch64,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ImageArch { X8664 => "X86_64", Aarch64 => "AARCH64" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ImageDevServicesItem`
-    pub enum ImageDevServicesItem {
-        Notebook,
-        Ssh,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ImageDevServicesItem { Notebook => "NOTEBOOK", Ssh => "SSH" }
-    );
     ///Aggregated information about all versions of one image name.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ImageGroup {
@@ -1170,210 +493,6 @@ pub mod types {
         }
     }
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
-    pub enum ImageOrigin {
-        Customize,
-        ImageSave,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ImageOrigin { Customize => "CUSTOMIZE", ImageSave => "IMAGE_SAVE" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ImageResourceCategoriesItem`
-    pub enum ImageResourceCategoriesItem {
-        Cpu,
-        Gpu,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ImageResourceCategoriesItem { Cpu => "CPU", Gpu => "GPU" }
-    );
-    ///An image in the image list.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct ImageResponse {
-        ///Processor architecture of the image (X86_64 = x86, AARCH64 = Arm).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub arch: ::std::option::Option<ImageResponseArch>,
-        ///Creation time, UTC milliseconds.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub create_at: ::std::option::Option<i64>,
-        ///Image description. At most 512 characters.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        ///Access services the image supports (NOTEBOOK = HTTPS, SSH = remote IDE over SSH).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dev_services: ::std::option::Option<
-            ::std::vec::Vec<ImageResponseDevServicesItem>,
-        >,
-        ///Image ID (UUID).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        ///Image name; lowercase letters, digits, hyphens (-), underscores (_) and periods (.). At most 512 characters.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        ///SWR organization the image belongs to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub namespace: ::std::option::Option<::std::string::String>,
-        ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub origin: ::std::option::Option<ImageResponseOrigin>,
-        ///Flavor types the image supports.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub resource_categories: ::std::option::Option<
-            ::std::vec::Vec<ImageResponseResourceCategoriesItem>,
-        >,
-        ///Kind of workload the image is meant for.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub service_type: ::std::option::Option<ImageResponseServiceType>,
-        ///Image size, documented as KB.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub size: ::std::option::Option<i64>,
-        ///Image status.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<ImageResponseStatus>,
-        ///Build information recorded while the image is saved.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status_message: ::std::option::Option<::std::string::String>,
-        ///Address of the image in SWR.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub swr_path: ::std::option::Option<::std::string::String>,
-        ///Image tag.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tag: ::std::option::Option<::std::string::String>,
-        ///Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<ImageResponseType>,
-        ///Last update time, UTC milliseconds.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub update_at: ::std::option::Option<i64>,
-        ///Image visibility; PUBLIC lets all users use the image read-only by its ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub visibility: ::std::option::Option<ImageResponseVisibility>,
-        ///Workspace ID; 0 when no workspace is available. The server's default is `0`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub workspace_id: ::std::option::Option<::std::string::String>,
-    }
-    impl ImageResponse {
-        pub fn builder() -> builder::ImageResponse {
-            Default::default()
-        }
-    }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Processor architecture of the image (X86_64 = x86, AARCH64 = Arm).
-    pub enum ImageResponseArch {
-        X8664,
-        Aarch64,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ImageResponseArch { X8664 => "X86_64", Aarch64 => "AARCH64" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ImageResponseDevServicesItem`
-    pub enum ImageResponseDevServicesItem {
-        Notebook,
-        Ssh,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ImageResponseDevServicesItem { Notebook => "NOTEBOOK", Ssh => "SSH" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
-    pub enum ImageResponseOrigin {
-        Customize,
-        ImageSave,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ImageResponseOrigin { Customize => "CUSTOMIZE", ImageSave => "IMAGE_SAVE" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ImageResponseResourceCategoriesItem`
-    pub enum ImageResponseResourceCategoriesItem {
-        Cpu,
-        Gpu,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ImageResponseResourceCategoriesItem { Cpu => "CPU", Gpu => "GPU" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Kind of workload the image is meant for.
-    pub enum ImageResponseServiceType {
-        Common,
-        Inference,
-        Train,
-        Dev,
-        Unknown,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ImageResponseServiceType { Common => "COMMON", Inference => "INFERENCE", Train =>
-        "TRAIN", Dev => "DEV", Unknown => "UNKNOWN" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image status.
-    pub enum ImageResponseStatus {
-        Init,
-        Creating,
-        CreateFailed,
-        Error,
-        Deleted,
-        Active,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ImageResponseStatus { Init => "INIT", Creating => "CREATING", CreateFailed =>
-        "CREATE_FAILED", Error => "ERROR", Deleted => "DELETED", Active => "ACTIVE" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).
-    pub enum ImageResponseType {
-        BuildIn,
-        Dedicated,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ImageResponseType { BuildIn => "BUILD_IN", Dedicated => "DEDICATED" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image visibility; PUBLIC lets all users use the image read-only by its ID.
-    pub enum ImageResponseVisibility {
-        Private,
-        Public,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ImageResponseVisibility { Private => "PRIVATE", Public => "PUBLIC" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Kind of workload the image is meant for.
-    pub enum ImageServiceType {
-        Common,
-        Inference,
-        Train,
-        Dev,
-        Unknown,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ImageServiceType { Common => "COMMON", Inference => "INFERENCE", Train =>
-        "TRAIN", Dev => "DEV", Unknown => "UNKNOWN" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image status.
     pub enum ImageStatus {
         Init,
@@ -1390,17 +509,6 @@ pub mod types {
         "CREATE_FAILED", Error => "ERROR", Deleted => "DELETED", Active => "ACTIVE" }
     );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ImageSupportResCategoriesItem`
-    pub enum ImageSupportResCategoriesItem {
-        Cpu,
-        Gpu,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ImageSupportResCategoriesItem { Cpu => "CPU", Gpu => "GPU" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).
     pub enum ImageType {
         BuildIn,
@@ -1410,17 +518,6 @@ pub mod types {
     }
     crate::__private::open_enum!(
         ImageType { BuildIn => "BUILD_IN", Dedicated => "DEDICATED" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image visibility; PUBLIC lets all users use the image read-only by its ID.
-    pub enum ImageVisibility {
-        Private,
-        Public,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ImageVisibility { Private => "PRIVATE", Public => "PUBLIC" }
     );
     ///Progress of one initialization step of an instance.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1505,79 +602,6 @@ pub mod types {
         Unrecognized(::std::string::String),
     }
     crate::__private::open_enum!(LeaseType { Timing => "timing", Idle => "idle" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///The server's default is `NOTEBOOK`.
-    pub enum ListAllNotebooksFeature {
-        Default,
-        Notebook,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListAllNotebooksFeature { Default => "DEFAULT", Notebook => "NOTEBOOK" }
-    );
-    ///One page of notebook instances.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct ListAllNotebooksResponse {
-        ///Current page number.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub current: ::std::option::Option<i32>,
-        ///Notebook instances on this page.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<::std::vec::Vec<NotebookResp>>,
-        ///Total number of pages.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pages: ::std::option::Option<i32>,
-        ///Number of records per page.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub size: ::std::option::Option<i32>,
-        ///Total number of records.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub total: ::std::option::Option<i64>,
-    }
-    impl ListAllNotebooksResponse {
-        pub fn builder() -> builder::ListAllNotebooksResponse {
-            Default::default()
-        }
-    }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///The server's default is `DESC`.
-    pub enum ListAllNotebooksSortDir {
-        Asc,
-        Desc,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListAllNotebooksSortDir { Asc => "ASC", Desc => "DESC" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListAllNotebooksStatus`
-    pub enum ListAllNotebooksStatus {
-        Init,
-        Creating,
-        Starting,
-        Stopping,
-        Deleting,
-        Running,
-        Stopped,
-        Snapshotting,
-        CreateFailed,
-        StartFailed,
-        DeleteFailed,
-        Error,
-        Deleted,
-        Frozen,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListAllNotebooksStatus { Init => "INIT", Creating => "CREATING", Starting =>
-        "STARTING", Stopping => "STOPPING", Deleting => "DELETING", Running => "RUNNING",
-        Stopped => "STOPPED", Snapshotting => "SNAPSHOTTING", CreateFailed =>
-        "CREATE_FAILED", StartFailed => "START_FAILED", DeleteFailed => "DELETE_FAILED",
-        Error => "ERROR", Deleted => "DELETED", Frozen => "FROZEN" }
-    );
     ///One page of OBS storage mounted to a notebook instance.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListAttachableObSsResponse {
@@ -1602,51 +626,6 @@ pub mod types {
             Default::default()
         }
     }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListFlavorsCategory`
-    pub enum ListFlavorsCategory {
-        Cpu,
-        Gpu,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListFlavorsCategory { Cpu => "CPU", Gpu => "GPU" });
-    ///One page of flavors.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct ListFlavorsResponse {
-        ///Current page number.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub current: ::std::option::Option<i32>,
-        ///Flavors on this page.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<::std::vec::Vec<NotebookFlavor>>,
-        ///Flavors the instance can be switched to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub flavors: ::std::option::Option<::std::vec::Vec<NotebookFlavor>>,
-        ///Total number of pages.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pages: ::std::option::Option<i32>,
-        ///Number of records per page.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub size: ::std::option::Option<i32>,
-        ///Total number of records.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub total: ::std::option::Option<i64>,
-    }
-    impl ListFlavorsResponse {
-        pub fn builder() -> builder::ListFlavorsResponse {
-            Default::default()
-        }
-    }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///The server's default is `DESC`.
-    pub enum ListFlavorsSortDir {
-        Asc,
-        Desc,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListFlavorsSortDir { Asc => "ASC", Desc => "DESC" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`ListFlavorsType`
     pub enum ListFlavorsType {
@@ -1682,17 +661,6 @@ pub mod types {
             Default::default()
         }
     }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListImageGroupType`
-    pub enum ListImageGroupType {
-        BuildIn,
-        Dedicated,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListImageGroupType { BuildIn => "BUILD_IN", Dedicated => "DEDICATED" }
-    );
     ///One page of images.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListImageResponse {
@@ -1701,7 +669,7 @@ pub mod types {
         pub current: ::std::option::Option<i32>,
         ///Images on this page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<::std::vec::Vec<ImageResponse>>,
+        pub data: ::std::option::Option<::std::vec::Vec<Image>>,
         ///Total number of pages.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pages: ::std::option::Option<i32>,
@@ -1717,112 +685,6 @@ pub mod types {
             Default::default()
         }
     }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListImageServiceType`
-    pub enum ListImageServiceType {
-        Common,
-        Inference,
-        Train,
-        Dev,
-        Unknown,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListImageServiceType { Common => "COMMON", Inference => "INFERENCE", Train =>
-        "TRAIN", Dev => "DEV", Unknown => "UNKNOWN" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///The server's default is `DESC`.
-    pub enum ListImageSortDir {
-        Asc,
-        Desc,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListImageSortDir { Asc => "ASC", Desc => "DESC" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListImageType`
-    pub enum ListImageType {
-        BuildIn,
-        Dedicated,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListImageType { BuildIn => "BUILD_IN", Dedicated => "DEDICATED" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///The server's default is `NOTEBOOK`.
-    pub enum ListNotebooksFeature {
-        Default,
-        Notebook,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListNotebooksFeature { Default => "DEFAULT", Notebook => "NOTEBOOK" }
-    );
-    ///One page of notebook instances.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct ListNotebooksResponse {
-        ///Current page number.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub current: ::std::option::Option<i32>,
-        ///Notebook instances on this page.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<::std::vec::Vec<NotebookResp>>,
-        ///Total number of pages.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pages: ::std::option::Option<i32>,
-        ///Number of records per page.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub size: ::std::option::Option<i32>,
-        ///Total number of records.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub total: ::std::option::Option<i64>,
-    }
-    impl ListNotebooksResponse {
-        pub fn builder() -> builder::ListNotebooksResponse {
-            Default::default()
-        }
-    }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///The server's default is `DESC`.
-    pub enum ListNotebooksSortDir {
-        Asc,
-        Desc,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(ListNotebooksSortDir { Asc => "ASC", Desc => "DESC" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ListNotebooksStatus`
-    pub enum ListNotebooksStatus {
-        Init,
-        Creating,
-        Starting,
-        Stopping,
-        Deleting,
-        Running,
-        Stopped,
-        Snapshotting,
-        CreateFailed,
-        StartFailed,
-        DeleteFailed,
-        Error,
-        Deleted,
-        Frozen,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ListNotebooksStatus { Init => "INIT", Creating => "CREATING", Starting =>
-        "STARTING", Stopping => "STOPPING", Deleting => "DELETING", Running => "RUNNING",
-        Stopped => "STOPPED", Snapshotting => "SNAPSHOTTING", CreateFailed =>
-        "CREATE_FAILED", StartFailed => "START_FAILED", DeleteFailed => "DELETE_FAILED",
-        Error => "ERROR", Deleted => "DELETED", Frozen => "FROZEN" }
-    );
     ///Error body returned when a request fails.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ModelArtsError {
@@ -1838,23 +700,104 @@ pub mod types {
             Default::default()
         }
     }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Mount status.
+    pub enum MountStatus {
+        Mounting,
+        MountFailed,
+        Mounted,
+        Unmounting,
+        UnmountFailed,
+        Unmounted,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    crate::__private::open_enum!(
+        MountStatus { Mounting => "MOUNTING", MountFailed => "MOUNT_FAILED", Mounted =>
+        "MOUNTED", Unmounting => "UNMOUNTING", UnmountFailed => "UNMOUNT_FAILED",
+        Unmounted => "UNMOUNTED" }
+    );
+    ///Details of a notebook instance.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct Notebook {
+        ///Initialization progress of the instance.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_progress: ::std::option::Option<::std::vec::Vec<JobProgress>>,
+        ///Charged resource types (STORAGE, COMPUTE, or ALL).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub billing_items: ::std::option::Option<::std::vec::Vec<BillingItem>>,
+        ///Instance creation time, UTC milliseconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub create_at: ::std::option::Option<i64>,
+        ///Instance description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Remote access settings for a local IDE (such as PyCharm or VS Code) or an SSH client.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub endpoints: ::std::option::Option<::std::vec::Vec<EndpointsRes>>,
+        ///Reason the instance failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fail_reason: ::std::option::Option<::std::string::String>,
+        ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feature: ::std::option::Option<Feature>,
+        ///Instance flavor.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub flavor: ::std::option::Option<::std::string::String>,
+        ///Instance ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub image: ::std::option::Option<Image>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lease: ::std::option::Option<Lease>,
+        ///Instance name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pool: ::std::option::Option<Pool>,
+        ///Instance status.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<NotebookStatus>,
+        ///Token used for notebook authentication.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub token: ::std::option::Option<::std::string::String>,
+        ///Last update time of the instance, UTC milliseconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub update_at: ::std::option::Option<i64>,
+        ///URL for accessing the instance.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user: ::std::option::Option<User>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub volume: ::std::option::Option<VolumeRes>,
+        ///Workspace ID; 0 when no workspace is available. The server's default is `0`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    impl Notebook {
+        pub fn builder() -> builder::Notebook {
+            Default::default()
+        }
+    }
     ///A flavor (specification) of notebook instances.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct NotebookFlavor {
         ///Processor architecture.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub arch: ::std::option::Option<NotebookFlavorArch>,
+        pub arch: ::std::option::Option<Arch>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub billing: ::std::option::Option<BillingInfo>,
         ///Processor type.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub category: ::std::option::Option<NotebookFlavorCategory>,
+        pub category: ::std::option::Option<ResourceCategory>,
         ///Flavor description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Flavor type (DEFAULT = CodeLab flavor, NOTEBOOK = notebook flavor).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub feature: ::std::option::Option<NotebookFlavorFeature>,
+        pub feature: ::std::option::Option<Feature>,
         ///Whether the flavor is free of charge.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub free: ::std::option::Option<bool>,
@@ -1885,37 +828,6 @@ pub mod types {
         }
     }
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Processor architecture.
-    pub enum NotebookFlavorArch {
-        X8664,
-        Aarch64,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        NotebookFlavorArch { X8664 => "X86_64", Aarch64 => "AARCH64" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Processor type.
-    pub enum NotebookFlavorCategory {
-        Cpu,
-        Gpu,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(NotebookFlavorCategory { Cpu => "CPU", Gpu => "GPU" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Flavor type (DEFAULT = CodeLab flavor, NOTEBOOK = notebook flavor).
-    pub enum NotebookFlavorFeature {
-        Default,
-        Notebook,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        NotebookFlavorFeature { Default => "DEFAULT", Notebook => "NOTEBOOK" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///`NotebookFlavorStoragesItem`
     pub enum NotebookFlavorStoragesItem {
         Efs,
@@ -1926,93 +838,33 @@ pub mod types {
     crate::__private::open_enum!(
         NotebookFlavorStoragesItem { Efs => "EFS", Evs => "EVS" }
     );
-    ///A notebook instance.
+    ///One page of notebook instances.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct NotebookResp {
-        ///Initialization progress of the instance.
+    pub struct NotebookList {
+        ///Current page number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action_progress: ::std::option::Option<::std::vec::Vec<JobProgress>>,
-        ///Charged resource types (STORAGE, COMPUTE, or ALL).
+        pub current: ::std::option::Option<i32>,
+        ///Notebook instances on this page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub billing_items: ::std::option::Option<
-            ::std::vec::Vec<NotebookRespBillingItemsItem>,
-        >,
-        ///Instance description.
+        pub data: ::std::option::Option<::std::vec::Vec<Notebook>>,
+        ///Total number of pages.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        ///Remote access settings for a local IDE (such as PyCharm or VS Code) or an SSH client.
+        pub pages: ::std::option::Option<i32>,
+        ///Number of records per page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub endpoints: ::std::option::Option<::std::vec::Vec<EndpointsRes>>,
-        ///Reason the instance failed.
+        pub size: ::std::option::Option<i32>,
+        ///Total number of records.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub fail_reason: ::std::option::Option<::std::string::String>,
-        ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub feature: ::std::option::Option<NotebookRespFeature>,
-        ///Instance flavor.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub flavor: ::std::option::Option<::std::string::String>,
-        ///Instance ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image: ::std::option::Option<Image>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub lease: ::std::option::Option<Lease>,
-        ///Instance name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pool: ::std::option::Option<Pool>,
-        ///Instance status.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<NotebookRespStatus>,
-        ///Token used for notebook authentication.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
-        ///URL for accessing the instance.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user: ::std::option::Option<User>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub volume: ::std::option::Option<VolumeRes>,
-        ///Workspace ID; 0 when no workspace is available. The server's default is `0`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub workspace_id: ::std::option::Option<::std::string::String>,
+        pub total: ::std::option::Option<i64>,
     }
-    impl NotebookResp {
-        pub fn builder() -> builder::NotebookResp {
+    impl NotebookList {
+        pub fn builder() -> builder::NotebookList {
             Default::default()
         }
     }
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`NotebookRespBillingItemsItem`
-    pub enum NotebookRespBillingItemsItem {
-        Storage,
-        Compute,
-        All,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        NotebookRespBillingItemsItem { Storage => "STORAGE", Compute => "COMPUTE", All =>
-        "ALL" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
-    pub enum NotebookRespFeature {
-        Default,
-        Notebook,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        NotebookRespFeature { Default => "DEFAULT", Notebook => "NOTEBOOK" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Instance status.
-    pub enum NotebookRespStatus {
+    pub enum NotebookStatus {
         Init,
         Creating,
         Starting,
@@ -2031,11 +883,33 @@ pub mod types {
         Unrecognized(::std::string::String),
     }
     crate::__private::open_enum!(
-        NotebookRespStatus { Init => "INIT", Creating => "CREATING", Starting =>
-        "STARTING", Stopping => "STOPPING", Deleting => "DELETING", Running => "RUNNING",
-        Stopped => "STOPPED", Snapshotting => "SNAPSHOTTING", CreateFailed =>
-        "CREATE_FAILED", StartFailed => "START_FAILED", DeleteFailed => "DELETE_FAILED",
-        Error => "ERROR", Deleted => "DELETED", Frozen => "FROZEN" }
+        NotebookStatus { Init => "INIT", Creating => "CREATING", Starting => "STARTING",
+        Stopping => "STOPPING", Deleting => "DELETING", Running => "RUNNING", Stopped =>
+        "STOPPED", Snapshotting => "SNAPSHOTTING", CreateFailed => "CREATE_FAILED",
+        StartFailed => "START_FAILED", DeleteFailed => "DELETE_FAILED", Error => "ERROR",
+        Deleted => "DELETED", Frozen => "FROZEN" }
+    );
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
+    pub enum Origin {
+        Customize,
+        ImageSave,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    crate::__private::open_enum!(
+        Origin { Customize => "CUSTOMIZE", ImageSave => "IMAGE_SAVE" }
+    );
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Who manages the resource (MANAGED = the service, DEDICATED = the user account).
+    pub enum Ownership {
+        Managed,
+        Dedicated,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    crate::__private::open_enum!(
+        Ownership { Managed => "MANAGED", Dedicated => "DEDICATED" }
     );
     ///Dedicated resource pool of an instance created in such a pool.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -2057,7 +931,7 @@ pub mod types {
     pub struct RegisterImageRequest {
         ///Processor architecture of the image (X86_64 = x86, AARCH64 = Arm). The server's default is `X86_64`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub arch: ::std::option::Option<RegisterImageRequestArch>,
+        pub arch: ::std::option::Option<Arch>,
         ///Image description. At most 512 characters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
@@ -2066,25 +940,21 @@ pub mod types {
         pub flavor_type: ::std::option::Option<::std::string::String>,
         ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub origin: ::std::option::Option<RegisterImageRequestOrigin>,
+        pub origin: ::std::option::Option<Origin>,
         ///Flavor types the image supports.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub resource_category: ::std::option::Option<
-            ::std::vec::Vec<RegisterImageRequestResourceCategoryItem>,
-        >,
+        pub resource_category: ::std::option::Option<::std::vec::Vec<ResourceCategory>>,
         ///Kind of workload the image is meant for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub service_type: ::std::option::Option<RegisterImageRequestServiceType>,
+        pub service_type: ::std::option::Option<ServiceType>,
         ///Access services the image supports (NOTEBOOK = HTTPS, SSH = remote IDE over SSH).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub services: ::std::option::Option<
-            ::std::vec::Vec<RegisterImageRequestServicesItem>,
-        >,
+        pub services: ::std::option::Option<::std::vec::Vec<DevService>>,
         ///Address of the image in SWR.
         pub swr_path: ::std::string::String,
         ///Image visibility; PUBLIC lets all users use the image read-only by its ID. The server's default is `PRIVATE`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub visibility: ::std::option::Option<RegisterImageRequestVisibility>,
+        pub visibility: ::std::option::Option<Visibility>,
         ///Workspace ID; 0 when no workspace has been created, otherwise the ID of the workspace in use. The server's default is `0`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub workspace_id: ::std::option::Option<::std::string::String>,
@@ -2094,265 +964,6 @@ pub mod types {
             Default::default()
         }
     }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Processor architecture of the image (X86_64 = x86, AARCH64 = Arm). The server's default is `X86_64`.
-    pub enum RegisterImageRequestArch {
-        X8664,
-        Aarch64,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        RegisterImageRequestArch { X8664 => "X86_64", Aarch64 => "AARCH64" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
-    pub enum RegisterImageRequestOrigin {
-        Customize,
-        ImageSave,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        RegisterImageRequestOrigin { Customize => "CUSTOMIZE", ImageSave => "IMAGE_SAVE"
-        }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`RegisterImageRequestResourceCategoryItem`
-    pub enum RegisterImageRequestResourceCategoryItem {
-        Cpu,
-        Gpu,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        RegisterImageRequestResourceCategoryItem { Cpu => "CPU", Gpu => "GPU" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Kind of workload the image is meant for.
-    pub enum RegisterImageRequestServiceType {
-        Common,
-        Inference,
-        Train,
-        Dev,
-        Unknown,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        RegisterImageRequestServiceType { Common => "COMMON", Inference => "INFERENCE",
-        Train => "TRAIN", Dev => "DEV", Unknown => "UNKNOWN" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`RegisterImageRequestServicesItem`
-    pub enum RegisterImageRequestServicesItem {
-        Notebook,
-        Ssh,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        RegisterImageRequestServicesItem { Notebook => "NOTEBOOK", Ssh => "SSH" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image visibility; PUBLIC lets all users use the image read-only by its ID. The server's default is `PRIVATE`.
-    pub enum RegisterImageRequestVisibility {
-        Private,
-        Public,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        RegisterImageRequestVisibility { Private => "PRIVATE", Public => "PUBLIC" }
-    );
-    ///The registered image.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct RegisterImageResponse {
-        ///Processor architecture of the image (X86_64 = x86, AARCH64 = Arm).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub arch: ::std::option::Option<RegisterImageResponseArch>,
-        ///Creation time, UTC milliseconds.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub create_at: ::std::option::Option<i64>,
-        ///Image description. At most 512 characters.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        ///Access services the image supports (NOTEBOOK = HTTPS, SSH = remote IDE over SSH).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dev_services: ::std::option::Option<
-            ::std::vec::Vec<RegisterImageResponseDevServicesItem>,
-        >,
-        ///Resource type of the image.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub flavor_type: ::std::option::Option<::std::string::String>,
-        ///Image ID (UUID).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        ///Image name; lowercase letters, digits, hyphens (-), underscores (_) and periods (.). At most 512 characters.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        ///SWR organization the image belongs to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub namespace: ::std::option::Option<::std::string::String>,
-        ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub origin: ::std::option::Option<RegisterImageResponseOrigin>,
-        ///Flavor types the image supports.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub resource_categories: ::std::option::Option<
-            ::std::vec::Vec<RegisterImageResponseResourceCategoriesItem>,
-        >,
-        ///Kind of workload the image is meant for.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub service_type: ::std::option::Option<RegisterImageResponseServiceType>,
-        ///Image size, documented as KB.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub size: ::std::option::Option<i64>,
-        ///Image status.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<RegisterImageResponseStatus>,
-        ///Build information recorded while the image is saved.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status_message: ::std::option::Option<::std::string::String>,
-        ///Flavor types the image supports.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub support_res_categories: ::std::option::Option<
-            ::std::vec::Vec<RegisterImageResponseSupportResCategoriesItem>,
-        >,
-        ///Address of the image in SWR.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub swr_path: ::std::option::Option<::std::string::String>,
-        ///Image tag.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tag: ::std::option::Option<::std::string::String>,
-        ///Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<RegisterImageResponseType>,
-        ///Last update time, UTC milliseconds.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub update_at: ::std::option::Option<i64>,
-        ///Image visibility; PUBLIC lets all users use the image read-only by its ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub visibility: ::std::option::Option<RegisterImageResponseVisibility>,
-        ///Workspace ID; 0 when no workspace is available. The server's default is `0`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub workspace_id: ::std::option::Option<::std::string::String>,
-    }
-    impl RegisterImageResponse {
-        pub fn builder() -> builder::RegisterImageResponse {
-            Default::default()
-        }
-    }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Processor architecture of the image (X86_64 = x86, AARCH64 = Arm).
-    pub enum RegisterImageResponseArch {
-        X8664,
-        Aarch64,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        RegisterImageResponseArch { X8664 => "X86_64", Aarch64 => "AARCH64" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`RegisterImageResponseDevServicesItem`
-    pub enum RegisterImageResponseDevServicesItem {
-        Notebook,
-        Ssh,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        RegisterImageResponseDevServicesItem { Notebook => "NOTEBOOK", Ssh => "SSH" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
-    pub enum RegisterImageResponseOrigin {
-        Customize,
-        ImageSave,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        RegisterImageResponseOrigin { Customize => "CUSTOMIZE", ImageSave => "IMAGE_SAVE"
-        }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`RegisterImageResponseResourceCategoriesItem`
-    pub enum RegisterImageResponseResourceCategoriesItem {
-        Cpu,
-        Gpu,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        RegisterImageResponseResourceCategoriesItem { Cpu => "CPU", Gpu => "GPU" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Kind of workload the image is meant for.
-    pub enum RegisterImageResponseServiceType {
-        Common,
-        Inference,
-        Train,
-        Dev,
-        Unknown,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        RegisterImageResponseServiceType { Common => "COMMON", Inference => "INFERENCE",
-        Train => "TRAIN", Dev => "DEV", Unknown => "UNKNOWN" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image status.
-    pub enum RegisterImageResponseStatus {
-        Init,
-        Creating,
-        CreateFailed,
-        Error,
-        Deleted,
-        Active,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        RegisterImageResponseStatus { Init => "INIT", Creating => "CREATING",
-        CreateFailed => "CREATE_FAILED", Error => "ERROR", Deleted => "DELETED", Active
-        => "ACTIVE" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`RegisterImageResponseSupportResCategoriesItem`
-    pub enum RegisterImageResponseSupportResCategoriesItem {
-        Cpu,
-        Gpu,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        RegisterImageResponseSupportResCategoriesItem { Cpu => "CPU", Gpu => "GPU" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).
-    pub enum RegisterImageResponseType {
-        BuildIn,
-        Dedicated,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        RegisterImageResponseType { BuildIn => "BUILD_IN", Dedicated => "DEDICATED" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image visibility; PUBLIC lets all users use the image read-only by its ID.
-    pub enum RegisterImageResponseVisibility {
-        Private,
-        Public,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        RegisterImageResponseVisibility { Private => "PRIVATE", Public => "PUBLIC" }
-    );
     ///New running duration of a notebook instance.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RenewLeaseRequest {
@@ -2368,204 +979,18 @@ pub mod types {
             Default::default()
         }
     }
-    ///Auto-stop lease of the instance after prolonging.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct RenewLeaseResponse {
-        ///Instance creation time, UTC milliseconds.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub create_at: ::std::option::Option<i64>,
-        ///Running duration counted from creation; the instance is stopped automatically once creation time plus duration has passed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub duration: ::std::option::Option<i64>,
-        ///Whether auto stop is enabled.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub enable: ::std::option::Option<bool>,
-        ///Auto-stop type (timing = stop at a set time, idle = stop when idle).
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<RenewLeaseResponseType>,
-        ///Last update time excluding heartbeat checks, UTC milliseconds.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub update_at: ::std::option::Option<i64>,
-    }
-    impl RenewLeaseResponse {
-        pub fn builder() -> builder::RenewLeaseResponse {
-            Default::default()
-        }
-    }
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Auto-stop type (timing = stop at a set time, idle = stop when idle).
-    pub enum RenewLeaseResponseType {
-        Timing,
-        Idle,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        RenewLeaseResponseType { Timing => "timing", Idle => "idle" }
-    );
-    ///OBS storage mounted to a notebook instance.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct ShowAttachableObsResponse {
-        ///Storage type; documented as OBS.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub category: ::std::option::Option<::std::string::String>,
-        ///Documented as the ID of the instance with OBS storage mounted.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        ///Directory of the notebook instance the OBS storage is mounted to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub mount_path: ::std::option::Option<::std::string::String>,
-        ///Mount status.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<ShowAttachableObsResponseStatus>,
-        ///OBS object path.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub uri: ::std::option::Option<::std::string::String>,
-    }
-    impl ShowAttachableObsResponse {
-        pub fn builder() -> builder::ShowAttachableObsResponse {
-            Default::default()
-        }
-    }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Mount status.
-    pub enum ShowAttachableObsResponseStatus {
-        Mounting,
-        MountFailed,
-        Mounted,
-        Unmounting,
-        UnmountFailed,
-        Unmounted,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ShowAttachableObsResponseStatus { Mounting => "MOUNTING", MountFailed =>
-        "MOUNT_FAILED", Mounted => "MOUNTED", Unmounting => "UNMOUNTING", UnmountFailed
-        => "UNMOUNT_FAILED", Unmounted => "UNMOUNTED" }
-    );
-    ///Details of an image.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct ShowImageResponse {
-        ///Processor architecture of the image (X86_64 = x86, AARCH64 = Arm).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub arch: ::std::option::Option<ShowImageResponseArch>,
-        ///Creation time, UTC milliseconds.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub create_at: ::std::option::Option<i64>,
-        ///Image description. At most 512 characters.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        ///Access services the image supports (NOTEBOOK = HTTPS, SSH = remote IDE over SSH).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dev_services: ::std::option::Option<
-            ::std::vec::Vec<ShowImageResponseDevServicesItem>,
-        >,
-        ///Image ID (UUID).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        ///Image name; lowercase letters, digits, hyphens (-), underscores (_) and periods (.). At most 512 characters.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        ///SWR organization the image belongs to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub namespace: ::std::option::Option<::std::string::String>,
-        ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub origin: ::std::option::Option<ShowImageResponseOrigin>,
-        ///Flavor types the image supports.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub resource_categories: ::std::option::Option<
-            ::std::vec::Vec<ShowImageResponseResourceCategoriesItem>,
-        >,
-        ///Kind of workload the image is meant for.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub service_type: ::std::option::Option<ShowImageResponseServiceType>,
-        ///Image size, documented as KB.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub size: ::std::option::Option<i64>,
-        ///Image status.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<ShowImageResponseStatus>,
-        ///Build information recorded while the image is saved.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status_message: ::std::option::Option<::std::string::String>,
-        ///Flavor types the image supports.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub support_res_categories: ::std::option::Option<
-            ::std::vec::Vec<ShowImageResponseSupportResCategoriesItem>,
-        >,
-        ///Address of the image in SWR.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub swr_path: ::std::option::Option<::std::string::String>,
-        ///Image tag.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tag: ::std::option::Option<::std::string::String>,
-        ///Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<ShowImageResponseType>,
-        ///Last update time, UTC milliseconds.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub update_at: ::std::option::Option<i64>,
-        ///Image visibility; PUBLIC lets all users use the image read-only by its ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub visibility: ::std::option::Option<ShowImageResponseVisibility>,
-        ///Workspace ID; 0 when no workspace is available. The server's default is `0`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub workspace_id: ::std::option::Option<::std::string::String>,
-    }
-    impl ShowImageResponse {
-        pub fn builder() -> builder::ShowImageResponse {
-            Default::default()
-        }
-    }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Processor architecture of the image (X86_64 = x86, AARCH64 = Arm).
-    pub enum ShowImageResponseArch {
-        X8664,
-        Aarch64,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ShowImageResponseArch { X8664 => "X86_64", Aarch64 => "AARCH64" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ShowImageResponseDevServicesItem`
-    pub enum ShowImageResponseDevServicesItem {
-        Notebook,
-        Ssh,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ShowImageResponseDevServicesItem { Notebook => "NOTEBOOK", Ssh => "SSH" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image source (CUSTOMIZE = custom image, IMAGE_SAVE = saved from a notebook instance). The server's default is `CUSTOMIZE`.
-    pub enum ShowImageResponseOrigin {
-        Customize,
-        ImageSave,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ShowImageResponseOrigin { Customize => "CUSTOMIZE", ImageSave => "IMAGE_SAVE" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ShowImageResponseResourceCategoriesItem`
-    pub enum ShowImageResponseResourceCategoriesItem {
+    ///Processor type.
+    pub enum ResourceCategory {
         Cpu,
         Gpu,
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    crate::__private::open_enum!(
-        ShowImageResponseResourceCategoriesItem { Cpu => "CPU", Gpu => "GPU" }
-    );
+    crate::__private::open_enum!(ResourceCategory { Cpu => "CPU", Gpu => "GPU" });
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///Kind of workload the image is meant for.
-    pub enum ShowImageResponseServiceType {
+    pub enum ServiceType {
         Common,
         Inference,
         Train,
@@ -2575,231 +1000,18 @@ pub mod types {
         Unrecognized(::std::string::String),
     }
     crate::__private::open_enum!(
-        ShowImageResponseServiceType { Common => "COMMON", Inference => "INFERENCE",
-        Train => "TRAIN", Dev => "DEV", Unknown => "UNKNOWN" }
+        ServiceType { Common => "COMMON", Inference => "INFERENCE", Train => "TRAIN", Dev
+        => "DEV", Unknown => "UNKNOWN" }
     );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image status.
-    pub enum ShowImageResponseStatus {
-        Init,
-        Creating,
-        CreateFailed,
-        Error,
-        Deleted,
-        Active,
+    ///The server's default is `DESC`.
+    pub enum SortDir {
+        Asc,
+        Desc,
         /// A value this client does not know (yet), kept exactly as received.
         Unrecognized(::std::string::String),
     }
-    crate::__private::open_enum!(
-        ShowImageResponseStatus { Init => "INIT", Creating => "CREATING", CreateFailed =>
-        "CREATE_FAILED", Error => "ERROR", Deleted => "DELETED", Active => "ACTIVE" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ShowImageResponseSupportResCategoriesItem`
-    pub enum ShowImageResponseSupportResCategoriesItem {
-        Cpu,
-        Gpu,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ShowImageResponseSupportResCategoriesItem { Cpu => "CPU", Gpu => "GPU" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).
-    pub enum ShowImageResponseType {
-        BuildIn,
-        Dedicated,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ShowImageResponseType { BuildIn => "BUILD_IN", Dedicated => "DEDICATED" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Image visibility; PUBLIC lets all users use the image read-only by its ID.
-    pub enum ShowImageResponseVisibility {
-        Private,
-        Public,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ShowImageResponseVisibility { Private => "PRIVATE", Public => "PUBLIC" }
-    );
-    ///Auto-stop lease of a notebook instance.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct ShowLeaseResponse {
-        ///Instance creation time, UTC milliseconds.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub create_at: ::std::option::Option<i64>,
-        ///Running duration counted from creation; the instance is stopped automatically once creation time plus duration has passed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub duration: ::std::option::Option<i64>,
-        ///Whether auto stop is enabled.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub enable: ::std::option::Option<bool>,
-        ///Auto-stop type (timing = stop at a set time, idle = stop when idle).
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<ShowLeaseResponseType>,
-        ///Last update time excluding heartbeat checks, UTC milliseconds.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub update_at: ::std::option::Option<i64>,
-    }
-    impl ShowLeaseResponse {
-        pub fn builder() -> builder::ShowLeaseResponse {
-            Default::default()
-        }
-    }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Auto-stop type (timing = stop at a set time, idle = stop when idle).
-    pub enum ShowLeaseResponseType {
-        Timing,
-        Idle,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ShowLeaseResponseType { Timing => "timing", Idle => "idle" }
-    );
-    ///Details of a notebook instance.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct ShowNotebookResponse {
-        ///Initialization progress of the instance.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action_progress: ::std::option::Option<::std::vec::Vec<JobProgress>>,
-        ///Charged resource types (STORAGE, COMPUTE, or ALL).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub billing_items: ::std::option::Option<
-            ::std::vec::Vec<ShowNotebookResponseBillingItemsItem>,
-        >,
-        ///Instance description.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        ///Remote access settings for a local IDE (such as PyCharm or VS Code) or an SSH client.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub endpoints: ::std::option::Option<::std::vec::Vec<EndpointsRes>>,
-        ///Reason the instance failed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub fail_reason: ::std::option::Option<::std::string::String>,
-        ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub feature: ::std::option::Option<ShowNotebookResponseFeature>,
-        ///Instance flavor.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub flavor: ::std::option::Option<::std::string::String>,
-        ///Instance ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image: ::std::option::Option<Image>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub lease: ::std::option::Option<Lease>,
-        ///Instance name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pool: ::std::option::Option<Pool>,
-        ///Instance status.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<ShowNotebookResponseStatus>,
-        ///Token used for notebook authentication.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
-        ///URL for accessing the instance.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user: ::std::option::Option<User>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub volume: ::std::option::Option<VolumeRes>,
-        ///Workspace ID; 0 when no workspace is available. The server's default is `0`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub workspace_id: ::std::option::Option<::std::string::String>,
-    }
-    impl ShowNotebookResponse {
-        pub fn builder() -> builder::ShowNotebookResponse {
-            Default::default()
-        }
-    }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`ShowNotebookResponseBillingItemsItem`
-    pub enum ShowNotebookResponseBillingItemsItem {
-        Storage,
-        Compute,
-        All,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ShowNotebookResponseBillingItemsItem { Storage => "STORAGE", Compute =>
-        "COMPUTE", All => "ALL" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
-    pub enum ShowNotebookResponseFeature {
-        Default,
-        Notebook,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ShowNotebookResponseFeature { Default => "DEFAULT", Notebook => "NOTEBOOK" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Instance status.
-    pub enum ShowNotebookResponseStatus {
-        Init,
-        Creating,
-        Starting,
-        Stopping,
-        Deleting,
-        Running,
-        Stopped,
-        Snapshotting,
-        CreateFailed,
-        StartFailed,
-        DeleteFailed,
-        Error,
-        Deleted,
-        Frozen,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        ShowNotebookResponseStatus { Init => "INIT", Creating => "CREATING", Starting =>
-        "STARTING", Stopping => "STOPPING", Deleting => "DELETING", Running => "RUNNING",
-        Stopped => "STOPPED", Snapshotting => "SNAPSHOTTING", CreateFailed =>
-        "CREATE_FAILED", StartFailed => "START_FAILED", DeleteFailed => "DELETE_FAILED",
-        Error => "ERROR", Deleted => "DELETED", Frozen => "FROZEN" }
-    );
-    ///One page of flavors an instance can switch to.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct ShowSwitchableFlavorsResponse {
-        ///Current page number.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub current: ::std::option::Option<i32>,
-        ///Flavors on this page.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<::std::vec::Vec<NotebookFlavor>>,
-        ///Flavors the instance can be switched to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub flavors: ::std::option::Option<::std::vec::Vec<NotebookFlavor>>,
-        ///Total number of pages.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pages: ::std::option::Option<i32>,
-        ///Number of records per page.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub size: ::std::option::Option<i32>,
-        ///Total number of records.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub total: ::std::option::Option<i64>,
-    }
-    impl ShowSwitchableFlavorsResponse {
-        pub fn builder() -> builder::ShowSwitchableFlavorsResponse {
-            Default::default()
-        }
-    }
+    crate::__private::open_enum!(SortDir { Asc => "ASC", Desc => "DESC" });
     ///Empty request body, as the page's request example shows.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
@@ -2829,117 +1041,6 @@ pub mod types {
             Self(value)
         }
     }
-    ///The notebook instance being started.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct StartNotebookResponse {
-        ///Initialization progress of the instance.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action_progress: ::std::option::Option<::std::vec::Vec<JobProgress>>,
-        ///Charged resource types (STORAGE, COMPUTE, or ALL).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub billing_items: ::std::option::Option<
-            ::std::vec::Vec<StartNotebookResponseBillingItemsItem>,
-        >,
-        ///Instance description.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        ///Remote access settings for a local IDE (such as PyCharm or VS Code) or an SSH client.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub endpoints: ::std::option::Option<::std::vec::Vec<EndpointsRes>>,
-        ///Reason the instance failed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub fail_reason: ::std::option::Option<::std::string::String>,
-        ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub feature: ::std::option::Option<StartNotebookResponseFeature>,
-        ///Instance flavor.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub flavor: ::std::option::Option<::std::string::String>,
-        ///Instance ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image: ::std::option::Option<Image>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub lease: ::std::option::Option<Lease>,
-        ///Instance name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pool: ::std::option::Option<Pool>,
-        ///Instance status.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<StartNotebookResponseStatus>,
-        ///Token used for notebook authentication.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
-        ///URL for accessing the instance.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user: ::std::option::Option<User>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub volume: ::std::option::Option<VolumeRes>,
-        ///Workspace ID; 0 when no workspace is available. The server's default is `0`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub workspace_id: ::std::option::Option<::std::string::String>,
-    }
-    impl StartNotebookResponse {
-        pub fn builder() -> builder::StartNotebookResponse {
-            Default::default()
-        }
-    }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`StartNotebookResponseBillingItemsItem`
-    pub enum StartNotebookResponseBillingItemsItem {
-        Storage,
-        Compute,
-        All,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        StartNotebookResponseBillingItemsItem { Storage => "STORAGE", Compute =>
-        "COMPUTE", All => "ALL" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
-    pub enum StartNotebookResponseFeature {
-        Default,
-        Notebook,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        StartNotebookResponseFeature { Default => "DEFAULT", Notebook => "NOTEBOOK" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Instance status.
-    pub enum StartNotebookResponseStatus {
-        Init,
-        Creating,
-        Starting,
-        Stopping,
-        Deleting,
-        Running,
-        Stopped,
-        Snapshotting,
-        CreateFailed,
-        StartFailed,
-        DeleteFailed,
-        Error,
-        Deleted,
-        Frozen,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        StartNotebookResponseStatus { Init => "INIT", Creating => "CREATING", Starting =>
-        "STARTING", Stopping => "STOPPING", Deleting => "DELETING", Running => "RUNNING",
-        Stopped => "STOPPED", Snapshotting => "SNAPSHOTTING", CreateFailed =>
-        "CREATE_FAILED", StartFailed => "START_FAILED", DeleteFailed => "DELETE_FAILED",
-        Error => "ERROR", Deleted => "DELETED", Frozen => "FROZEN" }
-    );
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///The server's default is `timing`.
     pub enum StartNotebookType {
@@ -2950,117 +1051,6 @@ pub mod types {
     }
     crate::__private::open_enum!(
         StartNotebookType { Timing => "timing", Idle => "idle" }
-    );
-    ///The notebook instance being stopped.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct StopNotebookResponse {
-        ///Initialization progress of the instance.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action_progress: ::std::option::Option<::std::vec::Vec<JobProgress>>,
-        ///Charged resource types (STORAGE, COMPUTE, or ALL).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub billing_items: ::std::option::Option<
-            ::std::vec::Vec<StopNotebookResponseBillingItemsItem>,
-        >,
-        ///Instance description.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        ///Remote access settings for a local IDE (such as PyCharm or VS Code) or an SSH client.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub endpoints: ::std::option::Option<::std::vec::Vec<EndpointsRes>>,
-        ///Reason the instance failed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub fail_reason: ::std::option::Option<::std::string::String>,
-        ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub feature: ::std::option::Option<StopNotebookResponseFeature>,
-        ///Instance flavor.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub flavor: ::std::option::Option<::std::string::String>,
-        ///Instance ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image: ::std::option::Option<Image>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub lease: ::std::option::Option<Lease>,
-        ///Instance name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pool: ::std::option::Option<Pool>,
-        ///Instance status.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<StopNotebookResponseStatus>,
-        ///Token used for notebook authentication.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
-        ///URL for accessing the instance.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user: ::std::option::Option<User>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub volume: ::std::option::Option<VolumeRes>,
-        ///Workspace ID; 0 when no workspace is available. The server's default is `0`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub workspace_id: ::std::option::Option<::std::string::String>,
-    }
-    impl StopNotebookResponse {
-        pub fn builder() -> builder::StopNotebookResponse {
-            Default::default()
-        }
-    }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`StopNotebookResponseBillingItemsItem`
-    pub enum StopNotebookResponseBillingItemsItem {
-        Storage,
-        Compute,
-        All,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        StopNotebookResponseBillingItemsItem { Storage => "STORAGE", Compute =>
-        "COMPUTE", All => "ALL" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
-    pub enum StopNotebookResponseFeature {
-        Default,
-        Notebook,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        StopNotebookResponseFeature { Default => "DEFAULT", Notebook => "NOTEBOOK" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Instance status.
-    pub enum StopNotebookResponseStatus {
-        Init,
-        Creating,
-        Starting,
-        Stopping,
-        Deleting,
-        Running,
-        Stopped,
-        Snapshotting,
-        CreateFailed,
-        StartFailed,
-        DeleteFailed,
-        Error,
-        Deleted,
-        Frozen,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        StopNotebookResponseStatus { Init => "INIT", Creating => "CREATING", Starting =>
-        "STARTING", Stopping => "STOPPING", Deleting => "DELETING", Running => "RUNNING",
-        Stopped => "STOPPED", Snapshotting => "SNAPSHOTTING", CreateFailed =>
-        "CREATE_FAILED", StartFailed => "START_FAILED", DeleteFailed => "DELETE_FAILED",
-        Error => "ERROR", Deleted => "DELETED", Frozen => "FROZEN" }
     );
     ///Notebook instance settings to change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -3091,117 +1081,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///The updated notebook instance.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct UpdateNotebookResponse {
-        ///Initialization progress of the instance.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action_progress: ::std::option::Option<::std::vec::Vec<JobProgress>>,
-        ///Charged resource types (STORAGE, COMPUTE, or ALL).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub billing_items: ::std::option::Option<
-            ::std::vec::Vec<UpdateNotebookResponseBillingItemsItem>,
-        >,
-        ///Instance description.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        ///Remote access settings for a local IDE (such as PyCharm or VS Code) or an SSH client.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub endpoints: ::std::option::Option<::std::vec::Vec<EndpointsRes>>,
-        ///Reason the instance failed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub fail_reason: ::std::option::Option<::std::string::String>,
-        ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub feature: ::std::option::Option<UpdateNotebookResponseFeature>,
-        ///Instance flavor.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub flavor: ::std::option::Option<::std::string::String>,
-        ///Instance ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image: ::std::option::Option<Image>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub lease: ::std::option::Option<Lease>,
-        ///Instance name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pool: ::std::option::Option<Pool>,
-        ///Instance status.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<UpdateNotebookResponseStatus>,
-        ///Token used for notebook authentication.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
-        ///URL for accessing the instance.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user: ::std::option::Option<User>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub volume: ::std::option::Option<VolumeRes>,
-        ///Workspace ID; 0 when no workspace is available. The server's default is `0`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub workspace_id: ::std::option::Option<::std::string::String>,
-    }
-    impl UpdateNotebookResponse {
-        pub fn builder() -> builder::UpdateNotebookResponse {
-            Default::default()
-        }
-    }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///`UpdateNotebookResponseBillingItemsItem`
-    pub enum UpdateNotebookResponseBillingItemsItem {
-        Storage,
-        Compute,
-        All,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        UpdateNotebookResponseBillingItemsItem { Storage => "STORAGE", Compute =>
-        "COMPUTE", All => "ALL" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).
-    pub enum UpdateNotebookResponseFeature {
-        Default,
-        Notebook,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        UpdateNotebookResponseFeature { Default => "DEFAULT", Notebook => "NOTEBOOK" }
-    );
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Instance status.
-    pub enum UpdateNotebookResponseStatus {
-        Init,
-        Creating,
-        Starting,
-        Stopping,
-        Deleting,
-        Running,
-        Stopped,
-        Snapshotting,
-        CreateFailed,
-        StartFailed,
-        DeleteFailed,
-        Error,
-        Deleted,
-        Frozen,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        UpdateNotebookResponseStatus { Init => "INIT", Creating => "CREATING", Starting
-        => "STARTING", Stopping => "STOPPING", Deleting => "DELETING", Running =>
-        "RUNNING", Stopped => "STOPPED", Snapshotting => "SNAPSHOTTING", CreateFailed =>
-        "CREATE_FAILED", StartFailed => "START_FAILED", DeleteFailed => "DELETE_FAILED",
-        Error => "ERROR", Deleted => "DELETED", Frozen => "FROZEN" }
-    );
     ///Account information of the instance owner.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct User {
@@ -3219,6 +1098,17 @@ pub mod types {
             Default::default()
         }
     }
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///Image visibility; PUBLIC lets all users use the image read-only by its ID. The server's default is `PRIVATE`.
+    pub enum Visibility {
+        Private,
+        Public,
+        /// A value this client does not know (yet), kept exactly as received.
+        Unrecognized(::std::string::String),
+    }
+    crate::__private::open_enum!(
+        Visibility { Private => "PRIVATE", Public => "PUBLIC" }
+    );
     ///Storage volume requested for a notebook instance.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct VolumeReq {
@@ -3226,12 +1116,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub capacity: ::std::option::Option<i32>,
         ///Storage type.
-        pub category: VolumeReqCategory,
+        pub category: Category,
         ///ID of the EFS file system (from the SFS console); needed only for category EFS with ownership DEDICATED.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         ///Who manages the resource (MANAGED = the service, DEDICATED = the user account).
-        pub ownership: VolumeReqOwnership,
+        pub ownership: Ownership,
         ///Shared path of the EFS file system (from the SFS console); needed only for category EFS with ownership DEDICATED.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uri: ::std::option::Option<::std::string::String>,
@@ -3241,26 +1131,6 @@ pub mod types {
             Default::default()
         }
     }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Storage type.
-    pub enum VolumeReqCategory {
-        Sfs,
-        Evs,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(VolumeReqCategory { Sfs => "SFS", Evs => "EVS" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Who manages the resource (MANAGED = the service, DEDICATED = the user account).
-    pub enum VolumeReqOwnership {
-        Managed,
-        Dedicated,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        VolumeReqOwnership { Managed => "MANAGED", Dedicated => "DEDICATED" }
-    );
     ///Storage volume of a notebook instance.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct VolumeRes {
@@ -3269,13 +1139,13 @@ pub mod types {
         pub capacity: ::std::option::Option<i32>,
         ///Storage type.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub category: ::std::option::Option<VolumeResCategory>,
+        pub category: ::std::option::Option<Category>,
         ///Mount directory inside the instance, currently /home/ma-user/work/.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mount_path: ::std::option::Option<::std::string::String>,
         ///Who manages the resource (MANAGED = the service, DEDICATED = the user account).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ownership: ::std::option::Option<VolumeResOwnership>,
+        pub ownership: ::std::option::Option<Ownership>,
         ///EVS disk expansion status; RESIZING while capacity is being expanded (the instance is not affected).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
@@ -3285,26 +1155,6 @@ pub mod types {
             Default::default()
         }
     }
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Storage type.
-    pub enum VolumeResCategory {
-        Sfs,
-        Evs,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(VolumeResCategory { Sfs => "SFS", Evs => "EVS" });
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    ///Who manages the resource (MANAGED = the service, DEDICATED = the user account).
-    pub enum VolumeResOwnership {
-        Managed,
-        Dedicated,
-        /// A value this client does not know (yet), kept exactly as received.
-        Unrecognized(::std::string::String),
-    }
-    crate::__private::open_enum!(
-        VolumeResOwnership { Managed => "MANAGED", Dedicated => "DEDICATED" }
-    );
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
@@ -3391,127 +1241,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct AttachObsResponse {
-            category: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            mount_path: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::AttachObsResponseStatus>,
-                ::std::string::String,
-            >,
-            uri: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for AttachObsResponse {
-            fn default() -> Self {
-                Self {
-                    category: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    mount_path: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    uri: Ok(Default::default()),
-                }
-            }
-        }
-        impl AttachObsResponse {
-            pub fn category<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.category = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for category: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn mount_path<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mount_path = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mount_path: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AttachObsResponseStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn uri<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.uri = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for uri: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AttachObsResponse> for super::AttachObsResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AttachObsResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    category: value.category?,
-                    id: value.id?,
-                    mount_path: value.mount_path?,
-                    status: value.status?,
-                    uri: value.uri?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AttachObsResponse> for AttachObsResponse {
-            fn from(value: super::AttachObsResponse) -> Self {
-                Self {
-                    category: Ok(value.category),
-                    id: Ok(value.id),
-                    mount_path: Ok(value.mount_path),
-                    status: Ok(value.status),
-                    uri: Ok(value.uri),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct BillingInfo {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -3572,127 +1301,6 @@ pub mod types {
                 Self {
                     code: Ok(value.code),
                     unit_num: Ok(value.unit_num),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CancelObsResponse {
-            category: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            mount_path: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::CancelObsResponseStatus>,
-                ::std::string::String,
-            >,
-            uri: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CancelObsResponse {
-            fn default() -> Self {
-                Self {
-                    category: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    mount_path: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    uri: Ok(Default::default()),
-                }
-            }
-        }
-        impl CancelObsResponse {
-            pub fn category<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.category = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for category: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn mount_path<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mount_path = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mount_path: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CancelObsResponseStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn uri<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.uri = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for uri: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CancelObsResponse> for super::CancelObsResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CancelObsResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    category: value.category?,
-                    id: value.id?,
-                    mount_path: value.mount_path?,
-                    status: value.status?,
-                    uri: value.uri?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CancelObsResponse> for CancelObsResponse {
-            fn from(value: super::CancelObsResponse) -> Self {
-                Self {
-                    category: Ok(value.category),
-                    id: Ok(value.id),
-                    mount_path: Ok(value.mount_path),
-                    status: Ok(value.status),
-                    uri: Ok(value.uri),
                 }
             }
         }
@@ -3946,449 +1554,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateImageResponse {
-            arch: ::std::result::Result<
-                ::std::option::Option<super::CreateImageResponseArch>,
-                ::std::string::String,
-            >,
-            create_at: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            dev_services: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::CreateImageResponseDevServicesItem>,
-                >,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            namespace: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            origin: ::std::result::Result<
-                ::std::option::Option<super::CreateImageResponseOrigin>,
-                ::std::string::String,
-            >,
-            resource_categories: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::CreateImageResponseResourceCategoriesItem>,
-                >,
-                ::std::string::String,
-            >,
-            service_type: ::std::result::Result<
-                ::std::option::Option<super::CreateImageResponseServiceType>,
-                ::std::string::String,
-            >,
-            size: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::CreateImageResponseStatus>,
-                ::std::string::String,
-            >,
-            status_message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            support_res_categories: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::CreateImageResponseSupportResCategoriesItem>,
-                >,
-                ::std::string::String,
-            >,
-            swr_path: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            tag: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<super::CreateImageResponseType>,
-                ::std::string::String,
-            >,
-            update_at: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            visibility: ::std::result::Result<
-                ::std::option::Option<super::CreateImageResponseVisibility>,
-                ::std::string::String,
-            >,
-            workspace_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateImageResponse {
-            fn default() -> Self {
-                Self {
-                    arch: Ok(Default::default()),
-                    create_at: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                    dev_services: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    namespace: Ok(Default::default()),
-                    origin: Ok(Default::default()),
-                    resource_categories: Ok(Default::default()),
-                    service_type: Ok(Default::default()),
-                    size: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    status_message: Ok(Default::default()),
-                    support_res_categories: Ok(Default::default()),
-                    swr_path: Ok(Default::default()),
-                    tag: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    update_at: Ok(Default::default()),
-                    visibility: Ok(Default::default()),
-                    workspace_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateImageResponse {
-            pub fn arch<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateImageResponseArch>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.arch = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for arch: {e}")
-                    });
-                self
-            }
-            pub fn create_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.create_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for create_at: {e}")
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn dev_services<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::CreateImageResponseDevServicesItem>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.dev_services = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for dev_services: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn namespace<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.namespace = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for namespace: {e}")
-                    });
-                self
-            }
-            pub fn origin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateImageResponseOrigin>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.origin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for origin: {e}")
-                    });
-                self
-            }
-            pub fn resource_categories<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::CreateImageResponseResourceCategoriesItem>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.resource_categories = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for resource_categories: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn service_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateImageResponseServiceType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.service_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for service_type: {e}")
-                    });
-                self
-            }
-            pub fn size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for size: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateImageResponseStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn status_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status_message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for status_message: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_res_categories<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<
-                            super::CreateImageResponseSupportResCategoriesItem,
-                        >,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_res_categories = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_res_categories: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn swr_path<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.swr_path = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for swr_path: {e}")
-                    });
-                self
-            }
-            pub fn tag<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tag = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tag: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateImageResponseType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn update_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.update_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for update_at: {e}")
-                    });
-                self
-            }
-            pub fn visibility<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateImageResponseVisibility>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.visibility = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for visibility: {e}")
-                    });
-                self
-            }
-            pub fn workspace_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.workspace_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for workspace_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateImageResponse>
-        for super::CreateImageResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateImageResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    arch: value.arch?,
-                    create_at: value.create_at?,
-                    description: value.description?,
-                    dev_services: value.dev_services?,
-                    id: value.id?,
-                    name: value.name?,
-                    namespace: value.namespace?,
-                    origin: value.origin?,
-                    resource_categories: value.resource_categories?,
-                    service_type: value.service_type?,
-                    size: value.size?,
-                    status: value.status?,
-                    status_message: value.status_message?,
-                    support_res_categories: value.support_res_categories?,
-                    swr_path: value.swr_path?,
-                    tag: value.tag?,
-                    type_: value.type_?,
-                    update_at: value.update_at?,
-                    visibility: value.visibility?,
-                    workspace_id: value.workspace_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateImageResponse> for CreateImageResponse {
-            fn from(value: super::CreateImageResponse) -> Self {
-                Self {
-                    arch: Ok(value.arch),
-                    create_at: Ok(value.create_at),
-                    description: Ok(value.description),
-                    dev_services: Ok(value.dev_services),
-                    id: Ok(value.id),
-                    name: Ok(value.name),
-                    namespace: Ok(value.namespace),
-                    origin: Ok(value.origin),
-                    resource_categories: Ok(value.resource_categories),
-                    service_type: Ok(value.service_type),
-                    size: Ok(value.size),
-                    status: Ok(value.status),
-                    status_message: Ok(value.status_message),
-                    support_res_categories: Ok(value.support_res_categories),
-                    swr_path: Ok(value.swr_path),
-                    tag: Ok(value.tag),
-                    type_: Ok(value.type_),
-                    update_at: Ok(value.update_at),
-                    visibility: Ok(value.visibility),
-                    workspace_id: Ok(value.workspace_id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct CreateNotebookRequest {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -4403,7 +1568,7 @@ pub mod types {
                 ::std::string::String,
             >,
             feature: ::std::result::Result<
-                ::std::option::Option<super::CreateNotebookRequestFeature>,
+                ::std::option::Option<super::Feature>,
                 ::std::string::String,
             >,
             flavor: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -4489,9 +1654,7 @@ pub mod types {
             }
             pub fn feature<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateNotebookRequestFeature>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::Feature>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.feature = value
@@ -4640,390 +1803,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateNotebookResponse {
-            action_progress: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
-                ::std::string::String,
-            >,
-            billing_items: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::CreateNotebookResponseBillingItemsItem>,
-                >,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            endpoints: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
-                ::std::string::String,
-            >,
-            fail_reason: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            feature: ::std::result::Result<
-                ::std::option::Option<super::CreateNotebookResponseFeature>,
-                ::std::string::String,
-            >,
-            flavor: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image: ::std::result::Result<
-                ::std::option::Option<super::Image>,
-                ::std::string::String,
-            >,
-            lease: ::std::result::Result<
-                ::std::option::Option<super::Lease>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            pool: ::std::result::Result<
-                ::std::option::Option<super::Pool>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::CreateNotebookResponseStatus>,
-                ::std::string::String,
-            >,
-            token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            user: ::std::result::Result<
-                ::std::option::Option<super::User>,
-                ::std::string::String,
-            >,
-            volume: ::std::result::Result<
-                ::std::option::Option<super::VolumeRes>,
-                ::std::string::String,
-            >,
-            workspace_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateNotebookResponse {
-            fn default() -> Self {
-                Self {
-                    action_progress: Ok(Default::default()),
-                    billing_items: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                    endpoints: Ok(Default::default()),
-                    fail_reason: Ok(Default::default()),
-                    feature: Ok(Default::default()),
-                    flavor: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    image: Ok(Default::default()),
-                    lease: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    pool: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    token: Ok(Default::default()),
-                    url: Ok(Default::default()),
-                    user: Ok(Default::default()),
-                    volume: Ok(Default::default()),
-                    workspace_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateNotebookResponse {
-            pub fn action_progress<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.action_progress = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for action_progress: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn billing_items<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::CreateNotebookResponseBillingItemsItem>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.billing_items = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for billing_items: {e}")
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn endpoints<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.endpoints = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for endpoints: {e}")
-                    });
-                self
-            }
-            pub fn fail_reason<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.fail_reason = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for fail_reason: {e}")
-                    });
-                self
-            }
-            pub fn feature<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateNotebookResponseFeature>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.feature = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for feature: {e}")
-                    });
-                self
-            }
-            pub fn flavor<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.flavor = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for flavor: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn image<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Image>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image: {e}")
-                    });
-                self
-            }
-            pub fn lease<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Lease>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.lease = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for lease: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn pool<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Pool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pool = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pool: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateNotebookResponseStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            pub fn user<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::User>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user: {e}")
-                    });
-                self
-            }
-            pub fn volume<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::VolumeRes>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.volume = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for volume: {e}")
-                    });
-                self
-            }
-            pub fn workspace_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.workspace_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for workspace_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateNotebookResponse>
-        for super::CreateNotebookResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateNotebookResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    action_progress: value.action_progress?,
-                    billing_items: value.billing_items?,
-                    description: value.description?,
-                    endpoints: value.endpoints?,
-                    fail_reason: value.fail_reason?,
-                    feature: value.feature?,
-                    flavor: value.flavor?,
-                    id: value.id?,
-                    image: value.image?,
-                    lease: value.lease?,
-                    name: value.name?,
-                    pool: value.pool?,
-                    status: value.status?,
-                    token: value.token?,
-                    url: value.url?,
-                    user: value.user?,
-                    volume: value.volume?,
-                    workspace_id: value.workspace_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateNotebookResponse>
-        for CreateNotebookResponse {
-            fn from(value: super::CreateNotebookResponse) -> Self {
-                Self {
-                    action_progress: Ok(value.action_progress),
-                    billing_items: Ok(value.billing_items),
-                    description: Ok(value.description),
-                    endpoints: Ok(value.endpoints),
-                    fail_reason: Ok(value.fail_reason),
-                    feature: Ok(value.feature),
-                    flavor: Ok(value.flavor),
-                    id: Ok(value.id),
-                    image: Ok(value.image),
-                    lease: Ok(value.lease),
-                    name: Ok(value.name),
-                    pool: Ok(value.pool),
-                    status: Ok(value.status),
-                    token: Ok(value.token),
-                    url: Ok(value.url),
-                    user: Ok(value.user),
-                    volume: Ok(value.volume),
-                    workspace_id: Ok(value.workspace_id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct CustomHooks {
             container_hooks: ::std::result::Result<
                 ::std::option::Option<super::ContainerHooks>,
@@ -5085,7 +1864,7 @@ pub mod types {
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<super::DataVolumesResStatus>,
+                ::std::option::Option<super::MountStatus>,
                 ::std::string::String,
             >,
             uri: ::std::result::Result<
@@ -5141,9 +1920,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DataVolumesResStatus>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::MountStatus>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -5188,871 +1965,6 @@ pub mod types {
                     mount_path: Ok(value.mount_path),
                     status: Ok(value.status),
                     uri: Ok(value.uri),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct DeleteImageResponse {
-            arch: ::std::result::Result<
-                ::std::option::Option<super::DeleteImageResponseArch>,
-                ::std::string::String,
-            >,
-            create_at: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            dev_services: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::DeleteImageResponseDevServicesItem>,
-                >,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            namespace: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            origin: ::std::result::Result<
-                ::std::option::Option<super::DeleteImageResponseOrigin>,
-                ::std::string::String,
-            >,
-            resource_categories: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::DeleteImageResponseResourceCategoriesItem>,
-                >,
-                ::std::string::String,
-            >,
-            service_type: ::std::result::Result<
-                ::std::option::Option<super::DeleteImageResponseServiceType>,
-                ::std::string::String,
-            >,
-            size: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::DeleteImageResponseStatus>,
-                ::std::string::String,
-            >,
-            status_message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            support_res_categories: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::DeleteImageResponseSupportResCategoriesItem>,
-                >,
-                ::std::string::String,
-            >,
-            swr_path: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            tag: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<super::DeleteImageResponseType>,
-                ::std::string::String,
-            >,
-            update_at: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            visibility: ::std::result::Result<
-                ::std::option::Option<super::DeleteImageResponseVisibility>,
-                ::std::string::String,
-            >,
-            workspace_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for DeleteImageResponse {
-            fn default() -> Self {
-                Self {
-                    arch: Ok(Default::default()),
-                    create_at: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                    dev_services: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    namespace: Ok(Default::default()),
-                    origin: Ok(Default::default()),
-                    resource_categories: Ok(Default::default()),
-                    service_type: Ok(Default::default()),
-                    size: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    status_message: Ok(Default::default()),
-                    support_res_categories: Ok(Default::default()),
-                    swr_path: Ok(Default::default()),
-                    tag: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    update_at: Ok(Default::default()),
-                    visibility: Ok(Default::default()),
-                    workspace_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl DeleteImageResponse {
-            pub fn arch<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DeleteImageResponseArch>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.arch = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for arch: {e}")
-                    });
-                self
-            }
-            pub fn create_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.create_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for create_at: {e}")
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn dev_services<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::DeleteImageResponseDevServicesItem>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.dev_services = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for dev_services: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn namespace<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.namespace = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for namespace: {e}")
-                    });
-                self
-            }
-            pub fn origin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DeleteImageResponseOrigin>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.origin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for origin: {e}")
-                    });
-                self
-            }
-            pub fn resource_categories<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::DeleteImageResponseResourceCategoriesItem>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.resource_categories = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for resource_categories: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn service_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DeleteImageResponseServiceType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.service_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for service_type: {e}")
-                    });
-                self
-            }
-            pub fn size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for size: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DeleteImageResponseStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn status_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status_message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for status_message: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_res_categories<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<
-                            super::DeleteImageResponseSupportResCategoriesItem,
-                        >,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_res_categories = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_res_categories: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn swr_path<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.swr_path = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for swr_path: {e}")
-                    });
-                self
-            }
-            pub fn tag<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tag = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tag: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DeleteImageResponseType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn update_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.update_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for update_at: {e}")
-                    });
-                self
-            }
-            pub fn visibility<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DeleteImageResponseVisibility>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.visibility = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for visibility: {e}")
-                    });
-                self
-            }
-            pub fn workspace_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.workspace_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for workspace_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<DeleteImageResponse>
-        for super::DeleteImageResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: DeleteImageResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    arch: value.arch?,
-                    create_at: value.create_at?,
-                    description: value.description?,
-                    dev_services: value.dev_services?,
-                    id: value.id?,
-                    name: value.name?,
-                    namespace: value.namespace?,
-                    origin: value.origin?,
-                    resource_categories: value.resource_categories?,
-                    service_type: value.service_type?,
-                    size: value.size?,
-                    status: value.status?,
-                    status_message: value.status_message?,
-                    support_res_categories: value.support_res_categories?,
-                    swr_path: value.swr_path?,
-                    tag: value.tag?,
-                    type_: value.type_?,
-                    update_at: value.update_at?,
-                    visibility: value.visibility?,
-                    workspace_id: value.workspace_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::DeleteImageResponse> for DeleteImageResponse {
-            fn from(value: super::DeleteImageResponse) -> Self {
-                Self {
-                    arch: Ok(value.arch),
-                    create_at: Ok(value.create_at),
-                    description: Ok(value.description),
-                    dev_services: Ok(value.dev_services),
-                    id: Ok(value.id),
-                    name: Ok(value.name),
-                    namespace: Ok(value.namespace),
-                    origin: Ok(value.origin),
-                    resource_categories: Ok(value.resource_categories),
-                    service_type: Ok(value.service_type),
-                    size: Ok(value.size),
-                    status: Ok(value.status),
-                    status_message: Ok(value.status_message),
-                    support_res_categories: Ok(value.support_res_categories),
-                    swr_path: Ok(value.swr_path),
-                    tag: Ok(value.tag),
-                    type_: Ok(value.type_),
-                    update_at: Ok(value.update_at),
-                    visibility: Ok(value.visibility),
-                    workspace_id: Ok(value.workspace_id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct DeleteNotebookResponse {
-            action_progress: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
-                ::std::string::String,
-            >,
-            billing_items: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::DeleteNotebookResponseBillingItemsItem>,
-                >,
-                ::std::string::String,
-            >,
-            create_at: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            endpoints: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
-                ::std::string::String,
-            >,
-            fail_reason: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            feature: ::std::result::Result<
-                ::std::option::Option<super::DeleteNotebookResponseFeature>,
-                ::std::string::String,
-            >,
-            flavor: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image: ::std::result::Result<
-                ::std::option::Option<super::Image>,
-                ::std::string::String,
-            >,
-            lease: ::std::result::Result<
-                ::std::option::Option<super::Lease>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            pool: ::std::result::Result<
-                ::std::option::Option<super::Pool>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::DeleteNotebookResponseStatus>,
-                ::std::string::String,
-            >,
-            token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            update_at: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            user: ::std::result::Result<
-                ::std::option::Option<super::User>,
-                ::std::string::String,
-            >,
-            volume: ::std::result::Result<
-                ::std::option::Option<super::VolumeRes>,
-                ::std::string::String,
-            >,
-            workspace_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for DeleteNotebookResponse {
-            fn default() -> Self {
-                Self {
-                    action_progress: Ok(Default::default()),
-                    billing_items: Ok(Default::default()),
-                    create_at: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                    endpoints: Ok(Default::default()),
-                    fail_reason: Ok(Default::default()),
-                    feature: Ok(Default::default()),
-                    flavor: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    image: Ok(Default::default()),
-                    lease: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    pool: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    token: Ok(Default::default()),
-                    update_at: Ok(Default::default()),
-                    url: Ok(Default::default()),
-                    user: Ok(Default::default()),
-                    volume: Ok(Default::default()),
-                    workspace_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl DeleteNotebookResponse {
-            pub fn action_progress<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.action_progress = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for action_progress: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn billing_items<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::DeleteNotebookResponseBillingItemsItem>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.billing_items = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for billing_items: {e}")
-                    });
-                self
-            }
-            pub fn create_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.create_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for create_at: {e}")
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn endpoints<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.endpoints = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for endpoints: {e}")
-                    });
-                self
-            }
-            pub fn fail_reason<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.fail_reason = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for fail_reason: {e}")
-                    });
-                self
-            }
-            pub fn feature<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DeleteNotebookResponseFeature>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.feature = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for feature: {e}")
-                    });
-                self
-            }
-            pub fn flavor<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.flavor = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for flavor: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn image<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Image>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image: {e}")
-                    });
-                self
-            }
-            pub fn lease<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Lease>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.lease = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for lease: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn pool<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Pool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pool = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pool: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DeleteNotebookResponseStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
-                self
-            }
-            pub fn update_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.update_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for update_at: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            pub fn user<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::User>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user: {e}")
-                    });
-                self
-            }
-            pub fn volume<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::VolumeRes>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.volume = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for volume: {e}")
-                    });
-                self
-            }
-            pub fn workspace_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.workspace_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for workspace_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<DeleteNotebookResponse>
-        for super::DeleteNotebookResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: DeleteNotebookResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    action_progress: value.action_progress?,
-                    billing_items: value.billing_items?,
-                    create_at: value.create_at?,
-                    description: value.description?,
-                    endpoints: value.endpoints?,
-                    fail_reason: value.fail_reason?,
-                    feature: value.feature?,
-                    flavor: value.flavor?,
-                    id: value.id?,
-                    image: value.image?,
-                    lease: value.lease?,
-                    name: value.name?,
-                    pool: value.pool?,
-                    status: value.status?,
-                    token: value.token?,
-                    update_at: value.update_at?,
-                    url: value.url?,
-                    user: value.user?,
-                    volume: value.volume?,
-                    workspace_id: value.workspace_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::DeleteNotebookResponse>
-        for DeleteNotebookResponse {
-            fn from(value: super::DeleteNotebookResponse) -> Self {
-                Self {
-                    action_progress: Ok(value.action_progress),
-                    billing_items: Ok(value.billing_items),
-                    create_at: Ok(value.create_at),
-                    description: Ok(value.description),
-                    endpoints: Ok(value.endpoints),
-                    fail_reason: Ok(value.fail_reason),
-                    feature: Ok(value.feature),
-                    flavor: Ok(value.flavor),
-                    id: Ok(value.id),
-                    image: Ok(value.image),
-                    lease: Ok(value.lease),
-                    name: Ok(value.name),
-                    pool: Ok(value.pool),
-                    status: Ok(value.status),
-                    token: Ok(value.token),
-                    update_at: Ok(value.update_at),
-                    url: Ok(value.url),
-                    user: Ok(value.user),
-                    volume: Ok(value.volume),
-                    workspace_id: Ok(value.workspace_id),
                 }
             }
         }
@@ -6129,7 +2041,7 @@ pub mod types {
                 ::std::string::String,
             >,
             service: ::std::result::Result<
-                ::std::option::Option<super::EndpointsReqService>,
+                ::std::option::Option<super::DevService>,
                 ::std::string::String,
             >,
         }
@@ -6177,9 +2089,7 @@ pub mod types {
             }
             pub fn service<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::EndpointsReqService>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::DevService>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.service = value
@@ -6218,11 +2128,11 @@ pub mod types {
                 ::std::string::String,
             >,
             dev_service: ::std::result::Result<
-                ::std::option::Option<super::EndpointsResDevService>,
+                ::std::option::Option<super::DevService>,
                 ::std::string::String,
             >,
             service: ::std::result::Result<
-                ::std::option::Option<super::EndpointsResService>,
+                ::std::option::Option<super::DevService>,
                 ::std::string::String,
             >,
             ssh_keys: ::std::result::Result<
@@ -6264,9 +2174,7 @@ pub mod types {
             }
             pub fn dev_service<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::EndpointsResDevService>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::DevService>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.dev_service = value
@@ -6278,9 +2186,7 @@ pub mod types {
             }
             pub fn service<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::EndpointsResService>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::DevService>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.service = value
@@ -6339,6 +2245,150 @@ pub mod types {
                     service: Ok(value.service),
                     ssh_keys: Ok(value.ssh_keys),
                     uri: Ok(value.uri),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct FlavorList {
+            current: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::NotebookFlavor>>,
+                ::std::string::String,
+            >,
+            flavors: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::NotebookFlavor>>,
+                ::std::string::String,
+            >,
+            pages: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for FlavorList {
+            fn default() -> Self {
+                Self {
+                    current: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    flavors: Ok(Default::default()),
+                    pages: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                }
+            }
+        }
+        impl FlavorList {
+            pub fn current<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.current = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for current: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::NotebookFlavor>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn flavors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::NotebookFlavor>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.flavors = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for flavors: {e}")
+                    });
+                self
+            }
+            pub fn pages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pages = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pages: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<FlavorList> for super::FlavorList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FlavorList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    current: value.current?,
+                    data: value.data?,
+                    flavors: value.flavors?,
+                    pages: value.pages?,
+                    size: value.size?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::FlavorList> for FlavorList {
+            fn from(value: super::FlavorList) -> Self {
+                Self {
+                    current: Ok(value.current),
+                    data: Ok(value.data),
+                    flavors: Ok(value.flavors),
+                    pages: Ok(value.pages),
+                    size: Ok(value.size),
+                    total: Ok(value.total),
                 }
             }
         }
@@ -6428,7 +2478,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct Image {
             arch: ::std::result::Result<
-                ::std::option::Option<super::ImageArch>,
+                ::std::option::Option<super::Arch>,
                 ::std::string::String,
             >,
             create_at: ::std::result::Result<
@@ -6440,7 +2490,11 @@ pub mod types {
                 ::std::string::String,
             >,
             dev_services: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ImageDevServicesItem>>,
+                ::std::option::Option<::std::vec::Vec<super::DevService>>,
+                ::std::string::String,
+            >,
+            flavor_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<
@@ -6456,17 +2510,15 @@ pub mod types {
                 ::std::string::String,
             >,
             origin: ::std::result::Result<
-                ::std::option::Option<super::ImageOrigin>,
+                ::std::option::Option<super::Origin>,
                 ::std::string::String,
             >,
             resource_categories: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::ImageResourceCategoriesItem>,
-                >,
+                ::std::option::Option<::std::vec::Vec<super::ResourceCategory>>,
                 ::std::string::String,
             >,
             service_type: ::std::result::Result<
-                ::std::option::Option<super::ImageServiceType>,
+                ::std::option::Option<super::ServiceType>,
                 ::std::string::String,
             >,
             size: ::std::result::Result<
@@ -6482,9 +2534,7 @@ pub mod types {
                 ::std::string::String,
             >,
             support_res_categories: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::ImageSupportResCategoriesItem>,
-                >,
+                ::std::option::Option<::std::vec::Vec<super::ResourceCategory>>,
                 ::std::string::String,
             >,
             swr_path: ::std::result::Result<
@@ -6504,7 +2554,7 @@ pub mod types {
                 ::std::string::String,
             >,
             visibility: ::std::result::Result<
-                ::std::option::Option<super::ImageVisibility>,
+                ::std::option::Option<super::Visibility>,
                 ::std::string::String,
             >,
             workspace_id: ::std::result::Result<
@@ -6519,6 +2569,7 @@ pub mod types {
                     create_at: Ok(Default::default()),
                     description: Ok(Default::default()),
                     dev_services: Ok(Default::default()),
+                    flavor_type: Ok(Default::default()),
                     id: Ok(Default::default()),
                     name: Ok(Default::default()),
                     namespace: Ok(Default::default()),
@@ -6541,7 +2592,7 @@ pub mod types {
         impl Image {
             pub fn arch<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ImageArch>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::Arch>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.arch = value
@@ -6578,7 +2629,7 @@ pub mod types {
             pub fn dev_services<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ImageDevServicesItem>>,
+                    ::std::option::Option<::std::vec::Vec<super::DevService>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -6586,6 +2637,18 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for dev_services: {e}")
+                    });
+                self
+            }
+            pub fn flavor_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.flavor_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for flavor_type: {e}")
                     });
                 self
             }
@@ -6625,7 +2688,7 @@ pub mod types {
             }
             pub fn origin<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ImageOrigin>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::Origin>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.origin = value
@@ -6638,9 +2701,7 @@ pub mod types {
             pub fn resource_categories<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::ImageResourceCategoriesItem>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<super::ResourceCategory>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -6655,9 +2716,7 @@ pub mod types {
             }
             pub fn service_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ImageServiceType>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::ServiceType>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.service_type = value
@@ -6708,9 +2767,7 @@ pub mod types {
             pub fn support_res_categories<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::ImageSupportResCategoriesItem>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<super::ResourceCategory>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -6773,9 +2830,7 @@ pub mod types {
             }
             pub fn visibility<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ImageVisibility>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::Visibility>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.visibility = value
@@ -6808,6 +2863,7 @@ pub mod types {
                     create_at: value.create_at?,
                     description: value.description?,
                     dev_services: value.dev_services?,
+                    flavor_type: value.flavor_type?,
                     id: value.id?,
                     name: value.name?,
                     namespace: value.namespace?,
@@ -6834,6 +2890,7 @@ pub mod types {
                     create_at: Ok(value.create_at),
                     description: Ok(value.description),
                     dev_services: Ok(value.dev_services),
+                    flavor_type: Ok(value.flavor_type),
                     id: Ok(value.id),
                     name: Ok(value.name),
                     namespace: Ok(value.namespace),
@@ -6971,419 +3028,6 @@ pub mod types {
                     namespace: Ok(value.namespace),
                     update_at: Ok(value.update_at),
                     version_count: Ok(value.version_count),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ImageResponse {
-            arch: ::std::result::Result<
-                ::std::option::Option<super::ImageResponseArch>,
-                ::std::string::String,
-            >,
-            create_at: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            dev_services: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::ImageResponseDevServicesItem>,
-                >,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            namespace: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            origin: ::std::result::Result<
-                ::std::option::Option<super::ImageResponseOrigin>,
-                ::std::string::String,
-            >,
-            resource_categories: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::ImageResponseResourceCategoriesItem>,
-                >,
-                ::std::string::String,
-            >,
-            service_type: ::std::result::Result<
-                ::std::option::Option<super::ImageResponseServiceType>,
-                ::std::string::String,
-            >,
-            size: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::ImageResponseStatus>,
-                ::std::string::String,
-            >,
-            status_message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            swr_path: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            tag: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<super::ImageResponseType>,
-                ::std::string::String,
-            >,
-            update_at: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            visibility: ::std::result::Result<
-                ::std::option::Option<super::ImageResponseVisibility>,
-                ::std::string::String,
-            >,
-            workspace_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ImageResponse {
-            fn default() -> Self {
-                Self {
-                    arch: Ok(Default::default()),
-                    create_at: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                    dev_services: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    namespace: Ok(Default::default()),
-                    origin: Ok(Default::default()),
-                    resource_categories: Ok(Default::default()),
-                    service_type: Ok(Default::default()),
-                    size: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    status_message: Ok(Default::default()),
-                    swr_path: Ok(Default::default()),
-                    tag: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    update_at: Ok(Default::default()),
-                    visibility: Ok(Default::default()),
-                    workspace_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl ImageResponse {
-            pub fn arch<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ImageResponseArch>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.arch = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for arch: {e}")
-                    });
-                self
-            }
-            pub fn create_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.create_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for create_at: {e}")
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn dev_services<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::ImageResponseDevServicesItem>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.dev_services = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for dev_services: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn namespace<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.namespace = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for namespace: {e}")
-                    });
-                self
-            }
-            pub fn origin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ImageResponseOrigin>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.origin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for origin: {e}")
-                    });
-                self
-            }
-            pub fn resource_categories<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::ImageResponseResourceCategoriesItem>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.resource_categories = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for resource_categories: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn service_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ImageResponseServiceType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.service_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for service_type: {e}")
-                    });
-                self
-            }
-            pub fn size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for size: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ImageResponseStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn status_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status_message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for status_message: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn swr_path<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.swr_path = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for swr_path: {e}")
-                    });
-                self
-            }
-            pub fn tag<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tag = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tag: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ImageResponseType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn update_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.update_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for update_at: {e}")
-                    });
-                self
-            }
-            pub fn visibility<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ImageResponseVisibility>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.visibility = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for visibility: {e}")
-                    });
-                self
-            }
-            pub fn workspace_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.workspace_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for workspace_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ImageResponse> for super::ImageResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ImageResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    arch: value.arch?,
-                    create_at: value.create_at?,
-                    description: value.description?,
-                    dev_services: value.dev_services?,
-                    id: value.id?,
-                    name: value.name?,
-                    namespace: value.namespace?,
-                    origin: value.origin?,
-                    resource_categories: value.resource_categories?,
-                    service_type: value.service_type?,
-                    size: value.size?,
-                    status: value.status?,
-                    status_message: value.status_message?,
-                    swr_path: value.swr_path?,
-                    tag: value.tag?,
-                    type_: value.type_?,
-                    update_at: value.update_at?,
-                    visibility: value.visibility?,
-                    workspace_id: value.workspace_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ImageResponse> for ImageResponse {
-            fn from(value: super::ImageResponse) -> Self {
-                Self {
-                    arch: Ok(value.arch),
-                    create_at: Ok(value.create_at),
-                    description: Ok(value.description),
-                    dev_services: Ok(value.dev_services),
-                    id: Ok(value.id),
-                    name: Ok(value.name),
-                    namespace: Ok(value.namespace),
-                    origin: Ok(value.origin),
-                    resource_categories: Ok(value.resource_categories),
-                    service_type: Ok(value.service_type),
-                    size: Ok(value.size),
-                    status: Ok(value.status),
-                    status_message: Ok(value.status_message),
-                    swr_path: Ok(value.swr_path),
-                    tag: Ok(value.tag),
-                    type_: Ok(value.type_),
-                    update_at: Ok(value.update_at),
-                    visibility: Ok(value.visibility),
-                    workspace_id: Ok(value.workspace_id),
                 }
             }
         }
@@ -7679,131 +3323,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ListAllNotebooksResponse {
-            current: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::NotebookResp>>,
-                ::std::string::String,
-            >,
-            pages: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            size: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            total: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListAllNotebooksResponse {
-            fn default() -> Self {
-                Self {
-                    current: Ok(Default::default()),
-                    data: Ok(Default::default()),
-                    pages: Ok(Default::default()),
-                    size: Ok(Default::default()),
-                    total: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListAllNotebooksResponse {
-            pub fn current<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.current = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for current: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::NotebookResp>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn pages<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pages = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pages: {e}")
-                    });
-                self
-            }
-            pub fn size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for size: {e}")
-                    });
-                self
-            }
-            pub fn total<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListAllNotebooksResponse>
-        for super::ListAllNotebooksResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListAllNotebooksResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    current: value.current?,
-                    data: value.data?,
-                    pages: value.pages?,
-                    size: value.size?,
-                    total: value.total?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ListAllNotebooksResponse>
-        for ListAllNotebooksResponse {
-            fn from(value: super::ListAllNotebooksResponse) -> Self {
-                Self {
-                    current: Ok(value.current),
-                    data: Ok(value.data),
-                    pages: Ok(value.pages),
-                    size: Ok(value.size),
-                    total: Ok(value.total),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct ListAttachableObSsResponse {
             current: ::std::result::Result<
                 ::std::option::Option<i32>,
@@ -7922,151 +3441,6 @@ pub mod types {
                 Self {
                     current: Ok(value.current),
                     data: Ok(value.data),
-                    pages: Ok(value.pages),
-                    size: Ok(value.size),
-                    total: Ok(value.total),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListFlavorsResponse {
-            current: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::NotebookFlavor>>,
-                ::std::string::String,
-            >,
-            flavors: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::NotebookFlavor>>,
-                ::std::string::String,
-            >,
-            pages: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            size: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            total: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListFlavorsResponse {
-            fn default() -> Self {
-                Self {
-                    current: Ok(Default::default()),
-                    data: Ok(Default::default()),
-                    flavors: Ok(Default::default()),
-                    pages: Ok(Default::default()),
-                    size: Ok(Default::default()),
-                    total: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListFlavorsResponse {
-            pub fn current<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.current = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for current: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::NotebookFlavor>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn flavors<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::NotebookFlavor>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.flavors = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for flavors: {e}")
-                    });
-                self
-            }
-            pub fn pages<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pages = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pages: {e}")
-                    });
-                self
-            }
-            pub fn size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for size: {e}")
-                    });
-                self
-            }
-            pub fn total<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListFlavorsResponse>
-        for super::ListFlavorsResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListFlavorsResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    current: value.current?,
-                    data: value.data?,
-                    flavors: value.flavors?,
-                    pages: value.pages?,
-                    size: value.size?,
-                    total: value.total?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ListFlavorsResponse> for ListFlavorsResponse {
-            fn from(value: super::ListFlavorsResponse) -> Self {
-                Self {
-                    current: Ok(value.current),
-                    data: Ok(value.data),
-                    flavors: Ok(value.flavors),
                     pages: Ok(value.pages),
                     size: Ok(value.size),
                     total: Ok(value.total),
@@ -8205,7 +3579,7 @@ pub mod types {
                 ::std::string::String,
             >,
             data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ImageResponse>>,
+                ::std::option::Option<::std::vec::Vec<super::Image>>,
                 ::std::string::String,
             >,
             pages: ::std::result::Result<
@@ -8248,7 +3622,7 @@ pub mod types {
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ImageResponse>>,
+                    ::std::option::Option<::std::vec::Vec<super::Image>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8312,131 +3686,6 @@ pub mod types {
         }
         impl ::std::convert::From<super::ListImageResponse> for ListImageResponse {
             fn from(value: super::ListImageResponse) -> Self {
-                Self {
-                    current: Ok(value.current),
-                    data: Ok(value.data),
-                    pages: Ok(value.pages),
-                    size: Ok(value.size),
-                    total: Ok(value.total),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListNotebooksResponse {
-            current: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::NotebookResp>>,
-                ::std::string::String,
-            >,
-            pages: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            size: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            total: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListNotebooksResponse {
-            fn default() -> Self {
-                Self {
-                    current: Ok(Default::default()),
-                    data: Ok(Default::default()),
-                    pages: Ok(Default::default()),
-                    size: Ok(Default::default()),
-                    total: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListNotebooksResponse {
-            pub fn current<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.current = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for current: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::NotebookResp>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn pages<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pages = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pages: {e}")
-                    });
-                self
-            }
-            pub fn size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for size: {e}")
-                    });
-                self
-            }
-            pub fn total<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListNotebooksResponse>
-        for super::ListNotebooksResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListNotebooksResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    current: value.current?,
-                    data: value.data?,
-                    pages: value.pages?,
-                    size: value.size?,
-                    total: value.total?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ListNotebooksResponse>
-        for ListNotebooksResponse {
-            fn from(value: super::ListNotebooksResponse) -> Self {
                 Self {
                     current: Ok(value.current),
                     data: Ok(value.data),
@@ -8511,9 +3760,421 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Notebook {
+            action_progress: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
+                ::std::string::String,
+            >,
+            billing_items: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::BillingItem>>,
+                ::std::string::String,
+            >,
+            create_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            endpoints: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
+                ::std::string::String,
+            >,
+            fail_reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            feature: ::std::result::Result<
+                ::std::option::Option<super::Feature>,
+                ::std::string::String,
+            >,
+            flavor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            image: ::std::result::Result<
+                ::std::option::Option<super::Image>,
+                ::std::string::String,
+            >,
+            lease: ::std::result::Result<
+                ::std::option::Option<super::Lease>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            pool: ::std::result::Result<
+                ::std::option::Option<super::Pool>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::NotebookStatus>,
+                ::std::string::String,
+            >,
+            token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            update_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user: ::std::result::Result<
+                ::std::option::Option<super::User>,
+                ::std::string::String,
+            >,
+            volume: ::std::result::Result<
+                ::std::option::Option<super::VolumeRes>,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Notebook {
+            fn default() -> Self {
+                Self {
+                    action_progress: Ok(Default::default()),
+                    billing_items: Ok(Default::default()),
+                    create_at: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    endpoints: Ok(Default::default()),
+                    fail_reason: Ok(Default::default()),
+                    feature: Ok(Default::default()),
+                    flavor: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    image: Ok(Default::default()),
+                    lease: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    pool: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    token: Ok(Default::default()),
+                    update_at: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    user: Ok(Default::default()),
+                    volume: Ok(Default::default()),
+                    workspace_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl Notebook {
+            pub fn action_progress<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_progress = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for action_progress: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn billing_items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::BillingItem>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.billing_items = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for billing_items: {e}")
+                    });
+                self
+            }
+            pub fn create_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.create_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for create_at: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn endpoints<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.endpoints = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for endpoints: {e}")
+                    });
+                self
+            }
+            pub fn fail_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fail_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fail_reason: {e}")
+                    });
+                self
+            }
+            pub fn feature<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Feature>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.feature = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for feature: {e}")
+                    });
+                self
+            }
+            pub fn flavor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.flavor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for flavor: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn image<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Image>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image: {e}")
+                    });
+                self
+            }
+            pub fn lease<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Lease>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lease = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lease: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn pool<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Pool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pool = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pool: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::NotebookStatus>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token: {e}")
+                    });
+                self
+            }
+            pub fn update_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.update_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_at: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::User>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user: {e}")
+                    });
+                self
+            }
+            pub fn volume<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::VolumeRes>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.volume = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for volume: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Notebook> for super::Notebook {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Notebook,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action_progress: value.action_progress?,
+                    billing_items: value.billing_items?,
+                    create_at: value.create_at?,
+                    description: value.description?,
+                    endpoints: value.endpoints?,
+                    fail_reason: value.fail_reason?,
+                    feature: value.feature?,
+                    flavor: value.flavor?,
+                    id: value.id?,
+                    image: value.image?,
+                    lease: value.lease?,
+                    name: value.name?,
+                    pool: value.pool?,
+                    status: value.status?,
+                    token: value.token?,
+                    update_at: value.update_at?,
+                    url: value.url?,
+                    user: value.user?,
+                    volume: value.volume?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Notebook> for Notebook {
+            fn from(value: super::Notebook) -> Self {
+                Self {
+                    action_progress: Ok(value.action_progress),
+                    billing_items: Ok(value.billing_items),
+                    create_at: Ok(value.create_at),
+                    description: Ok(value.description),
+                    endpoints: Ok(value.endpoints),
+                    fail_reason: Ok(value.fail_reason),
+                    feature: Ok(value.feature),
+                    flavor: Ok(value.flavor),
+                    id: Ok(value.id),
+                    image: Ok(value.image),
+                    lease: Ok(value.lease),
+                    name: Ok(value.name),
+                    pool: Ok(value.pool),
+                    status: Ok(value.status),
+                    token: Ok(value.token),
+                    update_at: Ok(value.update_at),
+                    url: Ok(value.url),
+                    user: Ok(value.user),
+                    volume: Ok(value.volume),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct NotebookFlavor {
             arch: ::std::result::Result<
-                ::std::option::Option<super::NotebookFlavorArch>,
+                ::std::option::Option<super::Arch>,
                 ::std::string::String,
             >,
             billing: ::std::result::Result<
@@ -8521,7 +4182,7 @@ pub mod types {
                 ::std::string::String,
             >,
             category: ::std::result::Result<
-                ::std::option::Option<super::NotebookFlavorCategory>,
+                ::std::option::Option<super::ResourceCategory>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
@@ -8529,7 +4190,7 @@ pub mod types {
                 ::std::string::String,
             >,
             feature: ::std::result::Result<
-                ::std::option::Option<super::NotebookFlavorFeature>,
+                ::std::option::Option<super::Feature>,
                 ::std::string::String,
             >,
             free: ::std::result::Result<
@@ -8589,9 +4250,7 @@ pub mod types {
         impl NotebookFlavor {
             pub fn arch<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::NotebookFlavorArch>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::Arch>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.arch = value
@@ -8616,7 +4275,7 @@ pub mod types {
             pub fn category<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::NotebookFlavorCategory>,
+                    ::std::option::Option<super::ResourceCategory>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8641,9 +4300,7 @@ pub mod types {
             }
             pub fn feature<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::NotebookFlavorFeature>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::Feature>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.feature = value
@@ -8794,384 +4451,125 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct NotebookResp {
-            action_progress: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
+        pub struct NotebookList {
+            current: ::std::result::Result<
+                ::std::option::Option<i32>,
                 ::std::string::String,
             >,
-            billing_items: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::NotebookRespBillingItemsItem>,
-                >,
+            data: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::Notebook>>,
                 ::std::string::String,
             >,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+            pages: ::std::result::Result<
+                ::std::option::Option<i32>,
                 ::std::string::String,
             >,
-            endpoints: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
+            size: ::std::result::Result<
+                ::std::option::Option<i32>,
                 ::std::string::String,
             >,
-            fail_reason: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            feature: ::std::result::Result<
-                ::std::option::Option<super::NotebookRespFeature>,
-                ::std::string::String,
-            >,
-            flavor: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image: ::std::result::Result<
-                ::std::option::Option<super::Image>,
-                ::std::string::String,
-            >,
-            lease: ::std::result::Result<
-                ::std::option::Option<super::Lease>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            pool: ::std::result::Result<
-                ::std::option::Option<super::Pool>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::NotebookRespStatus>,
-                ::std::string::String,
-            >,
-            token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            user: ::std::result::Result<
-                ::std::option::Option<super::User>,
-                ::std::string::String,
-            >,
-            volume: ::std::result::Result<
-                ::std::option::Option<super::VolumeRes>,
-                ::std::string::String,
-            >,
-            workspace_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+            total: ::std::result::Result<
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for NotebookResp {
+        impl ::std::default::Default for NotebookList {
             fn default() -> Self {
                 Self {
-                    action_progress: Ok(Default::default()),
-                    billing_items: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                    endpoints: Ok(Default::default()),
-                    fail_reason: Ok(Default::default()),
-                    feature: Ok(Default::default()),
-                    flavor: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    image: Ok(Default::default()),
-                    lease: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    pool: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    token: Ok(Default::default()),
-                    url: Ok(Default::default()),
-                    user: Ok(Default::default()),
-                    volume: Ok(Default::default()),
-                    workspace_id: Ok(Default::default()),
+                    current: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    pages: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    total: Ok(Default::default()),
                 }
             }
         }
-        impl NotebookResp {
-            pub fn action_progress<T>(mut self, value: T) -> Self
+        impl NotebookList {
+            pub fn current<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.current = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for current: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
+                    ::std::option::Option<::std::vec::Vec<super::Notebook>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.action_progress = value
+                self.data = value
                     .try_into()
                     .map_err(|e| {
-                        format!(
-                            "error converting supplied value for action_progress: {e}"
-                        )
+                        format!("error converting supplied value for data: {e}")
                     });
                 self
             }
-            pub fn billing_items<T>(mut self, value: T) -> Self
+            pub fn pages<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::NotebookRespBillingItemsItem>,
-                    >,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.billing_items = value
+                self.pages = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for billing_items: {e}")
+                        format!("error converting supplied value for pages: {e}")
                     });
                 self
             }
-            pub fn description<T>(mut self, value: T) -> Self
+            pub fn size<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.description = value
+                self.size = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
+                        format!("error converting supplied value for size: {e}")
                     });
                 self
             }
-            pub fn endpoints<T>(mut self, value: T) -> Self
+            pub fn total<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.endpoints = value
+                self.total = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for endpoints: {e}")
-                    });
-                self
-            }
-            pub fn fail_reason<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.fail_reason = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for fail_reason: {e}")
-                    });
-                self
-            }
-            pub fn feature<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::NotebookRespFeature>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.feature = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for feature: {e}")
-                    });
-                self
-            }
-            pub fn flavor<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.flavor = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for flavor: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn image<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Image>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image: {e}")
-                    });
-                self
-            }
-            pub fn lease<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Lease>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.lease = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for lease: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn pool<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Pool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pool = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pool: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::NotebookRespStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            pub fn user<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::User>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user: {e}")
-                    });
-                self
-            }
-            pub fn volume<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::VolumeRes>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.volume = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for volume: {e}")
-                    });
-                self
-            }
-            pub fn workspace_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.workspace_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for workspace_id: {e}")
+                        format!("error converting supplied value for total: {e}")
                     });
                 self
             }
         }
-        impl ::std::convert::TryFrom<NotebookResp> for super::NotebookResp {
+        impl ::std::convert::TryFrom<NotebookList> for super::NotebookList {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: NotebookResp,
+                value: NotebookList,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    action_progress: value.action_progress?,
-                    billing_items: value.billing_items?,
-                    description: value.description?,
-                    endpoints: value.endpoints?,
-                    fail_reason: value.fail_reason?,
-                    feature: value.feature?,
-                    flavor: value.flavor?,
-                    id: value.id?,
-                    image: value.image?,
-                    lease: value.lease?,
-                    name: value.name?,
-                    pool: value.pool?,
-                    status: value.status?,
-                    token: value.token?,
-                    url: value.url?,
-                    user: value.user?,
-                    volume: value.volume?,
-                    workspace_id: value.workspace_id?,
+                    current: value.current?,
+                    data: value.data?,
+                    pages: value.pages?,
+                    size: value.size?,
+                    total: value.total?,
                 })
             }
         }
-        impl ::std::convert::From<super::NotebookResp> for NotebookResp {
-            fn from(value: super::NotebookResp) -> Self {
+        impl ::std::convert::From<super::NotebookList> for NotebookList {
+            fn from(value: super::NotebookList) -> Self {
                 Self {
-                    action_progress: Ok(value.action_progress),
-                    billing_items: Ok(value.billing_items),
-                    description: Ok(value.description),
-                    endpoints: Ok(value.endpoints),
-                    fail_reason: Ok(value.fail_reason),
-                    feature: Ok(value.feature),
-                    flavor: Ok(value.flavor),
-                    id: Ok(value.id),
-                    image: Ok(value.image),
-                    lease: Ok(value.lease),
-                    name: Ok(value.name),
-                    pool: Ok(value.pool),
-                    status: Ok(value.status),
-                    token: Ok(value.token),
-                    url: Ok(value.url),
-                    user: Ok(value.user),
-                    volume: Ok(value.volume),
-                    workspace_id: Ok(value.workspace_id),
+                    current: Ok(value.current),
+                    data: Ok(value.data),
+                    pages: Ok(value.pages),
+                    size: Ok(value.size),
+                    total: Ok(value.total),
                 }
             }
         }
@@ -9240,7 +4638,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct RegisterImageRequest {
             arch: ::std::result::Result<
-                ::std::option::Option<super::RegisterImageRequestArch>,
+                ::std::option::Option<super::Arch>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
@@ -9252,23 +4650,19 @@ pub mod types {
                 ::std::string::String,
             >,
             origin: ::std::result::Result<
-                ::std::option::Option<super::RegisterImageRequestOrigin>,
+                ::std::option::Option<super::Origin>,
                 ::std::string::String,
             >,
             resource_category: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::RegisterImageRequestResourceCategoryItem>,
-                >,
+                ::std::option::Option<::std::vec::Vec<super::ResourceCategory>>,
                 ::std::string::String,
             >,
             service_type: ::std::result::Result<
-                ::std::option::Option<super::RegisterImageRequestServiceType>,
+                ::std::option::Option<super::ServiceType>,
                 ::std::string::String,
             >,
             services: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::RegisterImageRequestServicesItem>,
-                >,
+                ::std::option::Option<::std::vec::Vec<super::DevService>>,
                 ::std::string::String,
             >,
             swr_path: ::std::result::Result<
@@ -9276,7 +4670,7 @@ pub mod types {
                 ::std::string::String,
             >,
             visibility: ::std::result::Result<
-                ::std::option::Option<super::RegisterImageRequestVisibility>,
+                ::std::option::Option<super::Visibility>,
                 ::std::string::String,
             >,
             workspace_id: ::std::result::Result<
@@ -9303,9 +4697,7 @@ pub mod types {
         impl RegisterImageRequest {
             pub fn arch<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RegisterImageRequestArch>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::Arch>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.arch = value
@@ -9341,9 +4733,7 @@ pub mod types {
             }
             pub fn origin<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RegisterImageRequestOrigin>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::Origin>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.origin = value
@@ -9356,9 +4746,7 @@ pub mod types {
             pub fn resource_category<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::RegisterImageRequestResourceCategoryItem>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<super::ResourceCategory>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -9373,9 +4761,7 @@ pub mod types {
             }
             pub fn service_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RegisterImageRequestServiceType>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::ServiceType>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.service_type = value
@@ -9388,9 +4774,7 @@ pub mod types {
             pub fn services<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::RegisterImageRequestServicesItem>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<super::DevService>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -9415,9 +4799,7 @@ pub mod types {
             }
             pub fn visibility<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RegisterImageRequestVisibility>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::Visibility>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.visibility = value
@@ -9471,471 +4853,6 @@ pub mod types {
                     service_type: Ok(value.service_type),
                     services: Ok(value.services),
                     swr_path: Ok(value.swr_path),
-                    visibility: Ok(value.visibility),
-                    workspace_id: Ok(value.workspace_id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RegisterImageResponse {
-            arch: ::std::result::Result<
-                ::std::option::Option<super::RegisterImageResponseArch>,
-                ::std::string::String,
-            >,
-            create_at: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            dev_services: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::RegisterImageResponseDevServicesItem>,
-                >,
-                ::std::string::String,
-            >,
-            flavor_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            namespace: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            origin: ::std::result::Result<
-                ::std::option::Option<super::RegisterImageResponseOrigin>,
-                ::std::string::String,
-            >,
-            resource_categories: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::RegisterImageResponseResourceCategoriesItem>,
-                >,
-                ::std::string::String,
-            >,
-            service_type: ::std::result::Result<
-                ::std::option::Option<super::RegisterImageResponseServiceType>,
-                ::std::string::String,
-            >,
-            size: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::RegisterImageResponseStatus>,
-                ::std::string::String,
-            >,
-            status_message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            support_res_categories: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::RegisterImageResponseSupportResCategoriesItem>,
-                >,
-                ::std::string::String,
-            >,
-            swr_path: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            tag: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<super::RegisterImageResponseType>,
-                ::std::string::String,
-            >,
-            update_at: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            visibility: ::std::result::Result<
-                ::std::option::Option<super::RegisterImageResponseVisibility>,
-                ::std::string::String,
-            >,
-            workspace_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for RegisterImageResponse {
-            fn default() -> Self {
-                Self {
-                    arch: Ok(Default::default()),
-                    create_at: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                    dev_services: Ok(Default::default()),
-                    flavor_type: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    namespace: Ok(Default::default()),
-                    origin: Ok(Default::default()),
-                    resource_categories: Ok(Default::default()),
-                    service_type: Ok(Default::default()),
-                    size: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    status_message: Ok(Default::default()),
-                    support_res_categories: Ok(Default::default()),
-                    swr_path: Ok(Default::default()),
-                    tag: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    update_at: Ok(Default::default()),
-                    visibility: Ok(Default::default()),
-                    workspace_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl RegisterImageResponse {
-            pub fn arch<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RegisterImageResponseArch>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.arch = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for arch: {e}")
-                    });
-                self
-            }
-            pub fn create_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.create_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for create_at: {e}")
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn dev_services<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::RegisterImageResponseDevServicesItem>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.dev_services = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for dev_services: {e}")
-                    });
-                self
-            }
-            pub fn flavor_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.flavor_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for flavor_type: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn namespace<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.namespace = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for namespace: {e}")
-                    });
-                self
-            }
-            pub fn origin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RegisterImageResponseOrigin>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.origin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for origin: {e}")
-                    });
-                self
-            }
-            pub fn resource_categories<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<
-                            super::RegisterImageResponseResourceCategoriesItem,
-                        >,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.resource_categories = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for resource_categories: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn service_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RegisterImageResponseServiceType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.service_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for service_type: {e}")
-                    });
-                self
-            }
-            pub fn size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for size: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RegisterImageResponseStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn status_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status_message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for status_message: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_res_categories<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<
-                            super::RegisterImageResponseSupportResCategoriesItem,
-                        >,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_res_categories = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_res_categories: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn swr_path<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.swr_path = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for swr_path: {e}")
-                    });
-                self
-            }
-            pub fn tag<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tag = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tag: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RegisterImageResponseType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn update_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.update_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for update_at: {e}")
-                    });
-                self
-            }
-            pub fn visibility<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RegisterImageResponseVisibility>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.visibility = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for visibility: {e}")
-                    });
-                self
-            }
-            pub fn workspace_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.workspace_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for workspace_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RegisterImageResponse>
-        for super::RegisterImageResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RegisterImageResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    arch: value.arch?,
-                    create_at: value.create_at?,
-                    description: value.description?,
-                    dev_services: value.dev_services?,
-                    flavor_type: value.flavor_type?,
-                    id: value.id?,
-                    name: value.name?,
-                    namespace: value.namespace?,
-                    origin: value.origin?,
-                    resource_categories: value.resource_categories?,
-                    service_type: value.service_type?,
-                    size: value.size?,
-                    status: value.status?,
-                    status_message: value.status_message?,
-                    support_res_categories: value.support_res_categories?,
-                    swr_path: value.swr_path?,
-                    tag: value.tag?,
-                    type_: value.type_?,
-                    update_at: value.update_at?,
-                    visibility: value.visibility?,
-                    workspace_id: value.workspace_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RegisterImageResponse>
-        for RegisterImageResponse {
-            fn from(value: super::RegisterImageResponse) -> Self {
-                Self {
-                    arch: Ok(value.arch),
-                    create_at: Ok(value.create_at),
-                    description: Ok(value.description),
-                    dev_services: Ok(value.dev_services),
-                    flavor_type: Ok(value.flavor_type),
-                    id: Ok(value.id),
-                    name: Ok(value.name),
-                    namespace: Ok(value.namespace),
-                    origin: Ok(value.origin),
-                    resource_categories: Ok(value.resource_categories),
-                    service_type: Ok(value.service_type),
-                    size: Ok(value.size),
-                    status: Ok(value.status),
-                    status_message: Ok(value.status_message),
-                    support_res_categories: Ok(value.support_res_categories),
-                    swr_path: Ok(value.swr_path),
-                    tag: Ok(value.tag),
-                    type_: Ok(value.type_),
-                    update_at: Ok(value.update_at),
                     visibility: Ok(value.visibility),
                     workspace_id: Ok(value.workspace_id),
                 }
@@ -10002,2111 +4919,6 @@ pub mod types {
                 Self {
                     duration: Ok(value.duration),
                     type_: Ok(value.type_),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RenewLeaseResponse {
-            create_at: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            duration: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            enable: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<super::RenewLeaseResponseType>,
-                ::std::string::String,
-            >,
-            update_at: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for RenewLeaseResponse {
-            fn default() -> Self {
-                Self {
-                    create_at: Ok(Default::default()),
-                    duration: Ok(Default::default()),
-                    enable: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    update_at: Ok(Default::default()),
-                }
-            }
-        }
-        impl RenewLeaseResponse {
-            pub fn create_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.create_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for create_at: {e}")
-                    });
-                self
-            }
-            pub fn duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for duration: {e}")
-                    });
-                self
-            }
-            pub fn enable<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enable = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for enable: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RenewLeaseResponseType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn update_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.update_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for update_at: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RenewLeaseResponse> for super::RenewLeaseResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RenewLeaseResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    create_at: value.create_at?,
-                    duration: value.duration?,
-                    enable: value.enable?,
-                    type_: value.type_?,
-                    update_at: value.update_at?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RenewLeaseResponse> for RenewLeaseResponse {
-            fn from(value: super::RenewLeaseResponse) -> Self {
-                Self {
-                    create_at: Ok(value.create_at),
-                    duration: Ok(value.duration),
-                    enable: Ok(value.enable),
-                    type_: Ok(value.type_),
-                    update_at: Ok(value.update_at),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ShowAttachableObsResponse {
-            category: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            mount_path: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::ShowAttachableObsResponseStatus>,
-                ::std::string::String,
-            >,
-            uri: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ShowAttachableObsResponse {
-            fn default() -> Self {
-                Self {
-                    category: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    mount_path: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    uri: Ok(Default::default()),
-                }
-            }
-        }
-        impl ShowAttachableObsResponse {
-            pub fn category<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.category = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for category: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn mount_path<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mount_path = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mount_path: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ShowAttachableObsResponseStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn uri<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.uri = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for uri: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ShowAttachableObsResponse>
-        for super::ShowAttachableObsResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ShowAttachableObsResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    category: value.category?,
-                    id: value.id?,
-                    mount_path: value.mount_path?,
-                    status: value.status?,
-                    uri: value.uri?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ShowAttachableObsResponse>
-        for ShowAttachableObsResponse {
-            fn from(value: super::ShowAttachableObsResponse) -> Self {
-                Self {
-                    category: Ok(value.category),
-                    id: Ok(value.id),
-                    mount_path: Ok(value.mount_path),
-                    status: Ok(value.status),
-                    uri: Ok(value.uri),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ShowImageResponse {
-            arch: ::std::result::Result<
-                ::std::option::Option<super::ShowImageResponseArch>,
-                ::std::string::String,
-            >,
-            create_at: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            dev_services: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::ShowImageResponseDevServicesItem>,
-                >,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            namespace: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            origin: ::std::result::Result<
-                ::std::option::Option<super::ShowImageResponseOrigin>,
-                ::std::string::String,
-            >,
-            resource_categories: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::ShowImageResponseResourceCategoriesItem>,
-                >,
-                ::std::string::String,
-            >,
-            service_type: ::std::result::Result<
-                ::std::option::Option<super::ShowImageResponseServiceType>,
-                ::std::string::String,
-            >,
-            size: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::ShowImageResponseStatus>,
-                ::std::string::String,
-            >,
-            status_message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            support_res_categories: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::ShowImageResponseSupportResCategoriesItem>,
-                >,
-                ::std::string::String,
-            >,
-            swr_path: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            tag: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<super::ShowImageResponseType>,
-                ::std::string::String,
-            >,
-            update_at: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            visibility: ::std::result::Result<
-                ::std::option::Option<super::ShowImageResponseVisibility>,
-                ::std::string::String,
-            >,
-            workspace_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ShowImageResponse {
-            fn default() -> Self {
-                Self {
-                    arch: Ok(Default::default()),
-                    create_at: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                    dev_services: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    namespace: Ok(Default::default()),
-                    origin: Ok(Default::default()),
-                    resource_categories: Ok(Default::default()),
-                    service_type: Ok(Default::default()),
-                    size: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    status_message: Ok(Default::default()),
-                    support_res_categories: Ok(Default::default()),
-                    swr_path: Ok(Default::default()),
-                    tag: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    update_at: Ok(Default::default()),
-                    visibility: Ok(Default::default()),
-                    workspace_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl ShowImageResponse {
-            pub fn arch<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ShowImageResponseArch>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.arch = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for arch: {e}")
-                    });
-                self
-            }
-            pub fn create_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.create_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for create_at: {e}")
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn dev_services<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::ShowImageResponseDevServicesItem>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.dev_services = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for dev_services: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn namespace<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.namespace = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for namespace: {e}")
-                    });
-                self
-            }
-            pub fn origin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ShowImageResponseOrigin>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.origin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for origin: {e}")
-                    });
-                self
-            }
-            pub fn resource_categories<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::ShowImageResponseResourceCategoriesItem>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.resource_categories = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for resource_categories: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn service_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ShowImageResponseServiceType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.service_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for service_type: {e}")
-                    });
-                self
-            }
-            pub fn size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for size: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ShowImageResponseStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn status_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status_message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for status_message: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn support_res_categories<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::ShowImageResponseSupportResCategoriesItem>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.support_res_categories = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for support_res_categories: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn swr_path<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.swr_path = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for swr_path: {e}")
-                    });
-                self
-            }
-            pub fn tag<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tag = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tag: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ShowImageResponseType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn update_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.update_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for update_at: {e}")
-                    });
-                self
-            }
-            pub fn visibility<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ShowImageResponseVisibility>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.visibility = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for visibility: {e}")
-                    });
-                self
-            }
-            pub fn workspace_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.workspace_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for workspace_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ShowImageResponse> for super::ShowImageResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ShowImageResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    arch: value.arch?,
-                    create_at: value.create_at?,
-                    description: value.description?,
-                    dev_services: value.dev_services?,
-                    id: value.id?,
-                    name: value.name?,
-                    namespace: value.namespace?,
-                    origin: value.origin?,
-                    resource_categories: value.resource_categories?,
-                    service_type: value.service_type?,
-                    size: value.size?,
-                    status: value.status?,
-                    status_message: value.status_message?,
-                    support_res_categories: value.support_res_categories?,
-                    swr_path: value.swr_path?,
-                    tag: value.tag?,
-                    type_: value.type_?,
-                    update_at: value.update_at?,
-                    visibility: value.visibility?,
-                    workspace_id: value.workspace_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ShowImageResponse> for ShowImageResponse {
-            fn from(value: super::ShowImageResponse) -> Self {
-                Self {
-                    arch: Ok(value.arch),
-                    create_at: Ok(value.create_at),
-                    description: Ok(value.description),
-                    dev_services: Ok(value.dev_services),
-                    id: Ok(value.id),
-                    name: Ok(value.name),
-                    namespace: Ok(value.namespace),
-                    origin: Ok(value.origin),
-                    resource_categories: Ok(value.resource_categories),
-                    service_type: Ok(value.service_type),
-                    size: Ok(value.size),
-                    status: Ok(value.status),
-                    status_message: Ok(value.status_message),
-                    support_res_categories: Ok(value.support_res_categories),
-                    swr_path: Ok(value.swr_path),
-                    tag: Ok(value.tag),
-                    type_: Ok(value.type_),
-                    update_at: Ok(value.update_at),
-                    visibility: Ok(value.visibility),
-                    workspace_id: Ok(value.workspace_id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ShowLeaseResponse {
-            create_at: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            duration: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            enable: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<super::ShowLeaseResponseType>,
-                ::std::string::String,
-            >,
-            update_at: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ShowLeaseResponse {
-            fn default() -> Self {
-                Self {
-                    create_at: Ok(Default::default()),
-                    duration: Ok(Default::default()),
-                    enable: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    update_at: Ok(Default::default()),
-                }
-            }
-        }
-        impl ShowLeaseResponse {
-            pub fn create_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.create_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for create_at: {e}")
-                    });
-                self
-            }
-            pub fn duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for duration: {e}")
-                    });
-                self
-            }
-            pub fn enable<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enable = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for enable: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ShowLeaseResponseType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn update_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.update_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for update_at: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ShowLeaseResponse> for super::ShowLeaseResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ShowLeaseResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    create_at: value.create_at?,
-                    duration: value.duration?,
-                    enable: value.enable?,
-                    type_: value.type_?,
-                    update_at: value.update_at?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ShowLeaseResponse> for ShowLeaseResponse {
-            fn from(value: super::ShowLeaseResponse) -> Self {
-                Self {
-                    create_at: Ok(value.create_at),
-                    duration: Ok(value.duration),
-                    enable: Ok(value.enable),
-                    type_: Ok(value.type_),
-                    update_at: Ok(value.update_at),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ShowNotebookResponse {
-            action_progress: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
-                ::std::string::String,
-            >,
-            billing_items: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::ShowNotebookResponseBillingItemsItem>,
-                >,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            endpoints: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
-                ::std::string::String,
-            >,
-            fail_reason: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            feature: ::std::result::Result<
-                ::std::option::Option<super::ShowNotebookResponseFeature>,
-                ::std::string::String,
-            >,
-            flavor: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image: ::std::result::Result<
-                ::std::option::Option<super::Image>,
-                ::std::string::String,
-            >,
-            lease: ::std::result::Result<
-                ::std::option::Option<super::Lease>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            pool: ::std::result::Result<
-                ::std::option::Option<super::Pool>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::ShowNotebookResponseStatus>,
-                ::std::string::String,
-            >,
-            token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            user: ::std::result::Result<
-                ::std::option::Option<super::User>,
-                ::std::string::String,
-            >,
-            volume: ::std::result::Result<
-                ::std::option::Option<super::VolumeRes>,
-                ::std::string::String,
-            >,
-            workspace_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ShowNotebookResponse {
-            fn default() -> Self {
-                Self {
-                    action_progress: Ok(Default::default()),
-                    billing_items: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                    endpoints: Ok(Default::default()),
-                    fail_reason: Ok(Default::default()),
-                    feature: Ok(Default::default()),
-                    flavor: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    image: Ok(Default::default()),
-                    lease: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    pool: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    token: Ok(Default::default()),
-                    url: Ok(Default::default()),
-                    user: Ok(Default::default()),
-                    volume: Ok(Default::default()),
-                    workspace_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl ShowNotebookResponse {
-            pub fn action_progress<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.action_progress = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for action_progress: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn billing_items<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::ShowNotebookResponseBillingItemsItem>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.billing_items = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for billing_items: {e}")
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn endpoints<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.endpoints = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for endpoints: {e}")
-                    });
-                self
-            }
-            pub fn fail_reason<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.fail_reason = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for fail_reason: {e}")
-                    });
-                self
-            }
-            pub fn feature<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ShowNotebookResponseFeature>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.feature = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for feature: {e}")
-                    });
-                self
-            }
-            pub fn flavor<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.flavor = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for flavor: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn image<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Image>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image: {e}")
-                    });
-                self
-            }
-            pub fn lease<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Lease>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.lease = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for lease: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn pool<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Pool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pool = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pool: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ShowNotebookResponseStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            pub fn user<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::User>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user: {e}")
-                    });
-                self
-            }
-            pub fn volume<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::VolumeRes>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.volume = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for volume: {e}")
-                    });
-                self
-            }
-            pub fn workspace_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.workspace_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for workspace_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ShowNotebookResponse>
-        for super::ShowNotebookResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ShowNotebookResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    action_progress: value.action_progress?,
-                    billing_items: value.billing_items?,
-                    description: value.description?,
-                    endpoints: value.endpoints?,
-                    fail_reason: value.fail_reason?,
-                    feature: value.feature?,
-                    flavor: value.flavor?,
-                    id: value.id?,
-                    image: value.image?,
-                    lease: value.lease?,
-                    name: value.name?,
-                    pool: value.pool?,
-                    status: value.status?,
-                    token: value.token?,
-                    url: value.url?,
-                    user: value.user?,
-                    volume: value.volume?,
-                    workspace_id: value.workspace_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ShowNotebookResponse> for ShowNotebookResponse {
-            fn from(value: super::ShowNotebookResponse) -> Self {
-                Self {
-                    action_progress: Ok(value.action_progress),
-                    billing_items: Ok(value.billing_items),
-                    description: Ok(value.description),
-                    endpoints: Ok(value.endpoints),
-                    fail_reason: Ok(value.fail_reason),
-                    feature: Ok(value.feature),
-                    flavor: Ok(value.flavor),
-                    id: Ok(value.id),
-                    image: Ok(value.image),
-                    lease: Ok(value.lease),
-                    name: Ok(value.name),
-                    pool: Ok(value.pool),
-                    status: Ok(value.status),
-                    token: Ok(value.token),
-                    url: Ok(value.url),
-                    user: Ok(value.user),
-                    volume: Ok(value.volume),
-                    workspace_id: Ok(value.workspace_id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ShowSwitchableFlavorsResponse {
-            current: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::NotebookFlavor>>,
-                ::std::string::String,
-            >,
-            flavors: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::NotebookFlavor>>,
-                ::std::string::String,
-            >,
-            pages: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            size: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            total: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ShowSwitchableFlavorsResponse {
-            fn default() -> Self {
-                Self {
-                    current: Ok(Default::default()),
-                    data: Ok(Default::default()),
-                    flavors: Ok(Default::default()),
-                    pages: Ok(Default::default()),
-                    size: Ok(Default::default()),
-                    total: Ok(Default::default()),
-                }
-            }
-        }
-        impl ShowSwitchableFlavorsResponse {
-            pub fn current<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.current = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for current: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::NotebookFlavor>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn flavors<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::NotebookFlavor>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.flavors = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for flavors: {e}")
-                    });
-                self
-            }
-            pub fn pages<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pages = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pages: {e}")
-                    });
-                self
-            }
-            pub fn size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for size: {e}")
-                    });
-                self
-            }
-            pub fn total<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ShowSwitchableFlavorsResponse>
-        for super::ShowSwitchableFlavorsResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ShowSwitchableFlavorsResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    current: value.current?,
-                    data: value.data?,
-                    flavors: value.flavors?,
-                    pages: value.pages?,
-                    size: value.size?,
-                    total: value.total?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ShowSwitchableFlavorsResponse>
-        for ShowSwitchableFlavorsResponse {
-            fn from(value: super::ShowSwitchableFlavorsResponse) -> Self {
-                Self {
-                    current: Ok(value.current),
-                    data: Ok(value.data),
-                    flavors: Ok(value.flavors),
-                    pages: Ok(value.pages),
-                    size: Ok(value.size),
-                    total: Ok(value.total),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct StartNotebookResponse {
-            action_progress: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
-                ::std::string::String,
-            >,
-            billing_items: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::StartNotebookResponseBillingItemsItem>,
-                >,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            endpoints: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
-                ::std::string::String,
-            >,
-            fail_reason: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            feature: ::std::result::Result<
-                ::std::option::Option<super::StartNotebookResponseFeature>,
-                ::std::string::String,
-            >,
-            flavor: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image: ::std::result::Result<
-                ::std::option::Option<super::Image>,
-                ::std::string::String,
-            >,
-            lease: ::std::result::Result<
-                ::std::option::Option<super::Lease>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            pool: ::std::result::Result<
-                ::std::option::Option<super::Pool>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::StartNotebookResponseStatus>,
-                ::std::string::String,
-            >,
-            token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            user: ::std::result::Result<
-                ::std::option::Option<super::User>,
-                ::std::string::String,
-            >,
-            volume: ::std::result::Result<
-                ::std::option::Option<super::VolumeRes>,
-                ::std::string::String,
-            >,
-            workspace_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for StartNotebookResponse {
-            fn default() -> Self {
-                Self {
-                    action_progress: Ok(Default::default()),
-                    billing_items: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                    endpoints: Ok(Default::default()),
-                    fail_reason: Ok(Default::default()),
-                    feature: Ok(Default::default()),
-                    flavor: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    image: Ok(Default::default()),
-                    lease: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    pool: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    token: Ok(Default::default()),
-                    url: Ok(Default::default()),
-                    user: Ok(Default::default()),
-                    volume: Ok(Default::default()),
-                    workspace_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl StartNotebookResponse {
-            pub fn action_progress<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.action_progress = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for action_progress: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn billing_items<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::StartNotebookResponseBillingItemsItem>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.billing_items = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for billing_items: {e}")
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn endpoints<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.endpoints = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for endpoints: {e}")
-                    });
-                self
-            }
-            pub fn fail_reason<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.fail_reason = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for fail_reason: {e}")
-                    });
-                self
-            }
-            pub fn feature<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::StartNotebookResponseFeature>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.feature = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for feature: {e}")
-                    });
-                self
-            }
-            pub fn flavor<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.flavor = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for flavor: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn image<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Image>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image: {e}")
-                    });
-                self
-            }
-            pub fn lease<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Lease>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.lease = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for lease: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn pool<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Pool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pool = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pool: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::StartNotebookResponseStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            pub fn user<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::User>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user: {e}")
-                    });
-                self
-            }
-            pub fn volume<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::VolumeRes>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.volume = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for volume: {e}")
-                    });
-                self
-            }
-            pub fn workspace_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.workspace_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for workspace_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<StartNotebookResponse>
-        for super::StartNotebookResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: StartNotebookResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    action_progress: value.action_progress?,
-                    billing_items: value.billing_items?,
-                    description: value.description?,
-                    endpoints: value.endpoints?,
-                    fail_reason: value.fail_reason?,
-                    feature: value.feature?,
-                    flavor: value.flavor?,
-                    id: value.id?,
-                    image: value.image?,
-                    lease: value.lease?,
-                    name: value.name?,
-                    pool: value.pool?,
-                    status: value.status?,
-                    token: value.token?,
-                    url: value.url?,
-                    user: value.user?,
-                    volume: value.volume?,
-                    workspace_id: value.workspace_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::StartNotebookResponse>
-        for StartNotebookResponse {
-            fn from(value: super::StartNotebookResponse) -> Self {
-                Self {
-                    action_progress: Ok(value.action_progress),
-                    billing_items: Ok(value.billing_items),
-                    description: Ok(value.description),
-                    endpoints: Ok(value.endpoints),
-                    fail_reason: Ok(value.fail_reason),
-                    feature: Ok(value.feature),
-                    flavor: Ok(value.flavor),
-                    id: Ok(value.id),
-                    image: Ok(value.image),
-                    lease: Ok(value.lease),
-                    name: Ok(value.name),
-                    pool: Ok(value.pool),
-                    status: Ok(value.status),
-                    token: Ok(value.token),
-                    url: Ok(value.url),
-                    user: Ok(value.user),
-                    volume: Ok(value.volume),
-                    workspace_id: Ok(value.workspace_id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct StopNotebookResponse {
-            action_progress: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
-                ::std::string::String,
-            >,
-            billing_items: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::StopNotebookResponseBillingItemsItem>,
-                >,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            endpoints: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
-                ::std::string::String,
-            >,
-            fail_reason: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            feature: ::std::result::Result<
-                ::std::option::Option<super::StopNotebookResponseFeature>,
-                ::std::string::String,
-            >,
-            flavor: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image: ::std::result::Result<
-                ::std::option::Option<super::Image>,
-                ::std::string::String,
-            >,
-            lease: ::std::result::Result<
-                ::std::option::Option<super::Lease>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            pool: ::std::result::Result<
-                ::std::option::Option<super::Pool>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::StopNotebookResponseStatus>,
-                ::std::string::String,
-            >,
-            token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            user: ::std::result::Result<
-                ::std::option::Option<super::User>,
-                ::std::string::String,
-            >,
-            volume: ::std::result::Result<
-                ::std::option::Option<super::VolumeRes>,
-                ::std::string::String,
-            >,
-            workspace_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for StopNotebookResponse {
-            fn default() -> Self {
-                Self {
-                    action_progress: Ok(Default::default()),
-                    billing_items: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                    endpoints: Ok(Default::default()),
-                    fail_reason: Ok(Default::default()),
-                    feature: Ok(Default::default()),
-                    flavor: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    image: Ok(Default::default()),
-                    lease: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    pool: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    token: Ok(Default::default()),
-                    url: Ok(Default::default()),
-                    user: Ok(Default::default()),
-                    volume: Ok(Default::default()),
-                    workspace_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl StopNotebookResponse {
-            pub fn action_progress<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.action_progress = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for action_progress: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn billing_items<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::StopNotebookResponseBillingItemsItem>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.billing_items = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for billing_items: {e}")
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn endpoints<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.endpoints = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for endpoints: {e}")
-                    });
-                self
-            }
-            pub fn fail_reason<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.fail_reason = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for fail_reason: {e}")
-                    });
-                self
-            }
-            pub fn feature<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::StopNotebookResponseFeature>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.feature = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for feature: {e}")
-                    });
-                self
-            }
-            pub fn flavor<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.flavor = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for flavor: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn image<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Image>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image: {e}")
-                    });
-                self
-            }
-            pub fn lease<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Lease>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.lease = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for lease: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn pool<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Pool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pool = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pool: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::StopNotebookResponseStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            pub fn user<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::User>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user: {e}")
-                    });
-                self
-            }
-            pub fn volume<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::VolumeRes>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.volume = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for volume: {e}")
-                    });
-                self
-            }
-            pub fn workspace_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.workspace_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for workspace_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<StopNotebookResponse>
-        for super::StopNotebookResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: StopNotebookResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    action_progress: value.action_progress?,
-                    billing_items: value.billing_items?,
-                    description: value.description?,
-                    endpoints: value.endpoints?,
-                    fail_reason: value.fail_reason?,
-                    feature: value.feature?,
-                    flavor: value.flavor?,
-                    id: value.id?,
-                    image: value.image?,
-                    lease: value.lease?,
-                    name: value.name?,
-                    pool: value.pool?,
-                    status: value.status?,
-                    token: value.token?,
-                    url: value.url?,
-                    user: value.user?,
-                    volume: value.volume?,
-                    workspace_id: value.workspace_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::StopNotebookResponse> for StopNotebookResponse {
-            fn from(value: super::StopNotebookResponse) -> Self {
-                Self {
-                    action_progress: Ok(value.action_progress),
-                    billing_items: Ok(value.billing_items),
-                    description: Ok(value.description),
-                    endpoints: Ok(value.endpoints),
-                    fail_reason: Ok(value.fail_reason),
-                    feature: Ok(value.feature),
-                    flavor: Ok(value.flavor),
-                    id: Ok(value.id),
-                    image: Ok(value.image),
-                    lease: Ok(value.lease),
-                    name: Ok(value.name),
-                    pool: Ok(value.pool),
-                    status: Ok(value.status),
-                    token: Ok(value.token),
-                    url: Ok(value.url),
-                    user: Ok(value.user),
-                    volume: Ok(value.volume),
-                    workspace_id: Ok(value.workspace_id),
                 }
             }
         }
@@ -12276,390 +5088,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct UpdateNotebookResponse {
-            action_progress: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
-                ::std::string::String,
-            >,
-            billing_items: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::UpdateNotebookResponseBillingItemsItem>,
-                >,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            endpoints: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
-                ::std::string::String,
-            >,
-            fail_reason: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            feature: ::std::result::Result<
-                ::std::option::Option<super::UpdateNotebookResponseFeature>,
-                ::std::string::String,
-            >,
-            flavor: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image: ::std::result::Result<
-                ::std::option::Option<super::Image>,
-                ::std::string::String,
-            >,
-            lease: ::std::result::Result<
-                ::std::option::Option<super::Lease>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            pool: ::std::result::Result<
-                ::std::option::Option<super::Pool>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::UpdateNotebookResponseStatus>,
-                ::std::string::String,
-            >,
-            token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            user: ::std::result::Result<
-                ::std::option::Option<super::User>,
-                ::std::string::String,
-            >,
-            volume: ::std::result::Result<
-                ::std::option::Option<super::VolumeRes>,
-                ::std::string::String,
-            >,
-            workspace_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateNotebookResponse {
-            fn default() -> Self {
-                Self {
-                    action_progress: Ok(Default::default()),
-                    billing_items: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                    endpoints: Ok(Default::default()),
-                    fail_reason: Ok(Default::default()),
-                    feature: Ok(Default::default()),
-                    flavor: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    image: Ok(Default::default()),
-                    lease: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    pool: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    token: Ok(Default::default()),
-                    url: Ok(Default::default()),
-                    user: Ok(Default::default()),
-                    volume: Ok(Default::default()),
-                    workspace_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateNotebookResponse {
-            pub fn action_progress<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::JobProgress>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.action_progress = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for action_progress: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn billing_items<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::UpdateNotebookResponseBillingItemsItem>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.billing_items = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for billing_items: {e}")
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn endpoints<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::EndpointsRes>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.endpoints = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for endpoints: {e}")
-                    });
-                self
-            }
-            pub fn fail_reason<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.fail_reason = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for fail_reason: {e}")
-                    });
-                self
-            }
-            pub fn feature<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateNotebookResponseFeature>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.feature = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for feature: {e}")
-                    });
-                self
-            }
-            pub fn flavor<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.flavor = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for flavor: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn image<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Image>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image: {e}")
-                    });
-                self
-            }
-            pub fn lease<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Lease>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.lease = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for lease: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn pool<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Pool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pool = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pool: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateNotebookResponseStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            pub fn user<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::User>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user: {e}")
-                    });
-                self
-            }
-            pub fn volume<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::VolumeRes>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.volume = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for volume: {e}")
-                    });
-                self
-            }
-            pub fn workspace_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.workspace_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for workspace_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateNotebookResponse>
-        for super::UpdateNotebookResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateNotebookResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    action_progress: value.action_progress?,
-                    billing_items: value.billing_items?,
-                    description: value.description?,
-                    endpoints: value.endpoints?,
-                    fail_reason: value.fail_reason?,
-                    feature: value.feature?,
-                    flavor: value.flavor?,
-                    id: value.id?,
-                    image: value.image?,
-                    lease: value.lease?,
-                    name: value.name?,
-                    pool: value.pool?,
-                    status: value.status?,
-                    token: value.token?,
-                    url: value.url?,
-                    user: value.user?,
-                    volume: value.volume?,
-                    workspace_id: value.workspace_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateNotebookResponse>
-        for UpdateNotebookResponse {
-            fn from(value: super::UpdateNotebookResponse) -> Self {
-                Self {
-                    action_progress: Ok(value.action_progress),
-                    billing_items: Ok(value.billing_items),
-                    description: Ok(value.description),
-                    endpoints: Ok(value.endpoints),
-                    fail_reason: Ok(value.fail_reason),
-                    feature: Ok(value.feature),
-                    flavor: Ok(value.flavor),
-                    id: Ok(value.id),
-                    image: Ok(value.image),
-                    lease: Ok(value.lease),
-                    name: Ok(value.name),
-                    pool: Ok(value.pool),
-                    status: Ok(value.status),
-                    token: Ok(value.token),
-                    url: Ok(value.url),
-                    user: Ok(value.user),
-                    volume: Ok(value.volume),
-                    workspace_id: Ok(value.workspace_id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct User {
             domain: ::std::result::Result<
                 ::std::option::Option<super::Domain>,
@@ -12746,18 +5174,12 @@ pub mod types {
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
-            category: ::std::result::Result<
-                super::VolumeReqCategory,
-                ::std::string::String,
-            >,
+            category: ::std::result::Result<super::Category, ::std::string::String>,
             id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            ownership: ::std::result::Result<
-                super::VolumeReqOwnership,
-                ::std::string::String,
-            >,
+            ownership: ::std::result::Result<super::Ownership, ::std::string::String>,
             uri: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -12789,7 +5211,7 @@ pub mod types {
             }
             pub fn category<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::VolumeReqCategory>,
+                T: ::std::convert::TryInto<super::Category>,
                 T::Error: ::std::fmt::Display,
             {
                 self.category = value
@@ -12811,7 +5233,7 @@ pub mod types {
             }
             pub fn ownership<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::VolumeReqOwnership>,
+                T: ::std::convert::TryInto<super::Ownership>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ownership = value
@@ -12866,7 +5288,7 @@ pub mod types {
                 ::std::string::String,
             >,
             category: ::std::result::Result<
-                ::std::option::Option<super::VolumeResCategory>,
+                ::std::option::Option<super::Category>,
                 ::std::string::String,
             >,
             mount_path: ::std::result::Result<
@@ -12874,7 +5296,7 @@ pub mod types {
                 ::std::string::String,
             >,
             ownership: ::std::result::Result<
-                ::std::option::Option<super::VolumeResOwnership>,
+                ::std::option::Option<super::Ownership>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
@@ -12908,9 +5330,7 @@ pub mod types {
             }
             pub fn category<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::VolumeResCategory>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::Category>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.category = value
@@ -12934,9 +5354,7 @@ pub mod types {
             }
             pub fn ownership<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::VolumeResOwnership>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::Ownership>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ownership = value
@@ -13620,10 +6038,10 @@ pub mod builder {
         name_fuzzy_match: Result<Option<bool>, String>,
         namespace: Result<Option<::std::string::String>, String>,
         offset: Result<Option<i32>, String>,
-        service_type: Result<Option<types::ListImageServiceType>, String>,
-        sort_dir: Result<Option<types::ListImageSortDir>, String>,
+        service_type: Result<Option<types::ServiceType>, String>,
+        sort_dir: Result<Option<types::SortDir>, String>,
         sort_key: Result<Option<::std::string::String>, String>,
-        type_: Result<Option<types::ListImageType>, String>,
+        type_: Result<Option<types::ImageType>, String>,
         workspace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListImage<'a> {
@@ -13721,27 +6139,24 @@ pub mod builder {
         }
         pub fn service_type<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListImageServiceType>,
+            V: std::convert::TryInto<types::ServiceType>,
         {
             self.service_type = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListImageServiceType` for service_type failed"
-                        .to_string()
+                    "conversion to `ServiceType` for service_type failed".to_string()
                 });
             self
         }
         pub fn sort_dir<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListImageSortDir>,
+            V: std::convert::TryInto<types::SortDir>,
         {
             self.sort_dir = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ListImageSortDir` for sort_dir failed".to_string()
-                });
+                .map_err(|_| "conversion to `SortDir` for sort_dir failed".to_string());
             self
         }
         pub fn sort_key<V>(mut self, value: V) -> Self
@@ -13759,14 +6174,12 @@ pub mod builder {
         }
         pub fn type_<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListImageType>,
+            V: std::convert::TryInto<types::ImageType>,
         {
             self.type_ = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ListImageType` for type_ failed".to_string()
-                });
+                .map_err(|_| "conversion to `ImageType` for type_ failed".to_string());
             self
         }
         pub fn workspace_id<V>(mut self, value: V) -> Self
@@ -13947,13 +6360,10 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/{project_id}/images`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::std::option::Option<types::RegisterImageResponse>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<::std::option::Option<types::Image>>, crate::Error> {
             let started = ::std::time::Instant::now();
             let result: Result<
-                ResponseValue<::std::option::Option<types::RegisterImageResponse>>,
+                ResponseValue<::std::option::Option<types::Image>>,
                 Error<crate::Error>,
             > = async move {
                 let Self { client, project_id, body } = self;
@@ -14027,7 +6437,7 @@ pub mod builder {
         name: Result<Option<::std::string::String>, String>,
         name_fuzzy_match: Result<Option<bool>, String>,
         namespace: Result<Option<::std::string::String>, String>,
-        type_: Result<Option<types::ListImageGroupType>, String>,
+        type_: Result<Option<types::ImageType>, String>,
         workspace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListImageGroup<'a> {
@@ -14100,14 +6510,12 @@ pub mod builder {
         }
         pub fn type_<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListImageGroupType>,
+            V: std::convert::TryInto<types::ImageType>,
         {
             self.type_ = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ListImageGroupType` for type_ failed".to_string()
-                });
+                .map_err(|_| "conversion to `ImageType` for type_ failed".to_string());
             self
         }
         pub fn workspace_id<V>(mut self, value: V) -> Self
@@ -14256,14 +6664,9 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/v1/{project_id}/notebooks/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ShowNotebookResponse>, crate::Error> {
+        pub async fn send(self) -> Result<ResponseValue<types::Notebook>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<
-                ResponseValue<types::ShowNotebookResponse>,
-                Error<crate::Error>,
-            > = async move {
+            let result: Result<ResponseValue<types::Notebook>, Error<crate::Error>> = async move {
                 let Self { client, project_id, id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let id = id.map_err(Error::InvalidRequest)?;
@@ -14393,12 +6796,12 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::std::option::Option<types::UpdateNotebookResponse>>,
+            ResponseValue<::std::option::Option<types::Notebook>>,
             crate::Error,
         > {
             let started = ::std::time::Instant::now();
             let result: Result<
-                ResponseValue<::std::option::Option<types::UpdateNotebookResponse>>,
+                ResponseValue<::std::option::Option<types::Notebook>>,
                 Error<crate::Error>,
             > = async move {
                 let Self { client, project_id, id, body } = self;
@@ -14515,12 +6918,12 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::std::option::Option<types::DeleteNotebookResponse>>,
+            ResponseValue<::std::option::Option<types::Notebook>>,
             crate::Error,
         > {
             let started = ::std::time::Instant::now();
             let result: Result<
-                ResponseValue<::std::option::Option<types::DeleteNotebookResponse>>,
+                ResponseValue<::std::option::Option<types::Notebook>>,
                 Error<crate::Error>,
             > = async move {
                 let Self { client, project_id, id } = self;
@@ -14627,14 +7030,9 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/v1/{project_id}/notebooks/{id}/lease`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ShowLeaseResponse>, crate::Error> {
+        pub async fn send(self) -> Result<ResponseValue<types::Lease>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<
-                ResponseValue<types::ShowLeaseResponse>,
-                Error<crate::Error>,
-            > = async move {
+            let result: Result<ResponseValue<types::Lease>, Error<crate::Error>> = async move {
                 let Self { client, project_id, id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let id = id.map_err(Error::InvalidRequest)?;
@@ -14773,13 +7171,10 @@ pub mod builder {
         ///Sends a `PATCH` request to `/v1/{project_id}/notebooks/{id}/lease`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::std::option::Option<types::RenewLeaseResponse>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<::std::option::Option<types::Lease>>, crate::Error> {
             let started = ::std::time::Instant::now();
             let result: Result<
-                ResponseValue<::std::option::Option<types::RenewLeaseResponse>>,
+                ResponseValue<::std::option::Option<types::Lease>>,
                 Error<crate::Error>,
             > = async move {
                 let Self { client, project_id, id, duration, body, body_set } = self;
@@ -14901,14 +7296,9 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/v1/{project_id}/images/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ShowImageResponse>, crate::Error> {
+        pub async fn send(self) -> Result<ResponseValue<types::Image>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<
-                ResponseValue<types::ShowImageResponse>,
-                Error<crate::Error>,
-            > = async move {
+            let result: Result<ResponseValue<types::Image>, Error<crate::Error>> = async move {
                 let Self { client, project_id, id } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let id = id.map_err(Error::InvalidRequest)?;
@@ -15017,13 +7407,10 @@ pub mod builder {
         ///Sends a `DELETE` request to `/v1/{project_id}/images/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::std::option::Option<types::DeleteImageResponse>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<::std::option::Option<types::Image>>, crate::Error> {
             let started = ::std::time::Instant::now();
             let result: Result<
-                ResponseValue<::std::option::Option<types::DeleteImageResponse>>,
+                ResponseValue<::std::option::Option<types::Image>>,
                 Error<crate::Error>,
             > = async move {
                 let Self { client, project_id, id, force } = self;
@@ -15156,13 +7543,10 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/{project_id}/notebooks/{id}/create-image`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::std::option::Option<types::CreateImageResponse>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<::std::option::Option<types::Image>>, crate::Error> {
             let started = ::std::time::Instant::now();
             let result: Result<
-                ResponseValue<::std::option::Option<types::CreateImageResponse>>,
+                ResponseValue<::std::option::Option<types::Image>>,
                 Error<crate::Error>,
             > = async move {
                 let Self { client, project_id, id, body } = self;
@@ -15230,10 +7614,10 @@ pub mod builder {
     pub struct ListFlavors<'a> {
         client: &'a super::Client,
         project_id: Result<::std::string::String, String>,
-        category: Result<Option<types::ListFlavorsCategory>, String>,
+        category: Result<Option<types::ResourceCategory>, String>,
         limit: Result<Option<i32>, String>,
         offset: Result<Option<i32>, String>,
-        sort_dir: Result<Option<types::ListFlavorsSortDir>, String>,
+        sort_dir: Result<Option<types::SortDir>, String>,
         sort_key: Result<Option<::std::string::String>, String>,
         type_: Result<Option<types::ListFlavorsType>, String>,
     }
@@ -15270,13 +7654,13 @@ pub mod builder {
         }
         pub fn category<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListFlavorsCategory>,
+            V: std::convert::TryInto<types::ResourceCategory>,
         {
             self.category = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListFlavorsCategory` for category failed".to_string()
+                    "conversion to `ResourceCategory` for category failed".to_string()
                 });
             self
         }
@@ -15302,14 +7686,12 @@ pub mod builder {
         }
         pub fn sort_dir<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListFlavorsSortDir>,
+            V: std::convert::TryInto<types::SortDir>,
         {
             self.sort_dir = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ListFlavorsSortDir` for sort_dir failed".to_string()
-                });
+                .map_err(|_| "conversion to `SortDir` for sort_dir failed".to_string());
             self
         }
         pub fn sort_key<V>(mut self, value: V) -> Self
@@ -15340,12 +7722,9 @@ pub mod builder {
         ///Sends a `GET` request to `/v1/{project_id}/notebooks/flavors`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ListFlavorsResponse>, crate::Error> {
+        ) -> Result<ResponseValue<types::FlavorList>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<
-                ResponseValue<types::ListFlavorsResponse>,
-                Error<crate::Error>,
-            > = async move {
+            let result: Result<ResponseValue<types::FlavorList>, Error<crate::Error>> = async move {
                 let Self {
                     client,
                     project_id,
@@ -15485,12 +7864,9 @@ pub mod builder {
         ///Sends a `GET` request to `/v1/{project_id}/notebooks/{id}/flavors`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ShowSwitchableFlavorsResponse>, crate::Error> {
+        ) -> Result<ResponseValue<types::FlavorList>, crate::Error> {
             let started = ::std::time::Instant::now();
-            let result: Result<
-                ResponseValue<types::ShowSwitchableFlavorsResponse>,
-                Error<crate::Error>,
-            > = async move {
+            let result: Result<ResponseValue<types::FlavorList>, Error<crate::Error>> = async move {
                 let Self { client, project_id, id, limit, offset } = self;
                 let project_id = project_id.map_err(Error::InvalidRequest)?;
                 let id = id.map_err(Error::InvalidRequest)?;
@@ -15729,12 +8105,12 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::std::option::Option<types::AttachObsResponse>>,
+            ResponseValue<::std::option::Option<types::DataVolumesRes>>,
             crate::Error,
         > {
             let started = ::std::time::Instant::now();
             let result: Result<
-                ResponseValue<::std::option::Option<types::AttachObsResponse>>,
+                ResponseValue<::std::option::Option<types::DataVolumesRes>>,
                 Error<crate::Error>,
             > = async move {
                 let Self { client, project_id, instance_id, body } = self;
@@ -15860,10 +8236,10 @@ pub mod builder {
         ///Sends a `GET` request to `/v1/{project_id}/notebooks/{instance_id}/storage/{storage_id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ShowAttachableObsResponse>, crate::Error> {
+        ) -> Result<ResponseValue<types::DataVolumesRes>, crate::Error> {
             let started = ::std::time::Instant::now();
             let result: Result<
-                ResponseValue<types::ShowAttachableObsResponse>,
+                ResponseValue<types::DataVolumesRes>,
                 Error<crate::Error>,
             > = async move {
                 let Self { client, project_id, instance_id, storage_id } = self;
@@ -15984,12 +8360,12 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::std::option::Option<types::CancelObsResponse>>,
+            ResponseValue<::std::option::Option<types::DataVolumesRes>>,
             crate::Error,
         > {
             let started = ::std::time::Instant::now();
             let result: Result<
-                ResponseValue<::std::option::Option<types::CancelObsResponse>>,
+                ResponseValue<::std::option::Option<types::DataVolumesRes>>,
                 Error<crate::Error>,
             > = async move {
                 let Self { client, project_id, instance_id, storage_id } = self;
@@ -16054,15 +8430,15 @@ pub mod builder {
     pub struct ListNotebooks<'a> {
         client: &'a super::Client,
         project_id: Result<::std::string::String, String>,
-        feature: Result<Option<types::ListNotebooksFeature>, String>,
+        feature: Result<Option<types::Feature>, String>,
         limit: Result<Option<i32>, String>,
         name: Result<Option<::std::string::String>, String>,
         offset: Result<Option<i32>, String>,
         owner: Result<Option<::std::string::String>, String>,
         pool_id: Result<Option<::std::string::String>, String>,
-        sort_dir: Result<Option<types::ListNotebooksSortDir>, String>,
+        sort_dir: Result<Option<types::SortDir>, String>,
         sort_key: Result<Option<::std::string::String>, String>,
-        status: Result<Option<types::ListNotebooksStatus>, String>,
+        status: Result<Option<types::NotebookStatus>, String>,
         workspace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListNotebooks<'a> {
@@ -16102,14 +8478,12 @@ pub mod builder {
         }
         pub fn feature<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListNotebooksFeature>,
+            V: std::convert::TryInto<types::Feature>,
         {
             self.feature = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ListNotebooksFeature` for feature failed".to_string()
-                });
+                .map_err(|_| "conversion to `Feature` for feature failed".to_string());
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
@@ -16173,15 +8547,12 @@ pub mod builder {
         }
         pub fn sort_dir<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListNotebooksSortDir>,
+            V: std::convert::TryInto<types::SortDir>,
         {
             self.sort_dir = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ListNotebooksSortDir` for sort_dir failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `SortDir` for sort_dir failed".to_string());
             self
         }
         pub fn sort_key<V>(mut self, value: V) -> Self
@@ -16199,13 +8570,13 @@ pub mod builder {
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListNotebooksStatus>,
+            V: std::convert::TryInto<types::NotebookStatus>,
         {
             self.status = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListNotebooksStatus` for status failed".to_string()
+                    "conversion to `NotebookStatus` for status failed".to_string()
                 });
             self
         }
@@ -16225,10 +8596,10 @@ pub mod builder {
         ///Sends a `GET` request to `/v1/{project_id}/notebooks`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ListNotebooksResponse>, crate::Error> {
+        ) -> Result<ResponseValue<types::NotebookList>, crate::Error> {
             let started = ::std::time::Instant::now();
             let result: Result<
-                ResponseValue<types::ListNotebooksResponse>,
+                ResponseValue<types::NotebookList>,
                 Error<crate::Error>,
             > = async move {
                 let Self {
@@ -16379,12 +8750,12 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::std::option::Option<types::CreateNotebookResponse>>,
+            ResponseValue<::std::option::Option<types::Notebook>>,
             crate::Error,
         > {
             let started = ::std::time::Instant::now();
             let result: Result<
-                ResponseValue<::std::option::Option<types::CreateNotebookResponse>>,
+                ResponseValue<::std::option::Option<types::Notebook>>,
                 Error<crate::Error>,
             > = async move {
                 let Self { client, project_id, body } = self;
@@ -16455,15 +8826,15 @@ pub mod builder {
     pub struct ListAllNotebooks<'a> {
         client: &'a super::Client,
         project_id: Result<::std::string::String, String>,
-        feature: Result<Option<types::ListAllNotebooksFeature>, String>,
+        feature: Result<Option<types::Feature>, String>,
         limit: Result<Option<i32>, String>,
         name: Result<Option<::std::string::String>, String>,
         offset: Result<Option<i32>, String>,
         owner: Result<Option<::std::string::String>, String>,
         pool_id: Result<Option<::std::string::String>, String>,
-        sort_dir: Result<Option<types::ListAllNotebooksSortDir>, String>,
+        sort_dir: Result<Option<types::SortDir>, String>,
         sort_key: Result<Option<::std::string::String>, String>,
-        status: Result<Option<types::ListAllNotebooksStatus>, String>,
+        status: Result<Option<types::NotebookStatus>, String>,
         workspace_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListAllNotebooks<'a> {
@@ -16503,15 +8874,12 @@ pub mod builder {
         }
         pub fn feature<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListAllNotebooksFeature>,
+            V: std::convert::TryInto<types::Feature>,
         {
             self.feature = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ListAllNotebooksFeature` for feature failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `Feature` for feature failed".to_string());
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
@@ -16575,15 +8943,12 @@ pub mod builder {
         }
         pub fn sort_dir<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListAllNotebooksSortDir>,
+            V: std::convert::TryInto<types::SortDir>,
         {
             self.sort_dir = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ListAllNotebooksSortDir` for sort_dir failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `SortDir` for sort_dir failed".to_string());
             self
         }
         pub fn sort_key<V>(mut self, value: V) -> Self
@@ -16601,14 +8966,13 @@ pub mod builder {
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListAllNotebooksStatus>,
+            V: std::convert::TryInto<types::NotebookStatus>,
         {
             self.status = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListAllNotebooksStatus` for status failed"
-                        .to_string()
+                    "conversion to `NotebookStatus` for status failed".to_string()
                 });
             self
         }
@@ -16628,10 +8992,10 @@ pub mod builder {
         ///Sends a `GET` request to `/v1/{project_id}/notebooks/all`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ListAllNotebooksResponse>, crate::Error> {
+        ) -> Result<ResponseValue<types::NotebookList>, crate::Error> {
             let started = ::std::time::Instant::now();
             let result: Result<
-                ResponseValue<types::ListAllNotebooksResponse>,
+                ResponseValue<types::NotebookList>,
                 Error<crate::Error>,
             > = async move {
                 let Self {
@@ -16810,12 +9174,12 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::std::option::Option<types::StartNotebookResponse>>,
+            ResponseValue<::std::option::Option<types::Notebook>>,
             crate::Error,
         > {
             let started = ::std::time::Instant::now();
             let result: Result<
-                ResponseValue<::std::option::Option<types::StartNotebookResponse>>,
+                ResponseValue<::std::option::Option<types::Notebook>>,
                 Error<crate::Error>,
             > = async move {
                 let Self { client, project_id, id, duration, type_, body, body_set } = self;
@@ -16939,12 +9303,12 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::std::option::Option<types::StopNotebookResponse>>,
+            ResponseValue<::std::option::Option<types::Notebook>>,
             crate::Error,
         > {
             let started = ::std::time::Instant::now();
             let result: Result<
-                ResponseValue<::std::option::Option<types::StopNotebookResponse>>,
+                ResponseValue<::std::option::Option<types::Notebook>>,
                 Error<crate::Error>,
             > = async move {
                 let Self { client, project_id, id } = self;
