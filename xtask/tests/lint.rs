@@ -17,6 +17,12 @@ const FIXTURES: &[(&str, Option<&str>)] = &[
     ("request-example.yaml", Some("request-example")),
     ("response-example.yaml", Some("response-example")),
     ("example-schema.yaml", Some("example-schema")),
+    ("example-schema-schema.yaml", Some("example-schema")),
+    ("example-schema-property.yaml", Some("example-schema")),
+    ("example-schema-parameter.yaml", Some("example-schema")),
+    ("example-schema-parameter-examples.yaml", Some("example-schema")),
+    ("example-schema-header.yaml", Some("example-schema")),
+    ("example-schema-component.yaml", Some("example-schema")),
     ("snake-case.yaml", Some("snake-case")),
     ("security-declared.yaml", Some("security-declared")),
     ("error-responses.yaml", Some("error-responses")),
@@ -74,6 +80,51 @@ fn the_table_covers_every_fixture_and_every_rule() {
     for rule in RULES {
         assert!(FIXTURES.iter().any(|(_, fired)| *fired == Some(rule.id)), "no fixture for {}", rule.id);
     }
+}
+
+/// Every place an example can be written is checked against its schema: each fixture has one
+/// wrong example value, reported once, as an error, at that value (line and column of the
+/// fixture text).
+#[test]
+fn every_example_location_is_checked_at_its_value() {
+    const LOCATIONS: &[(&str, &str, &str)] = &[
+        ("example-schema-schema.yaml", "/components/schemas/Thing/example/colour", "64:9"),
+        ("example-schema-property.yaml", "/components/schemas/Thing/properties/size/example", "65:11"),
+        ("example-schema-parameter.yaml", "/paths/~1v1~1thing/put/parameters/0/example", "25:11"),
+        (
+            "example-schema-parameter-examples.yaml",
+            "/paths/~1v1~1thing/put/parameters/0/examples/number/value",
+            "31:15",
+        ),
+        ("example-schema-header.yaml", "/paths/~1v1~1thing/put/responses/200/headers/X-Request-Count/example", "37:15"),
+        ("example-schema-component.yaml", "/components/examples/Number/value", "56:7"),
+    ];
+    for &(name, pointer, at) in LOCATIONS {
+        let linted = lint_fixture(name);
+        let rendered: Vec<String> = linted.findings.iter().map(|finding| linted.render(finding)).collect();
+        assert_eq!(linted.findings.len(), 1, "{name}:\n{}", rendered.join("\n"));
+        assert_eq!(linted.findings[0].pointer, pointer, "{name}");
+        assert!(rendered[0].starts_with(&format!("{name}:{at} example-schema error: ")), "{}", rendered[0]);
+    }
+    // The messages say what is wrong with the value.
+    let property = lint_fixture("example-schema-property.yaml");
+    assert!(property.findings[0].message.contains("\"100GB\" is not of type \"integer\""), "{:?}", property.findings);
+    let parameter = lint_fixture("example-schema-parameter.yaml");
+    assert!(parameter.findings[0].message.contains("64 is not of type \"string\""), "{:?}", parameter.findings);
+}
+
+/// A note on the node holding an example (here the parameter) accepts its finding.
+#[test]
+fn a_note_on_the_holder_accepts_an_example_finding() {
+    let text = fs::read_to_string(fixture("example-schema-parameter.yaml")).unwrap().replace(
+        "          example: 64\n",
+        "          example: 64\n          x-reference-notes:\n            - The page shows 64 as the example colour.\n",
+    );
+    let linted = lint::lint_text("specs/x.yaml", &text).unwrap();
+    let rendered: Vec<String> = linted.findings.iter().map(|finding| linted.render(finding)).collect();
+    assert_eq!(linted.findings.len(), 1, "{rendered:#?}");
+    assert_eq!(linted.findings[0].label(), "accepted");
+    assert_eq!(linted.count("error"), 0);
 }
 
 /// The committed specs follow their own house rules; accepted exceptions stay visible.
