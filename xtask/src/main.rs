@@ -8,7 +8,10 @@ usage: cargo xtask <command>
 commands:
   regenerate [--check]   generate generated-client/src/generated/*.rs from specs/*.yaml;
                          --check writes nothing and fails (with a diff) when they differ
-  lint [SPEC...]         check the house rules of the specs (default: specs/*.yaml)
+  lint [--verbose] [SPEC...]
+                         check the house rules of the specs (default: specs/*.yaml); prints
+                         each finding as specs/x.yaml:LINE:COL, then one count line;
+                         --verbose also lists the accepted findings with their notes
   audit [--reference DIR | --upstream DIR] [--format github] [SPEC...]
                          compare the specs with the HTML reference pages (default DIR:
                          ../shared/reference), or with the upstream RST of DIR/<repository>/

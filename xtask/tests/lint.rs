@@ -127,11 +127,51 @@ fn a_note_on_the_holder_accepts_an_example_finding() {
     assert_eq!(linted.count("error"), 0);
 }
 
-/// The committed specs follow their own house rules; accepted exceptions stay visible.
+/// The example-schema fixture with an accepted snake-case exception added to Thing.
+fn fixture_with_an_error_and_an_accepted_finding() -> Linted {
+    let text = fs::read_to_string(fixture("example-schema.yaml")).unwrap().replace(
+        "        thing_name:\n          type: string\n    ThingError:",
+        "        thing_name:\n          type: string\n        thingSize:\n          type: integer\n          \
+         x-lint-accept: [snake-case]\n          x-reference-notes:\n            - The page spells it in camel case.\n    \
+         ThingError:",
+    );
+    lint::lint_text("specs/x.yaml", &text).unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// Findings first, each at `file:LINE:COL`, then one count line; accepted findings (with their
+/// notes) only with --verbose, after the others.
+#[test]
+fn report_prints_findings_first_then_one_count_line_and_accepted_only_when_verbose() {
+    let linted = [fixture_with_an_error_and_an_accepted_finding()];
+    let error = "specs/x.yaml:41:21 example-schema error: example value at /colour: not a property the schema \
+                 defines (schema #/components/schemas/Thing)";
+    assert_eq!(
+        lint::report(&linted, false),
+        format!("{error}\n1 error, 0 warnings, 1 accepted (--verbose lists them)\n")
+    );
+    assert_eq!(
+        lint::report(&linted, true),
+        format!(
+            "{error}\nspecs/x.yaml:63:9 snake-case accepted: property name `thingSize` is not snake_case\n    \
+             note: The page spells it in camel case.\n1 error, 0 warnings, 1 accepted\n"
+        )
+    );
+}
+
+/// The committed specs follow their own house rules; accepted exceptions are counted, and
+/// listed only with --verbose, so a clean run prints one line.
 #[test]
 fn the_real_specs_lint_clean() {
     let root = xtask::project_root();
     assert_eq!(lint::run(&root, &[]), 0, "the specs have lint errors (see the output)");
+    assert_eq!(lint::run(&root, &["--verbose"]), 0);
+    let linted: Vec<Linted> = ["specs/iam.yaml", "specs/ims.yaml", "specs/modelarts.yaml"]
+        .iter()
+        .map(|name| lint::lint_file(&root.join(name), name).unwrap())
+        .collect();
+    let report = lint::report(&linted, false);
+    assert_eq!(report.lines().count(), 1, "{report}");
+    assert!(report.starts_with("0 errors, 0 warnings, ") && report.ends_with(" accepted (--verbose lists them)\n"));
 }
 
 /// Keys at any indentation, `- ` items (at their first character), quoted and escaped keys,
