@@ -1,10 +1,14 @@
 //! Conformance of documented examples: every example must validate against its schema, read as
 //! JSON Schema draft 4 (what OpenAPI 3.0 builds on) with undefined properties forbidden, so a
 //! misspelled field in an example fails instead of silently becoming "additional data".
+//! [`check`] validates the named request and response examples (the golden suite's trial);
+//! [`check_all`] every example value of the document (`cargo xtask lint`): also schema- and
+//! property-level `example`, parameter and header `example`/`examples`, a media type's
+//! unnamed `example`, and the `#/components/examples` any of them references.
 //!
 //! A failure at a schema node that records the contradiction in `x-reference-notes` (or in an
-//! example that does) is *accepted*: it stays in the report, with the notes, but is no error.
-//! Shared by the golden test suite and `cargo xtask lint`.
+//! example, or the parameter, header, media type or schema holding it, that does) is
+//! *accepted*: it stays in the report, with the notes, but is no error.
 
 use std::fmt;
 
@@ -12,7 +16,7 @@ use jsonschema::ValidationError;
 use jsonschema::error::ValidationErrorKind;
 use serde_json::{Map, Value, json};
 
-use crate::examples::{self, Example};
+use crate::examples::{self, Documented};
 use crate::tree;
 
 const NOTES: &str = "x-reference-notes";
@@ -28,8 +32,12 @@ const MAX_DEPTH: usize = 32;
 /// One place where an example does not match its schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    /// JSON pointer of the example object in the spec (`.../examples/<name>`): says which example.
+    /// JSON pointer of the example object in the spec (`.../examples/<name>`), or of the
+    /// `example` member itself: says which example.
     pub example_pointer: String,
+    /// JSON pointer of the example's value in the spec (`<example_pointer>/value` for an example
+    /// object): `instance_path` is relative to it.
+    pub value_pointer: String,
     /// JSON pointer inside the example value (`/arch`; `""` for the whole value).
     pub instance_path: String,
     /// JSON pointer in the spec of the schema node carrying the failing keyword (for an undefined
@@ -77,14 +85,26 @@ impl Report {
     }
 }
 
-/// Validates every documented example of the spec `root` against its schema.
+/// Validates every named request and response example of the spec `root` (those of
+/// [`examples::examples`]) against its schema.
 pub fn check(root: &Value) -> Report {
+    let named = examples::examples(root);
+    validate(root, named.iter().map(|example| Documented::from_example(root, example)))
+}
+
+/// Validates every example value of the spec `root` (those of [`examples::documented`]) against
+/// its schema.
+pub fn check_all(root: &Value) -> Report {
+    validate(root, examples::documented(root).into_iter())
+}
+
+fn validate<'a>(root: &'a Value, found: impl Iterator<Item = Documented<'a>>) -> Report {
     let definitions = definitions(root);
     let mut report = Report::default();
-    for example in examples::examples(root) {
+    for example in found {
         let Some(schema) = example.schema else { continue };
         report.checked += 1;
-        let mut document = convert(root, schema, false, 0);
+        let mut document = convert(root, schema, example.partial, 0);
         if let Some(map) = document.as_object_mut() {
             map.insert("definitions".into(), definitions.clone());
         }
@@ -94,6 +114,7 @@ pub fn check(root: &Value) -> Report {
             Err(error) => {
                 report.findings.push(Finding {
                     example_pointer: example.pointer.clone(),
+                    value_pointer: example.value_pointer.clone(),
                     instance_path: String::new(),
                     schema_pointer: example.schema_pointer.clone(),
                     message: format!("the schema is not valid JSON Schema draft 4: {error}"),
@@ -190,7 +211,7 @@ fn rewrite_ref(reference: &str) -> String {
 /// Turns validator errors into findings of one example.
 struct Describe<'a> {
     root: &'a Value,
-    example: &'a Example<'a>,
+    example: &'a Documented<'a>,
 }
 
 impl<'a> Describe<'a> {
@@ -201,6 +222,7 @@ impl<'a> Describe<'a> {
         let node = self.spec_node(error.schema_path().as_str());
         let finding = |instance_path: String, message: String| Finding {
             example_pointer: self.example.pointer.clone(),
+            value_pointer: self.example.value_pointer.clone(),
             accepted_by: self.notes(start, start_path, &instance_path),
             instance_path,
             schema_pointer: node.clone(),
@@ -248,6 +270,7 @@ impl<'a> Describe<'a> {
         }
         Finding {
             example_pointer: self.example.pointer.clone(),
+            value_pointer: self.example.value_pointer.clone(),
             instance_path: path.to_owned(),
             schema_pointer: node.to_owned(),
             message: format!("matches none of the `{keyword}` variants; {}", variants.join("; ")),
@@ -264,10 +287,10 @@ impl<'a> Describe<'a> {
         }
     }
 
-    /// The notes accepting a finding at `instance_path`: the example's own, and those on the
-    /// schema nodes the path leads to from `start` (at `start_path`).
+    /// The notes accepting a finding at `instance_path`: those of the example and of what holds
+    /// it, and those on the schema nodes the path leads to from `start` (at `start_path`).
     fn notes(&self, start: &'a Value, start_path: &str, instance_path: &str) -> Option<Vec<String>> {
-        let mut nodes: Vec<&Value> = self.root.pointer(&self.example.pointer).into_iter().collect();
+        let mut nodes: Vec<&Value> = self.example.holders.clone();
         let relative = instance_path.strip_prefix(start_path).unwrap_or(instance_path);
         let tokens: Vec<String> =
             relative.split('/').skip(1).map(|token| token.replace("~1", "/").replace("~0", "~")).collect();
@@ -398,5 +421,40 @@ mod tests {
             converted(schema),
             json!({"type": "object", "properties": {"x-name": {"type": "string", "format": "int32"}}, "additionalProperties": true})
         );
+    }
+
+    #[test]
+    fn check_all_validates_every_example_location_and_check_only_the_named_ones() {
+        let doc = json!({
+            "paths": {"/a": {"get": {
+                "operationId": "A",
+                "parameters": [{"name": "q", "in": "query", "schema": {"type": "string", "enum": ["x"]}, "example": "y"}],
+                "responses": {"200": {"description": "", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/S"},
+                    "examples": {"ok": {"value": {"n": 1}}}}}}}
+            }}},
+            "components": {"schemas": {"S": {"type": "object",
+                "properties": {"n": {"type": "integer", "example": "100GB"}, "m": {"$ref": "#/components/schemas/M"}},
+                "allOf": [{"type": "object", "properties": {"n": {}}, "example": {"n": 1, "extra": true}}]},
+                "M": {"type": "integer", "x-reference-notes": ["Noted."]}}}
+        });
+        assert!(check(&doc).findings.is_empty(), "{:?}", check(&doc).findings);
+        let report = check_all(&doc);
+        let found: Vec<(&str, &str, bool)> = report
+            .findings
+            .iter()
+            .map(|f| (f.value_pointer.as_str(), f.instance_path.as_str(), f.accepted_by.is_some()))
+            .collect();
+        // The allOf member's example is checked open: `extra` is the other members' business.
+        assert_eq!(
+            found,
+            [
+                ("/paths/~1a/get/parameters/0/example", "", false),
+                ("/components/schemas/S/properties/n/example", "", false),
+            ],
+            "{:?}",
+            report.findings
+        );
+        assert_eq!(report.checked, 4);
     }
 }

@@ -57,7 +57,7 @@ pub fn operations(root: &Value) -> Vec<Operation<'_>> {
 /// Calls `visit(pointer, schema)` for every schema object of the document: component schemas,
 /// parameter schemas and media-type schemas, and recursively every nested schema.
 /// A `$ref` node is visited as itself (not followed), so each schema is seen once.
-pub fn walk_schemas(root: &Value, visit: &mut dyn FnMut(&str, &Value)) {
+pub fn walk_schemas<'a>(root: &'a Value, visit: &mut dyn FnMut(&str, &'a Value)) {
     if let Some(schemas) = root.pointer("/components/schemas").and_then(Value::as_object) {
         for (name, schema) in schemas {
             walk_schema(&push("/components/schemas", name), schema, visit);
@@ -67,7 +67,7 @@ pub fn walk_schemas(root: &Value, visit: &mut dyn FnMut(&str, &Value)) {
 }
 
 /// Finds `schema` members outside `/components/schemas` (parameters, media types).
-fn walk_schema_holders(node: &Value, pointer: &str, visit: &mut dyn FnMut(&str, &Value)) {
+fn walk_schema_holders<'a>(node: &'a Value, pointer: &str, visit: &mut dyn FnMut(&str, &'a Value)) {
     match node {
         Value::Object(map) => {
             for (key, child) in map {
@@ -91,7 +91,7 @@ fn walk_schema_holders(node: &Value, pointer: &str, visit: &mut dyn FnMut(&str, 
     }
 }
 
-fn walk_schema(pointer: &str, schema: &Value, visit: &mut dyn FnMut(&str, &Value)) {
+fn walk_schema<'a>(pointer: &str, schema: &'a Value, visit: &mut dyn FnMut(&str, &'a Value)) {
     visit(pointer, schema);
     let Some(map) = schema.as_object() else { return };
     if let Some(properties) = map.get("properties").and_then(Value::as_object) {

@@ -1,14 +1,20 @@
-//! `cargo xtask lint [SPEC...]`: checks the house rules of `specs/CONVENTIONS.md` (drawn from
-//! OTC's API-spec checklist) that need no reference page, and prints compiler-style findings:
+//! `cargo xtask lint [--verbose] [SPEC...]`: checks the house rules of `specs/CONVENTIONS.md`
+//! (drawn from OTC's API-spec checklist) that need no reference page, and prints compiler-style
+//! findings first, then one count line:
 //!
 //! ```text
 //! specs/x.yaml:27:7 operation-summary error: the operation has no summary
-//! specs/x.yaml:457:9 snake-case accepted: property name `__os_version` is not snake_case
-//!     note: The reference spells this Glance extension field with two leading underscores; ...
-//! 1 error, 0 warnings, 1 accepted
+//! 1 error, 0 warnings, 1 accepted (--verbose lists them)
 //! ```
 //!
-//! A finding is *accepted* (shown, but no error) when the spec explains it: example findings
+//! With `--verbose` the accepted findings follow the others, each with the notes accepting it:
+//!
+//! ```text
+//! specs/x.yaml:457:9 snake-case accepted: property name `__os_version` is not snake_case
+//!     note: The reference spells this Glance extension field with two leading underscores; ...
+//! ```
+//!
+//! A finding is *accepted* (counted, listed with `--verbose`, no error) when the spec explains it: example findings
 //! through `x-reference-notes` (see `otc_codegen::conformance`), any other finding through
 //! `x-lint-accept: [rule-id]` plus an `x-reference-notes` sentence on the node it is about.
 //! Exit code: 1 if any error, 2 if a spec cannot be read or parsed (or bad usage), else 0.
@@ -143,10 +149,32 @@ pub fn lint_file(path: &Path, display: &str) -> Result<Linted, String> {
     lint_text(display, &text)
 }
 
+/// The report of a run: unaccepted findings of every spec, then (with `verbose`) the accepted
+/// ones with their notes, then the count line.
+pub fn report(linted: &[Linted], verbose: bool) -> String {
+    let [errors, warnings, accepted] =
+        ["error", "warning", "accepted"].map(|label| linted.iter().map(|spec| spec.count(label)).sum::<usize>());
+    let mut out = String::new();
+    for accepted_pass in [false, true].into_iter().filter(|pass| verbose || !pass) {
+        for spec in linted {
+            for finding in spec.findings.iter().filter(|finding| finding.accepted_by.is_some() == accepted_pass) {
+                let _ = writeln!(out, "{}", spec.render(finding));
+            }
+        }
+    }
+    let hint = if accepted > 0 && !verbose { " (--verbose lists them)" } else { "" };
+    let _ = writeln!(out, "{}, {}, {accepted} accepted{hint}", plural(errors, "error"), plural(warnings, "warning"));
+    out
+}
+
+const USAGE: &str = "usage: cargo xtask lint [--verbose] [SPEC...]";
+
 /// Runs the command; returns the process exit code.
 pub fn run(root: &Path, args: &[&str]) -> i32 {
+    let verbose = args.iter().any(|arg| ["--verbose", "-v"].contains(arg));
+    let args: Vec<&str> = args.iter().copied().filter(|arg| !["--verbose", "-v"].contains(arg)).collect();
     if let Some(flag) = args.iter().find(|arg| arg.starts_with('-')) {
-        eprintln!("cargo xtask lint: unknown option `{flag}`\nusage: cargo xtask lint [SPEC...]");
+        eprintln!("cargo xtask lint: unknown option `{flag}`\n{USAGE}");
         return 2;
     }
     let specs: Vec<PathBuf> = if args.is_empty() {
@@ -174,19 +202,10 @@ pub fn run(root: &Path, args: &[&str]) -> i32 {
             }
         }
     }
-    let [errors, warnings, accepted] =
-        ["error", "warning", "accepted"].map(|label| linted.iter().map(|spec| spec.count(label)).sum::<usize>());
-    for accepted_pass in [false, true] {
-        for spec in &linted {
-            for finding in spec.findings.iter().filter(|finding| finding.accepted_by.is_some() == accepted_pass) {
-                println!("{}", spec.render(finding));
-            }
-        }
-    }
-    println!("{}, {}, {accepted} accepted", plural(errors, "error"), plural(warnings, "warning"));
+    print!("{}", report(&linted, verbose));
     if unreadable {
         2
-    } else if errors > 0 {
+    } else if linted.iter().any(|spec| spec.count("error") > 0) {
         1
     } else {
         0

@@ -8,12 +8,19 @@ usage: cargo xtask <command>
 commands:
   regenerate [--check]   generate generated-client/src/generated/*.rs from specs/*.yaml;
                          --check writes nothing and fails (with a diff) when they differ
-  lint [SPEC...]         check the house rules of the specs (default: specs/*.yaml)
-  audit [--reference DIR | --upstream DIR] [--format github] [SPEC...]
+  lint [--verbose] [SPEC...]
+                         check the house rules of the specs (default: specs/*.yaml); prints
+                         each finding as specs/x.yaml:LINE:COL, then one count line;
+                         --verbose also lists the accepted findings with their notes
+  audit [--reference DIR | --upstream DIR] [--format text|markdown|github] [--verbose] [SPEC...]
                          compare the specs with the HTML reference pages (default DIR:
                          ../shared/reference), or with the upstream RST of DIR/<repository>/
-                         at specs/reference.lock.json's pins; Markdown report (or GitHub
-                         annotations), fails on unaccepted differences
+                         at specs/reference.lock.json's pins; fails on unaccepted differences.
+                         text (default): each finding as specs/x.yaml:LINE:COL, then one
+                         count line; markdown: a short table of the findings for a PR comment;
+                         github: workflow annotations. --verbose also lists accepted
+                         differences, notes and skipped pages (markdown: the full
+                         per-operation report in a collapsed <details> block)
   diff <git-rev>         what changed in specs/ since <git-rev>, breaking or not; Markdown
 ";
 

@@ -533,26 +533,140 @@ fn exit_code_is_2_on_usage_and_io_errors() {
     );
 }
 
-#[test]
-fn report_has_a_heading_per_spec_and_a_table_per_operation() {
+/// The fixture spec with one unaccepted difference (`size` missing from CreateWidgetRequest) and
+/// one accepted (an extra enum value `BLUE`, explained by a note).
+fn spec_with_a_finding_and_an_accepted_difference() -> Value {
     let mut spec = fixture_spec();
     node(&mut spec, "/components/schemas/CreateWidgetRequest/properties").as_object_mut().unwrap().remove("size");
     let color = node(&mut spec, "/components/schemas/CreateWidgetRequest/properties/color");
     color["enum"] = json!(["RED", "GREEN", "BLUE"]);
     color["x-reference-notes"] = json!(["BLUE is sent | too."]);
-    let report = audit::report::render(&[audit_of(&spec)]);
+    spec
+}
+
+/// `spec` written as `<tmp>/widgets.yaml` and audited from that file (so differences are
+/// placed at lines and columns), with where a key of the text is (`line:col` of its first match).
+fn audited_file(spec: &Value) -> (audit::Audit, impl Fn(&str) -> String + use<>) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("widgets.yaml");
+    let text = serde_yaml::to_string(spec).unwrap();
+    fs::write(&path, &text).unwrap();
+    let audited = audit::audit_file(&path, "specs/widgets.yaml", &fixtures().join("reference")).unwrap();
+    let place = move |key: &str| {
+        let (index, line) = text.lines().enumerate().find(|(_, line)| line.trim_start() == key).unwrap();
+        format!("specs/widgets.yaml:{}:{}", index + 1, line.len() - line.trim_start().len() + 1)
+    };
+    (audit::Audit { specs: vec![audited], coverage: None }, place)
+}
+
+#[test]
+fn plain_report_prints_findings_first_at_file_line_col_then_one_count_line() {
+    let (audited, place) = audited_file(&spec_with_a_finding_and_an_accepted_difference());
+    let report = audit::report::text(&audited, false);
+    let lines: Vec<&str> = report.lines().collect();
+    let at = place("CreateWidgetRequest:");
+    assert_eq!(
+        lines,
+        [
+            format!(
+                "{at} missing-field error: CreateWidget CreateWidgetRequest.size: reference `size` (Integer, \
+                 Mandatory: No), spec —"
+            )
+            .as_str(),
+            "1 error, 1 accepted, 0 notes (--verbose lists them); 2 operations",
+        ],
+        "{report}"
+    );
+    // With --verbose the accepted difference follows the findings, with its note; the count
+    // line stays last and drops its hint.
+    let verbose = audit::report::text(&audited, true);
+    let lines: Vec<&str> = verbose.lines().collect();
+    assert_eq!(lines.len(), 4, "{verbose}");
+    assert!(lines[0].starts_with(&format!("{at} missing-field error: ")), "{verbose}");
+    assert_eq!(
+        lines[1],
+        format!(
+            "{} extra-enum-value accepted: CreateWidget CreateWidgetRequest.color: reference `RED`, `GREEN`, spec `BLUE`",
+            place("color:")
+        )
+    );
+    assert_eq!(lines[2], "    note: BLUE is sent | too.");
+    assert_eq!(lines[3], "1 error, 1 accepted, 0 notes; 2 operations");
+}
+
+#[test]
+fn markdown_report_is_a_short_table_then_the_count_with_details_only_with_verbose() {
+    let (audited, place) = audited_file(&spec_with_a_finding_and_an_accepted_difference());
+    let report = audit::report::markdown(&audited, false);
+    assert_eq!(
+        report,
+        format!(
+            "# Reference audit\n\n\
+             | where | operation | difference | reference | spec |\n| --- | --- | --- | --- | --- |\n\
+             | `{}` | `CreateWidget` | missing field `CreateWidgetRequest.size` | `size` (Integer, Mandatory: No) | — |\n\
+             \n**1 error, 1 accepted, 0 notes (`--verbose` lists them); 2 operations**\n",
+            place("CreateWidgetRequest:")
+        )
+    );
+    let verbose = audit::report::markdown(&audited, true);
+    let (visible, details) = verbose.split_once("<details>").expect("a collapsed block");
+    assert!(visible.ends_with("**1 error, 1 accepted, 0 notes; 2 operations**\n\n"), "{verbose}");
+    assert!(!visible.contains("BLUE"), "accepted differences stay collapsed: {verbose}");
+    assert!(details.contains("BLUE is sent \\| too."), "{verbose}");
+    assert!(details.contains("\n### `ListWidgets` — `GET /v1/{project_id}/widgets`\n\nReference: `widgets/en-us_topic_0000000002.html`\n\nno differences\n"), "{verbose}");
+    assert!(verbose.ends_with("</details>\n"), "{verbose}");
+    // A clean audit says so in one line.
+    let (clean, _) = audited_file(&fixture_spec());
+    assert_eq!(
+        audit::report::markdown(&clean, false),
+        "# Reference audit\n\nNo unaccepted differences.\n\n**0 errors, 0 accepted, 0 notes; 2 operations**\n"
+    );
+}
+
+#[test]
+fn github_annotations_place_each_unaccepted_difference_at_its_node() {
+    let (audited, place) = audited_file(&spec_with_a_finding_and_an_accepted_difference());
+    let at = place("CreateWidgetRequest:");
+    let (line, col) = at.trim_start_matches("specs/widgets.yaml:").split_once(':').unwrap();
+    assert_eq!(
+        audit::github::render(&audited),
+        format!(
+            "::error file=specs/widgets.yaml,line={line},col={col},title=audit missing field::CreateWidget: missing \
+             field at CreateWidgetRequest.size: reference `size` (Integer, Mandatory: No), spec —\n"
+        )
+    );
+}
+
+#[test]
+fn full_report_has_a_heading_per_spec_and_a_table_per_operation() {
+    let report = audit::report::details(&[audit_of(&spec_with_a_finding_and_an_accepted_difference())]);
     assert!(report.contains("\n## `widgets.yaml`\n"), "{report}");
     assert!(report.contains("\n### `CreateWidget` — `POST /v1/{project_id}/widgets`\n"), "{report}");
-    assert!(report.contains("| kind | where | reference | spec |\n| --- | --- | --- | --- |\n"), "{report}");
+    assert!(report.contains("| kind | where | reference | spec | at |\n| --- | --- | --- | --- | --- |\n"), "{report}");
+    // Audited without its text, every node is at 1:1.
     assert!(
-        report.contains("| missing field | CreateWidgetRequest.size | `size` (Integer, Mandatory: No) | — |"),
+        report.contains(
+            "| missing field | CreateWidgetRequest.size | `size` (Integer, Mandatory: No) | — | `widgets.yaml:1:1` |"
+        ),
         "{report}"
     );
     assert!(report.contains(
-        "| extra enum value | CreateWidgetRequest.color | `RED`, `GREEN` | `BLUE` | BLUE is sent \\| too. |"
+        "| extra enum value | CreateWidgetRequest.color | `RED`, `GREEN` | `BLUE` | `widgets.yaml:1:1` | BLUE is sent \\| too. |"
     ));
     assert!(report.contains("### `ListWidgets` — `GET /v1/{project_id}/widgets`\n\nReference: `widgets/en-us_topic_0000000002.html`\n\nno differences\n"));
-    assert!(report.ends_with("**1 unaccepted difference, 1 accepted**, in 2 operations.\n"), "{report}");
+}
+
+#[test]
+fn format_and_verbose_flags_are_taken_out_and_others_refused() {
+    use audit::Format;
+    assert_eq!(audit::take_flags(&["--format", "github", "a.yaml"]).unwrap(), (Format::Github, false, vec!["a.yaml"]));
+    assert_eq!(audit::take_flags(&["--format=markdown", "--verbose"]).unwrap(), (Format::Markdown, true, vec![]));
+    assert_eq!(audit::take_flags(&["a.yaml"]).unwrap(), (Format::Text, false, vec!["a.yaml"]));
+    assert!(audit::take_flags(&["--format", "json"]).unwrap_err().contains("unknown format"));
+    let spec = fixture_spec();
+    assert_eq!(run_on(&spec, &["--format", "markdown", "--verbose"]).0, 0);
+    assert_eq!(run_on(&spec, &["--format", "github"]).0, 0);
+    assert_eq!(run_on(&spec, &["--format", "json"]).0, 2);
 }
 
 #[test]
@@ -609,9 +723,37 @@ fn real_specs_match_their_reference_pages() {
         assert!(audit.errors.is_empty(), "{:?}", audit.errors);
         // Both specs audit clean today: every difference is accepted by an x-reference-notes.
         // A spec change that makes this fail shows up in `cargo xtask audit`.
-        assert_eq!(audit.unaccepted(), 0, "{}", audit::report::render(std::slice::from_ref(&audit)));
+        assert_eq!(audit.unaccepted(), 0, "{}", audit::report::details(std::slice::from_ref(&audit)));
         assert!(!audit.operations.is_empty());
     }
+}
+
+/// A clean audit of the real specs prints one line: the count (and with --format markdown, a
+/// heading, one sentence and the count).
+#[test]
+fn real_specs_report_is_one_count_line() {
+    let Some(reference) = shared_reference() else { return };
+    let root = xtask::project_root();
+    let mut audited = audit::Audit::default();
+    let mut raws = std::collections::BTreeMap::new();
+    for name in ["iam", "ims", "modelarts"] {
+        let display = format!("specs/{name}.yaml");
+        audited.specs.push(audit::audit_file(&root.join(&display), &display, &reference).unwrap());
+        raws.insert(
+            name.to_owned(),
+            serde_yaml::from_str::<Value>(&fs::read_to_string(root.join(&display)).unwrap()).unwrap(),
+        );
+    }
+    audited.coverage = audit::completeness::check(&reference, &raws);
+    let text = audit::report::text(&audited, false);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.starts_with("0 errors, ") && text.contains(" (--verbose lists them); "), "{text}");
+    let markdown = audit::report::markdown(&audited, false);
+    assert!(markdown.starts_with("# Reference audit\n\nNo unaccepted differences.\n\n**0 errors, "), "{markdown}");
+    assert_eq!(markdown.lines().count(), 5, "{markdown}");
+    // Everything accepted is still one flag away, each at its line.
+    let verbose = audit::report::text(&audited, true);
+    assert!(verbose.lines().any(|line| line.starts_with("specs/modelarts.yaml:") && line.contains(" accepted: ")));
 }
 
 #[test]
@@ -676,7 +818,7 @@ fn the_specs_cover_the_whole_reference() {
         specs.insert(name.to_owned(), serde_yaml::from_str::<Value>(&text).unwrap());
     }
     let coverage = audit::completeness::check(&reference, &specs).expect("the reference has a manifest");
-    assert_eq!(coverage.errors, Vec::<String>::new());
+    assert!(coverage.errors.is_empty(), "{:?}", coverage.errors);
     assert_eq!(coverage.covered + coverage.skipped.len(), coverage.pages);
     assert!(coverage.skipped.iter().all(|skip| skip.reason.contains("Deprecated")), "{:?}", coverage.skipped);
 }

@@ -17,6 +17,12 @@ const FIXTURES: &[(&str, Option<&str>)] = &[
     ("request-example.yaml", Some("request-example")),
     ("response-example.yaml", Some("response-example")),
     ("example-schema.yaml", Some("example-schema")),
+    ("example-schema-schema.yaml", Some("example-schema")),
+    ("example-schema-property.yaml", Some("example-schema")),
+    ("example-schema-parameter.yaml", Some("example-schema")),
+    ("example-schema-parameter-examples.yaml", Some("example-schema")),
+    ("example-schema-header.yaml", Some("example-schema")),
+    ("example-schema-component.yaml", Some("example-schema")),
     ("snake-case.yaml", Some("snake-case")),
     ("security-declared.yaml", Some("security-declared")),
     ("error-responses.yaml", Some("error-responses")),
@@ -76,11 +82,96 @@ fn the_table_covers_every_fixture_and_every_rule() {
     }
 }
 
-/// The committed specs follow their own house rules; accepted exceptions stay visible.
+/// Every place an example can be written is checked against its schema: each fixture has one
+/// wrong example value, reported once, as an error, at that value (line and column of the
+/// fixture text).
+#[test]
+fn every_example_location_is_checked_at_its_value() {
+    const LOCATIONS: &[(&str, &str, &str)] = &[
+        ("example-schema-schema.yaml", "/components/schemas/Thing/example/colour", "64:9"),
+        ("example-schema-property.yaml", "/components/schemas/Thing/properties/size/example", "65:11"),
+        ("example-schema-parameter.yaml", "/paths/~1v1~1thing/put/parameters/0/example", "25:11"),
+        (
+            "example-schema-parameter-examples.yaml",
+            "/paths/~1v1~1thing/put/parameters/0/examples/number/value",
+            "31:15",
+        ),
+        ("example-schema-header.yaml", "/paths/~1v1~1thing/put/responses/200/headers/X-Request-Count/example", "37:15"),
+        ("example-schema-component.yaml", "/components/examples/Number/value", "56:7"),
+    ];
+    for &(name, pointer, at) in LOCATIONS {
+        let linted = lint_fixture(name);
+        let rendered: Vec<String> = linted.findings.iter().map(|finding| linted.render(finding)).collect();
+        assert_eq!(linted.findings.len(), 1, "{name}:\n{}", rendered.join("\n"));
+        assert_eq!(linted.findings[0].pointer, pointer, "{name}");
+        assert!(rendered[0].starts_with(&format!("{name}:{at} example-schema error: ")), "{}", rendered[0]);
+    }
+    // The messages say what is wrong with the value.
+    let property = lint_fixture("example-schema-property.yaml");
+    assert!(property.findings[0].message.contains("\"100GB\" is not of type \"integer\""), "{:?}", property.findings);
+    let parameter = lint_fixture("example-schema-parameter.yaml");
+    assert!(parameter.findings[0].message.contains("64 is not of type \"string\""), "{:?}", parameter.findings);
+}
+
+/// A note on the node holding an example (here the parameter) accepts its finding.
+#[test]
+fn a_note_on_the_holder_accepts_an_example_finding() {
+    let text = fs::read_to_string(fixture("example-schema-parameter.yaml")).unwrap().replace(
+        "          example: 64\n",
+        "          example: 64\n          x-reference-notes:\n            - The page shows 64 as the example colour.\n",
+    );
+    let linted = lint::lint_text("specs/x.yaml", &text).unwrap();
+    let rendered: Vec<String> = linted.findings.iter().map(|finding| linted.render(finding)).collect();
+    assert_eq!(linted.findings.len(), 1, "{rendered:#?}");
+    assert_eq!(linted.findings[0].label(), "accepted");
+    assert_eq!(linted.count("error"), 0);
+}
+
+/// The example-schema fixture with an accepted snake-case exception added to Thing.
+fn fixture_with_an_error_and_an_accepted_finding() -> Linted {
+    let text = fs::read_to_string(fixture("example-schema.yaml")).unwrap().replace(
+        "        thing_name:\n          type: string\n    ThingError:",
+        "        thing_name:\n          type: string\n        thingSize:\n          type: integer\n          \
+         x-lint-accept: [snake-case]\n          x-reference-notes:\n            - The page spells it in camel case.\n    \
+         ThingError:",
+    );
+    lint::lint_text("specs/x.yaml", &text).unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// Findings first, each at `file:LINE:COL`, then one count line; accepted findings (with their
+/// notes) only with --verbose, after the others.
+#[test]
+fn report_prints_findings_first_then_one_count_line_and_accepted_only_when_verbose() {
+    let linted = [fixture_with_an_error_and_an_accepted_finding()];
+    let error = "specs/x.yaml:41:21 example-schema error: example value at /colour: not a property the schema \
+                 defines (schema #/components/schemas/Thing)";
+    assert_eq!(
+        lint::report(&linted, false),
+        format!("{error}\n1 error, 0 warnings, 1 accepted (--verbose lists them)\n")
+    );
+    assert_eq!(
+        lint::report(&linted, true),
+        format!(
+            "{error}\nspecs/x.yaml:63:9 snake-case accepted: property name `thingSize` is not snake_case\n    \
+             note: The page spells it in camel case.\n1 error, 0 warnings, 1 accepted\n"
+        )
+    );
+}
+
+/// The committed specs follow their own house rules; accepted exceptions are counted, and
+/// listed only with --verbose, so a clean run prints one line.
 #[test]
 fn the_real_specs_lint_clean() {
     let root = xtask::project_root();
     assert_eq!(lint::run(&root, &[]), 0, "the specs have lint errors (see the output)");
+    assert_eq!(lint::run(&root, &["--verbose"]), 0);
+    let linted: Vec<Linted> = ["specs/iam.yaml", "specs/ims.yaml", "specs/modelarts.yaml"]
+        .iter()
+        .map(|name| lint::lint_file(&root.join(name), name).unwrap())
+        .collect();
+    let report = lint::report(&linted, false);
+    assert_eq!(report.lines().count(), 1, "{report}");
+    assert!(report.starts_with("0 errors, 0 warnings, ") && report.ends_with(" accepted (--verbose lists them)\n"));
 }
 
 /// Keys at any indentation, `- ` items (at their first character), quoted and escaped keys,

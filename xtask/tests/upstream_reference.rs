@@ -94,8 +94,13 @@ fn the_audit_from_upstream_finds_what_the_rendered_pages_show() {
         }
     }
     fs::copy(reference.join("manifest.json"), rendered.path().join("manifest.json")).unwrap();
+    // The workflow's form: the Markdown report with the full per-operation report collapsed.
     let audit = |option: &str, dir: &Path| {
-        let output = Command::new(env!("CARGO_BIN_EXE_xtask")).arg("audit").arg(option).arg(dir).output().unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["audit", "--format", "markdown", "--verbose", option])
+            .arg(dir)
+            .output()
+            .unwrap();
         (output.status.code(), String::from_utf8(output.stdout).unwrap())
     };
     let from_upstream = audit("--upstream", &reference.join("upstream"));

@@ -18,6 +18,24 @@ pub struct Skipped {
     pub page: String,
     pub operation: String,
     pub reason: String,
+    /// JSON pointer of the entry in its spec (`/x-skipped-operations/0`).
+    pub pointer: String,
+}
+
+/// A page neither covered nor skipped, or a skip that is wrong; in the spec of `service`, at
+/// `pointer` (the skip entry, or the `x-skipped-operations` list a page is missing from).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub service: String,
+    pub pointer: String,
+    /// Starts with the service: `ims: the reference page …`.
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
 }
 
 /// What the specs cover of the manifest.
@@ -28,7 +46,7 @@ pub struct Coverage {
     pub covered: usize,
     pub skipped: Vec<Skipped>,
     /// Problems: pages neither covered nor skipped, skips naming unknown pages.
-    pub errors: Vec<String>,
+    pub errors: Vec<Problem>,
 }
 
 /// The `x-skipped-operations` entries of a spec (`service` is its file stem).
@@ -38,11 +56,13 @@ pub fn skipped(service: &str, raw: &Value) -> Vec<Skipped> {
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .map(|entry| Skipped {
+        .enumerate()
+        .map(|(index, entry)| Skipped {
             service: service.to_owned(),
             page: text(entry, "page"),
             operation: text(entry, "operation"),
             reason: text(entry, "reason"),
+            pointer: format!("/x-skipped-operations/{index}"),
         })
         .collect()
 }
@@ -55,7 +75,8 @@ pub fn check(reference: &Path, specs: &BTreeMap<String, Value>) -> Option<Covera
     let manifest: Value = match serde_json::from_str(&text) {
         Ok(manifest) => manifest,
         Err(error) => {
-            coverage.errors.push(format!("{}: not JSON: {error}", reference.join("manifest.json").display()));
+            let message = format!("{}: not JSON: {error}", reference.join("manifest.json").display());
+            coverage.errors.push(Problem { service: String::new(), pointer: String::new(), message });
             return Some(coverage);
         }
     };
@@ -83,20 +104,27 @@ pub fn check(reference: &Path, specs: &BTreeMap<String, Value>) -> Option<Covera
         if documented.get(service).is_some_and(|pages| pages.contains(page)) {
             coverage.covered += 1;
         } else if !coverage.skipped.iter().any(|skip| skip.service == service && skip.page == page) {
-            coverage.errors.push(format!(
-                "{service}: the reference page {page} (\"{title}\") is neither the externalDocs of an operation nor listed in x-skipped-operations"
-            ));
+            coverage.errors.push(Problem {
+                service: service.to_owned(),
+                pointer: "/x-skipped-operations".to_owned(),
+                message: format!(
+                    "{service}: the reference page {page} (\"{title}\") is neither the externalDocs of an operation nor listed in x-skipped-operations"
+                ),
+            });
         }
     }
     for skip in &coverage.skipped {
+        let problem =
+            |message: String| Problem { service: skip.service.clone(), pointer: skip.pointer.clone(), message };
         if !known.contains(&(skip.service.clone(), skip.page.clone())) {
-            coverage.errors.push(format!(
-                "{}: x-skipped-operations names {}, which the manifest does not list",
-                skip.service, skip.page
-            ));
+            let message =
+                format!("{}: x-skipped-operations names {}, which the manifest does not list", skip.service, skip.page);
+            coverage.errors.push(problem(message));
         }
         if skip.reason.trim().is_empty() {
-            coverage.errors.push(format!("{}: x-skipped-operations entry {} gives no reason", skip.service, skip.page));
+            coverage
+                .errors
+                .push(problem(format!("{}: x-skipped-operations entry {} gives no reason", skip.service, skip.page)));
         }
     }
     Some(coverage)
@@ -138,7 +166,8 @@ mod tests {
         let coverage = check(dir.path(), &specs).unwrap();
         assert_eq!((coverage.pages, coverage.covered, coverage.skipped.len()), (3, 1, 1));
         assert_eq!(coverage.errors.len(), 1, "{:?}", coverage.errors);
-        assert!(coverage.errors[0].contains("c.html (\"C\") is neither"), "{:?}", coverage.errors);
+        assert!(coverage.errors[0].message.contains("c.html (\"C\") is neither"), "{:?}", coverage.errors);
+        assert_eq!(coverage.errors[0].pointer, "/x-skipped-operations");
     }
 
     #[test]
@@ -148,8 +177,9 @@ mod tests {
         let specs = BTreeMap::from([("ims".to_owned(), spec(&["a.html"], skip))]);
         let errors = check(dir.path(), &specs).unwrap().errors;
         assert_eq!(errors.len(), 2, "{errors:?}");
-        assert!(errors[0].contains("gone.html, which the manifest does not list"));
-        assert!(errors[1].contains("gives no reason"));
+        assert!(errors[0].message.contains("gone.html, which the manifest does not list"));
+        assert!(errors[1].message.contains("gives no reason"));
+        assert_eq!(errors[1].pointer, "/x-skipped-operations/0");
     }
 
     #[test]

@@ -28,6 +28,11 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The label as one word (`missing-field`), as the plain report and annotations print it.
+    pub fn id(self) -> String {
+        self.label().to_lowercase().replace(' ', "-")
+    }
+
     /// "Missing" means on the page but not in the spec; "extra" the other way round.
     pub fn label(self) -> &'static str {
         match self {
@@ -59,6 +64,9 @@ pub struct Difference {
     pub kind: Kind,
     /// Where in the spec (`RegisterImageRequest.arch`, `query parameter name`, `response 201`).
     pub location: String,
+    /// JSON pointer of the spec node the difference is about (the field, parameter, example,
+    /// response or operation), which places it at a line and column of the spec.
+    pub pointer: String,
     /// What the page says.
     pub reference: String,
     /// What the spec says.

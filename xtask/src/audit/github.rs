@@ -1,110 +1,48 @@
 //! `cargo xtask audit --format github`: each unaccepted difference as a GitHub Actions
-//! annotation (`::error file=specs/x.yaml,line=L::…`) at the line of its operation's
-//! `operationId`, so a pull request shows it beside the spec. Audits the same way as the
-//! Markdown report (`audit_file`, `completeness::check`) and exits with the same code.
+//! annotation (`::error file=specs/x.yaml,line=L,col=C::…`) at the spec node it is about, so a
+//! pull request shows it beside the spec; coverage problems and spec or page errors too.
+//! Accepted differences make no annotation (`--verbose` changes nothing here).
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use super::{Audit, SpecAudit};
 
-use super::{SpecAudit, completeness};
-
-/// Takes `--format github` (or `--format=github`) out of the arguments; `Ok(true)` when given.
-pub fn take_format<'a>(args: &[&'a str]) -> Result<(bool, Vec<&'a str>), String> {
-    let mut github = false;
-    let mut rest = Vec::new();
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let format = match *arg {
-            "--format" => Some(*args.next().ok_or("`--format` needs a value")?),
-            other => other.strip_prefix("--format="),
+/// Every annotation of the audit, one per line.
+pub fn render(audit: &Audit) -> String {
+    let mut out = String::new();
+    for spec in &audit.specs {
+        for line in annotations(spec) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    for problem in audit.coverage.iter().flat_map(|coverage| &coverage.errors) {
+        let (file, position) = match audit.spec(&problem.service) {
+            Some(spec) => {
+                let (position, _) = spec.locator.nearest(&problem.pointer);
+                (spec.display.as_str(), format!(",line={},col={}", position.line, position.column))
+            }
+            None => ("specs", String::new()),
         };
-        match format {
-            Some("github") => github = true,
-            Some(other) => return Err(format!("unknown format `{other}` (only `github`)")),
-            None => rest.push(*arg),
-        }
+        out.push_str(&format!(
+            "::error file={}{position},title=audit coverage::{}\n",
+            property(file),
+            data(&problem.message)
+        ));
     }
-    Ok((github, rest))
+    out
 }
 
-/// Runs the audit and prints annotations instead of Markdown.
-pub fn run(root: &Path, args: &[&str]) -> i32 {
-    let (reference, specs) = match super::parse_args(args) {
-        Ok(parsed) => parsed,
-        Err(message) => {
-            eprintln!("cargo xtask audit: {message}\n{}", super::USAGE);
-            return 2;
-        }
-    };
-    let reference = match super::reference_dir(root, reference) {
-        Ok(reference) => reference,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return 2;
-        }
-    };
-    let whole_reference = specs.is_empty();
-    let specs: Vec<PathBuf> = if whole_reference {
-        match crate::regenerate::spec_files(root) {
-            Ok(specs) => specs.iter().map(|spec| root.join(spec)).collect(),
-            Err(error) => {
-                eprintln!("error: cannot list specs: {error}");
-                return 2;
-            }
-        }
-    } else {
-        specs
-    };
-    let (mut failed, mut unaccepted) = (false, false);
-    let mut raws = BTreeMap::new();
-    for path in &specs {
-        let display = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        match super::audit_file(path, &display, &reference) {
-            Ok(audit) => {
-                for line in annotations(&audit, &text) {
-                    println!("{line}");
-                }
-                failed |= !audit.errors.is_empty();
-                unaccepted |= audit.unaccepted() > 0;
-            }
-            Err(message) => {
-                println!("::error file={}::{}", property(&display), data(&message));
-                failed = true;
-            }
-        }
-        if let Ok(spec) = otc_codegen::load::load(path) {
-            raws.insert(spec.name(), (display, spec.raw));
-        }
-    }
-    let mut incomplete = false;
-    if whole_reference {
-        let specs = raws.iter().map(|(service, (_, raw))| (service.clone(), raw.clone())).collect();
-        for error in completeness::check(&reference, &specs).map(|coverage| coverage.errors).unwrap_or_default() {
-            // Completeness errors start with the service (`ims: the reference page …`).
-            let service = error.split(':').next().unwrap_or_default();
-            let file = raws.get(service).map_or("specs", |(display, _)| display.as_str());
-            println!("::error file={},title=audit coverage::{}", property(file), data(&error));
-            incomplete = true;
-        }
-    }
-    if failed {
-        2
-    } else if unaccepted || incomplete {
-        1
-    } else {
-        0
-    }
+/// An error that stopped part of the audit (a spec that does not load, a page not found).
+pub fn error(display: &str, message: &str) -> String {
+    format!("::error file={}::{}", property(display), data(message))
 }
 
-/// The annotations of one audited spec whose text is `text`: one per unaccepted difference
-/// and per error (a page not found).
-pub fn annotations(audit: &SpecAudit, text: &str) -> Vec<String> {
+/// The annotations of one audited spec: one per unaccepted difference, at its node.
+pub fn annotations(audit: &SpecAudit) -> Vec<String> {
     let file = property(&audit.display);
     let mut out = Vec::new();
     for operation in &audit.operations {
-        let line = operation_line(text, &operation.operation_id).unwrap_or(1);
         for difference in operation.differences.iter().filter(|difference| !difference.is_accepted()) {
+            let (position, _) = audit.locator.nearest(&difference.pointer);
             let message = format!(
                 "{}: {} at {}: reference {}, spec {}",
                 operation.operation_id,
@@ -114,24 +52,15 @@ pub fn annotations(audit: &SpecAudit, text: &str) -> Vec<String> {
                 difference.spec
             );
             let title = property(&format!("audit {}", difference.kind.label()));
-            out.push(format!("::error file={file},line={line},title={title}::{}", data(&message)));
+            out.push(format!(
+                "::error file={file},line={},col={},title={title}::{}",
+                position.line,
+                position.column,
+                data(&message)
+            ));
         }
     }
-    for error in &audit.errors {
-        out.push(format!("::error file={file}::{}", data(error)));
-    }
     out
-}
-
-/// The 1-based line of `operationId: <id>` in the spec text.
-fn operation_line(text: &str, operation_id: &str) -> Option<usize> {
-    text.lines()
-        .position(|line| {
-            line.trim()
-                .strip_prefix("operationId:")
-                .is_some_and(|id| id.trim().trim_matches(['"', '\'']) == operation_id)
-        })
-        .map(|index| index + 1)
 }
 
 /// A workflow command's message, escaped (`%`, CR, LF).
@@ -153,6 +82,7 @@ mod tests {
         Difference {
             kind: Kind::MissingField,
             location: "ShowNotebookResponse.lease".into(),
+            pointer: "/paths/~1x/put/responses".into(),
             reference: "`lease` (Lease object), 100%".into(),
             spec: "—\nnone".into(),
             notes,
@@ -160,35 +90,30 @@ mod tests {
     }
 
     #[test]
-    fn an_unaccepted_difference_is_an_error_at_its_operation() {
+    fn an_unaccepted_difference_is_an_error_at_its_node() {
+        let text = "paths:\n  /x:\n    get:\n      operationId: ListNotebooks\n    put:\n      operationId: \"ShowNotebook\"\n      responses: {}\n";
         let audit = SpecAudit {
             display: "specs/modelarts.yaml".into(),
+            service: "modelarts".into(),
+            locator: otc_codegen::yaml::parse(text).unwrap().locator,
             operations: vec![OperationAudit {
                 operation_id: "ShowNotebook".into(),
                 method: "GET".into(),
                 path: "/v1/{project_id}/notebooks/{id}".into(),
+                pointer: "/paths/~1x/put".into(),
                 page: None,
                 differences: vec![difference(None), difference(Some(vec!["explained".into()]))],
                 notes: Vec::new(),
             }],
             errors: vec!["page: not found".into()],
         };
-        let text = "paths:\n  /x:\n    get:\n      operationId: ListNotebooks\n    put:\n      operationId: \"ShowNotebook\"\n";
         assert_eq!(
-            annotations(&audit, text),
+            annotations(&audit),
             [
-                "::error file=specs/modelarts.yaml,line=6,title=audit missing field::ShowNotebook: missing field at \
-                 ShowNotebookResponse.lease: reference `lease` (Lease object), 100%25, spec —%0Anone",
-                "::error file=specs/modelarts.yaml::page: not found",
+                "::error file=specs/modelarts.yaml,line=7,col=7,title=audit missing field::ShowNotebook: missing field at \
+              ShowNotebookResponse.lease: reference `lease` (Lease object), 100%25, spec —%0Anone"
             ]
         );
-    }
-
-    #[test]
-    fn format_github_is_taken_out_and_others_refused() {
-        assert_eq!(take_format(&["--format", "github", "a.yaml"]).unwrap(), (true, vec!["a.yaml"]));
-        assert_eq!(take_format(&["--format=github"]).unwrap(), (true, vec![]));
-        assert_eq!(take_format(&["a.yaml"]).unwrap(), (false, vec!["a.yaml"]));
-        assert!(take_format(&["--format", "json"]).unwrap_err().contains("unknown format"));
+        assert_eq!(error(&audit.display, "page: not found"), "::error file=specs/modelarts.yaml::page: not found");
     }
 }

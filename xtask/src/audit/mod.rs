@@ -1,12 +1,17 @@
-//! `cargo xtask audit [--reference DIR] [SPEC...]`: compares each spec operation with the HTML
-//! reference page it names, so a reviewer sees that a spec matches its page without reading the
-//! page. Prints Markdown (see `report`); exit code 0 when every difference is accepted by an
+//! `cargo xtask audit [--reference DIR] [--format text|markdown|github] [--verbose] [SPEC...]`:
+//! compares each spec operation with the HTML reference page it names, so a reviewer sees that
+//! a spec matches its page without reading the page. Prints the unaccepted differences first,
+//! each at the `specs/x.yaml:LINE:COL` of the node it is about, then one count line (see
+//! `report`; `github` for annotations); accepted differences, notes and the per-operation report
+//! only with `--verbose`. Exit code 0 when every difference is accepted by an
 //! `x-reference-notes`, 1 otherwise, 2 on usage or I/O errors.
 //!
 //! Pipeline: `html` parses a page (with `dom` helpers, `cell` for Description cells and
-//! `example` for `<pre>` bodies) into a `page::Page`; `compare` sets it against the operation (with `types` for the
-//! Type column) into `difference::Difference`s; `report` renders them. Run over all specs, it also checks with
-//! `completeness` that every operation page of the reference's manifest is covered or skipped with a reason.
+//! `example` for `<pre>` bodies) into a `page::Page`; `compare` sets it against the operation
+//! (with `types` for the Type column) into `difference::Difference`s, each with the JSON pointer
+//! of its node; `report` and `github` render them. Run over all specs, it also checks with
+//! `completeness` that every operation page of the reference's manifest is covered or skipped
+//! with a reason.
 
 mod cell;
 mod compare;
@@ -14,7 +19,7 @@ pub mod completeness;
 pub mod difference;
 mod dom;
 mod example;
-mod github;
+pub mod github;
 mod html;
 pub mod page;
 pub mod report;
@@ -31,7 +36,19 @@ use otc_codegen::tree;
 pub use difference::{Difference, Kind};
 pub use page::Page;
 
-const USAGE: &str = "usage: cargo xtask audit [--reference DIR | --upstream DIR] [--format github] [SPEC...]";
+const USAGE: &str = "usage: cargo xtask audit [--reference DIR | --upstream DIR] [--format text|markdown|github] \
+                     [--verbose] [SPEC...]";
+
+/// How the audit is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Compiler-style lines, `specs/x.yaml:LINE:COL kind error: …`, then a count (the default).
+    Text,
+    /// A short Markdown table for a PR comment, then a count (`report::markdown`).
+    Markdown,
+    /// GitHub Actions workflow annotations (`github`).
+    Github,
+}
 
 /// One operation, audited.
 #[derive(Debug, Clone)]
@@ -40,6 +57,8 @@ pub struct OperationAudit {
     /// Uppercase (`POST`).
     pub method: String,
     pub path: String,
+    /// JSON pointer of the operation (`/paths/~1v1~1images/post`).
+    pub pointer: String,
     /// The page compared with, relative to the reference folder (`seeds/ims-....html`).
     pub page: Option<String>,
     pub differences: Vec<Difference>,
@@ -52,6 +71,11 @@ pub struct OperationAudit {
 pub struct SpecAudit {
     /// How the spec is named in the report (`specs/ims.yaml`).
     pub display: String,
+    /// The service, the spec's file stem (`ims`).
+    pub service: String,
+    /// Where the spec's nodes are, to place each difference at `file:LINE:COL` (empty for a
+    /// document audited without its text: everything at 1:1).
+    pub locator: otc_codegen::Locator,
     pub operations: Vec<OperationAudit>,
     /// Pages that could not be found or read, each naming the file.
     pub errors: Vec<String>,
@@ -69,13 +93,50 @@ impl SpecAudit {
     pub fn accepted(&self) -> usize {
         self.differences().filter(|difference| difference.is_accepted()).count()
     }
+
+    /// `specs/x.yaml:LINE:COL` of the node at `pointer`, and whether the text shows that node
+    /// itself (otherwise the position is its nearest ancestor's).
+    pub fn place(&self, pointer: &str) -> (String, bool) {
+        let (position, exact) = self.locator.nearest(pointer);
+        (format!("{}:{position}", self.display), exact)
+    }
+}
+
+/// What one run of the audit found: the specs, and how they cover the reference (when all of
+/// them were audited and the reference has a manifest).
+#[derive(Debug, Default)]
+pub struct Audit {
+    pub specs: Vec<SpecAudit>,
+    pub coverage: Option<completeness::Coverage>,
+}
+
+impl Audit {
+    /// Unaccepted differences and coverage problems: what fails the run.
+    pub fn failing(&self) -> usize {
+        self.specs.iter().map(SpecAudit::unaccepted).sum::<usize>()
+            + self.coverage.as_ref().map_or(0, |coverage| coverage.errors.len())
+    }
+
+    /// The audited spec of `service`, if any (where a coverage problem is placed).
+    pub fn spec(&self, service: &str) -> Option<&SpecAudit> {
+        self.specs.iter().find(|spec| spec.service == service)
+    }
+
+    /// `file:LINE:COL` of a coverage problem: in its service's spec, or `specs` for the manifest.
+    pub fn place(&self, problem: &completeness::Problem) -> String {
+        match self.spec(&problem.service) {
+            Some(spec) => spec.place(&problem.pointer).0,
+            None => crate::regenerate::SPECS_DIR.to_owned(),
+        }
+    }
 }
 
 /// Runs the command; returns the process exit code.
 pub fn run(root: &Path, args: &[&str]) -> i32 {
-    let options = upstream::take_option(args)
-        .and_then(|(upstream, rest)| github::take_format(&rest).map(|(github, rest)| (upstream, github, rest)));
-    let (upstream, github, rest) = match options {
+    let options = upstream::take_option(args).and_then(|(upstream, rest)| {
+        take_flags(&rest).map(|(format, verbose, rest)| (upstream, format, verbose, rest))
+    });
+    let (upstream, format, verbose, rest) = match options {
         Ok(options) => options,
         Err(message) => {
             eprintln!("cargo xtask audit: {message}\n{USAGE}");
@@ -102,10 +163,35 @@ pub fn run(root: &Path, args: &[&str]) -> i32 {
     let reference = rendered.as_ref().map(|rendered| rendered.0.to_string_lossy().into_owned());
     let mut args: Vec<&str> = reference.iter().flat_map(|dir| ["--reference", dir.as_str()]).collect();
     args.extend(rest);
-    if github { github::run(root, &args) } else { run_reference(root, &args) }
+    run_reference(root, &args, format, verbose)
 }
 
-fn run_reference(root: &Path, args: &[&str]) -> i32 {
+/// Takes `--format FORMAT` (or `--format=FORMAT`) and `--verbose` out of the arguments.
+pub fn take_flags<'a>(args: &[&'a str]) -> Result<(Format, bool, Vec<&'a str>), String> {
+    let (mut format, mut verbose) = (Format::Text, false);
+    let mut rest = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let value = match *arg {
+            "--verbose" | "-v" => {
+                verbose = true;
+                continue;
+            }
+            "--format" => Some(*args.next().ok_or("`--format` needs a value")?),
+            other => other.strip_prefix("--format="),
+        };
+        match value {
+            Some("text") => format = Format::Text,
+            Some("markdown") => format = Format::Markdown,
+            Some("github") => format = Format::Github,
+            Some(other) => return Err(format!("unknown format `{other}` (text, markdown or github)")),
+            None => rest.push(*arg),
+        }
+    }
+    Ok((format, verbose, rest))
+}
+
+fn run_reference(root: &Path, args: &[&str], format: Format, verbose: bool) -> i32 {
     let (reference, specs) = match parse_args(args) {
         Ok(parsed) => parsed,
         Err(message) => {
@@ -132,44 +218,40 @@ fn run_reference(root: &Path, args: &[&str]) -> i32 {
     } else {
         specs
     };
-    let mut failed = false;
-    let mut audits = Vec::new();
+    // Spec and page errors: on stderr, and as annotations in the GitHub format.
+    let mut errors = Vec::new();
+    let mut audit = Audit::default();
+    let mut raws = std::collections::BTreeMap::new();
     for path in &specs {
         let display = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
-        match audit_file(path, &display, &reference) {
-            Ok(audit) => {
-                for error in &audit.errors {
-                    eprintln!("error: {error}");
-                    failed = true;
-                }
-                audits.push(audit);
+        match otc_codegen::load::load(path) {
+            Ok(spec) => {
+                let service = spec.name();
+                let audited = audit_located(&display, &service, &spec.raw, spec.locator, &reference);
+                errors.extend(audited.errors.iter().map(|error| (display.clone(), error.clone())));
+                raws.insert(service, spec.raw);
+                audit.specs.push(audited);
             }
-            Err(message) => {
-                eprintln!("{message}");
-                failed = true;
-            }
+            Err(error) => errors.push((display, error.to_string())),
         }
     }
-    print!("{}", report::render(&audits));
-    let mut incomplete = false;
     if whole_reference {
-        let mut raws = std::collections::BTreeMap::new();
-        for path in &specs {
-            if let Ok(spec) = otc_codegen::load::load(path) {
-                raws.insert(spec.name(), spec.raw);
-            }
-        }
-        if let Some(coverage) = completeness::check(&reference, &raws) {
-            print!("{}", report::render_coverage(&coverage));
-            for error in &coverage.errors {
-                eprintln!("error: {error}");
-            }
-            incomplete = !coverage.errors.is_empty();
+        audit.coverage = completeness::check(&reference, &raws);
+    }
+    match format {
+        Format::Text => print!("{}", report::text(&audit, verbose)),
+        Format::Markdown => print!("{}", report::markdown(&audit, verbose)),
+        Format::Github => print!("{}", github::render(&audit)),
+    }
+    for (display, error) in &errors {
+        match format {
+            Format::Github => println!("{}", github::error(display, error)),
+            _ => eprintln!("error: {error}"),
         }
     }
-    if failed {
+    if !errors.is_empty() {
         2
-    } else if incomplete || audits.iter().any(|audit| audit.unaccepted() > 0) {
+    } else if audit.failing() > 0 {
         1
     } else {
         0
@@ -218,23 +300,24 @@ fn reference_dir(root: &Path, given: Option<PathBuf>) -> Result<PathBuf, String>
 /// Loads the spec at `path` (named `display` in messages) and audits it.
 pub fn audit_file(path: &Path, display: &str, reference: &Path) -> Result<SpecAudit, String> {
     let spec = otc_codegen::load::load(path).map_err(|error| error.to_string())?;
-    Ok(audit_located(display, &spec.name(), &spec.raw, &spec.locator, reference))
+    Ok(audit_located(display, &spec.name(), &spec.raw, spec.locator, reference))
 }
 
 /// Audits every operation of the document `raw` of service `service` (the spec's file stem,
 /// which names the page folders). Spec errors are placed at 1:1; [`audit_file`] places them.
 pub fn audit_document(display: &str, service: &str, raw: &Value, reference: &Path) -> SpecAudit {
-    audit_located(display, service, raw, &otc_codegen::Locator::default(), reference)
+    audit_located(display, service, raw, otc_codegen::Locator::default(), reference)
 }
 
 fn audit_located(
     display: &str,
     service: &str,
     raw: &Value,
-    locator: &otc_codegen::Locator,
+    locator: otc_codegen::Locator,
     reference: &Path,
 ) -> SpecAudit {
-    let mut audit = SpecAudit { display: display.to_owned(), ..SpecAudit::default() };
+    let mut audit = SpecAudit { display: display.to_owned(), service: service.to_owned(), ..SpecAudit::default() };
+    let addresses = compare::addresses(raw);
     // Every named example, grouped by operation once (per operation it would be quadratic).
     let mut examples: HashMap<(&str, &str), Vec<otc_codegen::examples::Example>> = HashMap::new();
     for example in otc_codegen::examples::examples(raw) {
@@ -246,6 +329,7 @@ fn audit_located(
             operation_id: operation_id.to_owned(),
             method: operation.method.to_uppercase(),
             path: operation.path.to_owned(),
+            pointer: operation.pointer.clone(),
             page: None,
             differences: Vec::new(),
             notes: Vec::new(),
@@ -256,6 +340,7 @@ fn audit_located(
             audited.differences.push(Difference {
                 kind: Kind::Page,
                 location: "externalDocs.url".into(),
+                pointer: operation.pointer.clone(),
                 reference: "—".into(),
                 spec,
                 notes,
@@ -283,13 +368,14 @@ fn audit_located(
         };
         let page = Page::parse(&html);
         let mine = examples.get(&(operation.method, operation.path)).map(Vec::as_slice).unwrap_or_default();
-        let outcome = compare::operation(raw, &operation, mine, &page);
+        let outcome = compare::operation(raw, &addresses, &operation, mine, &page);
         audited.page = Some(found.strip_prefix(reference).unwrap_or(found).to_string_lossy().replace('\\', "/"));
         audited.differences = outcome.differences;
         audited.notes = outcome.notes;
         audited.notes.extend(page.notes);
         audit.operations.push(audited);
     }
+    audit.locator = locator;
     audit
 }
 

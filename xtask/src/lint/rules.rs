@@ -138,18 +138,58 @@ fn missing_example(what: &str, root: &Value, body: &Value) -> String {
     }
 }
 
-/// `example-schema`: the conformance check, reported at the failing place in the example value.
+/// `example-schema`: the conformance check of every example value (media type, schema,
+/// property, parameter, header, shared component example), reported at the failing place in
+/// the value: one finding per place, however many keywords fail there (`64` against a string
+/// enum breaks both `type` and `enum`), and once for a shared example used in several places.
 fn example_schema(root: &Value, findings: &mut Vec<Finding>) {
-    for found in otc_codegen::conformance::check(root).findings {
-        let at = match found.instance_path.as_str() {
-            "" => "the example value".to_owned(),
-            path => format!("example value at {path}"),
-        };
+    /// The failures at one place of an example value.
+    struct Place {
+        pointer: String,
+        at: String,
+        messages: Vec<String>,
+        schemas: Vec<String>,
+        /// Notes accepting every failure there; `None` once one is not accepted.
+        accepted_by: Option<Vec<String>>,
+    }
+    let mut places: Vec<Place> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for found in otc_codegen::conformance::check_all(root).findings {
+        let pointer = format!("{}{}", found.value_pointer, found.instance_path);
+        let slot = *index.entry(pointer.clone()).or_insert_with(|| {
+            let at = match found.instance_path.as_str() {
+                "" => "the example value".to_owned(),
+                path => format!("example value at {path}"),
+            };
+            let accepted_by = found.accepted_by.clone();
+            places.push(Place { pointer, at, messages: Vec::new(), schemas: Vec::new(), accepted_by });
+            places.len() - 1
+        });
+        let place = &mut places[slot];
+        if !place.messages.contains(&found.message) {
+            place.messages.push(found.message);
+        }
+        if !place.schemas.contains(&found.schema_pointer) {
+            place.schemas.push(found.schema_pointer);
+        }
+        match (place.accepted_by.as_mut(), found.accepted_by) {
+            (Some(notes), Some(more)) => {
+                for note in more {
+                    if !notes.contains(&note) {
+                        notes.push(note);
+                    }
+                }
+            }
+            _ => place.accepted_by = None,
+        }
+    }
+    for place in places {
+        let message = format!("{}: {} (schema #{})", place.at, place.messages.join("; "), place.schemas.join(", #"));
         findings.push(Finding {
             rule: "example-schema",
-            pointer: format!("{}/value{}", found.example_pointer, found.instance_path),
-            message: format!("{at}: {} (schema #{})", found.message, found.schema_pointer),
-            accepted_by: found.accepted_by,
+            pointer: place.pointer,
+            message,
+            accepted_by: place.accepted_by,
         });
     }
 }

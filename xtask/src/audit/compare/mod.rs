@@ -4,7 +4,7 @@
 mod body;
 mod examples;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
 
@@ -23,15 +23,45 @@ pub struct Outcome {
     pub notes: Vec<String>,
 }
 
-/// Compares `operation` of the document `root`, whose named examples are `examples`, with `page`.
+/// Where each node of a document is: its address → its JSON pointer (see [`addresses`]).
+pub type Addresses = HashMap<usize, String>;
+
+/// The JSON pointer of every node of `root`, keyed by the node's address. The comparison works
+/// on borrowed nodes (a field's schema, a resolved `$ref`); this places each difference at the
+/// node it is about without threading a pointer through every step.
+pub fn addresses(root: &Value) -> Addresses {
+    fn walk(node: &Value, pointer: String, found: &mut Addresses) {
+        match node {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    walk(child, tree::push(&pointer, key), found);
+                }
+            }
+            Value::Array(items) => {
+                for (index, child) in items.iter().enumerate() {
+                    walk(child, tree::push(&pointer, &index.to_string()), found);
+                }
+            }
+            _ => {}
+        }
+        found.insert(node as *const Value as usize, pointer);
+    }
+    let mut found = Addresses::new();
+    walk(root, String::new(), &mut found);
+    found
+}
+
+/// Compares `operation` of the document `root` (its nodes' pointers in `addresses`), whose
+/// named examples are `examples`, with `page`.
 pub fn operation<'a>(
     root: &'a Value,
+    addresses: &'a Addresses,
     operation: &'a tree::Operation,
     examples: &'a [otc_codegen::examples::Example<'a>],
     page: &'a Page,
 ) -> Outcome {
     let mut comparison =
-        Comparison { root, operation, examples, page, outcome: Outcome::default(), used: BTreeSet::new() };
+        Comparison { root, addresses, operation, examples, page, outcome: Outcome::default(), used: BTreeSet::new() };
     comparison.title();
     comparison.uri();
     comparison.parameters("path", &page.path_parameters);
@@ -46,6 +76,7 @@ pub fn operation<'a>(
 
 struct Comparison<'a> {
     root: &'a Value,
+    addresses: &'a Addresses,
     operation: &'a tree::Operation<'a>,
     /// This operation's named examples (collected once per document, not per operation).
     examples: &'a [otc_codegen::examples::Example<'a>],
@@ -63,9 +94,31 @@ struct Parameter<'a> {
 }
 
 impl<'a> Comparison<'a> {
+    /// Records a difference about `nodes[0]`; the others may explain it on its behalf.
     fn differ(&mut self, kind: Kind, location: &str, reference: String, spec: String, nodes: &[&Value]) {
+        self.differ_at(None, kind, location, reference, spec, nodes);
+    }
+
+    /// Records a difference placed at `at` (a node more precise than `nodes[0]`, such as the
+    /// `responses` a status code is missing from), explained by the notes of `nodes`.
+    fn differ_at(
+        &mut self,
+        at: Option<&Value>,
+        kind: Kind,
+        location: &str,
+        reference: String,
+        spec: String,
+        nodes: &[&Value],
+    ) {
         let notes = notes_of(nodes);
-        self.outcome.differences.push(Difference { kind, location: location.to_owned(), reference, spec, notes });
+        let pointer = at
+            .into_iter()
+            .chain(nodes.iter().copied())
+            .find_map(|node| self.addresses.get(&(node as *const Value as usize)))
+            .cloned()
+            .unwrap_or_else(|| self.operation.pointer.clone());
+        let location = location.to_owned();
+        self.outcome.differences.push(Difference { kind, location, pointer, reference, spec, notes });
     }
 
     fn note(&mut self, note: String) {
@@ -76,7 +129,10 @@ impl<'a> Comparison<'a> {
         let spec = self.operation.node.pointer("/externalDocs/description").and_then(Value::as_str).unwrap_or_default();
         if self.page.title != spec {
             let reference = quote(&self.page.title);
-            self.differ(Kind::Title, "externalDocs.description", reference, quote(spec), &[self.operation.node]);
+            let docs = self.operation.node.get("externalDocs");
+            let at = docs.and_then(|docs| docs.get("description")).or(docs);
+            let nodes = [self.operation.node];
+            self.differ_at(at, Kind::Title, "externalDocs.description", reference, quote(spec), &nodes);
         }
     }
 
@@ -113,7 +169,11 @@ impl<'a> Comparison<'a> {
         for field in fields {
             let place = format!("{location} parameter `{}`", field.name);
             match declared.iter().find(|(name, _)| *name == field.name) {
-                None => self.differ(Kind::MissingParameter, &place, summary(field), "—".into(), &[self.operation.node]),
+                None => {
+                    let at = self.operation.node.get("parameters");
+                    let nodes = [self.operation.node];
+                    self.differ_at(at, Kind::MissingParameter, &place, summary(field), "—".into(), &nodes);
+                }
                 Some((_, parameter)) => {
                     let schema = parameter.target.get("schema").unwrap_or(&Value::Null);
                     let required = parameter.target.get("required").and_then(Value::as_bool).unwrap_or(false);
@@ -208,7 +268,9 @@ impl<'a> Comparison<'a> {
         for code in &self.page.status_codes {
             if !declared.iter().any(|(known, _)| known == code) {
                 let place = format!("response {code}");
-                self.differ(Kind::MissingStatusCode, &place, format!("`{code}`"), "—".into(), &[self.operation.node]);
+                let at = self.operation.node.get("responses");
+                let nodes = [self.operation.node];
+                self.differ_at(at, Kind::MissingStatusCode, &place, format!("`{code}`"), "—".into(), &nodes);
             }
         }
         for (code, response) in declared {
