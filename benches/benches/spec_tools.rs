@@ -43,7 +43,7 @@ fn spec_tools(c: &mut Criterion) {
                 let audit = xtask::audit::audit_file(path, "specs/synthetic.yaml", reference.path()).expect("audits");
                 assert!(audit.errors.is_empty(), "{:?}", &audit.errors[..1]);
                 assert_eq!(audit.operations.len(), *operations);
-                xtask::audit::report::render(&[audit]).len()
+                xtask::audit::report::details(&[audit]).len()
             })
         });
     }
