@@ -10,6 +10,7 @@ mod path_segments;
 mod runtime_decoding;
 mod runtime_path_parameters;
 mod strip_api_version_header;
+mod struct_builders;
 mod typed_errors;
 
 use std::collections::BTreeMap;
@@ -25,6 +26,7 @@ use openapiv3::{OpenAPI, Operation, StatusCode};
 pub fn postprocess(file: &mut syn::File, spec: &OpenAPI, normalized: &OpenAPI) -> Result<(), String> {
     strip_api_version_header::run(file, spec)?;
     open_enums::run(file)?;
+    struct_builders::run(file)?;
     operation_ids::run(file, spec)?;
     operation_table::run(file, spec);
     crate::normalize::json_request_media_types::content_type::run(file, spec)?;
