@@ -1,10 +1,16 @@
 //! The entry point: one [`Cloud`] per configuration hands out a client per service, all sharing
 //! one connection pool and one runtime (project, credentials, token cache, retry policy).
 
-use crate::config::{Config, ConfigError, Credentials, Domain, Service, User};
+#[cfg(feature = "iam")]
+use crate::config::Domain;
+#[cfg(any(feature = "modelarts", feature = "ims", feature = "iam"))]
+use crate::config::Service;
+use crate::config::{Config, ConfigError, Credentials, User};
 use crate::runtime::Runtime;
 use crate::signer;
-use crate::token::{Scope, TokenError, TokenSource};
+#[cfg(feature = "iam")]
+use crate::token::Scope;
+use crate::token::{TokenError, TokenSource};
 
 use std::fmt;
 use std::sync::Arc;
@@ -84,18 +90,7 @@ impl Cloud {
             .build()
             .map_err(|error| ConfigError(format!("cannot build the HTTP client: {error}")))?;
         let source = match &config.credentials {
-            Some(Credentials::Password { user, password }) => {
-                let anonymous = base_runtime(&config).build();
-                let iam = crate::iam::Client::new_with_client(&config.endpoint(Service::Iam), http.clone(), anonymous);
-                let scope = match (&config.project_id, &config.project_name) {
-                    (Some(id), _) => Scope::ProjectId(id.clone()),
-                    (None, Some(name)) => {
-                        Scope::ProjectName { name: name.clone(), domain: project_domain(&config, user) }
-                    }
-                    (None, None) => Scope::Domain,
-                };
-                Some(Arc::new(TokenSource::new(iam, user.clone(), password.clone(), scope)))
-            }
+            Some(Credentials::Password { user, password }) => Some(password_source(&config, &http, user, password)?),
             _ => None,
         };
         let runtime = runtime(&config, config.project_id.clone(), source.clone());
@@ -124,6 +119,7 @@ impl Cloud {
     }
 
     /// ModelArts DevEnviron: notebooks and images.
+    #[cfg(feature = "modelarts")]
     pub fn modelarts(&self) -> crate::modelarts::Client {
         crate::modelarts::Client::new_with_client(
             &self.config.endpoint(Service::ModelArts),
@@ -138,6 +134,7 @@ impl Cloud {
     }
 
     /// Identity and Access Management (tokens).
+    #[cfg(feature = "iam")]
     pub fn iam(&self) -> crate::iam::Client {
         crate::iam::Client::new_with_client(
             &self.config.endpoint(Service::Iam),
@@ -147,6 +144,7 @@ impl Cloud {
     }
 
     /// Image Management Service, including the native OpenStack image API.
+    #[cfg(feature = "ims")]
     pub fn ims(&self) -> crate::ims::Client {
         crate::ims::Client::new_with_client(
             &self.config.endpoint(Service::Ims),
@@ -156,8 +154,41 @@ impl Cloud {
     }
 }
 
+/// Password authentication asks IAM for a token with its own, credential-less client.
+#[cfg(feature = "iam")]
+fn password_source(
+    config: &Config,
+    http: &reqwest::Client,
+    user: &User,
+    password: &crate::Secret,
+) -> Result<Arc<TokenSource>, ConfigError> {
+    let anonymous = base_runtime(config).build();
+    let iam = crate::iam::Client::new_with_client(&config.endpoint(Service::Iam), http.clone(), anonymous);
+    let scope = match (&config.project_id, &config.project_name) {
+        (Some(id), _) => Scope::ProjectId(id.clone()),
+        (None, Some(name)) => Scope::ProjectName { name: name.clone(), domain: project_domain(config, user) },
+        (None, None) => Scope::Domain,
+    };
+    Ok(Arc::new(TokenSource::new(iam, user.clone(), password.clone(), scope)))
+}
+
+#[cfg(not(feature = "iam"))]
+fn password_source(
+    _config: &Config,
+    _http: &reqwest::Client,
+    _user: &User,
+    _password: &crate::Secret,
+) -> Result<Arc<TokenSource>, ConfigError> {
+    Err(ConfigError(
+        "password authentication asks IAM for a token: enable otc-client's `iam` feature, or use a token or an \
+         access key"
+            .into(),
+    ))
+}
+
 /// The domain a project name is looked up in: the configured one, else the user's (on OTC every
 /// project belongs to the account, the user's domain).
+#[cfg(feature = "iam")]
 fn project_domain(config: &Config, user: &User) -> Option<Domain> {
     config.project_domain.clone().or_else(|| match user {
         User::Name { domain, .. } => Some(Domain::Name(domain.clone())),

@@ -2,6 +2,9 @@
 //! first send (authentication, whose failure is an error the caller sees) and `exec` to send
 //! (retries, tracing). Implemented for every generated `Client`, from outside the generated code.
 
+// With no service feature there is no generated client to hook.
+#![cfg_attr(not(any(feature = "modelarts", feature = "ims", feature = "iam")), allow(unused))]
+
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 
 use crate::Runtime;
@@ -25,7 +28,12 @@ macro_rules! runtime_hooks {
     )*};
 }
 
-runtime_hooks!(modelarts, ims, iam);
+#[cfg(feature = "modelarts")]
+runtime_hooks!(modelarts);
+#[cfg(feature = "ims")]
+runtime_hooks!(ims);
+#[cfg(feature = "iam")]
+runtime_hooks!(iam);
 
 /// A call whose success has no body (a 204, a raw download) gets no `Accept` header from the
 /// generated code, and Glance then answers errors as HTML or plain text. Asking for JSON first

@@ -20,33 +20,43 @@
 //! Enums are open: a value the service adds later decodes into `Unrecognized(String)` and
 //! encodes back unchanged, so new server values never break decoding.
 
+// Built without any service feature only the runtime is left, and much of it has no caller.
+#![cfg_attr(not(any(feature = "modelarts", feature = "ims", feature = "iam")), allow(dead_code, unused))]
+
 // Generated modules are `include!`d so that `cargo fmt` leaves prettyplease's output alone.
+#[cfg(feature = "modelarts")]
 #[allow(clippy::all, unused_imports, dead_code, rustdoc::all)]
 mod generated_modelarts {
     include!("generated/modelarts.rs");
 }
 
+#[cfg(feature = "iam")]
 #[allow(clippy::all, unused_imports, dead_code, rustdoc::all)]
 mod generated_iam {
     include!("generated/iam.rs");
 }
 
+#[cfg(feature = "ims")]
 #[allow(clippy::all, unused_imports, dead_code, rustdoc::all)]
 mod generated_ims {
     include!("generated/ims.rs");
 }
 
-/// ModelArts DevEnviron: notebooks and images.
+/// ModelArts DevEnviron: notebooks and images (feature `modelarts`).
+#[cfg(feature = "modelarts")]
 pub mod modelarts {
     pub use crate::generated_modelarts::{Client, OPERATIONS, builder, types};
 }
 
-/// Identity and Access Management: tokens.
+/// Identity and Access Management: tokens (feature `iam`, which password authentication needs).
+#[cfg(feature = "iam")]
 pub mod iam {
     pub use crate::generated_iam::{Client, OPERATIONS, builder, types};
 }
 
-/// Image Management Service: IMS images and the native OpenStack (Glance v2) image API.
+/// Image Management Service: IMS images and the native OpenStack (Glance v2) image API (feature
+/// `ims`).
+#[cfg(feature = "ims")]
 pub mod ims {
     pub use crate::generated_ims::{Client, OPERATIONS, builder, types};
 }
@@ -63,6 +73,7 @@ mod handoff;
 mod hooks;
 mod html_text;
 pub mod http;
+#[cfg(feature = "ims")]
 mod jobs;
 mod paged_lists;
 pub mod pagination;
@@ -77,6 +88,7 @@ mod token;
 pub use cloud::{Cloud, ConnectError};
 pub use config::{Config, ConfigBuilder, ConfigError, Credentials, Domain, Service, Timeouts, User};
 pub use error::{ApiError, Error};
+#[cfg(feature = "ims")]
 pub use jobs::{JobError, JobPolling, WaitForJob};
 pub use paged_lists::Paginate;
 /// A downloaded file as a stream of chunks (`GlanceDownloadImageFile`).
@@ -93,5 +105,5 @@ pub use token::TokenError;
 
 /// The README's quick start is compiled as a doc test, so it stays true.
 #[doc = include_str!("../../README.md")]
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "modelarts", feature = "ims", feature = "iam"))]
 pub struct ReadmeDoctests;

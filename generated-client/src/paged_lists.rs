@@ -22,10 +22,17 @@
 //! # Ok(()) }
 //! ```
 
+// Which lists page depends on the service features; with none of them, only the trait is left.
+#![cfg_attr(not(all(feature = "modelarts", feature = "ims")), allow(dead_code, unused_imports))]
+
 use futures_util::{Stream, TryStreamExt};
 
-use crate::pagination::{Stalled, by_marker, by_offset};
-use crate::{Error, ims, modelarts};
+use crate::Error;
+use crate::pagination::Stalled;
+#[cfg(feature = "ims")]
+use crate::{ims, pagination::by_marker};
+#[cfg(feature = "modelarts")]
+use crate::{modelarts, pagination::by_offset};
 
 /// A list operation whose results come in pages.
 pub trait Paginate {
@@ -70,6 +77,7 @@ fn int32(value: u32) -> i32 {
 }
 
 /// Implements [`Paginate`] for offset/limit builders whose response lists items in `data`.
+#[cfg(feature = "modelarts")]
 macro_rules! offset_and_limit {
     ($($builder:ident => $item:ty),* $(,)?) => {$(
         impl<'a> Paginate for modelarts::builder::$builder<'a> {
@@ -86,6 +94,7 @@ macro_rules! offset_and_limit {
     )*};
 }
 
+#[cfg(feature = "modelarts")]
 offset_and_limit! {
     ListImage => modelarts::types::Image,
     ListNotebooks => modelarts::types::Notebook,
@@ -93,6 +102,7 @@ offset_and_limit! {
 }
 
 /// Implements [`Paginate`] for marker/limit builders: `$next` reads the next marker off a page.
+#[cfg(feature = "ims")]
 macro_rules! marker_and_limit {
     ($($builder:ident => $item:ty, $items:ident, $next:expr);* $(;)?) => {$(
         impl<'a> Paginate for ims::builder::$builder<'a> {
@@ -118,6 +128,7 @@ macro_rules! marker_and_limit {
     )*};
 }
 
+#[cfg(feature = "ims")]
 marker_and_limit! {
     // IMS: the next page starts after the last image of a full page.
     ListImages => ims::types::CloudImage, images, |body: &ims::types::ListImagesResponse, limit| {
@@ -131,13 +142,14 @@ marker_and_limit! {
 }
 
 /// The `marker` query parameter of a `next` link (`/v2/images?marker=…&limit=…`).
+#[cfg(feature = "ims")]
 fn marker_of(link: &str) -> Option<String> {
     let base = reqwest::Url::parse("http://next.invalid/").expect("a valid base");
     let url = base.join(link).ok()?;
     url.query_pairs().find(|(key, _)| key == "marker").map(|(_, value)| value.into_owned())
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ims"))]
 mod tests {
     use super::*;
 

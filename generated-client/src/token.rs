@@ -2,6 +2,9 @@
 //! response header), cached and shared by every client of one configuration, refreshed ahead of
 //! its expiry, with at most one request to IAM in flight however many calls wait for it.
 
+// Without the `iam` feature only `TokenError` (part of the public error types) is used.
+#![cfg_attr(not(feature = "iam"), allow(dead_code, unused_imports))]
+
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -61,6 +64,26 @@ impl std::error::Error for TokenError {
     }
 }
 
+/// Without the `iam` feature there is no IAM client to ask, so no source can exist: the type is
+/// uninhabited and `Cloud` refuses password credentials.
+#[cfg(not(feature = "iam"))]
+#[derive(Debug)]
+pub(crate) struct TokenSource {
+    never: std::convert::Infallible,
+}
+
+#[cfg(not(feature = "iam"))]
+impl TokenSource {
+    pub(crate) async fn token(&self) -> Result<Token, TokenError> {
+        match self.never {}
+    }
+
+    pub(crate) async fn renew(&self, _rejected: &Secret) -> Result<Token, TokenError> {
+        match self.never {}
+    }
+}
+
+#[cfg(feature = "iam")]
 #[derive(Debug)]
 pub(crate) struct TokenSource {
     iam: crate::iam::Client,
@@ -78,6 +101,7 @@ pub(crate) struct Token {
     pub(crate) project_id: Option<String>,
 }
 
+#[cfg(feature = "iam")]
 impl TokenSource {
     /// `iam` must be a client without credentials (token creation takes none).
     pub(crate) fn new(iam: crate::iam::Client, user: User, password: Secret, scope: Scope) -> Self {
