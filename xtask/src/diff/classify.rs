@@ -177,7 +177,8 @@ pub fn compare(old: &Api, new: &Api) -> Vec<ApiChange> {
 
 /// A removed type that a reported change already accounts for is not reported on its own: one
 /// named by a changed type (`Option<Arch>` → `Option<String>`) or held by such a type or by a
-/// removed type that is reported, or taken or returned by a removed operation.
+/// removed type that is reported or a type that changed shape, or taken or returned by a removed
+/// operation.
 fn fold_removed_types(changes: Vec<ApiChange>, old: &Api, mut roots: Vec<String>) -> Vec<ApiChange> {
     roots.extend(
         changes
@@ -187,6 +188,13 @@ fn fold_removed_types(changes: Vec<ApiChange>, old: &Api, mut roots: Vec<String>
             })
             .flat_map(|change| named_types(&change.detail))
             .filter(|name| old.types.contains_key(name)),
+    );
+    // What a type that changed shape (a struct that became an enum) held.
+    roots.extend(
+        changes
+            .iter()
+            .filter(|change| change.kind == ApiKind::TypeChanged)
+            .filter_map(|change| change.subject.strip_prefix("types::").map(str::to_owned)),
     );
     let mut reported: Vec<String> = Vec::new();
     changes
