@@ -1,14 +1,14 @@
-//! The comparison behind `cargo xtask diff`: two raw spec trees in, a list of changes out, each
-//! classified by what it does to code written against the generated client.
-//!
-//! The classification follows the generator (see ARCHITECTURE.md), for a user of the builder
-//! interface who reads responses:
+//! The spec-level comparison behind `cargo xtask diff`: two raw spec trees in, a list of changes
+//! out, each with the JSON pointers of its node on both sides. It words *what was edited* in
+//! the report; the verdict comes from the generated code (`classify.rs`). The `breaking` flag
+//! here is a hand-made estimate, used only for a revision that does not generate:
 //! - request inputs are set through builder setters, so a new *optional* input or one that
 //!   becomes optional changes nothing, while a new *required* one fails at `send()`;
 //! - response fields are read directly, so whether the Rust type is `T` or `Option<T>` matters
 //!   (a required, non-nullable field is `T`), and a new field does not;
 //! - enums are open (`Unrecognized(String)`), so a new value is harmless and a removed one
-//!   breaks a `match` or a constructor;
+//!   breaks a `match` or a constructor (it cannot see `colliding_enum_variants` or
+//!   `shared_types`: the generated model can);
 //! - success responses are merged into one body (`collapse_success_responses`), error
 //!   responses reach the runtime untyped (`error_responses_to_runtime`), and defaults and
 //!   limits only end up in documentation (`server_side_defaults`,
