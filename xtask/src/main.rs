@@ -21,7 +21,9 @@ commands:
                          github: workflow annotations. --verbose also lists accepted
                          differences, notes and skipped pages (markdown: the full
                          per-operation report in a collapsed <details> block)
-  diff <git-rev>         what changed in specs/ since <git-rev>, breaking or not; Markdown
+  diff <git-rev>         what changed in specs/ since <git-rev>, breaking or not for client
+                         users, judged on the code generated from both revisions; Markdown;
+                         exit 1 when something breaks
 ";
 
 fn main() -> ExitCode {

@@ -1,14 +1,14 @@
-//! The comparison behind `cargo xtask diff`: two raw spec trees in, a list of changes out, each
-//! classified by what it does to code written against the generated client.
-//!
-//! The classification follows the generator (see ARCHITECTURE.md), for a user of the builder
-//! interface who reads responses:
+//! The spec-level comparison behind `cargo xtask diff`: two raw spec trees in, a list of changes
+//! out, each with the JSON pointers of its node on both sides. It words *what was edited* in
+//! the report; the verdict comes from the generated code (`classify.rs`). The `breaking` flag
+//! here is a hand-made estimate, used only for a revision that does not generate:
 //! - request inputs are set through builder setters, so a new *optional* input or one that
 //!   becomes optional changes nothing, while a new *required* one fails at `send()`;
 //! - response fields are read directly, so whether the Rust type is `T` or `Option<T>` matters
 //!   (a required, non-nullable field is `T`), and a new field does not;
 //! - enums are open (`Unrecognized(String)`), so a new value is harmless and a removed one
-//!   breaks a `match` or a constructor;
+//!   breaks a `match` or a constructor (it cannot see `colliding_enum_variants` or
+//!   `shared_types`: the generated model can);
 //! - success responses are merged into one body (`collapse_success_responses`), error
 //!   responses reach the runtime untyped (`error_responses_to_runtime`), and defaults and
 //!   limits only end up in documentation (`server_side_defaults`,
@@ -31,6 +31,10 @@ pub struct Change {
     pub location: String,
     /// What changed, in a few words (`` `integer/int32` → `integer/int64` ``).
     pub detail: String,
+    /// JSON pointer of the changed node in the old document (`None`: not there).
+    pub old_pointer: Option<String>,
+    /// JSON pointer of the changed node in the new document (`None`: not there).
+    pub new_pointer: Option<String>,
 }
 
 /// What sort of change it is; `Display` gives the label of the report's "change" column.
@@ -105,12 +109,16 @@ pub fn diff_documents(old: Option<&Value>, new: Option<&Value>) -> Vec<Change> {
             kind: Kind::SpecAdded,
             location: "(document)".into(),
             detail: format!("a new client module with {}", operation_list(new)),
+            old_pointer: None,
+            new_pointer: Some(String::new()),
         }],
         (Some(old), None) => vec![Change {
             breaking: true,
             kind: Kind::SpecRemoved,
             location: "(document)".into(),
             detail: format!("the client module and its {} are gone", operation_list(old)),
+            old_pointer: Some(String::new()),
+            new_pointer: None,
         }],
         (None, None) => Vec::new(),
     }
@@ -142,20 +150,50 @@ enum Side {
     Response,
 }
 
-/// A location being compared: an operation-level prefix and a field path below it.
+/// A location being compared: an operation-level prefix and a field path below it, with the
+/// JSON pointers of the node on both sides (empty: not on that side).
 #[derive(Debug, Clone)]
 struct Site {
     prefix: String,
     path: String,
+    old: String,
+    new: String,
 }
 
 impl Site {
-    fn new(prefix: String) -> Self {
-        Site { prefix, path: String::new() }
+    fn new(prefix: impl Into<String>, old: &str, new: &str) -> Self {
+        Site { prefix: prefix.into(), path: String::new(), old: old.to_owned(), new: new.to_owned() }
     }
 
-    fn then(&self, segment: &str) -> Self {
-        Site { prefix: self.prefix.clone(), path: format!("{}{segment}", self.path) }
+    /// A field path segment and the pointer tokens leading to it.
+    fn then(&self, segment: &str, tokens: &[&str]) -> Self {
+        let extend = |pointer: &str| {
+            if pointer.is_empty() {
+                String::new()
+            } else {
+                tokens.iter().fold(pointer.to_owned(), |p, t| tree::push(&p, t))
+            }
+        };
+        Site {
+            prefix: self.prefix.clone(),
+            path: format!("{}{segment}", self.path),
+            old: extend(&self.old),
+            new: extend(&self.new),
+        }
+    }
+
+    /// The same place, its pointers moved to where the `$ref`s of `old` and `new` lead.
+    fn follow(&self, old: &Value, new: &Value) -> Self {
+        let target = |node: &Value, pointer: &str| match reference(node).and_then(|r| r.strip_prefix('#')) {
+            Some(target) => target.to_owned(),
+            None => pointer.to_owned(),
+        };
+        Site {
+            prefix: self.prefix.clone(),
+            path: self.path.clone(),
+            old: target(old, &self.old),
+            new: target(new, &self.new),
+        }
     }
 }
 
@@ -206,12 +244,20 @@ struct Diff<'a> {
 }
 
 impl<'a> Diff<'a> {
-    fn push(&mut self, breaking: bool, kind: Kind, location: impl ToString, detail: impl Into<String>) {
-        self.changes.push(Change { breaking, kind, location: location.to_string(), detail: detail.into() });
+    fn push(&mut self, breaking: bool, kind: Kind, site: &Site, detail: impl Into<String>) {
+        let pointer = |pointer: &str| Some(pointer.to_owned()).filter(|p| !p.is_empty() || site.prefix == "(document)");
+        self.changes.push(Change {
+            breaking,
+            kind,
+            location: site.to_string(),
+            detail: detail.into(),
+            old_pointer: pointer(&site.old),
+            new_pointer: pointer(&site.new),
+        });
     }
 
     fn document(&mut self) {
-        self.docs(&"(document)", self.old, self.new, &DOCUMENT_DOC_KEYS);
+        self.docs(&Site::new("(document)", "", ""), self.old, self.new, &DOCUMENT_DOC_KEYS);
     }
 
     fn operations(&mut self) {
@@ -221,46 +267,53 @@ impl<'a> Diff<'a> {
             let id = key(old);
             match new_operations.iter().find(|new| key(new) == id) {
                 Some(new) => self.operation(&id, old, new),
-                None => self.push(true, Kind::OperationRemoved, &id, format!("was `{}`", request_line(old))),
+                None => {
+                    let site = Site::new(id.clone(), &old.pointer, "");
+                    self.push(true, Kind::OperationRemoved, &site, format!("was `{}`", request_line(old)));
+                }
             }
         }
         for new in &new_operations {
             let id = key(new);
             if !old_operations.iter().any(|old| key(old) == id) {
-                self.push(false, Kind::OperationAdded, &id, format!("`{}`", request_line(new)));
+                let site = Site::new(id.clone(), "", &new.pointer);
+                self.push(false, Kind::OperationAdded, &site, format!("`{}`", request_line(new)));
             }
         }
     }
 
     fn operation(&mut self, id: &str, old: &Operation<'a>, new: &Operation<'a>) {
+        let site = Site::new(id, &old.pointer, &new.pointer);
         if (old.method, old.path) != (new.method, new.path) {
             let detail = format!("`{}` → `{}`; same client method", request_line(old), request_line(new));
-            self.push(false, Kind::OperationMoved, id, detail);
+            self.push(false, Kind::OperationMoved, &site, detail);
         }
-        self.docs(&id, old.node, new.node, &OPERATION_DOC_KEYS);
+        self.docs(&site, old.node, new.node, &OPERATION_DOC_KEYS);
         self.parameters(id, old, new);
-        self.request_body(id, old.node.get("requestBody"), new.node.get("requestBody"));
-        self.responses(id, old.node, new.node);
+        self.request_body(&site, old.node.get("requestBody"), new.node.get("requestBody"));
+        self.responses(&site, old.node, new.node);
     }
 
     fn parameters(&mut self, id: &str, old: &Operation<'a>, new: &Operation<'a>) {
         let old_parameters = parameters(self.old, old);
         let new_parameters = parameters(self.new, new);
-        let site = |(place, name): &(&str, &str)| Site::new(format!("{id} {place} parameter {name}"));
-        for (key, old_parameter) in &old_parameters {
-            let site = site(key);
-            match new_parameters.iter().find(|(new_key, _)| new_key == key) {
-                Some((_, new_parameter)) => self.parameter(&site, old_parameter, new_parameter),
+        let label = |(place, name): &(&str, &str)| format!("{id} {place} parameter {name}");
+        for (key, old_pointer, old_parameter) in &old_parameters {
+            match new_parameters.iter().find(|(new_key, _, _)| new_key == key) {
+                Some((_, new_pointer, new_parameter)) => {
+                    self.parameter(&Site::new(label(key), old_pointer, new_pointer), old_parameter, new_parameter)
+                }
                 None => {
                     let detail = format!("was {}", describe_input(self.old, old_parameter));
-                    self.push(true, Kind::ParameterRemoved, site, detail);
+                    self.push(true, Kind::ParameterRemoved, &Site::new(label(key), old_pointer, ""), detail);
                 }
             }
         }
-        for (key, new_parameter) in &new_parameters {
-            if !old_parameters.iter().any(|(old_key, _)| old_key == key) {
+        for (key, new_pointer, new_parameter) in &new_parameters {
+            if !old_parameters.iter().any(|(old_key, _, _)| old_key == key) {
                 let required = is_true(new_parameter.get("required"));
-                self.push(required, Kind::ParameterAdded, site(key), describe_input(self.new, new_parameter));
+                let site = Site::new(label(key), "", new_pointer);
+                self.push(required, Kind::ParameterAdded, &site, describe_input(self.new, new_parameter));
             }
         }
     }
@@ -273,24 +326,26 @@ impl<'a> Diff<'a> {
         self.optionality(Side::Request, site, (old_required, new_required), (old_null, new_null));
         self.docs(site, old, new, &PARAMETER_DOC_KEYS);
         self.example(site, old, new);
-        self.schema(Side::Request, site, old_schema, new_schema);
+        self.schema(Side::Request, &site.then("", &["schema"]), old_schema, new_schema);
     }
 
-    fn request_body(&mut self, id: &str, old: Option<&'a Value>, new: Option<&'a Value>) {
-        let site = Site::new(format!("{id} request body"));
+    fn request_body(&mut self, operation: &Site, old: Option<&'a Value>, new: Option<&'a Value>) {
+        let site = Site::new(format!("{} request body", operation.prefix), &operation.old, &operation.new)
+            .then("", &["requestBody"])
+            .follow(old.unwrap_or(&Value::Null), new.unwrap_or(&Value::Null));
         let old = old.map(|body| tree::deref(self.old, body));
         let new = new.map(|body| tree::deref(self.new, body));
         match (old, new) {
             (None, None) => {}
             (Some(old), None) => {
                 let detail = format!("was {}", describe_body(self.old, old));
-                self.push(true, Kind::BodyRemoved, site, detail);
+                self.push(true, Kind::BodyRemoved, &site, detail);
             }
             (None, Some(new)) => {
                 let required = is_true(new.get("required"));
                 let detail =
                     format!("{} {}", if required { "required" } else { "optional" }, describe_body(self.new, new));
-                self.push(required, Kind::BodyAdded, site, detail);
+                self.push(required, Kind::BodyAdded, &site, detail);
             }
             (Some(old), Some(new)) => {
                 let (old_required, new_required) = (is_true(old.get("required")), is_true(new.get("required")));
@@ -304,42 +359,65 @@ impl<'a> Diff<'a> {
     }
 
     /// Status codes, then the one success body the generator decodes every 2xx into.
-    fn responses(&mut self, id: &str, old: &'a Value, new: &'a Value) {
+    fn responses(&mut self, operation: &Site, old: &'a Value, new: &'a Value) {
+        let id = &operation.prefix;
         let old_responses = responses(self.old, old);
         let new_responses = responses(self.new, new);
+        let pointer = |base: &str, responses: &[(&str, &Value)], status: &str| -> String {
+            match responses.iter().find(|(found, _)| *found == status) {
+                Some(_) if base.is_empty() => String::new(),
+                Some(_) => tree::push(&tree::push(base, "responses"), status),
+                None => String::new(),
+            }
+        };
+        let old_raw = entries(old, "responses");
+        let new_raw = entries(new, "responses");
+        let site = |status: &str, label: String| {
+            let old_pointer = pointer(&operation.old, &old_responses, status);
+            let new_pointer = pointer(&operation.new, &new_responses, status);
+            let old_node = lookup(&old_raw, status).unwrap_or(&Value::Null);
+            let new_node = lookup(&new_raw, status).unwrap_or(&Value::Null);
+            Site::new(label, &old_pointer, &new_pointer).follow(old_node, new_node)
+        };
         for (status, _) in &old_responses {
             if !new_responses.iter().any(|(new_status, _)| new_status == status) {
-                self.push(false, Kind::ResponseRemoved, format!("{id} response {status}"), status_kind(status));
+                let site = site(status, format!("{id} response {status}"));
+                self.push(false, Kind::ResponseRemoved, &site, status_kind(status));
             }
         }
         for (status, _) in &new_responses {
             if !old_responses.iter().any(|(old_status, _)| old_status == status) {
-                self.push(false, Kind::ResponseAdded, format!("{id} response {status}"), status_kind(status));
+                let site = site(status, format!("{id} response {status}"));
+                self.push(false, Kind::ResponseAdded, &site, status_kind(status));
             }
         }
         // Error responses are mostly shared components, and reach the runtime untyped.
         for (status, old_response) in old_responses.iter().filter(|(status, _)| is_success(status)) {
             if let Some((_, new_response)) = new_responses.iter().find(|(new_status, _)| new_status == status) {
-                self.docs(&format!("{id} response {status}"), old_response, new_response, &BODY_DOC_KEYS);
+                let site = site(status, format!("{id} response {status}"));
+                self.docs(&site, old_response, new_response, &BODY_DOC_KEYS);
             }
         }
         match (success_body(&old_responses), success_body(&new_responses)) {
             (None, None) => {}
             (Some((status, old_body)), None) => {
                 let detail = format!("the operation no longer returns {}", describe_body(self.old, old_body));
-                self.push(true, Kind::BodyRemoved, format!("{id} response {status}"), detail);
+                self.push(true, Kind::BodyRemoved, &site(status, format!("{id} response {status}")), detail);
             }
             (None, Some((status, new_body))) => {
                 let detail = format!("the operation now returns {}", describe_body(self.new, new_body));
-                self.push(false, Kind::BodyAdded, format!("{id} response {status}"), detail);
+                self.push(false, Kind::BodyAdded, &site(status, format!("{id} response {status}")), detail);
             }
             (Some((old_status, old_body)), Some((new_status, new_body))) => {
-                let status = if old_status == new_status {
-                    new_status.to_owned()
+                let label = if old_status == new_status {
+                    format!("{id} response {new_status}")
                 } else {
-                    format!("{new_status} (was {old_status})")
+                    format!("{id} response {new_status} (was {old_status})")
                 };
-                self.content(Side::Response, &Site::new(format!("{id} response {status}")), old_body, new_body);
+                let old_site = site(old_status, label.clone());
+                let new_site = site(new_status, label);
+                let site = Site { old: old_site.old, ..new_site };
+                self.content(Side::Response, &site, old_body, new_body);
             }
         }
     }
@@ -348,32 +426,45 @@ impl<'a> Diff<'a> {
     fn content(&mut self, side: Side, site: &Site, old: &'a Value, new: &'a Value) {
         let (old_content, new_content) = (entries(old, "content"), entries(new, "content"));
         let mut pairs = Vec::new();
+        let media_site = |site: &Site, old_type: &str, new_type: &str| {
+            let mut media = site.then("", &["content"]);
+            media.old = if media.old.is_empty() { String::new() } else { tree::push(&media.old, old_type) };
+            media.new = if media.new.is_empty() { String::new() } else { tree::push(&media.new, new_type) };
+            media
+        };
         if let ([(old_type, old_media)], [(new_type, new_media)]) = (old_content.as_slice(), new_content.as_slice()) {
+            let media = media_site(site, old_type, new_type);
             if old_type != new_type {
-                self.push(true, Kind::TypeChanged, site, format!("media type `{old_type}` → `{new_type}`"));
+                self.push(true, Kind::TypeChanged, &media, format!("media type `{old_type}` → `{new_type}`"));
             }
-            pairs.push((site.clone(), *old_media, *new_media));
+            pairs.push((media, *old_media, *new_media));
         } else {
             let several = old_content.len() > 1 || new_content.len() > 1;
             for &(media_type, old_media) in &old_content {
+                let mut media = media_site(site, media_type, media_type);
+                if several {
+                    media.prefix = format!("{} ({media_type})", site.prefix);
+                }
                 match lookup(&new_content, media_type) {
-                    Some(new_media) => {
-                        let site =
-                            if several { Site::new(format!("{} ({media_type})", site.prefix)) } else { site.clone() };
-                        pairs.push((site, old_media, new_media));
+                    Some(new_media) => pairs.push((media, old_media, new_media)),
+                    None => {
+                        media.new = String::new();
+                        self.push(true, Kind::BodyRemoved, &media, format!("media type `{media_type}` removed"));
                     }
-                    None => self.push(true, Kind::BodyRemoved, site, format!("media type `{media_type}` removed")),
                 }
             }
             for (media_type, _) in
                 new_content.iter().filter(|(media_type, _)| lookup(&old_content, media_type).is_none())
             {
-                self.push(false, Kind::BodyAdded, site, format!("media type `{media_type}` added"));
+                let mut media = media_site(site, media_type, media_type);
+                media.old = String::new();
+                self.push(false, Kind::BodyAdded, &media, format!("media type `{media_type}` added"));
             }
         }
         for (site, old_media, new_media) in pairs {
             let old_schema = old_media.get("schema").unwrap_or(&Value::Null);
             let new_schema = new_media.get("schema").unwrap_or(&Value::Null);
+            let site = site.then("", &["schema"]);
             let nulls = (nullable(self.old, old_schema), nullable(self.new, new_schema));
             self.optionality(side, &site, (true, true), nulls);
             self.schema(side, &site, old_schema, new_schema);
@@ -426,6 +517,7 @@ impl<'a> Diff<'a> {
         {
             return;
         }
+        let site = &site.follow(old, new);
         let (old_node, new_node) = (tree::deref(self.old, old), tree::deref(self.new, new));
         let (old_shape, new_shape) = (shape(old_node), shape(new_node));
         if old_shape != new_shape {
@@ -446,7 +538,7 @@ impl<'a> Diff<'a> {
         match old_shape.kind {
             "array" => {
                 let (old_items, new_items) = (member(old_node, "items"), member(new_node, "items"));
-                let site = site.then("[]");
+                let site = site.then("[]", &["items"]);
                 let nulls = (nullable(self.old, old_items), nullable(self.new, new_items));
                 self.optionality(side, &site, (true, true), nulls);
                 self.schema(side, &site, old_items, new_items);
@@ -456,7 +548,7 @@ impl<'a> Diff<'a> {
                 let (old_values, new_values) =
                     (member(old_node, "additionalProperties"), member(new_node, "additionalProperties"));
                 if old_values.is_object() && new_values.is_object() {
-                    self.schema(side, &site.then("{}"), old_values, new_values);
+                    self.schema(side, &site.then("{}", &["additionalProperties"]), old_values, new_values);
                 }
             }
             "oneOf" | "anyOf" | "allOf" => self.variants(side, site, old_shape.kind, old_node, new_node),
@@ -469,7 +561,7 @@ impl<'a> Diff<'a> {
         let (old_properties, new_properties) = (entries(old, "properties"), entries(new, "properties"));
         let (old_required, new_required) = (required_names(old), required_names(new));
         for &(name, old_property) in &old_properties {
-            let site = site.then(&format!(".{name}"));
+            let mut site = site.then(&format!(".{name}"), &["properties", name]);
             let was_required = old_required.contains(name);
             match lookup(&new_properties, name) {
                 Some(new_property) => {
@@ -480,7 +572,8 @@ impl<'a> Diff<'a> {
                 }
                 None => {
                     let detail = format!("was {}", describe_field(self.old, old_property, was_required));
-                    self.push(true, Kind::FieldRemoved, site, detail);
+                    site.new = String::new();
+                    self.push(true, Kind::FieldRemoved, &site, detail);
                 }
             }
         }
@@ -488,7 +581,9 @@ impl<'a> Diff<'a> {
             if lookup(&old_properties, name).is_none() {
                 let required = new_required.contains(name);
                 let detail = describe_field(self.new, new_property, required);
-                self.push(side == Side::Request && required, Kind::FieldAdded, site.then(&format!(".{name}")), detail);
+                let mut site = site.then(&format!(".{name}"), &["properties", name]);
+                site.old = String::new();
+                self.push(side == Side::Request && required, Kind::FieldAdded, &site, detail);
             }
         }
     }
@@ -497,11 +592,21 @@ impl<'a> Diff<'a> {
     fn variants(&mut self, side: Side, site: &Site, keyword: &str, old: &'a Value, new: &'a Value) {
         let old_members = variant_members(old, keyword);
         let new_members = variant_members(new, keyword);
+        let index = |members: &[(String, &Value)], label: &str| {
+            members.iter().position(|(found, _)| found == label).map(|i| i.to_string()).unwrap_or_default()
+        };
+        let member_site = |label: &str| {
+            let mut member = site.then(&format!("({label})"), &[keyword]);
+            let (old_index, new_index) = (index(&old_members, label), index(&new_members, label));
+            member.old = if old_index.is_empty() { String::new() } else { tree::push(&member.old, &old_index) };
+            member.new = if new_index.is_empty() { String::new() } else { tree::push(&member.new, &new_index) };
+            member
+        };
         for (label, old_member) in &old_members {
-            let site = site.then(&format!("({label})"));
+            let site = member_site(label);
             match new_members.iter().find(|(new_label, _)| new_label == label) {
                 Some((_, new_member)) => self.schema(side, &site, old_member, new_member),
-                None => self.push(true, Kind::VariantRemoved, site, format!("`{keyword}` member removed")),
+                None => self.push(true, Kind::VariantRemoved, &site, format!("`{keyword}` member removed")),
             }
         }
         for (label, _) in &new_members {
@@ -512,7 +617,7 @@ impl<'a> Diff<'a> {
                         format!("new `{keyword}` member; a `match` on the generated enum needs a new arm")
                     }
                 };
-                self.push(side == Side::Response, Kind::VariantAdded, site.then(&format!("({label})")), detail);
+                self.push(side == Side::Response, Kind::VariantAdded, &member_site(label), detail);
             }
         }
     }
@@ -526,16 +631,25 @@ impl<'a> Diff<'a> {
         };
         let generated = shape(new).is_enum;
         let note = if generated { "" } else { " (documented only: the Rust type is a plain number)" };
-        for value in old_values.iter().filter(|value| !new_values.contains(value)) {
-            self.push(generated, Kind::EnumValueRemoved, site, format!("`{}`{note}", scalar(value)));
+        let at = |index: usize, old: bool| {
+            let mut at = site.then("", &["enum", &index.to_string()]);
+            if old {
+                at.new = String::new()
+            } else {
+                at.old = String::new()
+            }
+            at
+        };
+        for (index, value) in old_values.iter().enumerate().filter(|(_, value)| !new_values.contains(value)) {
+            self.push(generated, Kind::EnumValueRemoved, &at(index, true), format!("`{}`{note}", scalar(value)));
         }
-        for value in new_values.iter().filter(|value| !old_values.contains(value)) {
-            self.push(false, Kind::EnumValueAdded, site, format!("`{}`{note}", scalar(value)));
+        for (index, value) in new_values.iter().enumerate().filter(|(_, value)| !old_values.contains(value)) {
+            self.push(false, Kind::EnumValueAdded, &at(index, false), format!("`{}`{note}", scalar(value)));
         }
     }
 
     /// Documentation-only keys; short values are shown, long ones just named.
-    fn docs(&mut self, location: &dyn fmt::Display, old: &Value, new: &Value, keys: &[&str]) {
+    fn docs(&mut self, location: &Site, old: &Value, new: &Value, keys: &[&str]) {
         for key in keys {
             let (old_value, new_value) = (old.get(*key), new.get(*key));
             if old_value == new_value {
@@ -571,6 +685,13 @@ impl<'a> Diff<'a> {
     /// Named request and response examples of operations present on both sides; a shared
     /// response's example is reported once.
     fn examples(&mut self) {
+        let pointers = |root: &'a Value| -> Vec<(String, String)> {
+            examples::examples(root).into_iter().map(|example| (example_location(&example), example.pointer)).collect()
+        };
+        let (old_pointers, new_pointers) = (pointers(self.old), pointers(self.new));
+        let find = |pointers: &[(String, String)], location: &str| {
+            pointers.iter().find(|(found, _)| found == location).map(|(_, pointer)| pointer.clone()).unwrap_or_default()
+        };
         let old_ids: HashSet<String> = tree::operations(self.old).iter().map(key).collect();
         let new_ids: HashSet<String> = tree::operations(self.new).iter().map(key).collect();
         let listed = |root: &'a Value| -> Vec<(String, &'a Value)> {
@@ -597,7 +718,8 @@ impl<'a> Diff<'a> {
             }
         }
         for (location, detail) in changes {
-            self.push(false, Kind::ExampleChanged, location, detail);
+            let site = Site::new(location.clone(), &find(&old_pointers, &location), &find(&new_pointers, &location));
+            self.push(false, Kind::ExampleChanged, &site, detail);
         }
     }
 }
@@ -614,16 +736,30 @@ fn request_line(operation: &Operation<'_>) -> String {
     format!("{} {}", operation.method.to_uppercase(), operation.path)
 }
 
-/// The effective parameters (path item's, overridden by the operation's), keyed by (in, name).
-fn parameters<'a>(root: &'a Value, operation: &Operation<'a>) -> Vec<((&'a str, &'a str), &'a Value)> {
+/// The effective parameters (path item's, overridden by the operation's), keyed by (in, name),
+/// with the pointer of each (where its `$ref` leads, if it is one).
+fn parameters<'a>(root: &'a Value, operation: &Operation<'a>) -> Vec<((&'a str, &'a str), String, &'a Value)> {
     let own = operation.node.get("parameters").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
-    let mut found: Vec<((&'a str, &'a str), &'a Value)> = Vec::new();
-    for parameter in operation.path_parameters.iter().chain(own) {
+    let item_pointer = operation.pointer.rsplit_once('/').map_or("", |(item, _)| item);
+    let listed = operation
+        .path_parameters
+        .iter()
+        .enumerate()
+        .map(|(index, parameter)| (tree::push(&tree::push(item_pointer, "parameters"), &index.to_string()), parameter))
+        .chain(own.iter().enumerate().map(|(index, parameter)| {
+            (tree::push(&tree::push(&operation.pointer, "parameters"), &index.to_string()), parameter)
+        }));
+    let mut found: Vec<((&'a str, &'a str), String, &'a Value)> = Vec::new();
+    for (pointer, parameter) in listed {
+        let pointer = match reference(parameter).and_then(|r| r.strip_prefix('#')) {
+            Some(target) => target.to_owned(),
+            None => pointer,
+        };
         let parameter = tree::deref(root, parameter);
         let place = parameter.get("in").and_then(Value::as_str).unwrap_or("?");
         let name = parameter.get("name").and_then(Value::as_str).unwrap_or("?");
-        found.retain(|(key, _)| *key != (place, name));
-        found.push(((place, name), parameter));
+        found.retain(|(key, _, _)| *key != (place, name));
+        found.push(((place, name), pointer, parameter));
     }
     found
 }
