@@ -77,6 +77,8 @@ pub mod http;
 mod jobs;
 mod paged_lists;
 pub mod pagination;
+#[cfg(feature = "ims")]
+mod patch;
 pub mod redirect;
 mod retry;
 mod runtime;

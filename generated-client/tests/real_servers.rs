@@ -153,11 +153,7 @@ async fn image_lifecycle_through_keystone_and_glance() {
     assert!(listed.iter().any(|image| image.id.as_deref() == Some(id.as_str())), "{listed:?}");
 
     // Update: only accepted as application/openstack-images-v2.1-json-patch.
-    let patch = vec![types::GlanceUpdateImageOperation {
-        op: types::PatchOp::Replace,
-        path: "/name".into(),
-        value: Some(json!("otc-sdk-test-renamed")),
-    }];
+    let patch = vec![types::GlanceUpdateImageOperation::replace("name", "otc-sdk-test-renamed")];
     let updated = ims.glance_update_image().image_id(&id).body(patch).send().await.unwrap().into_inner();
     assert_eq!(updated.name.as_deref(), Some("otc-sdk-test-renamed"));
 
@@ -188,11 +184,7 @@ async fn a_protected_image_cannot_be_deleted() {
     assert!(refused.message().is_some_and(|message| message.contains("protected")), "{refused}");
 
     // Glance checks a patch value against the attribute's type: /protected takes a boolean.
-    let unprotect = vec![types::GlanceUpdateImageOperation {
-        op: types::PatchOp::Replace,
-        path: "/protected".into(),
-        value: Some(json!(false)),
-    }];
+    let unprotect = vec![types::GlanceUpdateImageOperation::replace("protected", false)];
     let unprotected = ims.glance_update_image().image_id(&id).body(unprotect).send().await.unwrap().into_inner();
     assert_eq!(unprotected.protected, Some(false));
     let deleted = ims.glance_delete_image().image_id(&id).send().await.unwrap();
