@@ -81,14 +81,15 @@ pub fn plan(root: &Path) -> Result<Vec<Planned>, String> {
         generated.iter().map(|(spec, output)| otc_codegen::dispatch::Module { spec, file: &output.file }).collect();
     planned
         .push(Planned { path: PathBuf::from(DISPATCH), contents: otc_codegen::dispatch::dispatch_source(&modules)? });
-    planned.push(readme(root, &specs)?);
+    let loaded: Vec<&otc_codegen::Spec> = generated.iter().map(|(spec, _)| spec).collect();
+    planned.push(readme(root, &loaded)?);
     Ok(planned)
 }
 
 /// README.md with its coverage table regenerated from the specs.
-fn readme(root: &Path, specs: &[PathBuf]) -> Result<Planned, String> {
+fn readme(root: &Path, specs: &[&otc_codegen::Spec]) -> Result<Planned, String> {
     let current = fs::read_to_string(root.join(README)).map_err(|error| format!("cannot read {README}: {error}"))?;
-    let table = crate::coverage::table(root, specs)?;
+    let table = crate::coverage::table(specs)?;
     Ok(Planned { path: PathBuf::from(README), contents: crate::coverage::splice(&current, &table)? })
 }
 

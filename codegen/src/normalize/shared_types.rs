@@ -83,40 +83,60 @@ pub fn component_type(root: &Value, name: &str) -> String {
 
 /// Merges every shared type of `root`, named ones first (innermost first, so an outer group
 /// compares its members with their inner shared types already in place), then same-valued enums.
+/// The document is walked a fixed number of times whatever the number of groups: member
+/// pointers are found once (merging a group never moves another group's members), and `$ref`s
+/// to removed components are redirected once at the end.
 pub fn apply(root: &mut Value) -> Result<(), Problem> {
-    let mut done = BTreeSet::new();
-    loop {
-        let named = named_members(root);
-        let pending: Vec<&String> = named.keys().filter(|name| !done.contains(*name)).collect();
-        if pending.is_empty() {
-            break;
-        }
-        // A group is ready when none of its members holds, or refers to, a member of another
-        // pending group: that one is merged first, so both sides compare as the shared type.
-        let ready = pending.iter().find(|name| {
-            named[**name].iter().all(|member| {
-                let mut targets = Vec::new();
-                references_in(root.pointer(member).unwrap_or(&Value::Null), &mut targets);
-                !named.iter().any(|(other, members)| {
-                    other != **name
-                        && !done.contains(other)
-                        && members.iter().any(|inner| {
-                            inner.starts_with(&format!("{member}/")) || targets.contains(&format!("#{inner}"))
-                        })
-                })
-            })
-        });
-        let Some(name) = ready.map(|name| (*name).clone()) else {
-            let name = pending[0];
-            return Err((named[name][0].clone(), format!("shared types nest in each other around `{name}`")));
-        };
-        merge(root, &name, &named[&name])?;
-        done.insert(name);
+    let named = named_members(root);
+    let mut renamed = BTreeMap::new();
+    for name in merge_order(root, &named)? {
+        merge(root, &name, &named[&name], &mut renamed)?;
     }
     for (name, members) in same_valued_enums(root) {
-        merge(root, &name, &members)?;
+        merge(root, &name, &members, &mut renamed)?;
+    }
+    if !renamed.is_empty() {
+        redirect(root, &renamed);
     }
     Ok(())
+}
+
+/// The named groups in an order where a group comes after every group one of its members holds
+/// or refers to; among groups free to go, by name.
+fn merge_order(root: &Value, named: &BTreeMap<String, Vec<String>>) -> Result<Vec<String>, Problem> {
+    let member_of: BTreeMap<&str, &str> = named
+        .iter()
+        .flat_map(|(name, members)| members.iter().map(move |member| (member.as_str(), name.as_str())))
+        .collect();
+    let mut needs: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (name, members) in named {
+        let needed = needs.entry(name.as_str()).or_default();
+        for member in members {
+            let mut targets = Vec::new();
+            references_in(root.pointer(member).unwrap_or(&Value::Null), &mut targets);
+            let below = format!("{member}/");
+            let inside = member_of.range(below.as_str()..).take_while(|(pointer, _)| {
+                pointer.starts_with(member.as_str()) && pointer.as_bytes().get(member.len()) == Some(&b'/')
+            });
+            let referred = targets
+                .iter()
+                .filter_map(|target| target.strip_prefix('#'))
+                .filter_map(|pointer| member_of.get_key_value(pointer));
+            needed.extend(inside.chain(referred).map(|(_, other)| *other).filter(|other| *other != name));
+        }
+    }
+    let mut order = Vec::with_capacity(named.len());
+    let mut done: BTreeSet<&str> = BTreeSet::new();
+    while order.len() < named.len() {
+        let ready = named.keys().find(|name| !done.contains(name.as_str()) && needs[name.as_str()].is_subset(&done));
+        let Some(name) = ready else {
+            let (name, members) = named.iter().find(|(name, _)| !done.contains(name.as_str())).expect("one is left");
+            return Err((members[0].clone(), format!("shared types nest in each other around `{name}`")));
+        };
+        done.insert(name);
+        order.push(name.clone());
+    }
+    Ok(order)
 }
 
 /// Pointers of every schema carrying `x-otc-type-name`, by name, in document order.
@@ -131,7 +151,12 @@ fn named_members(root: &Value) -> BTreeMap<String, Vec<String>> {
 }
 
 /// Makes `members` (pointers) one component `name`.
-fn merge(root: &mut Value, name: &str, members: &[String]) -> Result<(), Problem> {
+fn merge(
+    root: &mut Value,
+    name: &str,
+    members: &[String],
+    renamed: &mut BTreeMap<String, String>,
+) -> Result<(), Problem> {
     let first = &members[0];
     if name.is_empty() || name.to_pascal_case() != name || !name.starts_with(|c: char| c.is_ascii_uppercase()) {
         return Err((tree::push(first, TYPE_NAME), format!("`{name}` is not a type name in PascalCase")));
@@ -157,7 +182,7 @@ fn merge(root: &mut Value, name: &str, members: &[String]) -> Result<(), Problem
         }
         widened = Some(match widened {
             None => schema,
-            Some(so_far) => widen(root, &so_far, &schema, member, 0)?,
+            Some(so_far) => Widen { root, renamed }.widen(&so_far, &schema, member, 0)?,
         });
     }
     let mut widened = widened.unwrap_or(Value::Null);
@@ -196,7 +221,9 @@ fn merge(root: &mut Value, name: &str, members: &[String]) -> Result<(), Problem
         schemas.shift_remove(old.trim_start_matches("#/components/schemas/"));
     }
     schemas.insert(name.to_owned(), widened);
-    redirect(root, &removed, &reference);
+    for old in removed {
+        renamed.insert(old, reference.clone());
+    }
     Ok(())
 }
 
@@ -214,121 +241,157 @@ fn references_in(node: &Value, found: &mut Vec<String>) {
     }
 }
 
-/// Points every `$ref` to one of `old` at `new`.
-fn redirect(node: &mut Value, old: &[String], new: &str) {
+/// Points every `$ref` to a removed component at the shared one that replaced it.
+fn redirect(node: &mut Value, renamed: &BTreeMap<String, String>) {
     match node {
         Value::Object(map) => {
-            if let Some(Value::String(target)) = map.get_mut("$ref")
-                && old.contains(target)
-            {
-                *target = new.to_owned();
+            if let Some(Value::String(target)) = map.get_mut("$ref") {
+                *target = current(renamed, target).to_owned();
             }
-            map.values_mut().for_each(|child| redirect(child, old, new));
+            map.values_mut().for_each(|child| redirect(child, renamed));
         }
-        Value::Array(items) => items.iter_mut().for_each(|child| redirect(child, old, new)),
+        Value::Array(items) => items.iter_mut().for_each(|child| redirect(child, renamed)),
         _ => {}
     }
 }
 
-/// One schema that decodes what both `a` and `b` describe; docs from `a` where it has them.
-/// `at` locates `b` for an error.
-fn widen(root: &Value, a: &Value, b: &Value, at: &str, depth: usize) -> Result<Value, Problem> {
-    // Members that refer to themselves through differing `$ref`s would be expanded forever.
-    if depth > MAX_DEPTH {
-        return Err((at.to_owned(), "members of this shared type nest too deeply (recursive?) to be widened".into()));
-    }
-    let depth = depth + 1;
-    // A position one member gives a shared type and another a schema of its own (or another
-    // shared type) takes what both decode: the referenced schemas, widened, inline.
-    let (a_target, b_target) = (reference(a), reference(b));
-    if a_target != b_target {
-        let resolve = |node: &Value, target: Option<&str>| -> Value {
-            let Some(schema) = target.and_then(|target| tree::resolve(root, target)) else { return node.clone() };
-            let mut schema = schema.clone();
-            if let (Some(map), Some(description)) = (schema.as_object_mut(), node.get("description")) {
-                map.insert("description".into(), description.clone());
-            }
-            schema
-        };
-        return widen(root, &resolve(a, a_target), &resolve(b, b_target), at, depth);
-    }
-    let (Some(a_map), Some(b_map)) = (a.as_object(), b.as_object()) else {
-        return if canonical(a) == canonical(b) {
-            Ok(a.clone())
-        } else {
-            Err((at.to_owned(), "differs from the other members of its shared type".into()))
-        };
-    };
-    let mut out = Map::new();
-    let keys: Vec<&String> = a_map.keys().chain(b_map.keys().filter(|key| !a_map.contains_key(*key))).collect();
-    for key in keys {
-        let (left, right) = (a_map.get(key), b_map.get(key));
-        let here = tree::push(at, key);
-        let documentation = DOCUMENTATION.contains(&key.as_str()) || key.starts_with("x-");
-        let value = match (key.as_str(), left, right) {
-            _ if documentation => left.or(right).cloned(),
-            ("type", Some(l), Some(r)) if l == r => Some(l.clone()),
-            ("type", l, r) => {
-                let shown = |v: Option<&Value>| v.map_or("no type".to_owned(), |v| format!("type {v}"));
-                return Err((here, format!("{} here, {} in another member of its shared type", shown(r), shown(l))));
-            }
-            ("format", Some(l), Some(r)) if l == r => Some(l.clone()),
-            ("format", Some(l), Some(r)) if is_integer_format(l) && is_integer_format(r) => Some(json!("int64")),
-            ("format", _, _) => None,
-            ("enum", Some(Value::Array(l)), Some(Value::Array(r))) => {
-                let mut values = l.clone();
-                values.extend(r.iter().filter(|value| !l.contains(value)).cloned());
-                // Values that would name one variant twice leave a plain string, as
-                // `colliding_enum_variants` does for one schema.
-                let names: Vec<String> =
-                    values.iter().map(|value| value.as_str().unwrap_or_default().to_owned()).collect();
-                (!super::colliding_enum_variants::collide(&names)).then_some(Value::Array(values))
-            }
-            ("enum", _, _) => None,
-            ("nullable", l, r) => {
-                let nullable = [l, r].iter().any(|v| *v == Some(&Value::Bool(true)));
-                nullable.then_some(Value::Bool(true))
-            }
-            ("required", Some(Value::Array(l)), Some(Value::Array(r))) => {
-                let both: Vec<Value> = l.iter().filter(|name| r.contains(name)).cloned().collect();
-                (!both.is_empty()).then_some(Value::Array(both))
-            }
-            ("required", _, _) => None,
-            ("properties", Some(Value::Object(l)), Some(Value::Object(r))) => {
-                let mut properties = Map::new();
-                for (name, schema) in l {
-                    let merged = match r.get(name) {
-                        Some(other) => widen(root, schema, other, &tree::push(&here, name), depth)?,
-                        None => schema.clone(),
-                    };
-                    properties.insert(name.clone(), merged);
-                }
-                for (name, schema) in r.iter().filter(|(name, _)| !l.contains_key(*name)) {
-                    properties.insert(name.clone(), schema.clone());
-                }
-                Some(Value::Object(properties))
-            }
-            ("properties", l, r) => l.or(r).cloned(),
-            ("items", Some(l), Some(r)) => Some(widen(root, l, r, &here, depth)?),
-            ("additionalProperties", Some(l), Some(r)) if l.is_object() && r.is_object() => {
-                Some(widen(root, l, r, &here, depth)?)
-            }
-            ("additionalProperties", Some(Value::Bool(false)), Some(r)) => Some(r.clone()),
-            ("additionalProperties", Some(l), Some(Value::Bool(false))) => Some(l.clone()),
-            ("additionalProperties", Some(l), Some(r)) if l == r => Some(l.clone()),
-            ("additionalProperties", _, _) => None,
-            (key, l, r) if AGREED_OR_DROPPED.contains(&key) => (l == r).then(|| l.cloned()).flatten(),
-            (_, Some(l), Some(r)) if canonical(l) == canonical(r) => Some(l.clone()),
-            (key, l, _) => {
-                let what = if l.is_some() { "differs from" } else { "is not in" };
-                return Err((here, format!("`{key}` {what} the other members of its shared type")));
-            }
-        };
-        if let Some(value) = value {
-            out.insert(key.clone(), value);
+/// Where `target` points now that components were merged (a chain of merges followed).
+fn current<'a>(renamed: &'a BTreeMap<String, String>, mut target: &'a str) -> &'a str {
+    for _ in 0..=renamed.len() {
+        match renamed.get(target) {
+            Some(next) if next != target => target = next,
+            _ => break,
         }
     }
-    Ok(Value::Object(out))
+    target
+}
+
+/// One schema that decodes what both `a` and `b` describe; docs from `a` where it has them.
+/// `at` locates `b` for an error.
+/// Widening reads referenced components through the merges done so far.
+struct Widen<'a> {
+    root: &'a Value,
+    renamed: &'a BTreeMap<String, String>,
+}
+
+impl Widen<'_> {
+    fn widen(&self, a: &Value, b: &Value, at: &str, depth: usize) -> Result<Value, Problem> {
+        // Members that refer to themselves through differing `$ref`s would be expanded forever.
+        if depth > MAX_DEPTH {
+            return Err((
+                at.to_owned(),
+                "members of this shared type nest too deeply (recursive?) to be widened".into(),
+            ));
+        }
+        let depth = depth + 1;
+        // A position one member gives a shared type and another a schema of its own (or another
+        // shared type) takes what both decode: the referenced schemas, widened, inline.
+        let (a_target, b_target) = (
+            reference(a).map(|target| current(self.renamed, target)),
+            reference(b).map(|target| current(self.renamed, target)),
+        );
+        if let (Some(a_target), Some(b_target)) = (a_target, b_target)
+        && a_target == b_target
+    {
+        // One shared type on both sides (perhaps under the names of two merged components).
+        let mut same = a.clone();
+        redirect(&mut same, self.renamed);
+        return Ok(same);
+    }
+    if a_target != b_target {
+            let resolve = |node: &Value, target: Option<&str>| -> Value {
+                let Some(schema) = target.and_then(|target| tree::resolve(self.root, target)) else {
+                    return node.clone();
+                };
+                let mut schema = schema.clone();
+                if let (Some(map), Some(description)) = (schema.as_object_mut(), node.get("description")) {
+                    map.insert("description".into(), description.clone());
+                }
+                schema
+            };
+            return self.widen(&resolve(a, a_target), &resolve(b, b_target), at, depth);
+        }
+        let (Some(a_map), Some(b_map)) = (a.as_object(), b.as_object()) else {
+            return if canonical(a) == canonical(b) {
+                Ok(a.clone())
+            } else {
+                Err((at.to_owned(), "differs from the other members of its shared type".into()))
+            };
+        };
+        let mut out = Map::new();
+        let keys: Vec<&String> = a_map.keys().chain(b_map.keys().filter(|key| !a_map.contains_key(*key))).collect();
+        for key in keys {
+            let (left, right) = (a_map.get(key), b_map.get(key));
+            let here = tree::push(at, key);
+            let documentation = DOCUMENTATION.contains(&key.as_str()) || key.starts_with("x-");
+            let value = match (key.as_str(), left, right) {
+                _ if documentation => left.or(right).cloned(),
+                ("type", Some(l), Some(r)) if l == r => Some(l.clone()),
+                ("type", l, r) => {
+                    let shown = |v: Option<&Value>| v.map_or("no type".to_owned(), |v| format!("type {v}"));
+                    return Err((
+                        here,
+                        format!("{} here, {} in another member of its shared type", shown(r), shown(l)),
+                    ));
+                }
+                ("format", Some(l), Some(r)) if l == r => Some(l.clone()),
+                ("format", Some(l), Some(r)) if is_integer_format(l) && is_integer_format(r) => Some(json!("int64")),
+                ("format", _, _) => None,
+                ("enum", Some(Value::Array(l)), Some(Value::Array(r))) => {
+                    let mut values = l.clone();
+                    values.extend(r.iter().filter(|value| !l.contains(value)).cloned());
+                    // Values that would name one variant twice leave a plain string, as
+                    // `colliding_enum_variants` does for one schema.
+                    let names: Vec<String> =
+                        values.iter().map(|value| value.as_str().unwrap_or_default().to_owned()).collect();
+                    (!super::colliding_enum_variants::collide(&names)).then_some(Value::Array(values))
+                }
+                ("enum", _, _) => None,
+                ("nullable", l, r) => {
+                    let nullable = [l, r].iter().any(|v| *v == Some(&Value::Bool(true)));
+                    nullable.then_some(Value::Bool(true))
+                }
+                ("required", Some(Value::Array(l)), Some(Value::Array(r))) => {
+                    let both: Vec<Value> = l.iter().filter(|name| r.contains(name)).cloned().collect();
+                    (!both.is_empty()).then_some(Value::Array(both))
+                }
+                ("required", _, _) => None,
+                ("properties", Some(Value::Object(l)), Some(Value::Object(r))) => {
+                    let mut properties = Map::new();
+                    for (name, schema) in l {
+                        let merged = match r.get(name) {
+                            Some(other) => self.widen(schema, other, &tree::push(&here, name), depth)?,
+                            None => schema.clone(),
+                        };
+                        properties.insert(name.clone(), merged);
+                    }
+                    for (name, schema) in r.iter().filter(|(name, _)| !l.contains_key(*name)) {
+                        properties.insert(name.clone(), schema.clone());
+                    }
+                    Some(Value::Object(properties))
+                }
+                ("properties", l, r) => l.or(r).cloned(),
+                ("items", Some(l), Some(r)) => Some(self.widen(l, r, &here, depth)?),
+                ("additionalProperties", Some(l), Some(r)) if l.is_object() && r.is_object() => {
+                    Some(self.widen(l, r, &here, depth)?)
+                }
+                ("additionalProperties", Some(Value::Bool(false)), Some(r)) => Some(r.clone()),
+                ("additionalProperties", Some(l), Some(Value::Bool(false))) => Some(l.clone()),
+                ("additionalProperties", Some(l), Some(r)) if l == r => Some(l.clone()),
+                ("additionalProperties", _, _) => None,
+                (key, l, r) if AGREED_OR_DROPPED.contains(&key) => (l == r).then(|| l.cloned()).flatten(),
+                (_, Some(l), Some(r)) if canonical(l) == canonical(r) => Some(l.clone()),
+                (key, l, _) => {
+                    let what = if l.is_some() { "differs from" } else { "is not in" };
+                    return Err((here, format!("`{key}` {what} the other members of its shared type")));
+                }
+            };
+            if let Some(value) = value {
+                out.insert(key.clone(), value);
+            }
+        }
+        Ok(Value::Object(out))
+    }
 }
 
 /// The component a `$ref`, or an `allOf` of one `$ref` (how this pass leaves a member), points at.
@@ -565,6 +628,23 @@ mod tests {
         }));
         let problems = problems(&root);
         assert!(problems[0].1.contains("nest too deeply"), "{problems:?}");
+    }
+
+    #[test]
+    fn members_referring_to_components_merged_into_one_type_compare_equal() {
+        let version = |link: &str| {
+            json!({"x-otc-type-name": "ApiVersion", "type": "object", "properties": {
+                "links": {"type": "array", "items": {"$ref": format!("#/components/schemas/{link}")}}}})
+        };
+        let link = json!({"x-otc-type-name": "Link", "type": "object", "properties": {"href": {"type": "string"}}});
+        let mut root = doc(json!({
+            "ListVersion": version("ListLink"), "ShowVersion": version("ShowLink"),
+            "ListLink": link.clone(), "ShowLink": link
+        }));
+        apply(&mut root).unwrap();
+        let schemas = &root["components"]["schemas"];
+        assert_eq!(schemas["ApiVersion"]["properties"]["links"]["items"]["$ref"], "#/components/schemas/Link");
+        assert!(schemas.get("ListLink").is_none() && schemas.get("ShowLink").is_none());
     }
 
     #[test]
