@@ -66,13 +66,38 @@ pub fn run(spec: &mut OpenAPI) -> Result<(), String> {
     Ok(())
 }
 
-/// What is wrong with the spec's `x-otc-type-name`s, located.
+/// The top-level extension recording, per shared type name, why pages that differ slightly are
+/// one type (a list of sentences, like `x-reference-notes`).
+pub const DECISIONS: &str = "x-otc-shared-types";
+
+/// What is wrong with the spec's `x-otc-type-name`s and `x-otc-shared-types`, located.
 pub fn problems(root: &Value) -> Vec<Problem> {
-    let mut copy = root.clone();
-    match apply(&mut copy) {
-        Ok(()) => Vec::new(),
-        Err(problem) => vec![problem],
+    let mut found = Vec::new();
+    let named = named_members(root);
+    if let Some(decisions) = root.get(DECISIONS) {
+        let pointer = tree::push("", DECISIONS);
+        match decisions.as_object() {
+            None => found.push((pointer, "must map shared type names to lists of sentences".into())),
+            Some(decisions) => {
+                for (name, notes) in decisions {
+                    let at = tree::push(&pointer, name);
+                    if !named.contains_key(name) {
+                        found.push((at, format!("no schema carries `{TYPE_NAME}: {name}`")));
+                    } else if !notes
+                        .as_array()
+                        .is_some_and(|notes| !notes.is_empty() && notes.iter().all(Value::is_string))
+                    {
+                        found.push((at, "must be a list of sentences".into()));
+                    }
+                }
+            }
+        }
     }
+    let mut copy = root.clone();
+    if let Err(problem) = apply(&mut copy) {
+        found.push(problem);
+    }
+    found
 }
 
 /// The generated type of component schema `name`: its shared type, or its own.
@@ -291,14 +316,14 @@ impl Widen<'_> {
             reference(b).map(|target| current(self.renamed, target)),
         );
         if let (Some(a_target), Some(b_target)) = (a_target, b_target)
-        && a_target == b_target
-    {
-        // One shared type on both sides (perhaps under the names of two merged components).
-        let mut same = a.clone();
-        redirect(&mut same, self.renamed);
-        return Ok(same);
-    }
-    if a_target != b_target {
+            && a_target == b_target
+        {
+            // One shared type on both sides (perhaps under the names of two merged components).
+            let mut same = a.clone();
+            redirect(&mut same, self.renamed);
+            return Ok(same);
+        }
+        if a_target != b_target {
             let resolve = |node: &Value, target: Option<&str>| -> Value {
                 let Some(schema) = target.and_then(|target| tree::resolve(self.root, target)) else {
                     return node.clone();
@@ -645,6 +670,18 @@ mod tests {
         let schemas = &root["components"]["schemas"];
         assert_eq!(schemas["ApiVersion"]["properties"]["links"]["items"]["$ref"], "#/components/schemas/Link");
         assert!(schemas.get("ListLink").is_none() && schemas.get("ShowLink").is_none());
+    }
+
+    #[test]
+    fn a_decision_must_name_a_shared_type_and_hold_sentences() {
+        let mut root = doc(json!({"A": {"x-otc-type-name": "Image", "type": "object"}}));
+        root["x-otc-shared-types"] = json!({"Image": ["Pages differ in one field."], "Imagee": ["typo"], });
+        assert_eq!(
+            problems(&root),
+            vec![("/x-otc-shared-types/Imagee".to_owned(), "no schema carries `x-otc-type-name: Imagee`".to_owned())]
+        );
+        root["x-otc-shared-types"] = json!({"Image": "not a list"});
+        assert_eq!(problems(&root)[0].1, "must be a list of sentences");
     }
 
     #[test]
