@@ -277,7 +277,9 @@ fn send_output(index: &Index<'_>, builder_name: &str) -> Option<String> {
     })
 }
 
-fn try_into_target(sig: &syn::Signature) -> Option<syn::Type> {
+/// The `T` of a builder setter's `V: TryInto<T>` bound: the type the setter takes. Shared with
+/// `cargo xtask diff`, which compares setters by it.
+pub fn try_into_target(sig: &syn::Signature) -> Option<syn::Type> {
     let clause = sig.generics.where_clause.as_ref()?;
     clause.predicates.iter().find_map(|predicate| {
         let syn::WherePredicate::Type(predicate) = predicate else { return None };

@@ -366,7 +366,7 @@ fn operations(file: &syn::File, api: &Api) -> BTreeMap<String, Operation> {
         let setters = functions
             .iter()
             .filter_map(|function| {
-                let ty = type_name(&try_into_target(&function.sig)?);
+                let ty = type_name(&otc_codegen::dispatch::try_into_target(&function.sig)?);
                 let name = function.sig.ident.to_string();
                 let init = match inits.as_ref().and_then(|inits| inits.get(&name)).map(String::as_str) {
                     Some(expression) if expression.contains("path_parameter") => Init::Runtime,
@@ -425,23 +425,4 @@ fn success_type(ty: &syn::Type) -> String {
         return type_name(success);
     }
     type_name(ty)
-}
-
-fn try_into_target(sig: &syn::Signature) -> Option<syn::Type> {
-    let clause = sig.generics.where_clause.as_ref()?;
-    clause.predicates.iter().find_map(|predicate| {
-        let syn::WherePredicate::Type(predicate) = predicate else { return None };
-        predicate.bounds.iter().find_map(|bound| {
-            let syn::TypeParamBound::Trait(bound) = bound else { return None };
-            let last = bound.path.segments.last()?;
-            if last.ident != "TryInto" {
-                return None;
-            }
-            let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else { return None };
-            arguments.args.iter().find_map(|argument| match argument {
-                syn::GenericArgument::Type(ty) => Some(ty.clone()),
-                _ => None,
-            })
-        })
-    })
 }
