@@ -104,8 +104,3 @@ pub use retry::RetryPolicy;
 pub use runtime::{Runtime, RuntimeBuilder};
 pub use secret::Secret;
 pub use token::TokenError;
-
-/// The README's quick start is compiled as a doc test, so it stays true.
-#[doc = include_str!("../../README.md")]
-#[cfg(all(doctest, feature = "modelarts", feature = "ims", feature = "iam"))]
-pub struct ReadmeDoctests;
