@@ -114,6 +114,7 @@ impl Cloud {
         Ok(cloud)
     }
 
+    /// The configuration the clients were built from.
     pub fn config(&self) -> &Config {
         &self.config
     }

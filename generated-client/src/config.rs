@@ -14,12 +14,16 @@ use crate::secret::Secret;
 /// A service this crate has a client for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Service {
+    /// ModelArts (`modelarts.{region}.otc.t-systems.com`).
     ModelArts,
+    /// Image Management Service, Glance v2 included (`ims.{region}.otc.t-systems.com`).
     Ims,
+    /// Identity and Access Management, Keystone v3 (`iam.{region}.otc.t-systems.com`).
     Iam,
 }
 
 impl Service {
+    /// Every service, in this order.
     pub const ALL: [Service; 3] = [Service::ModelArts, Service::Ims, Service::Iam];
 
     /// The host-name label (`modelarts` in `modelarts.eu-de.otc.t-systems.com`).
@@ -49,15 +53,34 @@ pub enum Credentials {
     /// A token obtained elsewhere, sent as `X-Auth-Token`.
     Token(Secret),
     /// A user and password, exchanged for a token at IAM (`POST /v3/auth/tokens`).
-    Password { user: User, password: Secret },
+    Password {
+        /// Who logs in.
+        user: User,
+        /// The user's password.
+        password: Secret,
+    },
     /// An access key pair, signing every request (`SDK-HMAC-SHA256`).
-    AccessKey { access_key: String, secret_key: Secret, security_token: Option<Secret> },
+    AccessKey {
+        /// The access key id (AK), sent in the `Authorization` header.
+        access_key: String,
+        /// The secret access key (SK), which signs and is never sent.
+        secret_key: Secret,
+        /// With a temporary access key: its security token, sent as `X-Security-Token`.
+        security_token: Option<Secret>,
+    },
 }
 
 /// A user, by name within a domain (account), or by id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum User {
-    Name { name: String, domain: String },
+    /// A user name, unique within its domain.
+    Name {
+        /// The user's name.
+        name: String,
+        /// The name of the user's domain (on OTC the account name, `OTC-EU-DE-…`).
+        domain: String,
+    },
+    /// A user id, unique in the cloud.
     Id(String),
 }
 
@@ -65,7 +88,9 @@ pub enum User {
 /// name, which Keystone needs to find it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Domain {
+    /// The domain's id.
     Id(String),
+    /// The domain's name.
     Name(String),
 }
 
@@ -128,6 +153,7 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 impl Config {
+    /// A configuration in code; [`ConfigBuilder::build`] says what is missing.
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
     }
@@ -160,14 +186,18 @@ impl Config {
         builder.build()
     }
 
+    /// The region (`eu-de`), which names the default endpoints.
     pub fn region(&self) -> &str {
         &self.region
     }
 
+    /// The project id, when configured ([`crate::Cloud::project_id`] also knows one learned
+    /// at login).
     pub fn project_id(&self) -> Option<&str> {
         self.project_id.as_deref()
     }
 
+    /// The project name, when configured.
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_deref()
     }
@@ -178,10 +208,12 @@ impl Config {
         self.project_domain.as_ref()
     }
 
+    /// The connect, read and API timeouts.
     pub fn timeouts(&self) -> Timeouts {
         self.timeouts
     }
 
+    /// How calls authenticate; `None` sends them without credentials.
     pub fn credentials(&self) -> Option<&Credentials> {
         self.credentials.as_ref()
     }
@@ -282,6 +314,7 @@ impl ConfigBuilder {
         self
     }
 
+    /// The project by id; it fills every `{project_id}` and scopes a password login.
     pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
         self.project_id = Some(project_id.into());
         self
@@ -308,11 +341,13 @@ impl ConfigBuilder {
         self
     }
 
+    /// How calls authenticate.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
     }
 
+    /// Authenticates with a token obtained elsewhere (`X-Auth-Token`).
     pub fn token(self, token: impl Into<Secret>) -> Self {
         self.credentials(Credentials::Token(token.into()))
     }
@@ -343,6 +378,7 @@ impl ConfigBuilder {
         self
     }
 
+    /// How idempotent calls are retried (default [`RetryPolicy::default`]).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
@@ -355,6 +391,7 @@ impl ConfigBuilder {
         self
     }
 
+    /// The configuration, or an error naming what is missing (a region at least).
     pub fn build(self) -> Result<Config, ConfigError> {
         let region =
             self.region.ok_or_else(|| ConfigError("no region: set OS_REGION_NAME or call `.region(..)`".into()))?;

@@ -36,38 +36,77 @@ pub enum Error {
     /// The service answered with a non-success status.
     Api(ApiError),
     /// The request could not be built (a parameter missing or not representable).
-    InvalidRequest { operation: &'static str, message: String },
+    InvalidRequest {
+        /// The operation id (`ShowNotebook`).
+        operation: &'static str,
+        /// What was wrong.
+        message: String,
+    },
     /// The credentials could not be applied: obtaining a token failed ([`crate::TokenError`],
     /// whose source is IAM's own error with status and request id), or the request could not
     /// be signed ([`crate::signer::SignError`]). `source()` is that cause.
-    Authentication { operation: &'static str, source: Cause },
+    Authentication {
+        /// The operation id.
+        operation: &'static str,
+        /// The typed cause.
+        source: Cause,
+    },
     /// No response: connection, TLS, timeout, or reading the body failed. `elapsed` is the
     /// time the whole call took (all attempts), which a timeout's message reports.
-    Transport { operation: &'static str, source: reqwest::Error, elapsed: Duration },
+    Transport {
+        /// The operation id.
+        operation: &'static str,
+        /// What reqwest reported.
+        source: reqwest::Error,
+        /// How long the call took, all attempts.
+        elapsed: Duration,
+    },
     /// The service answered with a redirect the runtime does not follow (see
     /// [`crate::http`]); nothing was sent to `location`.
     Redirect {
+        /// The operation id.
         operation: &'static str,
+        /// The redirect's status (`301`, `302`, `307`, …).
         status: StatusCode,
         /// The `Location` header as sent (shortened when absurdly long), if any.
         location: Option<String>,
+        /// Why it was not followed.
         reason: crate::redirect::NotFollowed,
     },
     /// A paged list's server stopped making progress (see [`crate::pagination`]).
-    Stalled { operation: &'static str, stalled: crate::pagination::Stalled },
+    Stalled {
+        /// The list operation's id.
+        operation: &'static str,
+        /// How many pages, and what the server repeated.
+        stalled: crate::pagination::Stalled,
+    },
     /// A success response whose body does not decode into the documented type. `path` is the
     /// JSON path of the failing field (`.spec.storage.type`, `.` for the whole body). The body
     /// itself is not kept: a success body can carry a credential (a notebook's `token`).
-    Decode { operation: &'static str, path: String, message: String },
+    Decode {
+        /// The operation id.
+        operation: &'static str,
+        /// The JSON path of the failing field.
+        path: String,
+        /// serde's message, without the body's text.
+        message: String,
+    },
     /// A success body longer than `limit` bytes (`RuntimeBuilder::max_response_bytes`); it was
     /// not read further.
-    ResponseTooLarge { operation: &'static str, limit: usize },
+    ResponseTooLarge {
+        /// The operation id.
+        operation: &'static str,
+        /// The limit, in bytes.
+        limit: usize,
+    },
 }
 
 /// An error answer of a service.
 #[derive(Debug, Clone)]
 pub struct ApiError {
+    /// The operation id (`ShowNotebook`).
     pub operation: &'static str,
+    /// The HTTP status of the answer.
     pub status: StatusCode,
     /// The service's error code (`ModelArts.6309`, `IMG.0024`, or Keystone's numeric code).
     pub code: Option<String>,
@@ -79,7 +118,7 @@ pub struct ApiError {
     /// text. Ends with `…` when truncated.
     pub body: String,
     /// Whether `body` is only the start of what the service sent (more than
-    /// [`ERROR_BODY_CAP`] bytes, or more text than is kept).
+    /// 64 KiB, which are not read, or more text than is kept).
     pub truncated: bool,
 }
 

@@ -11,7 +11,7 @@
 //! - **Timeouts fit transfers**: a connect timeout and an idle read timeout here, for every
 //!   request; the whole-call limit (`api_timeout`) is applied by the runtime to JSON calls only,
 //!   so multi-gigabyte image uploads and downloads are bounded by progress, not by size.
-//! - **TLS**: rustls with the ring provider and the platform verifier ([`crate::tls`]).
+//! - **TLS**: rustls with the ring provider and the platform verifier, configured by [`client_builder`].
 
 use std::time::Duration;
 

@@ -10,7 +10,9 @@ use crate::ims::types::{JobStatus, ShowJobResponse};
 /// How to poll. The default: every 10 s, for at most 10 minutes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct JobPolling {
+    /// The time between two queries of the job.
     pub interval: Duration,
+    /// How long to wait in all before giving up.
     pub deadline: Duration,
 }
 
@@ -25,9 +27,23 @@ impl Default for JobPolling {
 #[non_exhaustive]
 pub enum JobError {
     /// The job ended with status FAIL.
-    Failed { job_id: String, error_code: Option<String>, fail_reason: Option<String> },
+    Failed {
+        /// The job's id.
+        job_id: String,
+        /// IMS's error code (`IMG.0001`), if the job names one.
+        error_code: Option<String>,
+        /// IMS's reason, if the job gives one.
+        fail_reason: Option<String>,
+    },
     /// The deadline passed first; the last status seen.
-    DeadlineExceeded { job_id: String, last_status: Option<String>, waited: Duration },
+    DeadlineExceeded {
+        /// The job's id.
+        job_id: String,
+        /// The status of the last answer (`RUNNING`), if it had one.
+        last_status: Option<String>,
+        /// How long it was polled.
+        waited: Duration,
+    },
     /// Querying the job failed.
     Query(crate::Error),
 }

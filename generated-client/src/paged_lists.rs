@@ -36,6 +36,7 @@ use crate::{modelarts, pagination::by_offset};
 
 /// A list operation whose results come in pages.
 pub trait Paginate {
+    /// One element of a page (`modelarts::types::Notebook`, `ims::types::GlanceImage`).
     type Item;
 
     /// Every item, fetching pages of `page_size` items lazily as the stream is read. An error

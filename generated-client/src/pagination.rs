@@ -31,6 +31,7 @@ use futures_util::stream::{self, Stream, StreamExt};
 pub struct Stalled {
     /// Pages fetched, the one that showed the problem included.
     pub pages: u32,
+    /// What the server repeated.
     pub reason: StallReason,
 }
 

@@ -13,7 +13,11 @@ use reqwest::{Method, StatusCode};
 pub struct RetryPolicy {
     /// Attempts in all, the first included (1 disables retries).
     pub max_attempts: u32,
+    /// The backoff before the first retry (half of it fixed, half random), doubled for each
+    /// further one.
     pub base_delay: Duration,
+    /// The most backoff between two attempts; a server's `Retry-After` is bounded by
+    /// `max_elapsed` instead.
     pub max_delay: Duration,
     /// No retry starts after this much time since the first attempt.
     pub max_elapsed: Duration,

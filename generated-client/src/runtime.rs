@@ -285,13 +285,14 @@ impl RuntimeBuilder {
     }
 
     /// How long one attempt of a JSON call may take, from sending to the end of the body
-    /// (default [`DEFAULT_API_TIMEOUT`]). Streamed uploads and downloads are bounded by the HTTP
+    /// (default 60 s). Streamed uploads and downloads are bounded by the HTTP
     /// client's connect and read timeouts instead.
     pub fn api_timeout(mut self, timeout: Duration) -> Self {
         self.shared.api_timeout = Some(timeout);
         self
     }
 
+    /// How idempotent calls are retried (default [`RetryPolicy::default`]).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.shared.retry = policy;
         self
@@ -305,6 +306,7 @@ impl RuntimeBuilder {
         self
     }
 
+    /// The runtime, ready to be a generated `Client`'s inner value.
     pub fn build(mut self) -> Runtime {
         if let Some(credentials) = self.access_key {
             self.shared.auth = Auth::AccessKey(Box::new(Signer::new(credentials, self.shared.project_id.clone())));

@@ -8,6 +8,7 @@ use std::fmt;
 pub struct Secret(String);
 
 impl Secret {
+    /// Wraps `value`; from here on it is shown as `***`.
     pub fn new(value: impl Into<String>) -> Self {
         Secret(value.into())
     }

@@ -222,7 +222,9 @@ impl std::error::Error for SignError {}
 /// header names (`a;b`) that go into `Authorization`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CanonicalRequest {
+    /// The canonical request text, whose hash is signed.
     pub text: String,
+    /// The signed header names, lowercase, `;`-separated.
     pub signed_headers: String,
 }
 
