@@ -291,14 +291,14 @@ impl Widen<'_> {
             reference(b).map(|target| current(self.renamed, target)),
         );
         if let (Some(a_target), Some(b_target)) = (a_target, b_target)
-        && a_target == b_target
-    {
-        // One shared type on both sides (perhaps under the names of two merged components).
-        let mut same = a.clone();
-        redirect(&mut same, self.renamed);
-        return Ok(same);
-    }
-    if a_target != b_target {
+            && a_target == b_target
+        {
+            // One shared type on both sides (perhaps under the names of two merged components).
+            let mut same = a.clone();
+            redirect(&mut same, self.renamed);
+            return Ok(same);
+        }
+        if a_target != b_target {
             let resolve = |node: &Value, target: Option<&str>| -> Value {
                 let Some(schema) = target.and_then(|target| tree::resolve(self.root, target)) else {
                     return node.clone();
