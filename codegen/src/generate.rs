@@ -17,7 +17,7 @@ const RUNTIME_TYPE: &str = "crate::Runtime";
 /// Settings shared by every generated module: builder-style calls (`client.show_notebook()
 /// .id(..).send()`), one `Client` per spec, `PartialEq` on every type for tests and users, and
 /// the runtime as progenitor's inner type, whose `ClientHooks` the runtime implements by hand.
-fn settings() -> GenerationSettings {
+pub(crate) fn settings() -> GenerationSettings {
     let runtime: proc_macro2::TokenStream = RUNTIME_TYPE.parse().expect("a type path");
     let mut settings = GenerationSettings::default();
     settings
@@ -30,7 +30,7 @@ fn settings() -> GenerationSettings {
 }
 
 /// Serializes the panic-hook swap: the hook is process-wide.
-static PANIC_HOOK: Mutex<()> = Mutex::new(());
+pub(crate) static PANIC_HOOK: Mutex<()> = Mutex::new(());
 
 pub fn generate(spec: &Spec, normalized: &OpenAPI) -> Result<syn::File> {
     let tokens = {

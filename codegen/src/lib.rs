@@ -18,6 +18,7 @@ mod generate;
 pub mod load;
 pub mod locate;
 pub mod media_types;
+pub mod mock;
 pub mod normalize;
 pub mod postprocess;
 pub mod tree;
@@ -39,6 +40,8 @@ pub struct Generated {
     pub source: String,
     /// The post-processed syntax tree (what later generators, like the golden dispatch, read).
     pub file: syn::File,
+    /// The normalized spec the module was generated from (what the mock server is generated from).
+    pub normalized: openapiv3::OpenAPI,
 }
 
 /// Runs the whole pipeline on the spec at `path`. `display_path` is how the header names it
@@ -54,5 +57,5 @@ pub fn generate_spec(spec: &Spec, display_path: &str) -> Result<Generated> {
     let normalized = normalize::normalize(&spec.openapi).map_err(|message| spec.error("", message))?;
     let mut file = generate::generate(spec, &normalized)?;
     postprocess::postprocess(&mut file, &spec.openapi, &normalized).map_err(|message| spec.error("", message))?;
-    Ok(Generated { module: spec.name(), source: format::format(&file, display_path), file })
+    Ok(Generated { module: spec.name(), source: format::format(&file, display_path), file, normalized })
 }

@@ -138,6 +138,7 @@ mod paged_lists;
 pub mod pagination;
 #[cfg(feature = "ims")]
 mod patch;
+pub mod progress;
 pub mod redirect;
 mod retry;
 mod runtime;

@@ -1,5 +1,6 @@
 //! `cargo xtask regenerate [--check]`: every `specs/*.yaml` → `generated-client/src/generated/*.rs`,
-//! plus the golden suite's dispatch table and the coverage table in README.md.
+//! plus the golden suite's dispatch table, `otc-client-mock`'s typed mock server and the coverage
+//! table in README.md.
 //!
 //! All files are generated in memory first, so a bad spec writes nothing; then each changed file
 //! is written to a temporary sibling and renamed into place. `--check` writes nothing and shows
@@ -13,6 +14,8 @@ use std::path::{Path, PathBuf};
 pub const GENERATED_DIR: &str = "generated-client/src/generated";
 /// The golden suite's dispatch table, generated from the same syntax trees.
 pub const DISPATCH: &str = "tests/src/generated_dispatch.rs";
+/// `otc-client-mock`'s typed httpmock extensions and documented examples, from the same specs.
+pub const MOCK: &str = "mock/src/generated.rs";
 /// The README, whose coverage table is generated too.
 pub const README: &str = "README.md";
 /// Where specs are read from, relative to the root.
@@ -81,6 +84,11 @@ pub fn plan(root: &Path) -> Result<Vec<Planned>, String> {
         generated.iter().map(|(spec, output)| otc_codegen::dispatch::Module { spec, file: &output.file }).collect();
     planned
         .push(Planned { path: PathBuf::from(DISPATCH), contents: otc_codegen::dispatch::dispatch_source(&modules)? });
+    let mocks: Vec<_> = generated
+        .iter()
+        .map(|(spec, output)| otc_codegen::mock::Module { spec, normalized: &output.normalized })
+        .collect();
+    planned.push(Planned { path: PathBuf::from(MOCK), contents: otc_codegen::mock::mock_source(&mocks)? });
     let loaded: Vec<&otc_codegen::Spec> = generated.iter().map(|(spec, _)| spec).collect();
     planned.push(readme(root, &loaded)?);
     Ok(planned)
