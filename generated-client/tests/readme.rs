@@ -4,13 +4,14 @@
 //! that is what this test does: each `toml` block becomes a package of one scratch workspace
 //! (under `CARGO_TARGET_TMPDIR`, with one target dir for all of it), each `rust` block a binary
 //! (`src/bin/readme_<line>.rs`) of the package of the `toml` block before it, and the workspace
-//! is `cargo build`-ed offline (the registry is cached wherever the workspace itself built). A
+//! is built offline in test mode (`cargo test`, so a block's `#[cfg(test)]` module, with its
+//! `[dev-dependencies]`, is built and run too) (the registry is cached wherever the workspace itself built). A
 //! failure names the README line of each block that did not build.
 //!
-//! One substitution, the only difference from what the README shows: the dependency line
-//! `otc-client = "0.1"` (or `otc-client = { version = "0.1", … }`) also gets
-//! `path = "<this crate>"`, since the crate is not published; keeping `version` checks that the
-//! README's version requirement matches this crate's. The workspace's `Cargo.lock` seeds the
+//! One substitution, the only difference from what the README shows: the dependency lines
+//! `otc-client = "0.1"` and `otc-client-mock = "0.1"` (or `{ version = "0.1", … }`) also get
+//! `path = "<that crate>"`, since the crates are not published; keeping `version` checks that
+//! the README's version requirement matches the crate's. The workspace's `Cargo.lock` seeds the
 //! scratch one, so the same dependency versions are built.
 //!
 //! Ignored by default (a cold run builds the client's dependency tree once more, about a
@@ -63,24 +64,29 @@ fn language(info: &str) -> &str {
     info.split([',', ' ']).next().unwrap_or_default()
 }
 
-/// The `toml` block with `path = "<this crate>"` added to the `otc-client` dependency.
-fn with_path_dependency(toml: &str, crate_dir: &Path, line: usize) -> String {
-    let path = format!("path = {:?}", crate_dir.display().to_string());
+/// The workspace crates a README block may depend on by version, and where they are.
+const LOCAL_CRATES: [(&str, &str); 2] = [("otc-client", "generated-client"), ("otc-client-mock", "mock")];
+
+/// The `toml` block with `path = "<that crate>"` added to each dependency on a workspace crate.
+fn with_path_dependency(toml: &str, root: &Path, line: usize) -> String {
     let mut found = false;
     let mut out = String::new();
     for text in toml.lines() {
-        let rewritten = match text.split_once('=') {
-            Some((key, value)) if key.trim() == "otc-client" => {
-                found = true;
-                let value = value.trim();
+        let local = text.split_once('=').and_then(|(key, value)| {
+            LOCAL_CRATES.iter().find(|(name, _)| key.trim() == *name).map(|(name, dir)| (*name, *dir, value.trim()))
+        });
+        let rewritten = match local {
+            Some((name, dir, value)) => {
+                found |= name == "otc-client";
+                let path = format!("path = {:?}", root.join(dir).display().to_string());
                 if let Some(rest) = value.strip_prefix('{') {
-                    format!("otc-client = {{ {path},{rest}")
+                    format!("{name} = {{ {path},{rest}")
                 } else {
-                    assert!(value.starts_with('"'), "README.md:{line}: otc-client = {value}: expected a version");
-                    format!("otc-client = {{ version = {value}, {path} }}")
+                    assert!(value.starts_with('"'), "README.md:{line}: {name} = {value}: expected a version");
+                    format!("{name} = {{ version = {value}, {path} }}")
                 }
             }
-            _ => text.to_owned(),
+            None => text.to_owned(),
         };
         out.push_str(&rewritten);
         out.push('\n');
@@ -103,9 +109,10 @@ fn readme_rust_blocks_build_as_complete_programs() {
     for block in fenced_blocks(&readme) {
         match language(&block.info) {
             "toml" if block.text.contains("[dependencies]") => {
-                let manifest = with_path_dependency(&block.text, &crate_dir, block.line);
+                let manifest = with_path_dependency(&block.text, root, block.line);
                 packages.push((block.line, manifest, Vec::new()));
             }
+            // `rust,no_run` and `rust,ignore` too: every Rust block a reader sees must build.
             "rust" => {
                 if let Some(hidden) = block.text.lines().position(|line| line == "#" || line.starts_with("# ")) {
                     problems.push(format!(
@@ -161,7 +168,10 @@ fn readme_rust_blocks_build_as_complete_programs() {
 
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(cargo)
-        .args(["build", "--offline", "--workspace", "--bins", "--message-format", "short"])
+        // Test mode: a block's `#[cfg(test)]` module, with the `[dev-dependencies]` of its toml
+        // block, is built and run too (the mock-server example, on loopback); the programs
+        // themselves are built, not run.
+        .args(["test", "--offline", "--workspace", "--bins", "--message-format", "short"])
         .current_dir(&scratch)
         .env("CARGO_TARGET_DIR", scratch.join("target"))
         .output()
