@@ -93,9 +93,13 @@ pub fn problems(root: &Value) -> Vec<Problem> {
             }
         }
     }
-    let mut copy = root.clone();
-    if let Err(problem) = apply(&mut copy) {
-        found.push(problem);
+    // Merging same-valued enums cannot fail (they are identical and their names are checked
+    // free), so only a spec that names shared types needs the trial merge (and the copy).
+    if !named.is_empty() {
+        let mut copy = root.clone();
+        if let Err(problem) = apply(&mut copy) {
+            found.push(problem);
+        }
     }
     found
 }
@@ -194,8 +198,11 @@ fn merge(
         ));
     }
     let mut widened: Option<Value> = None;
+    // Looked up by ancestor pointer: a scan of all members per member was quadratic.
+    let pointers: BTreeSet<&str> = members.iter().map(String::as_str).collect();
     for member in members {
-        if let Some(outer) = members.iter().find(|other| member.starts_with(&format!("{other}/"))) {
+        let ancestors = member.match_indices('/').map(|(at, _)| &member[..at]).filter(|ancestor| !ancestor.is_empty());
+        if let Some(outer) = ancestors.into_iter().find(|ancestor| pointers.contains(ancestor)) {
             return Err((member.clone(), format!("this member of `{name}` lies inside another one (#{outer})")));
         }
         let schema = root.pointer(member).cloned().unwrap_or(Value::Null);
@@ -242,8 +249,9 @@ fn merge(
         .map(|components| components.entry("schemas").or_insert_with(|| json!({})))
         .and_then(Value::as_object_mut);
     let Some(schemas) = schemas else { return Err((String::new(), "`components` is not an object".into())) };
-    for old in &removed {
-        schemas.shift_remove(old.trim_start_matches("#/components/schemas/"));
+    if !removed.is_empty() {
+        let gone: BTreeSet<&str> = removed.iter().map(|old| old.trim_start_matches("#/components/schemas/")).collect();
+        schemas.retain(|component, _| !gone.contains(component.as_str()));
     }
     schemas.insert(name.to_owned(), widened);
     for old in removed {
@@ -475,7 +483,11 @@ fn same_valued_enums(root: &Value) -> BTreeMap<String, Vec<String>> {
     }
     groups
         .into_iter()
-        .filter(|((name, _), members)| members.len() > 1 && claims[name] == 1 && !taken.contains(name))
+        .filter(|((name, _), members)| {
+            // A property such as `3d` gives `_3d`, no type name: those enums keep a type each.
+            let type_name = name.starts_with(|c: char| c.is_ascii_uppercase());
+            members.len() > 1 && type_name && claims[name] == 1 && !taken.contains(name)
+        })
         .map(|((name, _), members)| (name, members))
         .collect()
 }
@@ -608,6 +620,18 @@ mod tests {
         assert_eq!(schemas["B"]["properties"]["disk_format"]["$ref"], "#/components/schemas/DiskFormat");
         assert!(schemas.get("Status").is_none(), "two value sets claim `Status`: neither takes it");
         assert_eq!(schemas["A"]["properties"]["status"]["enum"], json!(["on"]));
+    }
+
+    #[test]
+    fn enums_under_a_name_that_is_no_type_name_stay_apart() {
+        let enum_schema = json!({"type": "string", "enum": ["a", "b"]});
+        let mut root = doc(json!({
+            "A": {"type": "object", "properties": {"3d": enum_schema.clone()}},
+            "B": {"type": "object", "properties": {"3d": enum_schema}}
+        }));
+        apply(&mut root).unwrap();
+        assert_eq!(root["components"]["schemas"]["B"]["properties"]["3d"]["enum"], json!(["a", "b"]));
+        assert!(problems(&root).is_empty());
     }
 
     #[test]
