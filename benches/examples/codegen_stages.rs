@@ -1,4 +1,5 @@
-//! Where `regenerate --check`'s time goes on a synthetic spec, stage by stage (one run each;
+//! Where `regenerate --check`'s time goes on a synthetic spec, stage by stage, its outputs being
+//! the client module, the golden dispatch table and the mock server (one run each;
 //! criterion's `spec_tools` bench gives the statistics):
 //! `cargo run --release -p otc-benchmarks --example codegen_stages -- 5000`.
 
@@ -26,5 +27,13 @@ fn main() {
     let modules = [otc_codegen::dispatch::Module { spec: &spec, file: &generated.file }];
     let dispatch = otc_codegen::dispatch::dispatch_source(&modules).expect("dispatch");
     lap("dispatch");
-    println!("{operations} operations: {} + {} bytes of Rust", generated.source.len(), dispatch.len());
+    let mocks = [otc_codegen::mock::Module { spec: &spec, normalized: &generated.normalized }];
+    let mock = otc_codegen::mock::mock_source(&mocks).expect("mock");
+    lap("mock");
+    println!(
+        "{operations} operations: {} + {} + {} bytes of Rust (client, dispatch, mock)",
+        generated.source.len(),
+        dispatch.len(),
+        mock.len()
+    );
 }
