@@ -180,7 +180,7 @@ fn operation_arm(
 }
 
 /// Spec names of the operation's parameters (path item level first), `$ref`s followed.
-fn parameters<'a>(root: &'a Value, operation: &tree::Operation<'a>) -> Vec<&'a str> {
+pub(crate) fn parameters<'a>(root: &'a Value, operation: &tree::Operation<'a>) -> Vec<&'a str> {
     let own = operation.node.get("parameters").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
     operation
         .path_parameters
@@ -208,9 +208,9 @@ fn items_of<'a>(file: &'a syn::File, module: &str) -> &'a [syn::Item] {
 
 /// What the arms look up in a generated file, gathered in one pass (looking each operation's
 /// builder up by scanning the file made the table quadratic in the number of operations).
-struct Index<'a> {
+pub(crate) struct Index<'a> {
     /// Builder name → the `impl Client` method returning `builder::<name><'_>`.
-    client_methods: HashMap<String, syn::Ident>,
+    pub(crate) client_methods: HashMap<String, syn::Ident>,
     /// Builder name → the methods of `builder::<name>`.
     builders: HashMap<String, Vec<&'a syn::ImplItemFn>>,
     /// The structs and enums of `types`.
@@ -218,7 +218,7 @@ struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    fn new(file: &'a syn::File) -> Self {
+    pub(crate) fn new(file: &'a syn::File) -> Self {
         let mut client_methods = HashMap::new();
         for item in &file.items {
             let syn::Item::Impl(item_impl) = item else { continue };
@@ -262,7 +262,7 @@ impl<'a> Index<'a> {
 }
 
 /// `(setter name, T)` for every `fn name<V>(mut self, value: V) where V: TryInto<T>` of a builder.
-fn setters(index: &Index<'_>, builder_name: &str) -> Vec<(String, syn::Type)> {
+pub(crate) fn setters(index: &Index<'_>, builder_name: &str) -> Vec<(String, syn::Type)> {
     index
         .builder_methods(builder_name)
         .filter_map(|function| Some((function.sig.ident.to_string(), try_into_target(&function.sig)?)))
@@ -270,7 +270,7 @@ fn setters(index: &Index<'_>, builder_name: &str) -> Vec<(String, syn::Type)> {
 }
 
 /// The return type of the builder's `send()`, as tokens.
-fn send_output(index: &Index<'_>, builder_name: &str) -> Option<String> {
+pub(crate) fn send_output(index: &Index<'_>, builder_name: &str) -> Option<String> {
     index.builder_methods(builder_name).find(|function| function.sig.ident == "send").map(|function| {
         let output = &function.sig.output;
         quote!(#output).to_string()
@@ -299,7 +299,7 @@ pub fn try_into_target(sig: &syn::Signature) -> Option<syn::Type> {
 }
 
 /// Rewrites `types::X` (relative to the generated module) to `otc_client::<service>::types::X`.
-fn qualify(ty: &syn::Type, service: &syn::Ident) -> syn::Type {
+pub(crate) fn qualify(ty: &syn::Type, service: &syn::Ident) -> syn::Type {
     struct Qualify<'a>(&'a syn::Ident);
     impl VisitMut for Qualify<'_> {
         fn visit_path_mut(&mut self, path: &mut syn::Path) {

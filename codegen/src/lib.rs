@@ -9,6 +9,7 @@
 //! 5. [`postprocess`]: named passes over the syn tree (open enums, no `api-version`, ...).
 //! 6. `format`: prettyplease, with a "do not edit" header.
 
+pub mod cli;
 pub mod conformance;
 pub mod dispatch;
 mod error;

@@ -1,5 +1,5 @@
 //! `cargo xtask regenerate [--check]`: every `specs/*.yaml` → `generated-client/src/generated/*.rs`,
-//! plus the golden suite's dispatch table, `otc-client-mock`'s typed mock server and the coverage
+//! plus the golden suite's dispatch table, the command line's table (`cli/src/generated.rs`), `otc-client-mock`'s typed mock server and the coverage
 //! table in README.md.
 //!
 //! All files are generated in memory first, so a bad spec writes nothing; then each changed file
@@ -16,6 +16,8 @@ pub const GENERATED_DIR: &str = "generated-client/src/generated";
 pub const DISPATCH: &str = "tests/src/generated_dispatch.rs";
 /// `otc-client-mock`'s typed httpmock extensions and documented examples, from the same specs.
 pub const MOCK: &str = "mock/src/generated.rs";
+/// The command line's operation table and dispatch, from the same syntax trees.
+pub const CLI: &str = "cli/src/generated.rs";
 /// The README, whose coverage table is generated too.
 pub const README: &str = "README.md";
 /// Where specs are read from, relative to the root.
@@ -84,6 +86,7 @@ pub fn plan(root: &Path) -> Result<Vec<Planned>, String> {
         generated.iter().map(|(spec, output)| otc_codegen::dispatch::Module { spec, file: &output.file }).collect();
     planned
         .push(Planned { path: PathBuf::from(DISPATCH), contents: otc_codegen::dispatch::dispatch_source(&modules)? });
+    planned.push(Planned { path: PathBuf::from(CLI), contents: otc_codegen::cli::cli_source(&modules)? });
     let mocks: Vec<_> = generated
         .iter()
         .map(|(spec, output)| otc_codegen::mock::Module { spec, normalized: &output.normalized })

@@ -1,0 +1,242 @@
+//! `otc`: every operation of the specs as `otc <service> <operation> [--param value …]
+//! [--body FILE|-]`. The command tree is built at run time from the generated table
+//! ([`generated::SERVICES`]), and a command is sent through `otc-client`'s typed builder
+//! ([`generated::call`]), configured as the library is ([`otc_client::Cloud::from_env`]).
+//!
+//! Exit codes: 0 success, 2 usage, 3 configuration, 4 an API error, 5 network/transport,
+//! 1 anything else.
+
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+
+use clap::builder::PossibleValuesParser;
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use serde_json::{Map, Value};
+
+#[rustfmt::skip]
+pub mod generated;
+pub mod support;
+pub mod table;
+
+use support::{CallError, Output};
+use table::{Operation, Param};
+
+/// Usage errors (clap's own code).
+pub const EXIT_USAGE: i32 = 2;
+/// The configuration could not be read or is incomplete.
+pub const EXIT_CONFIG: i32 = 3;
+/// The service answered with an error.
+pub const EXIT_API: i32 = 4;
+/// No answer: connection, TLS, timeout.
+pub const EXIT_TRANSPORT: i32 = 5;
+/// Anything else.
+pub const EXIT_OTHER: i32 = 1;
+
+/// The argument id of `--body` (apart from any parameter's).
+const BODY: &str = "--body";
+
+/// The whole command tree, from the generated table.
+pub fn command() -> Command {
+    let mut root = Command::new("otc")
+        .about("Open Telekom Cloud from the command line; configured like otc-client (OS_CLOUD and clouds.yaml, or OS_* variables)")
+        .version(env!("CARGO_PKG_VERSION"))
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .arg(
+            Arg::new("os-cloud")
+                .long("os-cloud")
+                .value_name("NAME")
+                .global(true)
+                .help("The cloud of clouds.yaml to use (sets OS_CLOUD)"),
+        );
+    for service in generated::SERVICES {
+        let mut command =
+            Command::new(service.name).about(service.about).subcommand_required(true).arg_required_else_help(true);
+        for operation in service.operations {
+            command = command.subcommand(operation_command(operation));
+        }
+        root = root.subcommand(command);
+    }
+    root
+}
+
+fn operation_command(operation: &'static Operation) -> Command {
+    let mut command = Command::new(operation.command).about(operation.about);
+    if !operation.long_about.is_empty() {
+        command = command.long_about(format!(
+            "{}\n\n{} {} ({})",
+            operation.long_about, operation.method, operation.path, operation.id
+        ));
+    }
+    for param in operation.params {
+        command = command.arg(param_arg(param));
+    }
+    if operation.body {
+        command = command.arg(
+            Arg::new(BODY)
+                .long("body")
+                .value_name("FILE|-")
+                .required(operation.body_required)
+                .help("The request body: a JSON file, or - for standard input"),
+        );
+    }
+    command
+}
+
+fn param_arg(param: &'static Param) -> Arg {
+    let help = if param.name == "project_id" && param.help.is_empty() {
+        "Project ID (default: the configured project)".to_owned()
+    } else if param.name == "project_id" {
+        format!("{} (default: the configured project)", param.help)
+    } else {
+        param.help.to_owned()
+    };
+    let mut arg = Arg::new(param.name)
+        .long(param.flag)
+        .value_name(param.kind.to_uppercase())
+        .required(param.required)
+        .help(format!("{help} [{}]", param.location));
+    if param.kind == "array" {
+        arg = arg.action(ArgAction::Append);
+    }
+    if !param.values.is_empty() {
+        arg = arg.value_parser(PossibleValuesParser::new(param.values.iter().copied()));
+    }
+    arg
+}
+
+/// A flag's text as the JSON the parameter's type decodes from: strings as given; numbers,
+/// booleans and objects parsed as JSON (the text itself if that fails, so the type's own
+/// decoding names the problem).
+fn param_value(kind: &str, text: &str) -> Value {
+    if kind == "string" {
+        return Value::String(text.to_owned());
+    }
+    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
+}
+
+fn params_of(operation: &Operation, matches: &ArgMatches) -> Map<String, Value> {
+    let mut params = Map::new();
+    for param in operation.params {
+        let Some(values) = matches.get_many::<String>(param.name) else { continue };
+        let values: Vec<&String> = values.collect();
+        let value = if param.kind == "array" {
+            Value::Array(values.iter().map(|text| param_value("", text)).collect())
+        } else {
+            param_value(param.kind, values[0])
+        };
+        params.insert(param.name.to_owned(), value);
+    }
+    params
+}
+
+fn read_body(source: &str) -> std::io::Result<Vec<u8>> {
+    if source == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)?;
+        Ok(bytes)
+    } else {
+        std::fs::read(source)
+    }
+}
+
+/// Runs `otc` with `args` (the program name first); returns the exit code.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let matches = match command().try_get_matches_from(args) {
+        Ok(matches) => matches,
+        Err(error) => {
+            // Help and version go to stdout with 0, usage errors to stderr with 2.
+            let _ = error.print();
+            return if error.use_stderr() { EXIT_USAGE } else { 0 };
+        }
+    };
+    if let Some(cloud) = matches.get_one::<String>("os-cloud") {
+        // SAFETY: single-threaded here; no other thread reads the environment yet.
+        unsafe { std::env::set_var("OS_CLOUD", cloud) };
+    }
+    let Some((service_name, service_matches)) = matches.subcommand() else { return EXIT_USAGE };
+    let Some((command, operation_matches)) = service_matches.subcommand() else { return EXIT_USAGE };
+    let Some(operation) = generated::SERVICES
+        .iter()
+        .find(|service| service.name == service_name)
+        .and_then(|service| service.operations.iter().find(|operation| operation.command == command))
+    else {
+        return EXIT_USAGE;
+    };
+    let params = params_of(operation, operation_matches);
+    let source = if operation.body { operation_matches.get_one::<String>(BODY) } else { None };
+    let body = match source.map(|source| read_body(source)) {
+        None => None,
+        Some(Ok(bytes)) => Some(bytes),
+        Some(Err(error)) => {
+            eprintln!("error: cannot read the body: {error}");
+            return EXIT_USAGE;
+        }
+    };
+    let cloud = match otc_client::Cloud::from_env() {
+        Ok(cloud) => cloud,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return EXIT_CONFIG;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the runtime: {error}");
+            return EXIT_OTHER;
+        }
+    };
+    let result = runtime.block_on(generated::call(&cloud, service_name, operation.id, &params, body.as_deref()));
+    match result {
+        Ok(output) => print_output(output),
+        Err(error) => {
+            eprintln!("error: {error}");
+            exit_code(&error)
+        }
+    }
+}
+
+fn print_output(output: Output) -> i32 {
+    let stdout = std::io::stdout();
+    let terminal = stdout.is_terminal();
+    let mut stdout = stdout.lock();
+    let written = match output {
+        Output::Json(value) => {
+            let text = if terminal { serde_json::to_string_pretty(&value) } else { serde_json::to_string(&value) };
+            match text {
+                Ok(text) => writeln!(stdout, "{text}"),
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    return EXIT_OTHER;
+                }
+            }
+        }
+        Output::Bytes(bytes) => stdout.write_all(&bytes),
+        Output::Empty => Ok(()),
+    };
+    match written.and_then(|()| stdout.flush()) {
+        Ok(()) => 0,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(error) => {
+            eprintln!("error: writing the output: {error}");
+            EXIT_OTHER
+        }
+    }
+}
+
+/// The exit code for a failed call.
+pub fn exit_code(error: &CallError) -> i32 {
+    match error {
+        CallError::Parameter { .. } | CallError::Body(_) | CallError::UnknownOperation(_) => EXIT_USAGE,
+        CallError::Client(otc_client::Error::Api(_) | otc_client::Error::Authentication { .. }) => EXIT_API,
+        CallError::Client(otc_client::Error::InvalidRequest { .. }) => EXIT_CONFIG,
+        CallError::Client(otc_client::Error::Transport { .. } | otc_client::Error::Redirect { .. }) => EXIT_TRANSPORT,
+        CallError::Stream(_) => EXIT_TRANSPORT,
+        _ => EXIT_OTHER,
+    }
+}

@@ -1,0 +1,90 @@
+//! The small typed helpers the generated dispatch calls.
+
+use otc_client::{Error, ResponseValue};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// What a successful call produced.
+#[derive(Debug)]
+pub enum Output {
+    /// A JSON body.
+    Json(Value),
+    /// A raw (`application/octet-stream`) body.
+    Bytes(Vec<u8>),
+    /// No body.
+    Empty,
+}
+
+#[derive(Debug)]
+pub enum CallError {
+    /// Not in the table (cannot happen for commands built from it).
+    UnknownOperation(String),
+    /// A flag's value does not decode into the parameter's type.
+    Parameter { name: String, error: serde_json::Error },
+    /// The body does not decode into the request type.
+    Body(serde_json::Error),
+    /// The response could not be encoded as JSON again.
+    Encode(serde_json::Error),
+    /// What the client reported.
+    Client(Error),
+    /// A raw response body could not be read.
+    Stream(String),
+}
+
+impl std::fmt::Display for CallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CallError::UnknownOperation(operation) => write!(f, "no operation `{operation}`"),
+            CallError::Parameter { name, error } => write!(f, "invalid value for `{name}`: {error}"),
+            CallError::Body(error) => write!(f, "the body does not match the request type: {error}"),
+            CallError::Encode(error) => write!(f, "the response does not encode as JSON: {error}"),
+            CallError::Client(error) => write!(f, "{error}"),
+            CallError::Stream(error) => write!(f, "reading the response failed: {error}"),
+        }
+    }
+}
+
+/// A parameter given as JSON (`"abc"`, `true`, `3`) in its generated Rust type.
+pub fn param_from<T: DeserializeOwned>(name: &str, value: &Value) -> Result<T, CallError> {
+    serde_json::from_value(value.clone()).map_err(|error| CallError::Parameter { name: name.to_owned(), error })
+}
+
+/// A JSON request body in its generated Rust type.
+pub fn body_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CallError> {
+    serde_json::from_slice(bytes).map_err(CallError::Body)
+}
+
+/// A raw request body, as read.
+pub fn body_raw(bytes: &[u8]) -> Vec<u8> {
+    bytes.to_vec()
+}
+
+/// Turns what the generated `send()` returned into an [`Output`].
+pub async fn finish<T: Serialize>(result: Result<ResponseValue<T>, Error>) -> Result<Output, CallError> {
+    let body = serde_json::to_value(result.map_err(CallError::Client)?.into_inner()).map_err(CallError::Encode)?;
+    Ok(if body.is_null() { Output::Empty } else { Output::Json(body) })
+}
+
+/// [`finish`] for an optional body.
+pub async fn finish_optional<T: Serialize>(
+    result: Result<ResponseValue<Option<T>>, Error>,
+) -> Result<Output, CallError> {
+    match result.map_err(CallError::Client)?.into_inner() {
+        Some(body) => Ok(Output::Json(serde_json::to_value(body).map_err(CallError::Encode)?)),
+        None => Ok(Output::Empty),
+    }
+}
+
+/// [`finish`] for a raw response: its bytes, read to the end.
+pub async fn finish_stream(result: Result<ResponseValue<otc_client::ByteStream>, Error>) -> Result<Output, CallError> {
+    use futures_util::TryStreamExt;
+    let chunks: Vec<_> = result
+        .map_err(CallError::Client)?
+        .into_inner()
+        .into_inner()
+        .try_collect()
+        .await
+        .map_err(|error| CallError::Stream(error.to_string()))?;
+    Ok(Output::Bytes(chunks.concat()))
+}

@@ -1,0 +1,49 @@
+//! The shapes of the generated table (`generated.rs`).
+
+/// One service: a spec, a generated module of `otc-client`.
+#[derive(Debug)]
+pub struct Service {
+    /// The module name (`modelarts`), the first word of a command.
+    pub name: &'static str,
+    /// The spec's title.
+    pub about: &'static str,
+    pub operations: &'static [Operation],
+}
+
+/// One operation: a subcommand of its service.
+#[derive(Debug)]
+pub struct Operation {
+    /// The spec's operation id (`ShowNotebook`).
+    pub id: &'static str,
+    /// The id in kebab case (`show-notebook`).
+    pub command: &'static str,
+    pub method: &'static str,
+    pub path: &'static str,
+    /// The spec's summary, one line.
+    pub about: &'static str,
+    /// The spec's description, one line.
+    pub long_about: &'static str,
+    pub params: &'static [Param],
+    /// Whether the operation takes a request body (`--body FILE|-`).
+    pub body: bool,
+    pub body_required: bool,
+}
+
+/// One parameter: a `--flag`.
+#[derive(Debug)]
+pub struct Param {
+    /// The spec's name (`id`, `X-Language`).
+    pub name: &'static str,
+    /// The name in kebab case, the flag's long name.
+    pub flag: &'static str,
+    /// `path`, `query` or `header`.
+    pub location: &'static str,
+    /// Required by the spec (`project_id` never is: the configuration gives it).
+    pub required: bool,
+    /// The spec's description.
+    pub help: &'static str,
+    /// The schema's `type` (`string` when it gives none).
+    pub kind: &'static str,
+    /// The schema's enum values, if any.
+    pub values: &'static [&'static str],
+}

@@ -1,0 +1,143 @@
+//! Golden: every operation of every spec is a command of `otc`, with the spec's parameters as
+//! flags (required as the spec says, enum values as the flag's possible values), and every
+//! operation of `otc-client`'s `OPERATIONS` is in the table.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde_json::Value;
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+/// OpenAPI says these header parameters are ignored (the generator leaves them out).
+const IGNORED_HEADERS: [&str; 3] = ["accept", "content-type", "authorization"];
+
+fn deref<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
+    match node.get("$ref").and_then(Value::as_str) {
+        Some(reference) => deref(root, root.pointer(reference.trim_start_matches('#')).expect("a resolvable $ref")),
+        None => node,
+    }
+}
+
+fn kebab(id: &str) -> String {
+    // The generator's (heck's) kebab case, for the ids the specs use: a word starts at an
+    // upper-case letter after a lower-case one or a digit, or before an upper+lower pair.
+    let chars: Vec<char> = id.chars().collect();
+    let mut out = String::new();
+    for (i, c) in chars.iter().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            let previous = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if previous.is_lowercase() || previous.is_ascii_digit() || (previous.is_uppercase() && next_lower) {
+                out.push('-');
+            }
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+fn specs() -> Vec<(String, Value)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+    let mut specs: Vec<_> = std::fs::read_dir(&dir)
+        .expect("specs/")
+        .map(|entry| entry.expect("an entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).expect("a readable spec");
+            let value: Value = serde_yaml::from_str(&text).expect("a YAML spec");
+            (path.file_stem().expect("a name").to_string_lossy().into_owned(), value)
+        })
+        .collect();
+    specs.sort_by(|a, b| a.0.cmp(&b.0));
+    specs
+}
+
+#[test]
+fn every_spec_operation_is_a_command_with_its_parameters() {
+    let root = otc_cli::command();
+    let specs = specs();
+    assert!(!specs.is_empty());
+    let mut count = 0;
+    for (service, spec) in &specs {
+        let service_command = root.find_subcommand(service).unwrap_or_else(|| panic!("no `otc {service}`"));
+        let mut commands = BTreeSet::new();
+        for (path, item) in spec["paths"].as_object().expect("paths") {
+            let shared = item.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
+            for method in METHODS {
+                let Some(operation) = item.get(method) else { continue };
+                count += 1;
+                let id = operation["operationId"].as_str().expect("an operationId");
+                let name = kebab(id);
+                assert!(commands.insert(name.clone()), "{service}: two operations are `{name}`");
+                let command = service_command
+                    .find_subcommand(&name)
+                    .unwrap_or_else(|| panic!("no `otc {service} {name}` for {method} {path}"));
+                let own = operation.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
+                let mut expected = BTreeSet::new();
+                for parameter in shared.iter().chain(&own).map(|p| deref(spec, p)) {
+                    let name = parameter["name"].as_str().expect("a name");
+                    let location = parameter["in"].as_str().expect("a location");
+                    if location == "header" && IGNORED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+                        continue;
+                    }
+                    expected.insert(name.to_owned());
+                    let arg = command
+                        .get_arguments()
+                        .find(|arg| arg.get_id() == name)
+                        .unwrap_or_else(|| panic!("`otc {service} {}` has no flag for `{name}`", command.get_name()));
+                    assert!(arg.get_long().is_some(), "{name} is a --flag");
+                    let required = parameter.get("required").and_then(Value::as_bool).unwrap_or(false);
+                    assert_eq!(arg.is_required_set(), required && name != "project_id", "{service} {id} {name}");
+                    let schema = parameter.get("schema").map(|s| deref(spec, s));
+                    let values: Vec<String> = schema
+                        .and_then(|s| {
+                            s.get("enum").or_else(|| s.get("items").map(|i| deref(spec, i)).and_then(|i| i.get("enum")))
+                        })
+                        .and_then(Value::as_array)
+                        .map(|values| values.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                        .unwrap_or_default();
+                    let possible: Vec<String> =
+                        arg.get_possible_values().iter().map(|value| value.get_name().to_owned()).collect();
+                    assert_eq!(possible, values, "{service} {id} {name}: possible values");
+                }
+                let flags: BTreeSet<String> = command
+                    .get_arguments()
+                    .map(|arg| arg.get_id().as_str().to_owned())
+                    .filter(|id| id != "--body" && id != "os-cloud" && id != "help")
+                    .collect();
+                assert_eq!(flags, expected, "{service} {id}: flags");
+                let has_body = command.get_arguments().any(|arg| arg.get_id() == "--body");
+                assert_eq!(has_body, operation.get("requestBody").is_some(), "{service} {id}: --body");
+            }
+        }
+        assert_eq!(commands.len(), service_command.get_subcommands().count(), "{service}: no extra commands");
+    }
+    let total: usize = otc_cli::generated::SERVICES.iter().map(|service| service.operations.len()).sum();
+    assert_eq!(count, total);
+}
+
+/// `otc_client::<service>::OPERATIONS`.
+type Operations = &'static [(&'static str, &'static str, &'static str, bool, bool)];
+
+#[test]
+fn the_table_matches_the_clients_operations() {
+    let clients: [(&str, Operations); 3] = [
+        ("iam", otc_client::iam::OPERATIONS),
+        ("ims", otc_client::ims::OPERATIONS),
+        ("modelarts", otc_client::modelarts::OPERATIONS),
+    ];
+    assert_eq!(otc_cli::generated::SERVICES.len(), clients.len());
+    for (name, operations) in clients {
+        let service = otc_cli::generated::SERVICES.iter().find(|s| s.name == name).expect("the service");
+        let ours: BTreeSet<(&str, &str, &str)> =
+            service.operations.iter().map(|operation| (operation.id, operation.method, operation.path)).collect();
+        let theirs: BTreeSet<(&str, &str, &str)> =
+            operations.iter().map(|(id, method, path, _, _)| (*id, *method, *path)).collect();
+        assert_eq!(ours, theirs, "{name}");
+    }
+}
+
+#[test]
+fn the_command_tree_is_consistent() {
+    otc_cli::command().debug_assert();
+}

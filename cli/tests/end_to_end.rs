@@ -1,0 +1,125 @@
+//! The built `otc` against a loopback wiremock server, configured through the environment as
+//! the library is (`OS_TOKEN`, `OS_PROJECT_ID`, `OS_REGION_NAME`, `OTC_MODELARTS_ENDPOINT`).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const TOKEN: &str = "the-secret-token";
+
+fn otc(server: &MockServer, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_otc"))
+        .args(args)
+        .env_clear()
+        .env("HOME", "/nonexistent")
+        .env("OS_TOKEN", TOKEN)
+        .env("OS_PROJECT_ID", "p1")
+        .env("OS_REGION_NAME", "eu-de")
+        .env("OTC_MODELARTS_ENDPOINT", server.uri())
+        .output()
+        .expect("otc runs")
+}
+
+/// The spec's example of a notebook, as ShowNotebook answers it.
+fn notebook_example() -> Value {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/modelarts.yaml"))
+        .expect("the spec");
+    let spec: Value = serde_yaml::from_str(&text).expect("YAML");
+    spec.pointer("/paths/~1v1~1{project_id}~1notebooks~1{id}/get/responses/200/content/application~1json/examples")
+        .and_then(Value::as_object)
+        .and_then(|examples| examples.values().next())
+        .map(|example| example["value"].clone())
+        .expect("an example")
+}
+
+fn without_nulls(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), without_nulls(v))).collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
+        other => other.clone(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn show_notebook_prints_the_json_and_exits_0() {
+    let server = MockServer::start().await;
+    let example = notebook_example();
+    Mock::given(method("GET"))
+        .and(path("/v1/p1/notebooks/nb-1"))
+        .and(header("X-Auth-Token", TOKEN))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&example))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let output = otc(&server, &["modelarts", "show-notebook", "--id", "nb-1"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "stderr: {stderr}");
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+    // Not a terminal: compact, one line.
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    let printed: Value = serde_json::from_str(&stdout).expect("JSON on stdout");
+    assert_eq!(without_nulls(&printed), without_nulls(&example));
+    assert!(!stderr.contains(TOKEN));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_404_exits_4_with_the_services_message() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/p1/notebooks/missing"))
+        .respond_with(ResponseTemplate::new(404).insert_header("X-Request-Id", "req-42").set_body_json(json!({
+            "error_code": "ModelArts.6404",
+            "error_msg": "The notebook instance does not exist."
+        })))
+        .mount(&server)
+        .await;
+    let output = otc(&server, &["modelarts", "show-notebook", "--id", "missing"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(4), "stderr: {stderr}");
+    assert!(output.stdout.is_empty());
+    assert!(stderr.contains("ModelArts.6404"), "{stderr}");
+    assert!(stderr.contains("The notebook instance does not exist."), "{stderr}");
+    assert!(!stderr.contains(TOKEN));
+}
+
+#[test]
+fn missing_configuration_exits_3() {
+    let output = Command::new(env!("CARGO_BIN_EXE_otc"))
+        .args(["modelarts", "show-notebook", "--id", "x"])
+        .env_clear()
+        .env("HOME", "/nonexistent")
+        .output()
+        .expect("otc runs");
+    assert_eq!(output.status.code(), Some(3));
+}
+
+#[test]
+fn a_missing_required_flag_exits_2() {
+    let output = Command::new(env!("CARGO_BIN_EXE_otc"))
+        .args(["modelarts", "show-notebook"])
+        .env_clear()
+        .output()
+        .expect("otc runs");
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn an_unreachable_endpoint_exits_5() {
+    let output = Command::new(env!("CARGO_BIN_EXE_otc"))
+        .args(["modelarts", "show-notebook", "--id", "x"])
+        .env_clear()
+        .env("HOME", "/nonexistent")
+        .env("OS_TOKEN", TOKEN)
+        .env("OS_PROJECT_ID", "p1")
+        .env("OS_REGION_NAME", "eu-de")
+        .env("OTC_MODELARTS_ENDPOINT", "http://127.0.0.1:9")
+        .env("OS_CONNECT_TIMEOUT", "2")
+        .output()
+        .expect("otc runs");
+    assert_eq!(output.status.code(), Some(5), "{}", String::from_utf8_lossy(&output.stderr));
+}

@@ -1,0 +1,23 @@
+//! Snapshot of `otc modelarts show-notebook --help`. After a deliberate change, update it with
+//! `UPDATE_SNAPSHOTS=1 cargo test -p otc-cli --test help` and review the diff.
+
+use std::path::Path;
+use std::process::Command;
+
+#[test]
+fn show_notebook_help() {
+    let output = Command::new(env!("CARGO_BIN_EXE_otc"))
+        .args(["modelarts", "show-notebook", "--help"])
+        .env_clear()
+        .output()
+        .expect("otc runs");
+    assert_eq!(output.status.code(), Some(0));
+    let actual = String::from_utf8(output.stdout).expect("UTF-8 help");
+    let snapshot = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/show-notebook-help.txt");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&snapshot, &actual).expect("the snapshot is written");
+        return;
+    }
+    let expected = std::fs::read_to_string(&snapshot).expect("the snapshot (UPDATE_SNAPSHOTS=1 writes it)");
+    assert_eq!(actual, expected, "help changed: UPDATE_SNAPSHOTS=1 cargo test -p otc-cli --test help");
+}
