@@ -26,6 +26,7 @@ fn sandbox() -> tempfile::TempDir {
     fs::write(dir.path().join("README.md"), markers).unwrap();
     fs::create_dir_all(dir.path().join("tests/src")).unwrap();
     fs::create_dir_all(dir.path().join("mock/src")).unwrap();
+    fs::create_dir_all(dir.path().join("cli/src")).unwrap();
     dir
 }
 
