@@ -84,6 +84,7 @@ async fn a_404_exits_4_with_the_services_message() {
     assert!(output.stdout.is_empty());
     assert!(stderr.contains("ModelArts.6404"), "{stderr}");
     assert!(stderr.contains("The notebook instance does not exist."), "{stderr}");
+    assert!(stderr.contains("req-42"), "the request id: {stderr}");
     assert!(!stderr.contains(TOKEN));
 }
 
