@@ -27,6 +27,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "When set to any non-empty string, the response leaves out the catalog.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -65,6 +66,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Only images whose registration flag is \"true\"; ordinary users can query only such images.",
                         kind: "string",
+                        item_kind: "",
                         values: &["true"],
                     },
                     Param {
@@ -74,6 +76,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Image type: gold (public image), private (private image) or shared (shared image).",
                         kind: "string",
+                        item_kind: "",
                         values: &["gold", "private", "shared"],
                     },
                     Param {
@@ -83,6 +86,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Whether the image is protected; set true when querying public images.",
                         kind: "boolean",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -92,6 +96,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Whether other tenants can see the image: public, private or shared. With private, private images shared with others are not returned.",
                         kind: "string",
+                        item_kind: "",
                         values: &["public", "private", "shared"],
                     },
                     Param {
@@ -101,6 +106,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "ID of the project (tenant) that owns the image.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -110,6 +116,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Image ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -119,6 +126,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Image status: queued, saving, deleted, killed or active.",
                         kind: "string",
+                        item_kind: "",
                         values: &["queued", "saving", "deleted", "killed", "active"],
                     },
                     Param {
@@ -128,6 +136,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Image name, matched exactly.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -137,6 +146,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Container format.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -146,6 +156,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Image file format.",
                         kind: "string",
+                        item_kind: "",
                         values: &["zvhd2", "vhd", "zvhd", "raw", "qcow2"],
                     },
                     Param {
@@ -155,6 +166,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Minimum memory in MB needed to run the image; generally 0.",
                         kind: "integer",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -164,6 +176,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Minimum disk space in GB needed to run the image, 1 to 1024.",
                         kind: "integer",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -173,6 +186,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "OS bitness: 32 or 64.",
                         kind: "string",
+                        item_kind: "",
                         values: &["32", "64"],
                     },
                     Param {
@@ -182,6 +196,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "OS platform of the image.",
                         kind: "string",
+                        item_kind: "",
                         values: &[
                             "Windows",
                             "Ubuntu",
@@ -204,6 +219,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "ID of the image after which the page starts (paging). An image deleted since it was listed is no marker any more.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -213,6 +229,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Number of images to return per page.",
                         kind: "integer",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -222,6 +239,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Image attribute to sort by.",
                         kind: "string",
+                        item_kind: "",
                         values: &[
                             "name",
                             "container_format",
@@ -239,6 +257,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Sort order, used together with sort_key.",
                         kind: "string",
+                        item_kind: "",
                         values: &["desc", "asc"],
                     },
                     Param {
@@ -248,6 +267,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "OS type of the image.",
                         kind: "string",
+                        item_kind: "",
                         values: &["Linux", "Windows", "Other"],
                     },
                     Param {
@@ -257,6 +277,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Image tag to filter by, in the form key=value (a tag stored as \"a.b\" before the tag upgrade is queried as tag=a=b).",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -266,6 +287,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Member status of shared images: accepted, rejected or pending; requires visibility=shared.",
                         kind: "string",
+                        item_kind: "",
                         values: &["accepted", "rejected", "pending"],
                     },
                     Param {
@@ -275,6 +297,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "\"true\" to return images that support KVM.",
                         kind: "string",
+                        item_kind: "",
                         values: &["true"],
                     },
                     Param {
@@ -284,6 +307,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "\"true\" to return images that support Xen.",
                         kind: "string",
+                        item_kind: "",
                         values: &["true"],
                     },
                     Param {
@@ -293,6 +317,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "\"true\" to return images that support large-memory ECSs (supported OSs in Table 4 of the Values of Related Parameters page).",
                         kind: "string",
+                        item_kind: "",
                         values: &["true"],
                     },
                     Param {
@@ -302,6 +327,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "\"true\" to return images that support disk-intensive ECSs (supported OSs in Table 4 of the Values of Related Parameters page).",
                         kind: "string",
+                        item_kind: "",
                         values: &["true"],
                     },
                     Param {
@@ -311,6 +337,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "\"true\" to return images that support high-performance ECSs (supported OSs in Table 4 of the Values of Related Parameters page).",
                         kind: "string",
+                        item_kind: "",
                         values: &["true"],
                     },
                     Param {
@@ -320,6 +347,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "GPU type for GPU-accelerated ECSs on Xen (values in Table 2 of the Values of Related Parameters page). Cannot be combined with __support_xen and __support_kvm.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -329,6 +357,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "GPU type for GPU-accelerated ECSs on KVM (values in Table 3 of the Values of Related Parameters page). Cannot be combined with __support_xen and __support_kvm.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -338,6 +367,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "\"true\" to return images that support HANA ECSs on Xen. Cannot be combined with __support_xen and __support_kvm.",
                         kind: "string",
+                        item_kind: "",
                         values: &["true"],
                     },
                     Param {
@@ -347,6 +377,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "\"true\" to return images that support ECSs with InfiniBand NICs on KVM. Cannot be combined with __support_xen.",
                         kind: "string",
+                        item_kind: "",
                         values: &["true"],
                     },
                     Param {
@@ -356,6 +387,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Creation time filter as operator:time, where the operator is gt, gte, lt, lte, eq or neq and the time is yyyy-MM-ddThh:mm:ssZ or yyyy-MM-dd hh:mm:ss, for example lt:2018-10-28T10:00:00Z.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -365,6 +397,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Update time filter as operator:time, where the operator is gt, gte, lt, lte, eq or neq and the time is yyyy-MM-ddThh:mm:ssZ or yyyy-MM-dd hh:mm:ss, for example lt:2018-10-28T10:00:00Z.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -374,6 +407,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Selects the OpenStack release of the API: a letter after M returns the Queens API; M or an earlier letter returns the Mitaka API.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -406,6 +440,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -415,6 +450,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "ID of the asynchronous job.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -469,6 +505,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "ID of the image to export.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -490,6 +527,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "ID of the image created through the image metadata creation API; registration may fail with any other image ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -522,6 +560,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "ID of the image to replicate.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -576,6 +615,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -585,6 +625,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Image ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -606,6 +647,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -615,6 +657,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Image ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -636,6 +679,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -645,6 +689,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Image ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -666,6 +711,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -675,6 +721,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Image ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -684,6 +731,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Key of the tag to delete.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -705,6 +753,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -726,6 +775,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -747,6 +797,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Whether the image is registered (usable); only true is accepted, and common users see only such images.",
                         kind: "string",
+                        item_kind: "",
                         values: &["true"],
                     },
                     Param {
@@ -756,6 +807,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Image type (gold = public image, private = private image, shared = shared image).",
                         kind: "string",
+                        item_kind: "",
                         values: &["gold", "private", "shared"],
                     },
                     Param {
@@ -765,6 +817,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Whether the image is a full-ECS image.",
                         kind: "boolean",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -774,6 +827,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "ID of the key that encrypts the image.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -783,6 +837,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Whether the image is protected; set it to true when querying public images.",
                         kind: "boolean",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -792,6 +847,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Whether other tenants can see the image (public, private or shared image).",
                         kind: "string",
+                        item_kind: "",
                         values: &["public", "private", "shared"],
                     },
                     Param {
@@ -801,6 +857,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Tenant the image belongs to.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -810,6 +867,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Image ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -819,6 +877,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Image status (queued = metadata created, file can be uploaded; saving = file being uploaded; deleted; killed = upload failed; active = usable).",
                         kind: "string",
+                        item_kind: "",
                         values: &["queued", "saving", "deleted", "killed", "active"],
                     },
                     Param {
@@ -828,6 +887,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Image name, matched exactly.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -837,6 +897,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Container format; the value is bare.",
                         kind: "string",
+                        item_kind: "",
                         values: &["bare"],
                     },
                     Param {
@@ -846,6 +907,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Image format.",
                         kind: "string",
+                        item_kind: "",
                         values: &["zvhd2", "vhd", "zvhd", "raw", "qcow2"],
                     },
                     Param {
@@ -855,6 +917,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Minimum memory in MB needed to run the image; generally 0.",
                         kind: "integer",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -864,6 +927,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Minimum disk space in GB needed to run the image, 1 to 1024.",
                         kind: "integer",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -873,6 +937,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "OS bitness, 32 or 64.",
                         kind: "string",
+                        item_kind: "",
                         values: &["32", "64"],
                     },
                     Param {
@@ -882,6 +947,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "OS platform of the image.",
                         kind: "string",
+                        item_kind: "",
                         values: &[
                             "Windows",
                             "Ubuntu",
@@ -904,6 +970,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "ID of the image after which the listing starts.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -913,6 +980,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Number of images to query.",
                         kind: "integer",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -922,6 +990,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Field to sort by (size is currently unavailable).",
                         kind: "string",
+                        item_kind: "",
                         values: &[
                             "name",
                             "container_format",
@@ -939,6 +1008,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Sort order, used together with sort_key.",
                         kind: "string",
+                        item_kind: "",
                         values: &["desc", "asc"],
                     },
                     Param {
@@ -948,6 +1018,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "OS type of the image.",
                         kind: "string",
+                        item_kind: "",
                         values: &["Linux", "Windows", "Other"],
                     },
                     Param {
@@ -957,6 +1028,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Tag to filter by. Tags added before the tag upgrade as Key.Value are queried as Key=Value (for example tag=a=b for the tag a.b).",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -966,6 +1038,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Member status of a shared image (accepted, rejected or pending); needs visibility=shared.",
                         kind: "string",
+                        item_kind: "",
                         values: &["accepted", "rejected", "pending"],
                     },
                     Param {
@@ -975,6 +1048,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Set to true to find images that support KVM.",
                         kind: "string",
+                        item_kind: "",
                         values: &["true"],
                     },
                     Param {
@@ -984,6 +1058,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Set to true to find images that support Xen.",
                         kind: "string",
+                        item_kind: "",
                         values: &["true"],
                     },
                     Param {
@@ -993,6 +1068,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Set to true to find images that support large-memory ECSs.",
                         kind: "string",
+                        item_kind: "",
                         values: &["true"],
                     },
                     Param {
@@ -1002,6 +1078,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Set to true to find images that support disk-intensive ECSs.",
                         kind: "string",
+                        item_kind: "",
                         values: &["true"],
                     },
                     Param {
@@ -1011,6 +1088,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Set to true to find images that support high-performance ECSs.",
                         kind: "string",
+                        item_kind: "",
                         values: &["true"],
                     },
                     Param {
@@ -1020,6 +1098,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "GPU type supported on the Xen platform; cannot be combined with __support_xen or __support_kvm.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1029,6 +1108,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "GPU type supported on the KVM platform; cannot be combined with __support_xen or __support_kvm.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1038,6 +1118,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Set to true to find images that support HANA ECSs on Xen; cannot be combined with __support_xen or __support_kvm.",
                         kind: "string",
+                        item_kind: "",
                         values: &["true"],
                     },
                     Param {
@@ -1047,6 +1128,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Set to true to find images that support ECSs with InfiniBand NICs on KVM; cannot be combined with __support_xen.",
                         kind: "string",
+                        item_kind: "",
                         values: &["true"],
                     },
                     Param {
@@ -1056,6 +1138,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Environment the image is used in (FusionCompute for ECS system disk images, DataImage for ECS data disk images, Ironic for BMS images, IsoImage for ISO images).",
                         kind: "string",
+                        item_kind: "",
                         values: &["FusionCompute", "Ironic", "DataImage", "IsoImage"],
                     },
                     Param {
@@ -1065,6 +1148,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Enterprise project of the images; 0 for the default enterprise project, otherwise the project UUID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1074,6 +1158,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Creation time filter in the form operator:UTC time, with the operators gt, gte, lt, lte, eq and neq and the time as yyyy-MM-ddThh:mm:ssZ or yyyy-MM-dd hh:mm:ss (for example lt:2018-10-28T10:00:00Z).",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1083,6 +1168,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Update time filter in the form operator:UTC time, with the operators gt, gte, lt, lte, eq and neq and the time as yyyy-MM-ddThh:mm:ssZ or yyyy-MM-dd hh:mm:ss (for example lt:2018-10-28T10:00:00Z).",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -1126,6 +1212,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "API version, such as v2.0.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -1191,6 +1278,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Image ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -1212,6 +1300,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "ID of the image to share.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -1233,6 +1322,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Image ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1242,6 +1332,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Member ID (project ID of the tenant).",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -1263,6 +1354,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Image ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1272,6 +1364,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Project ID of the tenant that accepts or rejects the shared image.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -1293,6 +1386,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Image ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1302,6 +1396,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Member ID (project ID of the tenant).",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -1323,6 +1418,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Image ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1332,6 +1428,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Tag key to add; only digits, letters, underscores (_) and hyphens (-).",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -1353,6 +1450,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Image ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1362,6 +1460,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Tag to delete; only digits, letters, underscores (_) and hyphens (-).",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -1383,6 +1482,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on registration; only registered images (\"true\") are visible to common users, and extension APIs default to \"true\".",
                         kind: "string",
+                        item_kind: "",
                         values: &["true"],
                     },
                     Param {
@@ -1392,6 +1492,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on image type: gold (public), private or shared. Images shared by or with you (and accepted) are of type shared; tell them apart by owner, and use member_status to get accepted ones.",
                         kind: "string",
+                        item_kind: "",
                         values: &["gold", "private", "shared"],
                     },
                     Param {
@@ -1401,6 +1502,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on full-ECS images.",
                         kind: "boolean",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1410,6 +1512,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on the ID of the key that encrypts the image.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1419,6 +1522,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on protection; set it to true when querying public images.",
                         kind: "boolean",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1428,6 +1532,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on visibility to other tenants: public, private or shared.",
                         kind: "string",
+                        item_kind: "",
                         values: &["public", "private", "shared"],
                     },
                     Param {
@@ -1437,6 +1542,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on the tenant that owns the image.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1446,6 +1552,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on image ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1455,6 +1562,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on image status (queued = metadata created and ready for upload, saving = file being uploaded, deleted, killed = upload failed, active = usable).",
                         kind: "string",
+                        item_kind: "",
                         values: &["queued", "saving", "deleted", "killed", "active"],
                     },
                     Param {
@@ -1464,6 +1572,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on image name (exact match).",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1473,6 +1582,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on container type; the value is bare.",
                         kind: "string",
+                        item_kind: "",
                         values: &["bare"],
                     },
                     Param {
@@ -1482,6 +1592,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on image file format.",
                         kind: "string",
+                        item_kind: "",
                         values: &["zvhd2", "vhd", "zvhd", "raw", "qcow2"],
                     },
                     Param {
@@ -1491,6 +1602,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on minimum memory in MB required to run the image; generally 0.",
                         kind: "integer",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1500,6 +1612,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on minimum disk space in GB required to run the image (1 to 1024).",
                         kind: "integer",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1509,6 +1622,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on OS bitness (32 or 64).",
                         kind: "string",
+                        item_kind: "",
                         values: &["32", "64"],
                     },
                     Param {
@@ -1518,6 +1632,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on OS platform.",
                         kind: "string",
+                        item_kind: "",
                         values: &[
                             "Windows",
                             "Ubuntu",
@@ -1540,6 +1655,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Image ID where the listing starts (paging marker).",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1549,6 +1665,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Number of images to return; 500 by default.",
                         kind: "integer",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1558,6 +1675,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Field to sort the results by (size is currently unavailable).",
                         kind: "string",
+                        item_kind: "",
                         values: &[
                             "name",
                             "container_format",
@@ -1575,6 +1693,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Sort order, used together with sort_key.",
                         kind: "string",
+                        item_kind: "",
                         values: &["desc", "asc"],
                     },
                     Param {
@@ -1584,6 +1703,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on OS type.",
                         kind: "string",
+                        item_kind: "",
                         values: &["Linux", "Windows", "Other"],
                     },
                     Param {
@@ -1593,6 +1713,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on an image tag. Tags created in the old Key.Value format are queried as Key=Value (tag=a=b for a.b).",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1602,6 +1723,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter shared images on member status (accepted, rejected or pending); requires visibility=shared.",
                         kind: "string",
+                        item_kind: "",
                         values: &["accepted", "rejected", "pending"],
                     },
                     Param {
@@ -1611,6 +1733,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on KVM support (\"true\").",
                         kind: "string",
+                        item_kind: "",
                         values: &["true"],
                     },
                     Param {
@@ -1620,6 +1743,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on Xen support (\"true\").",
                         kind: "string",
+                        item_kind: "",
                         values: &["true"],
                     },
                     Param {
@@ -1629,6 +1753,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on large-memory ECS support (\"true\"); the supported OSs are listed on the Values of Related Parameters page.",
                         kind: "string",
+                        item_kind: "",
                         values: &["true"],
                     },
                     Param {
@@ -1638,6 +1763,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on disk-intensive ECS support (\"true\").",
                         kind: "string",
+                        item_kind: "",
                         values: &["true"],
                     },
                     Param {
@@ -1647,6 +1773,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on high-performance ECS support (\"true\").",
                         kind: "string",
+                        item_kind: "",
                         values: &["true"],
                     },
                     Param {
@@ -1656,6 +1783,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on the GPU type supported on Xen (values on the Values of Related Parameters page); cannot be combined with __support_xen or __support_kvm.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1665,6 +1793,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on the GPU type supported on KVM (values on the Values of Related Parameters page); cannot be combined with __support_xen or __support_kvm.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1674,6 +1803,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on support of HANA ECSs on Xen (\"true\"); cannot be combined with __support_xen or __support_kvm.",
                         kind: "string",
+                        item_kind: "",
                         values: &["true"],
                     },
                     Param {
@@ -1683,6 +1813,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on support of ECSs with InfiniBand NICs on KVM (\"true\"); cannot be combined with __support_xen.",
                         kind: "string",
+                        item_kind: "",
                         values: &["true"],
                     },
                     Param {
@@ -1692,6 +1823,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on the environment the image is used in (FusionCompute for ECS system disk images, DataImage for data disk images, Ironic for BMS images, IsoImage for ISO images).",
                         kind: "string",
+                        item_kind: "",
                         values: &["FusionCompute", "Ironic", "DataImage", "IsoImage"],
                     },
                     Param {
@@ -1701,6 +1833,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on enterprise project: 0 for the default project, a project UUID, or all_granted_eps for all enterprise projects.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1710,6 +1843,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on creation time, as Operator:UTC time; operators gt, gte, lt, lte, eq, neq; time as yyyy-MM-ddThh:mm:ssZ or yyyy-MM-dd hh:mm:ss (for example lt:2018-10-28T10:00:00Z).",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1719,6 +1853,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Filter on last update time, as Operator:UTC time; operators gt, gte, lt, lte, eq, neq; time as yyyy-MM-ddThh:mm:ssZ or yyyy-MM-dd hh:mm:ss (for example lt:2018-10-28T10:00:00Z).",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -1740,6 +1875,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "ID of the private image to update (see Querying Images).",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -1761,6 +1897,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Image ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -1782,6 +1919,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Image ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -1803,6 +1941,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Image ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -1824,6 +1963,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "ID of the image whose file to download.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -1845,6 +1985,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "ID of the image created with GlanceCreateImageMetadata; the upload may fail with another image ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -1872,6 +2013,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID (see \"Obtaining a Project ID and Name\").",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1881,6 +2023,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Number of records per page.",
                         kind: "integer",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1890,6 +2033,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Image name; lowercase letters, digits, hyphens (-), underscores (_) and periods (.), at most 512 characters.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1899,6 +2043,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Whether the name filter is a fuzzy match.",
                         kind: "boolean",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1908,6 +2053,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "SWR organization the image belongs to.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1917,6 +2063,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Offset of the first record of the page.",
                         kind: "integer",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1926,6 +2073,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Kind of workload the image is meant for.",
                         kind: "string",
+                        item_kind: "",
                         values: &["COMMON", "INFERENCE", "TRAIN", "DEV", "UNKNOWN"],
                     },
                     Param {
@@ -1935,6 +2083,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Sort order, ASC (ascending) or DESC (descending).",
                         kind: "string",
+                        item_kind: "",
                         values: &["ASC", "DESC"],
                     },
                     Param {
@@ -1944,6 +2093,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Fields to sort by, separated by commas (for example updateTime).",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -1953,6 +2103,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).",
                         kind: "string",
+                        item_kind: "",
                         values: &["BUILD_IN", "DEDICATED"],
                     },
                     Param {
@@ -1962,6 +2113,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Workspace ID; 0 when no workspace has been created, otherwise the ID of the workspace in use.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -1983,6 +2135,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID (see \"Obtaining a Project ID and Name\").",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -2004,6 +2157,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID (see \"Obtaining a Project ID and Name\").",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2013,6 +2167,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Image name to filter on; lowercase letters, digits, hyphens (-), underscores (_) and periods (.), at most 512 characters.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2022,6 +2177,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Whether the name filter is a fuzzy match.",
                         kind: "boolean",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2031,6 +2187,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "SWR organization the image belongs to.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2040,6 +2197,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Image type (BUILD_IN = built-in system image, DEDICATED = user-saved image).",
                         kind: "string",
+                        item_kind: "",
                         values: &["BUILD_IN", "DEDICATED"],
                     },
                     Param {
@@ -2049,6 +2207,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Workspace ID; 0 when no workspace has been created, otherwise the ID of the workspace in use.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -2070,6 +2229,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Notebook instance ID, as returned by the notebook list API.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2079,6 +2239,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID (see \"Obtaining a Project ID and Name\").",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -2100,6 +2261,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Notebook instance ID, as returned by the notebook list API.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2109,6 +2271,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID (see \"Obtaining a Project ID and Name\").",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -2130,6 +2293,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Notebook instance ID, as returned by the notebook list API.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2139,6 +2303,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID (see \"Obtaining a Project ID and Name\").",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -2160,6 +2325,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Notebook instance ID, as returned by the notebook list API.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2169,6 +2335,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID (see \"Obtaining a Project ID and Name\").",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -2190,6 +2357,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Notebook instance ID, as returned by the notebook list API.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2199,6 +2367,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID (see \"Obtaining a Project ID and Name\").",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2208,6 +2377,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Renewal duration in milliseconds. The body is the recommended place; when this parameter is given, the body is ignored and the stop type is scheduled stop.",
                         kind: "integer",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -2229,6 +2399,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Image ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2238,6 +2409,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID (see \"Obtaining a Project ID and Name\").",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -2259,6 +2431,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Image ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2268,6 +2441,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID (see \"Obtaining a Project ID and Name\").",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2277,6 +2451,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Whether the image content is deleted from SWR as well; only valid for private images.",
                         kind: "boolean",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -2298,6 +2473,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Notebook instance ID, as returned by the notebook list API.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2307,6 +2483,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID (see \"Obtaining a Project ID and Name\").",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -2328,6 +2505,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID (see \"Obtaining a Project ID and Name\").",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2337,6 +2515,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Processor type.",
                         kind: "string",
+                        item_kind: "",
                         values: &["CPU", "GPU"],
                     },
                     Param {
@@ -2346,6 +2525,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Number of records per page; unlimited when not given.",
                         kind: "integer",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2355,6 +2535,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Offset of the first record of the page.",
                         kind: "integer",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2364,6 +2545,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Cluster type (MANAGED = public cluster, DEDICATED = dedicated cluster).",
                         kind: "string",
+                        item_kind: "",
                         values: &["MANAGED", "DEDICATED"],
                     },
                     Param {
@@ -2373,6 +2555,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Sort order, ASC (ascending) or DESC (descending).",
                         kind: "string",
+                        item_kind: "",
                         values: &["ASC", "DESC"],
                     },
                     Param {
@@ -2382,6 +2565,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Fields to sort by, separated by commas.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -2403,6 +2587,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Notebook instance ID, as returned by the notebook list API.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2412,6 +2597,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID (see \"Obtaining a Project ID and Name\").",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2421,6 +2607,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Number of records per page; unlimited when not given.",
                         kind: "integer",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2430,6 +2617,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Offset of the first record of the page.",
                         kind: "integer",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -2451,6 +2639,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Notebook instance ID, as returned by the notebook list API.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2460,6 +2649,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID (see \"Obtaining a Project ID and Name\").",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -2481,6 +2671,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Notebook instance ID, as returned by the notebook list API.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2490,6 +2681,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID (see \"Obtaining a Project ID and Name\").",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -2511,6 +2703,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Notebook instance ID, as returned by the notebook list API.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2520,6 +2713,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID (see \"Obtaining a Project ID and Name\").",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2529,6 +2723,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "ID of the mounted OBS storage.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -2550,6 +2745,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Notebook instance ID, as returned by the notebook list API.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2559,6 +2755,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID (see \"Obtaining a Project ID and Name\").",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2568,6 +2765,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "ID of the mounted OBS storage.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -2589,6 +2787,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID (see \"Obtaining a Project ID and Name\").",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2598,6 +2797,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).",
                         kind: "string",
+                        item_kind: "",
                         values: &["DEFAULT", "NOTEBOOK"],
                     },
                     Param {
@@ -2607,6 +2807,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Number of records per page.",
                         kind: "integer",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2616,6 +2817,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Instance name, fuzzy matched; letters, digits, hyphens (-) and underscores (_), at most 128 characters.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2625,6 +2827,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Dedicated resource pool ID.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2634,6 +2837,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Offset of the first record of the page.",
                         kind: "integer",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2643,6 +2847,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "ID of the user owning the instances, 32 lowercase letters and digits; only honoured for a large account or with admin permission, usually the current user.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2652,6 +2857,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Sort order, ASC (ascending) or DESC (descending).",
                         kind: "string",
+                        item_kind: "",
                         values: &["ASC", "DESC"],
                     },
                     Param {
@@ -2661,6 +2867,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Fields to sort by, separated by commas.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2670,6 +2877,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Instance status to filter on.",
                         kind: "string",
+                        item_kind: "",
                         values: &[
                             "INIT",
                             "CREATING",
@@ -2694,6 +2902,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Workspace ID; 0 when no workspace has been created, otherwise the ID of the workspace in use.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -2715,6 +2924,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID (see \"Obtaining a Project ID and Name\").",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -2736,6 +2946,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID (see \"Obtaining a Project ID and Name\").",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2745,6 +2956,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Instance type (DEFAULT = free CodeLab instance, at most one; NOTEBOOK = billed instance).",
                         kind: "string",
+                        item_kind: "",
                         values: &["DEFAULT", "NOTEBOOK"],
                     },
                     Param {
@@ -2754,6 +2966,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Number of records per page.",
                         kind: "integer",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2763,6 +2976,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Instance name, fuzzy matched; letters, digits, hyphens (-) and underscores (_), at most 128 characters.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2772,6 +2986,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Dedicated resource pool ID (see Querying the Resource Pool List).",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2781,6 +2996,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Offset of the first record of the page.",
                         kind: "integer",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2790,6 +3006,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "ID of the user owning the instances, 32 lowercase letters and digits; only honoured when the master account has admin permission, usually the current user.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2799,6 +3016,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Sort order, ASC (ascending) or DESC (descending).",
                         kind: "string",
+                        item_kind: "",
                         values: &["ASC", "DESC"],
                     },
                     Param {
@@ -2808,6 +3026,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Fields to sort by, separated by commas.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2817,6 +3036,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Instance status to filter on.",
                         kind: "string",
+                        item_kind: "",
                         values: &[
                             "INIT",
                             "CREATING",
@@ -2841,6 +3061,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Workspace ID; 0 when no workspace has been created, otherwise the ID of the workspace in use.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],
@@ -2862,6 +3083,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Notebook instance ID, as returned by the notebook list API.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2871,6 +3093,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID (see \"Obtaining a Project ID and Name\").",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2880,6 +3103,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Running duration after startup, in milliseconds.",
                         kind: "integer",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2889,6 +3113,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Auto-stop type (timing = stop at a set time, idle = stop when idle).",
                         kind: "string",
+                        item_kind: "",
                         values: &["timing", "idle"],
                     },
                 ],
@@ -2910,6 +3135,7 @@ pub const SERVICES: &[Service] = &[
                         required: true,
                         help: "Notebook instance ID, as returned by the notebook list API.",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                     Param {
@@ -2919,6 +3145,7 @@ pub const SERVICES: &[Service] = &[
                         required: false,
                         help: "Project ID (see \"Obtaining a Project ID and Name\").",
                         kind: "string",
+                        item_kind: "",
                         values: &[],
                     },
                 ],

@@ -3,8 +3,10 @@
 //! ([`generated::SERVICES`]), and a command is sent through `otc-client`'s typed builder
 //! ([`generated::call`]), configured as the library is ([`otc_client::Cloud::from_env`]).
 //!
-//! Exit codes: 0 success, 2 usage, 3 configuration, 4 an API error, 5 network/transport,
-//! 1 anything else.
+//! Exit codes: 0 success, 2 usage (clap's, and values or bodies that do not decode into the
+//! operation's types), 3 configuration (including a project id neither configured nor given),
+//! 4 an API error (including IAM refusing the credentials), 5 network/transport (and redirects
+//! the runtime does not follow), 1 anything else.
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -109,7 +111,7 @@ fn param_arg(param: &'static Param) -> Arg {
 /// booleans and objects parsed as JSON (the text itself if that fails, so the type's own
 /// decoding names the problem).
 fn param_value(kind: &str, text: &str) -> Value {
-    if kind == "string" {
+    if kind == "string" || kind.is_empty() {
         return Value::String(text.to_owned());
     }
     serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
@@ -121,7 +123,7 @@ fn params_of(operation: &Operation, matches: &ArgMatches) -> Map<String, Value> 
         let Some(values) = matches.get_many::<String>(param.name) else { continue };
         let values: Vec<&String> = values.collect();
         let value = if param.kind == "array" {
-            Value::Array(values.iter().map(|text| param_value("", text)).collect())
+            Value::Array(values.iter().map(|text| param_value(param.item_kind, text)).collect())
         } else {
             param_value(param.kind, values[0])
         };

@@ -44,6 +44,8 @@ pub struct Param {
     pub help: &'static str,
     /// The schema's `type` (`string` when it gives none).
     pub kind: &'static str,
+    /// For an array, its items' `type` (each occurrence of the flag is one item); else empty.
+    pub item_kind: &'static str,
     /// The schema's enum values, if any.
     pub values: &'static [&'static str],
 }

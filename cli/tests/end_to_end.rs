@@ -1,26 +1,32 @@
 //! The built `otc` against a loopback wiremock server, configured through the environment as
 //! the library is (`OS_TOKEN`, `OS_PROJECT_ID`, `OS_REGION_NAME`, `OTC_MODELARTS_ENDPOINT`).
 
+use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 use serde_json::{Value, json};
-use wiremock::matchers::{header, method, path};
+use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const TOKEN: &str = "the-secret-token";
 
-fn otc(server: &MockServer, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_otc"))
+/// `otc` configured for `server` through the environment only.
+fn configured(server: &MockServer, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_otc"));
+    command
         .args(args)
         .env_clear()
         .env("HOME", "/nonexistent")
         .env("OS_TOKEN", TOKEN)
         .env("OS_PROJECT_ID", "p1")
         .env("OS_REGION_NAME", "eu-de")
-        .env("OTC_MODELARTS_ENDPOINT", server.uri())
-        .output()
-        .expect("otc runs")
+        .env("OTC_MODELARTS_ENDPOINT", server.uri());
+    command
+}
+
+fn otc(server: &MockServer, args: &[&str]) -> Output {
+    configured(server, args).output().expect("otc runs")
 }
 
 /// The spec's example of a notebook, as ShowNotebook answers it.
@@ -123,4 +129,67 @@ fn an_unreachable_endpoint_exits_5() {
         .output()
         .expect("otc runs");
     assert_eq!(output.status.code(), Some(5), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn project_id_overrides_the_configured_project() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/p2/notebooks/nb-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(notebook_example()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let output = otc(&server, &["modelarts", "show-notebook", "--id", "nb-1", "--project-id", "p2"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_project_id_exits_3() {
+    let server = MockServer::start().await;
+    let output = configured(&server, &["modelarts", "show-notebook", "--id", "nb-1"])
+        .env_remove("OS_PROJECT_ID")
+        .output()
+        .expect("otc runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("project"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_body_is_read_from_standard_input() {
+    let server = MockServer::start().await;
+    let example = notebook_example();
+    Mock::given(method("PUT"))
+        .and(path("/v1/p1/notebooks/nb-1"))
+        .and(body_json(json!({"description": "update"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&example))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut child = configured(&server, &["modelarts", "update-notebook", "--id", "nb-1", "--body", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("otc runs");
+    child.stdin.take().expect("stdin").write_all(br#"{"description": "update"}"#).expect("written");
+    let output = child.wait_with_output().expect("otc ends");
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let printed: Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    assert_eq!(without_nulls(&printed), without_nulls(&example));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_body_of_the_wrong_shape_exits_2_before_sending() {
+    let server = MockServer::start().await;
+    let dir = std::env::temp_dir().join(format!("otc-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let file = dir.join("body.json");
+    std::fs::write(&file, "[1, 2]").expect("written");
+    let output =
+        otc(&server, &["modelarts", "update-notebook", "--id", "nb-1", "--body", file.to_str().expect("UTF-8")]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(output.status.code(), Some(2), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(server.received_requests().await.unwrap_or_default().is_empty());
 }

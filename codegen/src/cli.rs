@@ -112,6 +112,7 @@ fn operation_entry(root: &Value, operation: &tree::Operation<'_>) -> TokenStream
         );
         let kind = schema.and_then(|schema| schema.get("type")).and_then(Value::as_str).unwrap_or("string");
         let items = schema.and_then(|schema| schema.get("items")).map(|items| tree::deref(root, items));
+        let item_kind = items.and_then(|items| items.get("type")).and_then(Value::as_str).unwrap_or_default();
         let values: Vec<String> = schema
             .and_then(|schema| schema.get("enum"))
             .or_else(|| items.and_then(|items| items.get("enum")))
@@ -126,6 +127,7 @@ fn operation_entry(root: &Value, operation: &tree::Operation<'_>) -> TokenStream
                 required: #required,
                 help: #help,
                 kind: #kind,
+                item_kind: #item_kind,
                 values: &[#(#values),*],
             }
         }
