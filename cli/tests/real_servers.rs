@@ -1,0 +1,118 @@
+//! The built `otc` against the real Keystone and Glance that `tests/realserver` starts: password
+//! login through `OS_*` variables, then an image's whole life from the command line (create
+//! metadata, upload a file, list, download and compare, delete) and the error paths a script
+//! meets (a wrong password, an unknown id), with their exit codes.
+//!
+//! Skipped (with a message) unless `OTC_REALSERVER_KEYSTONE_URL` is set; with
+//! `OTC_REALSERVER_REQUIRED=1` (`.ci/run` sets it) a missing variable fails instead.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{Value, json};
+
+struct Servers {
+    keystone: String,
+    glance: String,
+    region: String,
+    user: String,
+    password: String,
+    domain: String,
+    project: String,
+}
+
+fn servers() -> Option<Servers> {
+    let var = |name: &str| std::env::var(format!("OTC_REALSERVER_{name}")).ok().filter(|value| !value.is_empty());
+    let Some(keystone) = var("KEYSTONE_URL") else {
+        assert!(
+            std::env::var_os("OTC_REALSERVER_REQUIRED").is_none(),
+            "OTC_REALSERVER_REQUIRED is set, but OTC_REALSERVER_KEYSTONE_URL is not: the real servers did not start"
+        );
+        println!("skipped: OTC_REALSERVER_KEYSTONE_URL is not set (tests/realserver/realserver.py start)");
+        return None;
+    };
+    let required = |name: &str| var(name).unwrap_or_else(|| panic!("OTC_REALSERVER_{name} is not set"));
+    Some(Servers {
+        keystone,
+        glance: required("GLANCE_URL"),
+        region: required("REGION"),
+        user: required("USERNAME"),
+        password: required("PASSWORD"),
+        domain: required("DOMAIN"),
+        project: required("PROJECT"),
+    })
+}
+
+/// `otc` configured as a user's shell would: password login, project by name, Glance as IMS.
+fn otc(servers: &Servers, password: &str, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_otc"));
+    command
+        .args(args)
+        .env_clear()
+        .env("HOME", "/nonexistent")
+        .env("OS_AUTH_URL", format!("{}/v3", servers.keystone))
+        .env("OS_REGION_NAME", &servers.region)
+        .env("OS_USERNAME", &servers.user)
+        .env("OS_PASSWORD", password)
+        .env("OS_USER_DOMAIN_NAME", &servers.domain)
+        .env("OS_PROJECT_NAME", &servers.project)
+        .env("OTC_IMS_ENDPOINT", &servers.glance);
+    command
+}
+
+fn run(servers: &Servers, args: &[&str]) -> Output {
+    otc(servers, &servers.password, args).output().expect("otc runs")
+}
+
+fn json_of(output: &Output) -> Value {
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("JSON on stdout")
+}
+
+#[test]
+fn an_image_lives_and_dies_through_the_command_line() {
+    let Some(servers) = servers() else { return };
+    let dir = tempfile::tempdir().unwrap();
+
+    // Create the metadata from a body on standard input.
+    let mut create = otc(&servers, &servers.password, &["ims", "glance-create-image-metadata", "--body", "-"]);
+    let mut child = create.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let body = json!({"name": "otc-cli-test", "container_format": "bare", "disk_format": "raw", "min_disk": 1});
+    child.stdin.take().unwrap().write_all(body.to_string().as_bytes()).unwrap();
+    let created = json_of(&child.wait_with_output().unwrap());
+    let id = created["id"].as_str().expect("an image id").to_owned();
+    assert_eq!(created["name"], "otc-cli-test");
+
+    // Upload a file, list, download it back, compare.
+    let file = dir.path().join("disk.raw");
+    let bytes: Vec<u8> = (0..512 * 1024u32).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(&file, &bytes).unwrap();
+    let uploaded =
+        run(&servers, &["ims", "glance-upload-image-file", "--image-id", &id, "--body", file.to_str().unwrap()]);
+    assert_eq!(uploaded.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&uploaded.stderr));
+    let listed = json_of(&run(&servers, &["ims", "glance-list-images", "--name", "otc-cli-test"]));
+    let images = listed["images"].as_array().expect("images");
+    assert!(images.iter().any(|image| image["id"] == id.as_str()), "{listed}");
+    let downloaded = run(&servers, &["ims", "glance-download-image-file", "--image-id", &id]);
+    assert_eq!(downloaded.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&downloaded.stderr));
+    assert!(downloaded.stdout == bytes, "the downloaded bytes differ from the uploaded file");
+
+    // Delete; then the id is unknown: an API error (exit 4) with Glance's message on stderr.
+    let deleted = run(&servers, &["ims", "glance-delete-image", "--image-id", &id]);
+    assert_eq!(deleted.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&deleted.stderr));
+    let gone = run(&servers, &["ims", "glance-show-image", "--image-id", &id]);
+    assert_eq!(gone.status.code(), Some(4), "stderr: {}", String::from_utf8_lossy(&gone.stderr));
+    let stderr = String::from_utf8_lossy(&gone.stderr);
+    assert!(stderr.contains("404") && stderr.contains(&id), "{stderr}");
+    assert!(gone.stdout.is_empty());
+}
+
+#[test]
+fn a_wrong_password_is_an_api_error_and_is_never_echoed() {
+    let Some(servers) = servers() else { return };
+    let output = otc(&servers, "not-the-password", &["ims", "glance-list-images"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(4), "stderr: {}", String::from_utf8_lossy(&output.stderr));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("401"), "{stderr}");
+    assert!(!stderr.contains("not-the-password") && !stderr.contains(&servers.password), "{stderr}");
+}
