@@ -4,12 +4,12 @@
 //! sends the operation through its typed builder with the parameters and body deserialized from
 //! JSON, the way the golden suite's dispatch table ([`crate::dispatch`]) does.
 
-use heck::{ToKebabCase, ToPascalCase, ToSnakeCase};
+use heck::ToKebabCase;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::Value;
 
-use crate::dispatch::{Index, Module, qualify, send_output, setters};
+use crate::dispatch::{Index, Module, TypedCall, typed_call};
 use crate::tree;
 
 /// The command line's source, formatted, or a message naming what could not be matched.
@@ -152,58 +152,20 @@ fn operation_arm(
     index: &Index<'_>,
     operation: &tree::Operation<'_>,
 ) -> Result<TokenStream, String> {
-    let service = module.spec.name();
-    let field = format_ident!("{}", service);
-    let id = operation.node.get("operationId").and_then(Value::as_str).unwrap_or_default();
-    let fail = |what: String| format!("{}: {id}: {what}", module.spec.path.display());
-    let builder_name = id.to_pascal_case();
-    let method = index
-        .client_methods
-        .get(&builder_name)
-        .cloned()
-        .ok_or_else(|| fail(format!("no `Client` method returns `builder::{builder_name}`")))?;
-    let setters = setters(index, &builder_name);
-    let mut steps = Vec::new();
-    for parameter in crate::dispatch::parameters(&module.spec.raw, operation) {
-        let setter_name = parameter.to_snake_case();
-        let (setter, ty) = setters
-            .iter()
-            .find(|(name, _)| *name == setter_name || *name == format!("{setter_name}_"))
-            .ok_or_else(|| fail(format!("no builder setter for parameter `{parameter}`")))?;
-        let setter = format_ident!("{}", setter);
-        let ty = qualify(ty, &field);
-        steps.push(quote! {
-            if let Some(value) = params.get(#parameter) {
-                request = request.#setter(param_from::<#ty>(#parameter, value)?);
-            }
-        });
-    }
-    if operation.node.get("requestBody").is_some() {
-        let (_, ty) = setters
-            .iter()
-            .find(|(name, _)| name == "body")
-            .ok_or_else(|| fail("no builder setter `body`".to_owned()))?;
-        let binary = quote!(#ty).to_string().replace(' ', "") == "reqwest::Body";
-        let ty = qualify(ty, &field);
-        steps.push(if binary {
-            quote! {
-                if let Some(bytes) = body {
-                    request = request.body(body_raw(bytes));
-                }
-            }
-        } else {
-            quote! {
-                if let Some(bytes) = body {
-                    request = request.body(body_json::<#ty>(bytes)?);
-                }
-            }
-        });
-    }
-    let finish = match send_output(index, &builder_name) {
-        Some(output) if output.contains("ByteStream") => quote!(finish_stream),
-        Some(output) if output.contains("ResponseValue < :: std :: option :: Option <") => quote!(finish_optional),
-        _ => quote!(finish),
+    let raw_body = quote! {
+        if let Some(bytes) = body {
+            request = request.body(body_raw(bytes));
+        }
     };
+    let json_body = |ty: &syn::Type| {
+        quote! {
+            if let Some(bytes) = body {
+                request = request.body(body_json::<#ty>(bytes)?);
+            }
+        }
+    };
+    let TypedCall { service, id, field, method, steps, finish } =
+        typed_call(module, index, operation, raw_body, &json_body)?;
     Ok(quote! {
         (#service, #id) => {
             let client = cloud.#field();

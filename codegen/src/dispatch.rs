@@ -114,6 +114,54 @@ fn operation_arm(
     index: &Index<'_>,
     operation: &tree::Operation<'_>,
 ) -> Result<TokenStream, String> {
+    // A raw body (`application/octet-stream`): the case gives its bytes as a string.
+    let raw_body = quote! {
+        if let Some(value) = body {
+            request = request.body(body_bytes(value)?);
+        }
+    };
+    let json_body = |ty: &syn::Type| {
+        quote! {
+            if let Some(value) = body {
+                request = request.body(body_from::<#ty>(value)?);
+            }
+        }
+    };
+    let TypedCall { service, id, field, method, steps, finish } =
+        typed_call(module, index, operation, raw_body, &json_body)?;
+    Ok(quote! {
+        (#service, #id) => {
+            #[allow(unused_mut)]
+            let mut request = clients.#field.#method();
+            #(#steps)*
+            #finish(request.send().await).await
+        }
+    })
+}
+
+/// One operation called through its typed builder, as the golden dispatch and the command line
+/// both generate it: each spec parameter from `params` (deserialized into the setter's type),
+/// then the body (`raw_body` for a raw body, `json_body(type)` for a JSON one), then the
+/// `finish` helper that fits the response.
+pub(crate) struct TypedCall {
+    pub(crate) service: String,
+    pub(crate) id: String,
+    /// The service's module and `Clients`/`Cloud` accessor (`modelarts`).
+    pub(crate) field: syn::Ident,
+    /// The `Client` method returning the operation's builder.
+    pub(crate) method: syn::Ident,
+    pub(crate) steps: Vec<TokenStream>,
+    /// `finish`, `finish_optional` (a documented bodiless success) or `finish_stream` (raw bytes).
+    pub(crate) finish: TokenStream,
+}
+
+pub(crate) fn typed_call(
+    module: &Module<'_>,
+    index: &Index<'_>,
+    operation: &tree::Operation<'_>,
+    raw_body: TokenStream,
+    json_body: &dyn Fn(&syn::Type) -> TokenStream,
+) -> Result<TypedCall, String> {
     let service = module.spec.name();
     let field = format_ident!("{}", service);
     let id = operation.node.get("operationId").and_then(Value::as_str).unwrap_or_default();
@@ -146,21 +194,7 @@ fn operation_arm(
             .find(|(name, _)| name == "body")
             .ok_or_else(|| fail("no builder setter `body`".to_owned()))?;
         let binary = quote!(#ty).to_string().replace(' ', "") == "reqwest::Body";
-        let ty = qualify(ty, &field);
-        steps.push(if binary {
-            // A raw body (`application/octet-stream`): the case gives its bytes as a string.
-            quote! {
-                if let Some(value) = body {
-                    request = request.body(body_bytes(value)?);
-                }
-            }
-        } else {
-            quote! {
-                if let Some(value) = body {
-                    request = request.body(body_from::<#ty>(value)?);
-                }
-            }
-        });
+        steps.push(if binary { raw_body } else { json_body(&qualify(ty, &field)) });
     }
     // A raw response (`ByteStream`) has no JSON to re-encode: its bytes are read instead. An
     // optional body (`bodiless_successes`) reports whether one came.
@@ -169,14 +203,7 @@ fn operation_arm(
         Some(output) if output.contains("ResponseValue < :: std :: option :: Option <") => quote!(finish_optional),
         _ => quote!(finish),
     };
-    Ok(quote! {
-        (#service, #id) => {
-            #[allow(unused_mut)]
-            let mut request = clients.#field.#method();
-            #(#steps)*
-            #finish(request.send().await).await
-        }
-    })
+    Ok(TypedCall { service, id: id.to_owned(), field, method, steps, finish })
 }
 
 /// Spec names of the operation's parameters (path item level first), `$ref`s followed.
