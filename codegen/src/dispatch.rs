@@ -233,6 +233,26 @@ fn items_of<'a>(file: &'a syn::File, module: &str) -> &'a [syn::Item] {
         .unwrap_or(&[])
 }
 
+/// Builder name → the `impl Client` method returning `builder::<name><'_>` (operation
+/// `ShowNotebook` → `show_notebook`). Shared with `cargo xtask diff`.
+pub fn client_methods(file: &syn::File) -> HashMap<String, syn::Ident> {
+    let mut methods = HashMap::new();
+    for item in &file.items {
+        let syn::Item::Impl(item_impl) = item else { continue };
+        for item in &item_impl.items {
+            let syn::ImplItem::Fn(function) = item else { continue };
+            let syn::ReturnType::Type(_, ty) = &function.sig.output else { continue };
+            let syn::Type::Path(path) = ty.as_ref() else { continue };
+            if let [module, builder] = path.path.segments.iter().collect::<Vec<_>>().as_slice()
+                && module.ident == "builder"
+            {
+                methods.entry(builder.ident.to_string()).or_insert_with(|| function.sig.ident.clone());
+            }
+        }
+    }
+    methods
+}
+
 /// What the arms look up in a generated file, gathered in one pass (looking each operation's
 /// builder up by scanning the file made the table quadratic in the number of operations).
 pub(crate) struct Index<'a> {
@@ -246,20 +266,7 @@ pub(crate) struct Index<'a> {
 
 impl<'a> Index<'a> {
     pub(crate) fn new(file: &'a syn::File) -> Self {
-        let mut client_methods = HashMap::new();
-        for item in &file.items {
-            let syn::Item::Impl(item_impl) = item else { continue };
-            for item in &item_impl.items {
-                let syn::ImplItem::Fn(function) = item else { continue };
-                let syn::ReturnType::Type(_, ty) = &function.sig.output else { continue };
-                let syn::Type::Path(path) = ty.as_ref() else { continue };
-                if let [module, builder] = path.path.segments.iter().collect::<Vec<_>>().as_slice()
-                    && module.ident == "builder"
-                {
-                    client_methods.entry(builder.ident.to_string()).or_insert_with(|| function.sig.ident.clone());
-                }
-            }
-        }
+        let client_methods = client_methods(file);
         let mut builders: HashMap<String, Vec<&syn::ImplItemFn>> = HashMap::new();
         for item in items_of(file, "builder") {
             let syn::Item::Impl(item_impl) = item else { continue };

@@ -332,20 +332,7 @@ fn operation_table(items: &[syn::Item]) -> BTreeMap<String, String> {
 fn operations(file: &syn::File, api: &Api) -> BTreeMap<String, Operation> {
     let table = operation_table(&file.items);
     // Builder name → `Client` method.
-    let mut methods = BTreeMap::new();
-    for item in &file.items {
-        let syn::Item::Impl(item_impl) = item else { continue };
-        for item in &item_impl.items {
-            let syn::ImplItem::Fn(function) = item else { continue };
-            let syn::ReturnType::Type(_, ty) = &function.sig.output else { continue };
-            let syn::Type::Path(path) = ty.as_ref() else { continue };
-            if let [module, builder] = path.path.segments.iter().collect::<Vec<_>>().as_slice()
-                && module.ident == "builder"
-            {
-                methods.insert(builder.ident.to_string(), function.sig.ident.to_string());
-            }
-        }
-    }
+    let methods = otc_codegen::dispatch::client_methods(file);
     let mut found = BTreeMap::new();
     for item in items_of(&file.items, "builder") {
         let syn::Item::Impl(item_impl) = item else { continue };
@@ -384,7 +371,7 @@ fn operations(file: &syn::File, api: &Api) -> BTreeMap<String, Operation> {
             syn::ReturnType::Default => "()".to_owned(),
         };
         let request_line = table.get(&id).cloned().unwrap_or_default();
-        found.insert(id, Operation { method: method.clone(), request_line, setters, returns });
+        found.insert(id, Operation { method: method.to_string(), request_line, setters, returns });
     }
     found
 }
