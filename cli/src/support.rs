@@ -22,8 +22,9 @@ pub enum CallError {
     UnknownOperation(String),
     /// A flag's value does not decode into the parameter's type.
     Parameter { name: String, error: serde_json::Error },
-    /// The body does not decode into the request type.
-    Body(serde_json::Error),
+    /// The body does not decode into the request type: where, never the value (a body file can
+    /// hold a password).
+    Body(BodyError),
     /// The response could not be encoded as JSON again.
     Encode(serde_json::Error),
     /// What the client reported.
@@ -50,9 +51,42 @@ pub fn param_from<T: DeserializeOwned>(name: &str, value: &Value) -> Result<T, C
     serde_json::from_value(value.clone()).map_err(|error| CallError::Parameter { name: name.to_owned(), error })
 }
 
+/// Why a body did not decode, without quoting it: serde's message for a value of the wrong type
+/// or shape names the value (`invalid type: string "…"`), so only its JSON path and position are
+/// kept; a syntax error's message quotes nothing and is kept.
+#[derive(Debug)]
+pub struct BodyError {
+    /// The JSON path of the field that did not fit (`auth.identity.password`), `.` for the whole body.
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    /// serde_json's message for syntax errors only.
+    pub syntax: Option<String>,
+}
+
+impl std::fmt::Display for BodyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.syntax {
+            Some(message) => write!(f, "{message}"),
+            None => write!(
+                f,
+                "the field `{}` has the wrong type or shape (line {}, column {})",
+                self.path, self.line, self.column
+            ),
+        }
+    }
+}
+
 /// A JSON request body in its generated Rust type.
 pub fn body_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CallError> {
-    serde_json::from_slice(bytes).map_err(CallError::Body)
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.inner();
+        let syntax = matches!(inner.classify(), serde_json::error::Category::Syntax | serde_json::error::Category::Eof)
+            .then(|| inner.to_string());
+        CallError::Body(BodyError { path, line: inner.line(), column: inner.column(), syntax })
+    })
 }
 
 /// A raw request body, as read.

@@ -193,3 +193,24 @@ async fn a_body_of_the_wrong_shape_exits_2_before_sending() {
     assert_eq!(output.status.code(), Some(2), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(server.received_requests().await.unwrap_or_default().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_body_that_does_not_fit_is_reported_by_its_path_never_by_its_values() {
+    let server = MockServer::start().await;
+    // A password put where IAM's token request wants an object: serde's own message would quote it.
+    let body = r#"{"auth": {"identity": {"methods": ["password"], "password": {"user": "hunter2-secret"}}}}"#;
+    let mut child = configured(&server, &["iam", "keystone-create-user-token-by-password", "--body", "-"])
+        .env("OTC_IAM_ENDPOINT", server.uri())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("otc runs");
+    child.stdin.take().expect("stdin").write_all(body.as_bytes()).expect("written");
+    let output = child.wait_with_output().expect("otc ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("auth.identity.password.user"), "{stderr}");
+    assert!(!stderr.contains("hunter2"), "the body's value reached the error: {stderr}");
+    assert!(server.received_requests().await.unwrap_or_default().is_empty());
+}
