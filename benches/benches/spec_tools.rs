@@ -1,16 +1,19 @@
 //! How the spec authors' tools scale: `lint`, `audit` (against synthetic reference pages) and
-//! what `regenerate --check` does per spec (load → generate → the golden dispatch table), on
+//! the whole `regenerate --check` (client, dispatch and command-line tables, mock server), on
 //! synthetic specs of 250, 1 000 and 5 000 operations. Before the shared locator, lint re-scanned
 //! the text per finding (4.3 s / 66 s / over 10 min).
-
-use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use otc_benchmarks::synthetic;
 
+/// The allocator the `xtask` binary runs on, so the figures are `cargo xtask`'s.
+#[global_allocator]
+static ALLOCATOR: xtask::allocator::Allocator = xtask::allocator::Allocator;
+
 const SIZES: [usize; 3] = [250, 1_000, 5_000];
 
 fn spec_tools(c: &mut Criterion) {
+    xtask::allocator::keep_freed_pages();
     let reference = tempfile::tempdir().expect("a temporary folder");
     for &operations in &SIZES {
         synthetic::write_reference_pages(reference.path(), operations).expect("pages written");
@@ -49,15 +52,23 @@ fn spec_tools(c: &mut Criterion) {
     }
     group.finish();
 
-    let mut group = c.benchmark_group("regenerate-check generate");
-    for (operations, text) in &texts {
-        group.throughput(Throughput::Elements(*operations as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(operations), text, |b, text| {
+    // The whole `regenerate --check` (every output planned, then compared with the disk), on a
+    // scratch project holding only the synthetic spec, generated once beforehand.
+    let mut group = c.benchmark_group("regenerate-check");
+    let readme = xtask::project_root().join("README.md");
+    for &operations in &SIZES {
+        let root = tempfile::tempdir().expect("a scratch root");
+        synthetic::write_project(root.path(), operations, &readme).expect("a scratch project");
+        let planned = xtask::regenerate::plan(root.path()).expect("plans");
+        xtask::regenerate::apply(root.path(), &xtask::regenerate::Drift { changed: planned, stale: Vec::new() })
+            .expect("writes");
+        group.throughput(Throughput::Elements(operations as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(operations), root.path(), |b, root| {
             b.iter(|| {
-                let spec = otc_codegen::load::parse(Path::new("specs/synthetic.yaml"), text).expect("loads");
-                let generated = otc_codegen::generate_spec(&spec, "specs/synthetic.yaml").expect("generates");
-                let modules = [otc_codegen::dispatch::Module { spec: &spec, file: &generated.file }];
-                generated.source.len() + otc_codegen::dispatch::dispatch_source(&modules).expect("dispatch").len()
+                let planned = xtask::regenerate::plan(root).expect("plans");
+                let drift = xtask::regenerate::drift(root, &planned).expect("compares");
+                assert!(drift.is_empty(), "up to date");
+                planned.len()
             })
         });
     }

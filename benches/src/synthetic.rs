@@ -97,3 +97,12 @@ fn page(i: usize) -> String {
         row(&["400 Bad Request", "Request error."]),
     )
 }
+
+/// Makes `root` a project holding only the synthetic spec of `operations` (as
+/// `specs/synthetic.yaml`) and a copy of `readme` (whose coverage table `regenerate` rewrites):
+/// enough for `xtask::regenerate::plan` to run on it as on the real checkout.
+pub fn write_project(root: &Path, operations: usize, readme: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(root.join("specs"))?;
+    std::fs::write(root.join("specs/synthetic.yaml"), spec(operations))?;
+    std::fs::copy(readme, root.join("README.md")).map(drop)
+}

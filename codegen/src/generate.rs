@@ -2,8 +2,9 @@
 //! Validation should have caught everything progenitor rejects; a panic that still escapes it
 //! is caught and reported as an error naming the file, never propagated.
 
+use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::Mutex;
+use std::sync::Once;
 
 use openapiv3::OpenAPI;
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
@@ -29,29 +30,47 @@ pub(crate) fn settings() -> GenerationSettings {
     settings
 }
 
-/// Serializes the panic-hook swap: the hook is process-wide.
-pub(crate) static PANIC_HOOK: Mutex<()> = Mutex::new(());
+thread_local! {
+    /// Set while this thread runs progenitor under [`catch_quietly`].
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Installs, once per process, a panic hook that keeps quiet about panics on threads inside
+/// [`catch_quietly`] and hands every other panic to the hook that was there before. (Swapping
+/// the process-wide hook around each call, as this once did, forced the client's and the mock's
+/// progenitor runs to take turns instead of sharing the machine's cores.)
+static QUIET_HOOK: Once = Once::new();
+
+/// Runs `generate`, turning a panic into `Err(its message)` without printing it.
+pub(crate) fn catch_quietly<T>(generate: impl FnOnce() -> T) -> std::result::Result<T, String> {
+    QUIET_HOOK.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was_quiet = QUIET.replace(true);
+    let outcome = panic::catch_unwind(AssertUnwindSafe(generate));
+    QUIET.set(was_quiet);
+    outcome.map_err(|payload| {
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "no message".to_owned())
+    })
+}
 
 pub fn generate(spec: &Spec, normalized: &OpenAPI) -> Result<syn::File> {
-    let tokens = {
-        let _guard = PANIC_HOOK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let previous = panic::take_hook();
-        panic::set_hook(Box::new(|_| {}));
-        let outcome = panic::catch_unwind(AssertUnwindSafe(|| Generator::new(&settings()).generate_tokens(normalized)));
-        panic::set_hook(previous);
-        outcome
-    };
+    let tokens = catch_quietly(|| Generator::new(&settings()).generate_tokens(normalized));
     let tokens = match tokens {
         Ok(Ok(tokens)) => tokens,
         Ok(Err(error)) => {
             return Err(spec.error("", format!("progenitor refused the spec: {error}")));
         }
-        Err(payload) => {
-            let message = payload
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                .unwrap_or_else(|| "no message".to_owned());
+        Err(message) => {
             return Err(
                 spec.error("", format!("progenitor failed on a construct validation does not know yet: {message}"))
             );
@@ -89,5 +108,32 @@ paths:
         let text = error.to_string();
         assert!(text.starts_with("error: specs/modelarts.yaml:1:1 #: progenitor failed"), "{text}");
         assert!(generate(&spec, &crate::normalize::normalize(&spec.openapi).unwrap()).is_ok());
+    }
+
+    /// The client's and the mock's progenitor runs share the cores: panics caught on two threads
+    /// at once both come back as errors, and each thread leaves quiet mode when its call ends.
+    #[test]
+    fn panics_on_two_threads_at_once_are_both_caught() {
+        let barrier = std::sync::Barrier::new(2);
+        let outcomes: Vec<_> = std::thread::scope(|scope| {
+            let threads: Vec<_> = (0..2)
+                .map(|n| {
+                    let barrier = &barrier;
+                    scope.spawn(move || {
+                        let outcome = catch_quietly(|| {
+                            barrier.wait();
+                            panic!("thread {n} panicked")
+                        });
+                        (outcome, QUIET.with(Cell::get))
+                    })
+                })
+                .collect();
+            threads.into_iter().map(|thread| thread.join().expect("the panic was caught")).collect()
+        });
+        for (n, (outcome, still_quiet)) in outcomes.into_iter().enumerate() {
+            assert_eq!(outcome, Err(format!("thread {n} panicked")));
+            assert!(!still_quiet);
+        }
+        assert_eq!(catch_quietly(|| 7), Ok(7));
     }
 }

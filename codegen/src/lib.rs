@@ -41,8 +41,6 @@ pub struct Generated {
     pub source: String,
     /// The post-processed syntax tree (what later generators, like the golden dispatch, read).
     pub file: syn::File,
-    /// The normalized spec the module was generated from (what the mock server is generated from).
-    pub normalized: openapiv3::OpenAPI,
 }
 
 /// Runs the whole pipeline on the spec at `path`. `display_path` is how the header names it
@@ -54,9 +52,20 @@ pub fn generate_file(path: &Path, display_path: &str) -> Result<Generated> {
 
 /// Stages 2–6 on an already loaded spec.
 pub fn generate_spec(spec: &Spec, display_path: &str) -> Result<Generated> {
+    generate_prepared(spec, &prepare(spec)?, display_path)
+}
+
+/// Stages 2–3: validates the spec and returns the normalized copy progenitor is fed. Everything
+/// after this only reads the spec, so callers may generate the client and the mock server from
+/// it at the same time.
+pub fn prepare(spec: &Spec) -> Result<openapiv3::OpenAPI> {
     validate::validate(spec)?;
-    let normalized = normalize::normalize(&spec.openapi).map_err(|message| spec.error("", message))?;
-    let mut file = generate::generate(spec, &normalized)?;
-    postprocess::postprocess(&mut file, &spec.openapi, &normalized).map_err(|message| spec.error("", message))?;
-    Ok(Generated { module: spec.name(), source: format::format(&file, display_path), file, normalized })
+    normalize::normalize(&spec.openapi).map_err(|message| spec.error("", message))
+}
+
+/// Stages 4–6 on what [`prepare`] returned for the same spec.
+pub fn generate_prepared(spec: &Spec, normalized: &openapiv3::OpenAPI, display_path: &str) -> Result<Generated> {
+    let mut file = generate::generate(spec, normalized)?;
+    postprocess::postprocess(&mut file, &spec.openapi, normalized).map_err(|message| spec.error("", message))?;
+    Ok(Generated { module: spec.name(), source: format::format(&file, display_path), file })
 }

@@ -4,8 +4,6 @@
 //! example of the spec as a ready-made answer (`then.example("creatingNotebook")`) and a table
 //! of them (`EXAMPLES`).
 
-use std::panic::{self, AssertUnwindSafe};
-
 use heck::{ToPascalCase, ToSnakeCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -38,16 +36,9 @@ fn service(module: &Module<'_>) -> Result<TokenStream, String> {
     let name = module.spec.name();
     let fail = |what: String| format!("{}: mock: {what}", module.spec.path.display());
     let crate_path = format!("otc_client::{name}");
-    let tokens = {
-        let _guard = crate::generate::PANIC_HOOK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let previous = panic::take_hook();
-        panic::set_hook(Box::new(|_| {}));
-        let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-            progenitor_impl::Generator::new(&crate::generate::settings()).httpmock(module.normalized, &crate_path)
-        }));
-        panic::set_hook(previous);
-        outcome
-    };
+    let tokens = crate::generate::catch_quietly(|| {
+        progenitor_impl::Generator::new(&crate::generate::settings()).httpmock(module.normalized, &crate_path)
+    });
     let tokens = match tokens {
         Ok(Ok(tokens)) => tokens,
         Ok(Err(error)) => return Err(fail(format!("progenitor refused the spec: {error}"))),

@@ -1,6 +1,7 @@
 //! Project automation behind `cargo xtask`: regenerating the client from the specs (and, in
 //! other modules, reviewing the specs).
 
+pub mod allocator;
 pub mod audit;
 pub mod coverage;
 pub mod diff;

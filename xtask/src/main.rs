@@ -2,6 +2,9 @@
 
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: xtask::allocator::Allocator = xtask::allocator::Allocator;
+
 const USAGE: &str = "\
 usage: cargo xtask <command>
 
@@ -27,6 +30,7 @@ commands:
 ";
 
 fn main() -> ExitCode {
+    xtask::allocator::keep_freed_pages();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = xtask::project_root();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();

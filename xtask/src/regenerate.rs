@@ -59,40 +59,66 @@ pub fn spec_files(root: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 /// Generates every module in memory. Any error in any spec fails the whole plan.
+///
+/// The mock server only needs each spec's normalized document, so it is generated on a second
+/// thread while this one runs the client pipeline and then the dispatch and command-line tables
+/// (which read the client's syntax trees, and those cannot cross threads).
 pub fn plan(root: &Path) -> Result<Vec<Planned>, String> {
     let specs = spec_files(root).map_err(|error| format!("cannot list {SPECS_DIR}/: {error}"))?;
-    let mut planned = Vec::new();
-    let mut generated = Vec::new();
+    let mut prepared = Vec::new();
     let mut errors = Vec::new();
     for spec_path in &specs {
         let display = spec_path.to_string_lossy().replace('\\', "/");
         let outcome = otc_codegen::load::load(&root.join(spec_path))
-            .and_then(|spec| otc_codegen::generate_spec(&spec, &display).map(|output| (spec, output)));
+            .and_then(|spec| otc_codegen::prepare(&spec).map(|normalized| (spec, normalized, display)));
         match outcome {
-            Ok((spec, output)) => {
-                planned.push(Planned {
-                    path: Path::new(GENERATED_DIR).join(format!("{}.rs", output.module)),
-                    contents: output.source.clone(),
-                });
-                generated.push((spec, output));
-            }
+            Ok(ready) => prepared.push(ready),
             Err(error) => errors.push(relative_diagnostics(&error, root)),
         }
     }
     if !errors.is_empty() {
         return Err(errors.join("\n"));
     }
+    let (generated, mock) = std::thread::scope(|scope| {
+        let mock = scope.spawn(|| {
+            let mocks: Vec<_> =
+                prepared.iter().map(|(spec, normalized, _)| otc_codegen::mock::Module { spec, normalized }).collect();
+            otc_codegen::mock::mock_source(&mocks)
+        });
+        let generated: Vec<_> = prepared
+            .iter()
+            .map(|(spec, normalized, display)| {
+                otc_codegen::generate_prepared(spec, normalized, display)
+                    .map(|output| (spec, output))
+                    .map_err(|error| relative_diagnostics(&error, root))
+            })
+            .collect();
+        (generated, mock.join().unwrap_or_else(|_| Err("the mock server's generator panicked".to_owned())))
+    });
+    let mut outputs = Vec::new();
+    for outcome in generated {
+        match outcome {
+            Ok(output) => outputs.push(output),
+            Err(error) => errors.push(error),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors.join("\n"));
+    }
+    let mut planned: Vec<Planned> = outputs
+        .iter()
+        .map(|(_, output)| Planned {
+            path: Path::new(GENERATED_DIR).join(format!("{}.rs", output.module)),
+            contents: output.source.clone(),
+        })
+        .collect();
     let modules: Vec<_> =
-        generated.iter().map(|(spec, output)| otc_codegen::dispatch::Module { spec, file: &output.file }).collect();
+        outputs.iter().map(|(spec, output)| otc_codegen::dispatch::Module { spec, file: &output.file }).collect();
     planned
         .push(Planned { path: PathBuf::from(DISPATCH), contents: otc_codegen::dispatch::dispatch_source(&modules)? });
     planned.push(Planned { path: PathBuf::from(CLI), contents: otc_codegen::cli::cli_source(&modules)? });
-    let mocks: Vec<_> = generated
-        .iter()
-        .map(|(spec, output)| otc_codegen::mock::Module { spec, normalized: &output.normalized })
-        .collect();
-    planned.push(Planned { path: PathBuf::from(MOCK), contents: otc_codegen::mock::mock_source(&mocks)? });
-    let loaded: Vec<&otc_codegen::Spec> = generated.iter().map(|(spec, _)| spec).collect();
+    planned.push(Planned { path: PathBuf::from(MOCK), contents: mock? });
+    let loaded: Vec<&otc_codegen::Spec> = outputs.iter().map(|(spec, _)| *spec).collect();
     planned.push(readme(root, &loaded)?);
     Ok(planned)
 }
@@ -139,10 +165,12 @@ pub fn drift(root: &Path, planned: &[Planned]) -> std::io::Result<Drift> {
 
 /// Writes the drift: temporary siblings first, then renames, then removals.
 pub fn apply(root: &Path, drift: &Drift) -> std::io::Result<()> {
-    fs::create_dir_all(root.join(GENERATED_DIR))?;
     let mut staged = Vec::new();
     for file in &drift.changed {
         let target = root.join(&file.path);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)?;
+        }
         let mut temporary = target.clone().into_os_string();
         temporary.push(".tmp");
         let temporary = PathBuf::from(temporary);
