@@ -61,7 +61,7 @@ pub const SERVICES: &[Service] = &[
                 params: &[
                     Param {
                         name: "__isregistered",
-                        flag: "isregistered",
+                        flag: "__isregistered",
                         location: "query",
                         required: false,
                         help: "Only images whose registration flag is \"true\"; ordinary users can query only such images.",
@@ -71,7 +71,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__imagetype",
-                        flag: "imagetype",
+                        flag: "__imagetype",
                         location: "query",
                         required: false,
                         help: "Image type: gold (public image), private (private image) or shared (shared image).",
@@ -181,7 +181,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__os_bit",
-                        flag: "os-bit",
+                        flag: "__os-bit",
                         location: "query",
                         required: false,
                         help: "OS bitness: 32 or 64.",
@@ -191,7 +191,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__platform",
-                        flag: "platform",
+                        flag: "__platform",
                         location: "query",
                         required: false,
                         help: "OS platform of the image.",
@@ -262,7 +262,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__os_type",
-                        flag: "os-type",
+                        flag: "__os-type",
                         location: "query",
                         required: false,
                         help: "OS type of the image.",
@@ -292,7 +292,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_kvm",
-                        flag: "support-kvm",
+                        flag: "__support-kvm",
                         location: "query",
                         required: false,
                         help: "\"true\" to return images that support KVM.",
@@ -302,7 +302,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_xen",
-                        flag: "support-xen",
+                        flag: "__support-xen",
                         location: "query",
                         required: false,
                         help: "\"true\" to return images that support Xen.",
@@ -312,7 +312,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_largememory",
-                        flag: "support-largememory",
+                        flag: "__support-largememory",
                         location: "query",
                         required: false,
                         help: "\"true\" to return images that support large-memory ECSs (supported OSs in Table 4 of the Values of Related Parameters page).",
@@ -322,7 +322,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_diskintensive",
-                        flag: "support-diskintensive",
+                        flag: "__support-diskintensive",
                         location: "query",
                         required: false,
                         help: "\"true\" to return images that support disk-intensive ECSs (supported OSs in Table 4 of the Values of Related Parameters page).",
@@ -332,7 +332,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_highperformance",
-                        flag: "support-highperformance",
+                        flag: "__support-highperformance",
                         location: "query",
                         required: false,
                         help: "\"true\" to return images that support high-performance ECSs (supported OSs in Table 4 of the Values of Related Parameters page).",
@@ -342,7 +342,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_xen_gpu_type",
-                        flag: "support-xen-gpu-type",
+                        flag: "__support-xen-gpu-type",
                         location: "query",
                         required: false,
                         help: "GPU type for GPU-accelerated ECSs on Xen (values in Table 2 of the Values of Related Parameters page). Cannot be combined with __support_xen and __support_kvm.",
@@ -352,7 +352,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_kvm_gpu_type",
-                        flag: "support-kvm-gpu-type",
+                        flag: "__support-kvm-gpu-type",
                         location: "query",
                         required: false,
                         help: "GPU type for GPU-accelerated ECSs on KVM (values in Table 3 of the Values of Related Parameters page). Cannot be combined with __support_xen and __support_kvm.",
@@ -362,7 +362,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_xen_hana",
-                        flag: "support-xen-hana",
+                        flag: "__support-xen-hana",
                         location: "query",
                         required: false,
                         help: "\"true\" to return images that support HANA ECSs on Xen. Cannot be combined with __support_xen and __support_kvm.",
@@ -372,7 +372,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_kvm_infiniband",
-                        flag: "support-kvm-infiniband",
+                        flag: "__support-kvm-infiniband",
                         location: "query",
                         required: false,
                         help: "\"true\" to return images that support ECSs with InfiniBand NICs on KVM. Cannot be combined with __support_xen.",
@@ -792,7 +792,7 @@ pub const SERVICES: &[Service] = &[
                 params: &[
                     Param {
                         name: "__isregistered",
-                        flag: "isregistered",
+                        flag: "__isregistered",
                         location: "query",
                         required: false,
                         help: "Whether the image is registered (usable); only true is accepted, and common users see only such images.",
@@ -802,7 +802,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__imagetype",
-                        flag: "imagetype",
+                        flag: "__imagetype",
                         location: "query",
                         required: false,
                         help: "Image type (gold = public image, private = private image, shared = shared image).",
@@ -812,7 +812,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__whole_image",
-                        flag: "whole-image",
+                        flag: "__whole-image",
                         location: "query",
                         required: false,
                         help: "Whether the image is a full-ECS image.",
@@ -822,7 +822,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__system__cmkid",
-                        flag: "system-cmkid",
+                        flag: "__system--cmkid",
                         location: "query",
                         required: false,
                         help: "ID of the key that encrypts the image.",
@@ -932,7 +932,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__os_bit",
-                        flag: "os-bit",
+                        flag: "__os-bit",
                         location: "query",
                         required: false,
                         help: "OS bitness, 32 or 64.",
@@ -942,7 +942,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__platform",
-                        flag: "platform",
+                        flag: "__platform",
                         location: "query",
                         required: false,
                         help: "OS platform of the image.",
@@ -1013,7 +1013,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__os_type",
-                        flag: "os-type",
+                        flag: "__os-type",
                         location: "query",
                         required: false,
                         help: "OS type of the image.",
@@ -1043,7 +1043,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_kvm",
-                        flag: "support-kvm",
+                        flag: "__support-kvm",
                         location: "query",
                         required: false,
                         help: "Set to true to find images that support KVM.",
@@ -1053,7 +1053,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_xen",
-                        flag: "support-xen",
+                        flag: "__support-xen",
                         location: "query",
                         required: false,
                         help: "Set to true to find images that support Xen.",
@@ -1063,7 +1063,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_largememory",
-                        flag: "support-largememory",
+                        flag: "__support-largememory",
                         location: "query",
                         required: false,
                         help: "Set to true to find images that support large-memory ECSs.",
@@ -1073,7 +1073,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_diskintensive",
-                        flag: "support-diskintensive",
+                        flag: "__support-diskintensive",
                         location: "query",
                         required: false,
                         help: "Set to true to find images that support disk-intensive ECSs.",
@@ -1083,7 +1083,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_highperformance",
-                        flag: "support-highperformance",
+                        flag: "__support-highperformance",
                         location: "query",
                         required: false,
                         help: "Set to true to find images that support high-performance ECSs.",
@@ -1093,7 +1093,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_xen_gpu_type",
-                        flag: "support-xen-gpu-type",
+                        flag: "__support-xen-gpu-type",
                         location: "query",
                         required: false,
                         help: "GPU type supported on the Xen platform; cannot be combined with __support_xen or __support_kvm.",
@@ -1103,7 +1103,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_kvm_gpu_type",
-                        flag: "support-kvm-gpu-type",
+                        flag: "__support-kvm-gpu-type",
                         location: "query",
                         required: false,
                         help: "GPU type supported on the KVM platform; cannot be combined with __support_xen or __support_kvm.",
@@ -1113,7 +1113,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_xen_hana",
-                        flag: "support-xen-hana",
+                        flag: "__support-xen-hana",
                         location: "query",
                         required: false,
                         help: "Set to true to find images that support HANA ECSs on Xen; cannot be combined with __support_xen or __support_kvm.",
@@ -1123,7 +1123,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_kvm_infiniband",
-                        flag: "support-kvm-infiniband",
+                        flag: "__support-kvm-infiniband",
                         location: "query",
                         required: false,
                         help: "Set to true to find images that support ECSs with InfiniBand NICs on KVM; cannot be combined with __support_xen.",
@@ -1477,7 +1477,7 @@ pub const SERVICES: &[Service] = &[
                 params: &[
                     Param {
                         name: "__isregistered",
-                        flag: "isregistered",
+                        flag: "__isregistered",
                         location: "query",
                         required: false,
                         help: "Filter on registration; only registered images (\"true\") are visible to common users, and extension APIs default to \"true\".",
@@ -1487,7 +1487,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__imagetype",
-                        flag: "imagetype",
+                        flag: "__imagetype",
                         location: "query",
                         required: false,
                         help: "Filter on image type: gold (public), private or shared. Images shared by or with you (and accepted) are of type shared; tell them apart by owner, and use member_status to get accepted ones.",
@@ -1497,7 +1497,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__whole_image",
-                        flag: "whole-image",
+                        flag: "__whole-image",
                         location: "query",
                         required: false,
                         help: "Filter on full-ECS images.",
@@ -1507,7 +1507,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__system__cmkid",
-                        flag: "system-cmkid",
+                        flag: "__system--cmkid",
                         location: "query",
                         required: false,
                         help: "Filter on the ID of the key that encrypts the image.",
@@ -1617,7 +1617,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__os_bit",
-                        flag: "os-bit",
+                        flag: "__os-bit",
                         location: "query",
                         required: false,
                         help: "Filter on OS bitness (32 or 64).",
@@ -1627,7 +1627,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__platform",
-                        flag: "platform",
+                        flag: "__platform",
                         location: "query",
                         required: false,
                         help: "Filter on OS platform.",
@@ -1698,7 +1698,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__os_type",
-                        flag: "os-type",
+                        flag: "__os-type",
                         location: "query",
                         required: false,
                         help: "Filter on OS type.",
@@ -1728,7 +1728,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_kvm",
-                        flag: "support-kvm",
+                        flag: "__support-kvm",
                         location: "query",
                         required: false,
                         help: "Filter on KVM support (\"true\").",
@@ -1738,7 +1738,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_xen",
-                        flag: "support-xen",
+                        flag: "__support-xen",
                         location: "query",
                         required: false,
                         help: "Filter on Xen support (\"true\").",
@@ -1748,7 +1748,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_largememory",
-                        flag: "support-largememory",
+                        flag: "__support-largememory",
                         location: "query",
                         required: false,
                         help: "Filter on large-memory ECS support (\"true\"); the supported OSs are listed on the Values of Related Parameters page.",
@@ -1758,7 +1758,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_diskintensive",
-                        flag: "support-diskintensive",
+                        flag: "__support-diskintensive",
                         location: "query",
                         required: false,
                         help: "Filter on disk-intensive ECS support (\"true\").",
@@ -1768,7 +1768,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_highperformance",
-                        flag: "support-highperformance",
+                        flag: "__support-highperformance",
                         location: "query",
                         required: false,
                         help: "Filter on high-performance ECS support (\"true\").",
@@ -1778,7 +1778,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_xen_gpu_type",
-                        flag: "support-xen-gpu-type",
+                        flag: "__support-xen-gpu-type",
                         location: "query",
                         required: false,
                         help: "Filter on the GPU type supported on Xen (values on the Values of Related Parameters page); cannot be combined with __support_xen or __support_kvm.",
@@ -1788,7 +1788,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_kvm_gpu_type",
-                        flag: "support-kvm-gpu-type",
+                        flag: "__support-kvm-gpu-type",
                         location: "query",
                         required: false,
                         help: "Filter on the GPU type supported on KVM (values on the Values of Related Parameters page); cannot be combined with __support_xen or __support_kvm.",
@@ -1798,7 +1798,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_xen_hana",
-                        flag: "support-xen-hana",
+                        flag: "__support-xen-hana",
                         location: "query",
                         required: false,
                         help: "Filter on support of HANA ECSs on Xen (\"true\"); cannot be combined with __support_xen or __support_kvm.",
@@ -1808,7 +1808,7 @@ pub const SERVICES: &[Service] = &[
                     },
                     Param {
                         name: "__support_kvm_infiniband",
-                        flag: "support-kvm-infiniband",
+                        flag: "__support-kvm-infiniband",
                         location: "query",
                         required: false,
                         help: "Filter on support of ECSs with InfiniBand NICs on KVM (\"true\"); cannot be combined with __support_xen.",

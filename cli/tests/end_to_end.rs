@@ -214,3 +214,26 @@ async fn a_body_that_does_not_fit_is_reported_by_its_path_never_by_its_values() 
     assert!(!stderr.contains("hunter2"), "the body's value reached the error: {stderr}");
     assert!(server.received_requests().await.unwrap_or_default().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_ims_attribute_flag_sends_its_underscored_name() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/images"))
+        .and(wiremock::matchers::query_param("__imagetype", "gold"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"images": [], "first": "/v2/images"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let output = configured(&server, &["ims", "glance-list-images", "--__imagetype", "gold"])
+        .env("OTC_IMS_ENDPOINT", server.uri())
+        .output()
+        .expect("otc runs");
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    // The old rule's `--imagetype` dropped the underscores: it is no flag now.
+    let old = configured(&server, &["ims", "glance-list-images", "--imagetype", "gold"])
+        .env("OTC_IMS_ENDPOINT", server.uri())
+        .output()
+        .expect("otc runs");
+    assert_eq!(old.status.code(), Some(2));
+}

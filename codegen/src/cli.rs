@@ -4,6 +4,8 @@
 //! sends the operation through its typed builder with the parameters and body deserialized from
 //! JSON, the way the golden suite's dispatch table ([`crate::dispatch`]) does.
 
+use std::collections::BTreeMap;
+
 use heck::ToKebabCase;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -22,7 +24,10 @@ pub fn cli_source(modules: &[Module<'_>]) -> Result<String, String> {
         let about = module.spec.raw.pointer("/info/title").and_then(Value::as_str).unwrap_or_default();
         let mut operations = Vec::new();
         for operation in tree::operations(&module.spec.raw) {
-            operations.push(operation_entry(&module.spec.raw, &operation));
+            operations.push(operation_entry(&module.spec.raw, &operation).map_err(|error| {
+                let id = operation.node.get("operationId").and_then(Value::as_str).unwrap_or_default();
+                format!("{}: {id}: {error}", module.spec.path.display())
+            })?);
             arms.push(operation_arm(module, &index, &operation)?);
         }
         services.push(quote! {
@@ -75,11 +80,62 @@ fn parameter_nodes<'a>(root: &'a Value, operation: &tree::Operation<'a>) -> Vec<
         .collect()
 }
 
+/// Flags every operation command has besides its parameters' (`--help`, the global
+/// `--os-cloud`, `--body`); a parameter's flag must not be one of them.
+pub const RESERVED_FLAGS: &[&str] = &["help", "os-cloud", "body"];
+
+/// A parameter's long flag: its spec name in kebab case, nothing dropped. Each `_` becomes `-`
+/// and a lower-case letter or digit followed by an upper-case one gets a `-` between them
+/// (`sort_key` → `sort-key`, `workspaceId` → `workspace-id`), all lower case (`X-Api-Version` →
+/// `x-api-version`); leading underscores are part of the name and stay (`__imagetype` →
+/// `--__imagetype`, `__system__cmkid` → `--__system--cmkid`: IMS's `__` attributes are other
+/// parameters than the plain ones). Two parameters of one operation with the same flag, or one
+/// taking a reserved flag, fail the generation ([`operation_flags`]).
+pub fn flag_name(name: &str) -> String {
+    let rest = name.trim_start_matches('_');
+    let mut flag = name[..name.len() - rest.len()].to_owned();
+    let mut previous: Option<char> = None;
+    for c in rest.chars() {
+        if c == '_' {
+            flag.push('-');
+        } else {
+            if c.is_uppercase() && previous.is_some_and(|p| p.is_lowercase() || p.is_ascii_digit()) {
+                flag.push('-');
+            }
+            flag.extend(c.to_lowercase());
+        }
+        previous = Some(c);
+    }
+    flag
+}
+
+/// Each parameter name with its flag, or a message naming the two parameters (or the reserved
+/// flag) that would share one.
+pub fn operation_flags<'a>(names: &[&'a str]) -> Result<Vec<(&'a str, String)>, String> {
+    let mut taken: BTreeMap<String, &str> = RESERVED_FLAGS.iter().map(|flag| ((*flag).to_owned(), "")).collect();
+    let mut flags = Vec::new();
+    for name in names {
+        let flag = flag_name(name);
+        if flag.is_empty() {
+            return Err(format!("parameter `{name}` has no flag name"));
+        }
+        if let Some(other) = taken.insert(flag.clone(), name) {
+            return Err(if other.is_empty() {
+                format!("parameter `{name}` would take the reserved flag --{flag}")
+            } else {
+                format!("parameters `{other}` and `{name}` would both be --{flag}")
+            });
+        }
+        flags.push((*name, flag));
+    }
+    Ok(flags)
+}
+
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn operation_entry(root: &Value, operation: &tree::Operation<'_>) -> TokenStream {
+fn operation_entry(root: &Value, operation: &tree::Operation<'_>) -> Result<TokenStream, String> {
     let id = operation.node.get("operationId").and_then(Value::as_str).unwrap_or_default();
     let command = id.to_kebab_case();
     let method = operation.method.to_uppercase();
@@ -96,9 +152,11 @@ fn operation_entry(root: &Value, operation: &tree::Operation<'_>) -> TokenStream
     let request_body = operation.node.get("requestBody").map(|body| tree::deref(root, body));
     let body = request_body.is_some();
     let body_required = request_body.and_then(|body| body.get("required")).and_then(Value::as_bool).unwrap_or(false);
-    let params = parameter_nodes(root, operation).into_iter().map(|parameter| {
-        let name = parameter.get("name").and_then(Value::as_str).unwrap_or_default();
-        let flag = name.to_kebab_case();
+    let nodes = parameter_nodes(root, operation);
+    let names: Vec<&str> =
+        nodes.iter().map(|parameter| parameter.get("name").and_then(Value::as_str).unwrap_or_default()).collect();
+    let flags = operation_flags(&names)?;
+    let params = nodes.into_iter().zip(flags).map(|(parameter, (name, flag))| {
         let location = parameter.get("in").and_then(Value::as_str).unwrap_or_default();
         // The configured project fills `project_id`; the flag only overrides it.
         let required = parameter.get("required").and_then(Value::as_bool).unwrap_or(false) && name != "project_id";
@@ -132,7 +190,7 @@ fn operation_entry(root: &Value, operation: &tree::Operation<'_>) -> TokenStream
             }
         }
     });
-    quote! {
+    Ok(quote! {
         Operation {
             id: #id,
             command: #command,
@@ -144,7 +202,7 @@ fn operation_entry(root: &Value, operation: &tree::Operation<'_>) -> TokenStream
             body: #body,
             body_required: #body_required,
         }
-    }
+    })
 }
 
 fn operation_arm(
@@ -175,4 +233,29 @@ fn operation_arm(
             #finish(request.send().await).await
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_keep_every_part_of_the_name() {
+        assert_eq!(flag_name("image_id"), "image-id");
+        assert_eq!(flag_name("__imagetype"), "__imagetype");
+        assert_eq!(flag_name("__support_kvm_gpu_type"), "__support-kvm-gpu-type");
+        assert_eq!(flag_name("__system__cmkid"), "__system--cmkid");
+        assert_eq!(flag_name("workspaceId"), "workspace-id");
+        assert_eq!(flag_name("X-Api-Version"), "x-api-version");
+        assert_eq!(flag_name("nocatalog"), "nocatalog");
+    }
+
+    #[test]
+    fn colliding_flags_fail_naming_both_parameters() {
+        let error = operation_flags(&["workspace_id", "workspaceId"]).unwrap_err();
+        assert!(error.contains("`workspace_id` and `workspaceId`") && error.contains("--workspace-id"), "{error}");
+        let error = operation_flags(&["body"]).unwrap_err();
+        assert!(error.contains("reserved flag --body"), "{error}");
+        assert!(operation_flags(&["imagetype", "__imagetype"]).is_ok(), "the IMS attribute is another flag");
+    }
 }
