@@ -19,6 +19,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v3/auth/tokens",
                 about: "Obtain a user token with a username and password",
                 long_about: "Authenticates an IAM user by username and password and issues a token, scoped to a project or to the account (domain). The token is returned in the X-Subject-Token response header and is valid for 24 hours; obtaining a new token does not invalidate existing ones.",
+                reference: "en-us_topic_0057845583.html",
+                reference_title: "Obtaining a User Token Through Password Authentication",
                 params: &[
                     Param {
                         name: "nocatalog",
@@ -47,6 +49,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/cloudimages/quickimport/action",
                 about: "Quickly import an image file from OBS as a private image",
                 long_about: "Creates a system disk or data disk private image from a large RAW or ZVHD2 image file (up to 1 TB) stored in an OBS bucket. The call is asynchronous: it returns a job ID whose progress is queried with the asynchronous job API.",
+                reference: "en-us_topic_0133188204.html",
+                reference_title: "Importing an Image File Quickly",
                 params: &[],
                 body: true,
                 body_required: true,
@@ -58,6 +62,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/images",
                 about: "List images (native OpenStack API)",
                 long_about: "Returns images page by page, 25 per page by default. Page with limit and marker (the ID of the last image of the previous page); the response carries the link of the first page and, except on the last page, the link of the next page. Common filters: public images (__imagetype=gold&visibility=public&protected=true), private images (owner={project_id}), shared images by member status (member_status=accepted|rejected|pending&visibility=shared&__imagetype=shared).",
+                reference: "en-us_topic_0060804959.html",
+                reference_title: "Querying Images (Native OpenStack API)",
                 params: &[
                     Param {
                         name: "__isregistered",
@@ -421,6 +427,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/images",
                 about: "Create image metadata (native OpenStack API)",
                 long_about: "Creates the metadata record of an image. No image file exists yet after the call; the file is uploaded afterwards using the returned image ID.",
+                reference: "en-us_topic_0031615565.html",
+                reference_title: "Creating Image Metadata (Native OpenStack API)",
                 params: &[],
                 body: true,
                 body_required: true,
@@ -432,6 +440,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/{project_id}/jobs/{job_id}",
                 about: "Query the status of an asynchronous job",
                 long_about: "Returns the status of an asynchronous IMS job, such as creating, importing, exporting, sharing or replicating an image. What the entities field holds depends on the job type.",
+                reference: "en-us_topic_0022473688.html",
+                reference_title: "Querying the Status of an Asynchronous Job",
                 params: &[
                     Param {
                         name: "project_id",
@@ -464,6 +474,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/cloudimages/action",
                 about: "Create a private image from an ECS, an OBS image file or a data disk",
                 long_about: "Creates a private image in one of three ways: a system disk or data disk image from an ECS, a system disk image from an external image file in an OBS bucket, or a system disk image from a data disk. The call is asynchronous: it returns a job ID whose progress is queried with the asynchronous job API.",
+                reference: "en-us_topic_0020092109.html",
+                reference_title: "Creating an Image",
                 params: &[],
                 body: true,
                 body_required: true,
@@ -475,6 +487,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/cloudimages/dataimages/action",
                 about: "Create a data disk image from an external image file in OBS",
                 long_about: "Creates a data disk image from a data disk image file uploaded to an OBS bucket. The call is asynchronous: it returns a job ID whose progress is queried with the asynchronous job API.",
+                reference: "en-us_topic_0083905788.html",
+                reference_title: "Creating a Data Disk Image from an External Image File",
                 params: &[],
                 body: true,
                 body_required: true,
@@ -486,6 +500,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/cloudimages/wholeimages/action",
                 about: "Create a full-ECS image from an ECS, a CSBS backup or a CBR backup",
                 long_about: "Creates a full-ECS image (system and data disks) from an ECS, a CSBS backup or a CBR backup. The call is asynchronous: it returns a job ID whose progress is queried with the asynchronous job API.",
+                reference: "en-us_topic_0092380109.html",
+                reference_title: "Creating a Full-ECS Image",
                 params: &[],
                 body: true,
                 body_required: true,
@@ -497,6 +513,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/cloudimages/{image_id}/file",
                 about: "Export a private image to an OBS bucket",
                 long_about: "Exports a private image as an image file to a Standard-class OBS bucket in the image's region. The call is asynchronous and returns a job ID. Full-ECS images, ISO images and private images created from Windows, SUSE, Red Hat, Ubuntu or Oracle Linux public images cannot be exported; the image must be smaller than 1 TB, and images over 128 GB support fast export only. The caller needs Tenant Administrator permissions for OBS.",
+                reference: "en-us_topic_0036994315.html",
+                reference_title: "Exporting an Image",
                 params: &[
                     Param {
                         name: "image_id",
@@ -519,6 +537,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/cloudimages/{image_id}/upload",
                 about: "Register an image file in OBS as a private image",
                 long_about: "Registers an image file stored in a Standard-class OBS bucket as a private image, using the ID returned when the image metadata was created. The call is asynchronous and returns a job ID; the image is registered once its status becomes active. The caller needs Tenant Administrator permissions for OBS.",
+                reference: "en-us_topic_0037131984.html",
+                reference_title: "Registering an Image",
                 params: &[
                     Param {
                         name: "image_id",
@@ -541,6 +561,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/cloudimages/quota",
                 about: "Query the private image quota of the tenant",
                 long_about: "Returns the tenant's quotas for private images in the current region: used, total, minimum and maximum values per resource type.",
+                reference: "en-us_topic_0093967372.html",
+                reference_title: "Querying the Image Quota",
                 params: &[],
                 body: false,
                 body_required: false,
@@ -552,6 +574,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/cloudimages/{image_id}/copy",
                 about: "Replicate an image within the region",
                 long_about: "Copies an existing image to a new image in the same region, optionally changing attributes such as the name, description or encryption key. The call is asynchronous and returns a job ID. Full-ECS images and private images created from ISO files cannot be replicated.",
+                reference: "en-us_topic_0049147856.html",
+                reference_title: "Replicating an Image Within a Region",
                 params: &[
                     Param {
                         name: "image_id",
@@ -574,6 +598,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/cloudimages/members",
                 about: "Accept or reject images shared with the tenant",
                 long_about: "Sets the sharing status of one or more images shared with a project to accepted or rejected. Accepted images appear in the image list; rejected images do not, but can still be used to create ECSs. The call is asynchronous and returns a job ID.",
+                reference: "en-us_topic_0036994323.html",
+                reference_title: "Updating the Sharing Status for Images",
                 params: &[],
                 body: true,
                 body_required: true,
@@ -585,6 +611,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/cloudimages/members",
                 about: "Share images with other tenants",
                 long_about: "Shares one or more images with one or more tenants (projects) in the same region. The call is asynchronous and returns a job ID. Keys of encrypted images must be authorized beforehand. A system or data disk image can be shared with up to 256 tenants and a full-ECS image (only when created from a CBR backup) with up to 10; images encrypted with the default key cannot be shared.",
+                reference: "en-us_topic_0036994322.html",
+                reference_title: "Adding Image Sharing Members",
                 params: &[],
                 body: true,
                 body_required: true,
@@ -596,6 +624,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/cloudimages/members",
                 about: "Stop sharing images with tenants",
                 long_about: "Removes one or more tenants (projects) from the members of one or more shared images. The call is asynchronous and returns a job ID. The image IDs and project IDs are sent in a JSON request body.",
+                reference: "en-us_topic_0036994324.html",
+                reference_title: "Deleting Image Sharing Members",
                 params: &[],
                 body: true,
                 body_required: true,
@@ -607,6 +637,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/{project_id}/images/{image_id}/tags",
                 about: "List the tags of one image",
                 long_about: "Returns every key/value tag attached to the given image.",
+                reference: "en-us_topic_0102682865.html",
+                reference_title: "Querying Tags of an Image",
                 params: &[
                     Param {
                         name: "project_id",
@@ -639,6 +671,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/{project_id}/images/{image_id}/tags",
                 about: "Add a tag to an image or update it",
                 long_about: "Adds a key/value tag to an image, or overwrites the value of the tag with the same key. An image has at most 10 tags. Repeating a call with the same key and value changes nothing.",
+                reference: "en-us_topic_0102682863.html",
+                reference_title: "Adding an Image Tag",
                 params: &[
                     Param {
                         name: "project_id",
@@ -671,6 +705,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/{project_id}/images/{image_id}/tags/action",
                 about: "Add, update or delete several tags of an image at once",
                 long_about: "Adds or updates (action create) or deletes (action delete) a list of key/value tags of one image. Keys in one request must be unique; deleting a tag that does not exist counts as success.",
+                reference: "en-us_topic_0102682862.html",
+                reference_title: "Adding or Deleting Image Tags in a Batch",
                 params: &[
                     Param {
                         name: "project_id",
@@ -703,6 +739,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/{project_id}/images/{image_id}/tags/{key}",
                 about: "Delete one tag of an image",
                 long_about: "Deletes the tag with the given key from an image. Not idempotent: a key that does not exist yields 404. Key and value are not checked for characters or length.",
+                reference: "en-us_topic_0102682864.html",
+                reference_title: "Deleting an Image Tag",
                 params: &[
                     Param {
                         name: "project_id",
@@ -745,6 +783,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/{project_id}/images/tags",
                 about: "List all image tags of the project",
                 long_about: "Returns every tag key used on the project's images, each with the list of values it has.",
+                reference: "en-us_topic_0102682866.html",
+                reference_title: "Querying All Image Tags",
                 params: &[
                     Param {
                         name: "project_id",
@@ -767,6 +807,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/{project_id}/images/resource_instances/action",
                 about: "Filter or count images by tags",
                 long_about: "Lists a page of images (action filter) or counts the images (action count) that match tag conditions (tags, tags_any, not_tags, not_tags_any), have no tag at all (without_any_tag), or match a name or ID (matches).",
+                reference: "en-us_topic_0102682861.html",
+                reference_title: "Querying Images by Tag",
                 params: &[
                     Param {
                         name: "project_id",
@@ -789,6 +831,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/cloudimages/tags",
                 about: "List image tags matching image filters",
                 long_about: "Returns the tags of the images that match the given filters (image attributes, sorting and paging), as a list of tag strings.",
+                reference: "en-us_topic_0067360382.html",
+                reference_title: "Querying Tags",
                 params: &[
                     Param {
                         name: "__isregistered",
@@ -1182,6 +1226,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/cloudimages/tags",
                 about: "Add or modify a tag of an image",
                 long_about: "Adds a tag to an image or changes an existing one, given either as a key.value string (tag) or as a key/value object (image_tag).",
+                reference: "en-us_topic_0067360381.html",
+                reference_title: "Adding or Modifying a Tag",
                 params: &[],
                 body: true,
                 body_required: true,
@@ -1193,6 +1239,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/",
                 about: "List the native OpenStack API versions",
                 long_about: "Returns every version of the native OpenStack image API with its status and endpoint links.",
+                reference: "en-us_topic_0066978719.html",
+                reference_title: "Querying API Versions (Native OpenStack API)",
                 params: &[],
                 body: false,
                 body_required: false,
@@ -1204,6 +1252,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/{version}",
                 about: "Show one native OpenStack API version",
                 long_about: "Returns the status and endpoint links of one version of the native OpenStack image API.",
+                reference: "en-us_topic_0170918588.html",
+                reference_title: "Querying an API Version (Native OpenStack API)",
                 params: &[
                     Param {
                         name: "version",
@@ -1226,6 +1276,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/schemas/members",
                 about: "Get the JSON Schema of an image sharing member list (native OpenStack API)",
                 long_about: "Returns the JSON Schema that describes a list of image sharing members, with the attributes of a member and their data types.",
+                reference: "en-us_topic_0049147877.html",
+                reference_title: "Querying a Schema for an Image Sharing Member List (Native OpenStack API)",
                 params: &[],
                 body: false,
                 body_required: false,
@@ -1237,6 +1289,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/schemas/member",
                 about: "Get the JSON Schema of an image sharing member (native OpenStack API)",
                 long_about: "Returns the JSON Schema that describes one image sharing member, with its attributes and their data types.",
+                reference: "en-us_topic_0049147876.html",
+                reference_title: "Querying a Schema for an Image Sharing Member (Native OpenStack API)",
                 params: &[],
                 body: false,
                 body_required: false,
@@ -1248,6 +1302,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/schemas/images",
                 about: "Get the JSON Schema of an image list (native OpenStack API)",
                 long_about: "Returns the JSON Schema that describes an image list, including the data structure of each image in it.",
+                reference: "en-us_topic_0020091556.html",
+                reference_title: "Querying an Image List Schema (Native OpenStack API)",
                 params: &[],
                 body: false,
                 body_required: false,
@@ -1259,6 +1315,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/schemas/image",
                 about: "Get the JSON Schema of an image (native OpenStack API)",
                 long_about: "Returns the JSON Schema that describes an image, with its attributes and their data types.",
+                reference: "en-us_topic_0020091555.html",
+                reference_title: "Querying an Image Schema (Native OpenStack API)",
                 params: &[],
                 body: false,
                 body_required: false,
@@ -1270,6 +1328,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/images/{image_id}/members",
                 about: "List the tenants an image is shared with (native OpenStack API)",
                 long_about: "Returns the members of an image, that is the tenants the image is shared with.",
+                reference: "en-us_topic_0036994320.html",
+                reference_title: "Querying Image Sharing Members (Native OpenStack API)",
                 params: &[
                     Param {
                         name: "image_id",
@@ -1292,6 +1352,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/images/{image_id}/members",
                 about: "Share an image with a tenant (native OpenStack API)",
                 long_about: "Adds the project ID of a tenant as a member of the image, so that the tenant can use the shared image. For an encrypted image, the key used by the image must be authorized first.",
+                reference: "en-us_topic_0036994317.html",
+                reference_title: "Adding an Image Sharing Member (Native OpenStack API)",
                 params: &[
                     Param {
                         name: "image_id",
@@ -1314,6 +1376,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/images/{image_id}/members/{member_id}",
                 about: "Show one member of a shared image (native OpenStack API)",
                 long_about: "Returns the sharing details of one tenant an image is shared with.",
+                reference: "en-us_topic_0036994319.html",
+                reference_title: "Querying Image Sharing Member Details (Native OpenStack API)",
                 params: &[
                     Param {
                         name: "image_id",
@@ -1346,6 +1410,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/images/{image_id}/members/{member_id}",
                 about: "Accept or reject a shared image (native OpenStack API)",
                 long_about: "Sets the sharing status of an image for the receiving tenant, which accepts or rejects the shared image.",
+                reference: "en-us_topic_0036994318.html",
+                reference_title: "Updating the Image Sharing Status (Native OpenStack API)",
                 params: &[
                     Param {
                         name: "image_id",
@@ -1378,6 +1444,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/images/{image_id}/members/{member_id}",
                 about: "Stop sharing an image with a tenant (native OpenStack API)",
                 long_about: "Removes a tenant from the members of an image, which stops sharing the image with that tenant.",
+                reference: "en-us_topic_0036994321.html",
+                reference_title: "Deleting an Image Sharing Member (Native OpenStack API)",
                 params: &[
                     Param {
                         name: "image_id",
@@ -1410,6 +1478,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/images/{image_id}/tags/{tag}",
                 about: "Add a tag to an image (native OpenStack API)",
                 long_about: "Adds a custom tag key to an image. Tag values cannot be set here; use the IMS tag API (PUT /v1/cloudimages/tags) for them.",
+                reference: "en-us_topic_0020092111.html",
+                reference_title: "Adding a Tag (Native OpenStack API)",
                 params: &[
                     Param {
                         name: "image_id",
@@ -1442,6 +1512,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/images/{image_id}/tags/{tag}",
                 about: "Remove a tag from an image (native OpenStack API)",
                 long_about: "Deletes a custom tag from a private image.",
+                reference: "en-us_topic_0020091553.html",
+                reference_title: "Deleting a Tag (Native OpenStack API)",
                 params: &[
                     Param {
                         name: "image_id",
@@ -1474,6 +1546,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/cloudimages",
                 about: "List images matching search criteria",
                 long_about: "Returns the images (public, private and shared) that match the given query parameters. Results are paged with marker (the last image ID seen) and limit, and sorted with sort_key and sort_dir.",
+                reference: "en-us_topic_0020091565.html",
+                reference_title: "Querying Images",
                 params: &[
                     Param {
                         name: "__isregistered",
@@ -1867,6 +1941,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/cloudimages/{image_id}",
                 about: "Update the attributes of an image",
                 long_about: "Changes attributes of an active image (name, description, the __support_* capability flags, memory limits, boot mode and others) with a list of add, replace or remove operations, and returns the updated image.",
+                reference: "en-us_topic_0020091567.html",
+                reference_title: "Updating an Image",
                 params: &[
                     Param {
                         name: "image_id",
@@ -1889,6 +1965,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/images/{image_id}",
                 about: "Show the details of an image (native OpenStack API)",
                 long_about: "Returns the details of a public or private image.",
+                reference: "en-us_topic_0020091566.html",
+                reference_title: "Querying Image Details (Native OpenStack API)",
                 params: &[
                     Param {
                         name: "image_id",
@@ -1911,6 +1989,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/images/{image_id}",
                 about: "Delete an image (native OpenStack API)",
                 long_about: "Deletes one of your own private images. For a full-ECS image, the body can ask to delete its CSBS or CBR backups too.",
+                reference: "en-us_topic_0020092108.html",
+                reference_title: "Deleting an Image (Native OpenStack API)",
                 params: &[
                     Param {
                         name: "image_id",
@@ -1933,6 +2013,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/images/{image_id}",
                 about: "Modify an image (native OpenStack API)",
                 long_about: "Changes attributes of an image with a list of JSON patch operations. Only custom attributes, the image name and the image description can be changed. The Content-Type header selects the patch format: application/openstack-images-v2.1-json-patch (op/path/value operations) or application/openstack-images-v2.0-json-patch (replace/add/remove operations).",
+                reference: "en-us_topic_0060804960.html",
+                reference_title: "Modifying an Image (Native OpenStack API)",
                 params: &[
                     Param {
                         name: "image_id",
@@ -1955,6 +2037,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/images/{image_id}/file",
                 about: "Download an image file (native OpenStack API)",
                 long_about: "Streams the image file of an image back, from the file URL that image metadata names. An image without uploaded data answers 204 with no body.",
+                reference: "en-us_topic_0031615566.html",
+                reference_title: "Uploading an Image (Native OpenStack API)",
                 params: &[
                     Param {
                         name: "image_id",
@@ -1977,6 +2061,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v2/images/{image_id}/file",
                 about: "Upload an image file (native OpenStack API)",
                 long_about: "Uploads a local image file (smaller than 128 GB; QCOW2, VMDK, VHD, RAW, VHDX, QED, VDI, QCOW, ZVHD2 or ZVHD) to an image whose metadata was created with GlanceCreateImageMetadata. The upload is done when the image status becomes active. AK/SK signing supports bodies up to 12 MB only; use token authentication for larger files.",
+                reference: "en-us_topic_0031615566.html",
+                reference_title: "Uploading an Image (Native OpenStack API)",
                 params: &[
                     Param {
                         name: "image_id",
@@ -2005,6 +2091,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/{project_id}/images",
                 about: "List supported images",
                 long_about: "Returns one page of the images that notebook instances can use, built-in and user-saved, filtered by the query parameters.",
+                reference: "ListImage.html",
+                reference_title: "Querying Supported Images",
                 params: &[
                     Param {
                         name: "project_id",
@@ -2127,6 +2215,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/{project_id}/images",
                 about: "Register a custom image",
                 long_about: "Registers an image stored in SWR as a custom image in ModelArts image management.",
+                reference: "RegisterImage.html",
+                reference_title: "Registering a Custom Image",
                 params: &[
                     Param {
                         name: "project_id",
@@ -2149,6 +2239,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/{project_id}/images/group",
                 about: "List user image groups",
                 long_about: "Returns an overview of the user's images, aggregated by image name. The reference documents no paging parameters, so one call returns the whole list; the paging fields of the response describe it.",
+                reference: "ListImageGroup.html",
+                reference_title: "Obtaining User Image Groups",
                 params: &[
                     Param {
                         name: "project_id",
@@ -2221,6 +2313,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/{project_id}/notebooks/{id}",
                 about: "Get notebook instance details",
                 long_about: "Returns the details of one notebook instance, such as its flavor, image, status and access URL.",
+                reference: "ShowNotebook.html",
+                reference_title: "Querying Details of a Notebook Instance",
                 params: &[
                     Param {
                         name: "id",
@@ -2253,6 +2347,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/{project_id}/notebooks/{id}",
                 about: "Update a notebook instance",
                 long_about: "Changes the name, description, flavor, image, storage size, remote access or startup hooks of a stopped notebook instance.",
+                reference: "UpdateNotebook.html",
+                reference_title: "Updating a Notebook Instance",
                 params: &[
                     Param {
                         name: "id",
@@ -2285,6 +2381,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/{project_id}/notebooks/{id}",
                 about: "Delete a notebook instance",
                 long_about: "Deletes a notebook instance together with its container and all of its storage.",
+                reference: "DeleteNotebook.html",
+                reference_title: "Deleting a Notebook Instance",
                 params: &[
                     Param {
                         name: "id",
@@ -2317,6 +2415,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/{project_id}/notebooks/{id}/lease",
                 about: "Get the auto-stop lease of a running notebook instance",
                 long_about: "Returns how long a running notebook instance may still run before it is stopped automatically.",
+                reference: "ShowLease.html",
+                reference_title: "Querying the Available Duration of a Running Notebook Instance",
                 params: &[
                     Param {
                         name: "id",
@@ -2349,6 +2449,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/{project_id}/notebooks/{id}/lease",
                 about: "Prolong a running notebook instance",
                 long_about: "Extends the running time of a running notebook instance before it is stopped automatically.",
+                reference: "RenewLease.html",
+                reference_title: "Prolonging a Notebook Instance",
                 params: &[
                     Param {
                         name: "id",
@@ -2391,6 +2493,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/{project_id}/images/{id}",
                 about: "Get image details",
                 long_about: "Returns the details of one image, such as its SWR address, architecture, supported flavors and status.",
+                reference: "ShowImage.html",
+                reference_title: "Obtaining Details of an Image",
                 params: &[
                     Param {
                         name: "id",
@@ -2423,6 +2527,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/{project_id}/images/{id}",
                 about: "Delete an image",
                 long_about: "Deletes an image from ModelArts image management; for a private image, optionally also its content in SWR.",
+                reference: "DeleteImage.html",
+                reference_title: "Deleting an Image",
                 params: &[
                     Param {
                         name: "id",
@@ -2465,6 +2571,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/{project_id}/notebooks/{id}/create-image",
                 about: "Save a running notebook instance as an image",
                 long_about: "Saves a running notebook instance as a container image in SWR and registers it with ModelArts.",
+                reference: "CreateImage.html",
+                reference_title: "Saving a Running Instance as a Container Image",
                 params: &[
                     Param {
                         name: "id",
@@ -2497,6 +2605,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/{project_id}/notebooks/flavors",
                 about: "List flavors available to notebook instances",
                 long_about: "Returns one page of the flavors (specifications) that notebook instances can be created with.",
+                reference: "ListFlavors.html",
+                reference_title: "Querying the List of Valid Specifications Supported by Notebook Instances",
                 params: &[
                     Param {
                         name: "project_id",
@@ -2579,6 +2689,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/{project_id}/notebooks/{id}/flavors",
                 about: "List flavors a notebook instance can switch to",
                 long_about: "Returns the flavors (specifications) an existing notebook instance can be switched to.",
+                reference: "ShowSwitchableFlavors.html",
+                reference_title: "Querying the List of Switchable Specifications Supported by Notebook Instances",
                 params: &[
                     Param {
                         name: "id",
@@ -2631,6 +2743,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/{project_id}/notebooks/{instance_id}/storage",
                 about: "List OBS storage mounted to a notebook instance",
                 long_about: "Returns the OBS storage mounted to a notebook instance.",
+                reference: "ListAttachableObSs.html",
+                reference_title: "Obtaining the Notebook Instances with OBS Storage Mounted",
                 params: &[
                     Param {
                         name: "instance_id",
@@ -2663,6 +2777,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/{project_id}/notebooks/{instance_id}/storage",
                 about: "Mount OBS storage to a notebook instance",
                 long_about: "Dynamically mounts an OBS bucket path or parallel file system to a directory under /data/ of a running notebook instance.",
+                reference: "AttachObs.html",
+                reference_title: "OBS Storage Mounting",
                 params: &[
                     Param {
                         name: "instance_id",
@@ -2695,6 +2811,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/{project_id}/notebooks/{instance_id}/storage/{storage_id}",
                 about: "Get OBS storage mounted to a notebook instance",
                 long_about: "Returns the details of one OBS storage mounted to a notebook instance.",
+                reference: "ShowAttachableObs.html",
+                reference_title: "Obtaining Details About a Notebook Instance with OBS Storage Mounted",
                 params: &[
                     Param {
                         name: "instance_id",
@@ -2737,6 +2855,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/{project_id}/notebooks/{instance_id}/storage/{storage_id}",
                 about: "Unmount OBS storage from a notebook instance",
                 long_about: "Unmounts OBS storage that was dynamically mounted to a notebook instance.",
+                reference: "CancelObs.html",
+                reference_title: "Unmounting OBS Storage from a Notebook Instance",
                 params: &[
                     Param {
                         name: "instance_id",
@@ -2779,6 +2899,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/{project_id}/notebooks",
                 about: "List notebook instances",
                 long_about: "Returns one page of the notebook instances that match the query parameters.",
+                reference: "ListNotebooks.html",
+                reference_title: "Querying Notebook Instances",
                 params: &[
                     Param {
                         name: "project_id",
@@ -2916,6 +3038,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/{project_id}/notebooks",
                 about: "Create a notebook instance",
                 long_about: "Creates a notebook instance from a flavor, an image and a storage volume. Creation is asynchronous; ShowNotebook reports the status.",
+                reference: "CreateNotebook.html",
+                reference_title: "Creating a Notebook Instance",
                 params: &[
                     Param {
                         name: "project_id",
@@ -2938,6 +3062,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/{project_id}/notebooks/all",
                 about: "List all notebook instances",
                 long_about: "Returns one page of all notebook instances that match the query parameters.",
+                reference: "ListAllNotebooks.html",
+                reference_title: "Querying All Notebook Instances",
                 params: &[
                     Param {
                         name: "project_id",
@@ -3075,6 +3201,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/{project_id}/notebooks/{id}/start",
                 about: "Start a notebook instance",
                 long_about: "Starts a stopped notebook instance, optionally with a running duration and auto-stop type.",
+                reference: "StartNotebook.html",
+                reference_title: "Starting a Notebook Instance",
                 params: &[
                     Param {
                         name: "id",
@@ -3127,6 +3255,8 @@ pub const SERVICES: &[Service] = &[
                 path: "/v1/{project_id}/notebooks/{id}/stop",
                 about: "Stop a notebook instance",
                 long_about: "Stops a running notebook instance.",
+                reference: "StopNotebook.html",
+                reference_title: "Stopping a Notebook Instance",
                 params: &[
                     Param {
                         name: "id",

@@ -21,7 +21,7 @@ pub mod support;
 pub mod table;
 
 use support::{CallError, Output};
-use table::{Operation, Param};
+use table::{Operation, Param, Service};
 
 /// Usage errors (clap's own code).
 pub const EXIT_USAGE: i32 = 2;
@@ -55,20 +55,23 @@ pub fn command() -> Command {
         let mut command =
             Command::new(service.name).about(service.about).subcommand_required(true).arg_required_else_help(true);
         for operation in service.operations {
-            command = command.subcommand(operation_command(operation));
+            command = command.subcommand(operation_command(service, operation));
         }
         root = root.subcommand(command);
     }
     root
 }
 
-fn operation_command(operation: &'static Operation) -> Command {
+fn operation_command(service: &'static Service, operation: &'static Operation) -> Command {
     let mut command = Command::new(operation.command).about(operation.about);
     if !operation.long_about.is_empty() {
         command = command.long_about(format!(
             "{}\n\n{} {} ({})",
             operation.long_about, operation.method, operation.path, operation.id
         ));
+    }
+    if let Some(reference) = reference_line(service, operation) {
+        command = command.after_help(reference);
     }
     for param in operation.params {
         command = command.arg(param_arg(param));
@@ -83,6 +86,15 @@ fn operation_command(operation: &'static Operation) -> Command {
         );
     }
     command
+}
+
+/// `Reference: <title> (<page>, <service> reference)`, shown under both `-h` and `--help`.
+pub fn reference_line(service: &Service, operation: &Operation) -> Option<String> {
+    if operation.reference.is_empty() {
+        return None;
+    }
+    let title = if operation.reference_title.is_empty() { operation.id } else { operation.reference_title };
+    Some(format!("Reference: {title}: {} ({} reference)", operation.reference, service.about))
 }
 
 fn param_arg(param: &'static Param) -> Arg {

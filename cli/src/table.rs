@@ -23,6 +23,11 @@ pub struct Operation {
     pub about: &'static str,
     /// The spec's description, one line.
     pub long_about: &'static str,
+    /// The reference page the spec was transcribed from: `externalDocs.url`, a page file name
+    /// of the service's API reference (`en-us_topic_0133188204.html`).
+    pub reference: &'static str,
+    /// The page's title (`externalDocs.description`).
+    pub reference_title: &'static str,
     pub params: &'static [Param],
     /// Whether the operation takes a request body (`--body FILE|-`).
     pub body: bool,

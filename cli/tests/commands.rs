@@ -115,6 +115,10 @@ fn every_spec_operation_is_a_command_with_its_parameters() {
                         assert!(longs.insert(long.to_owned()), "{service} {id}: two arguments are --{long}");
                     }
                 }
+                let reference =
+                    operation.pointer("/externalDocs/url").and_then(Value::as_str).expect("externalDocs.url");
+                let after = command.get_after_help().map(ToString::to_string).unwrap_or_default();
+                assert!(after.starts_with("Reference: ") && after.contains(reference), "{service} {id}: {after}");
                 let has_body = command.get_arguments().any(|arg| arg.get_id() == "--body");
                 assert_eq!(has_body, operation.get("requestBody").is_some(), "{service} {id}: --body");
             }

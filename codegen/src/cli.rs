@@ -1,5 +1,5 @@
 //! Emits the command line's table (`cli/src/generated.rs`): for every operation of every
-//! generated module, its command name, help text and parameters (name, location, whether
+//! generated module, its command name, help text, reference page (`externalDocs`) and parameters (name, location, whether
 //! required, description, enum values) as the spec gives them, and a dispatch function that
 //! sends the operation through its typed builder with the parameters and body deserialized from
 //! JSON, the way the golden suite's dispatch table ([`crate::dispatch`]) does.
@@ -149,6 +149,10 @@ fn operation_entry(root: &Value, operation: &tree::Operation<'_>) -> Result<Toke
             .unwrap_or_default(),
     );
     let long_about = one_line(operation.node.get("description").and_then(Value::as_str).unwrap_or_default());
+    // The reference page the operation was transcribed from (`lint` requires one).
+    let reference = operation.node.pointer("/externalDocs/url").and_then(Value::as_str).unwrap_or_default();
+    let reference_title =
+        one_line(operation.node.pointer("/externalDocs/description").and_then(Value::as_str).unwrap_or_default());
     let request_body = operation.node.get("requestBody").map(|body| tree::deref(root, body));
     let body = request_body.is_some();
     let body_required = request_body.and_then(|body| body.get("required")).and_then(Value::as_bool).unwrap_or(false);
@@ -198,6 +202,8 @@ fn operation_entry(root: &Value, operation: &tree::Operation<'_>) -> Result<Toke
             path: #path,
             about: #about,
             long_about: #long_about,
+            reference: #reference,
+            reference_title: #reference_title,
             params: &[#(#params),*],
             body: #body,
             body_required: #body_required,
