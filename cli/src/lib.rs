@@ -34,6 +34,9 @@ pub const EXIT_TRANSPORT: i32 = 5;
 /// Anything else.
 pub const EXIT_OTHER: i32 = 1;
 
+/// `otc completions SHELL`.
+const COMPLETIONS: &str = "completions";
+
 /// The argument id of `--body` (apart from any parameter's).
 const BODY: &str = "--body";
 
@@ -51,6 +54,14 @@ pub fn command() -> Command {
                 .global(true)
                 .help("The cloud of clouds.yaml to use (sets OS_CLOUD)"),
         );
+    root = root.subcommand(
+        Command::new(COMPLETIONS).about("Print a shell completion script for otc to standard output").arg(
+            Arg::new("shell")
+                .required(true)
+                .value_parser(clap::value_parser!(clap_complete::Shell))
+                .help("The shell: bash, zsh, fish, powershell or elvish"),
+        ),
+    );
     for service in generated::SERVICES {
         let mut command =
             Command::new(service.name).about(service.about).subcommand_required(true).arg_required_else_help(true);
@@ -173,6 +184,10 @@ where
         unsafe { std::env::set_var("OS_CLOUD", cloud) };
     }
     let Some((service_name, service_matches)) = matches.subcommand() else { return EXIT_USAGE };
+    if service_name == COMPLETIONS {
+        let Some(shell) = service_matches.get_one::<clap_complete::Shell>("shell") else { return EXIT_USAGE };
+        return completions(*shell);
+    }
     let Some((command, operation_matches)) = service_matches.subcommand() else { return EXIT_USAGE };
     let Some(operation) = generated::SERVICES
         .iter()
@@ -211,6 +226,21 @@ where
         Err(error) => {
             eprintln!("error: {error}");
             exit_code(&error)
+        }
+    }
+}
+
+/// Writes the completion script for `shell` to standard output.
+fn completions(shell: clap_complete::Shell) -> i32 {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command(), "otc", &mut script);
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(&script).and_then(|()| stdout.flush()) {
+        Ok(()) => 0,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(error) => {
+            eprintln!("error: writing the output: {error}");
+            EXIT_OTHER
         }
     }
 }
