@@ -5,7 +5,8 @@
 //!
 //! Exit codes: 0 success, 2 usage (clap's, and values or bodies that do not decode into the
 //! operation's types), 3 configuration (including a project id neither configured nor given),
-//! 4 an API error (including IAM refusing the credentials), 5 network/transport (and redirects
+//! 4 an API error (including IAM refusing the credentials, and a paged list whose server repeats
+//! a page under `--all`), 5 network/transport (and redirects
 //! the runtime does not follow), 1 anything else.
 
 use std::ffi::OsString;
@@ -39,6 +40,8 @@ const COMPLETIONS: &str = "completions";
 
 /// The argument id of `--body` (apart from any parameter's).
 const BODY: &str = "--body";
+/// The argument id of `--all` on paged lists.
+const ALL: &str = "--all";
 
 /// The whole command tree, from the generated table.
 pub fn command() -> Command {
@@ -86,6 +89,13 @@ fn operation_command(service: &'static Service, operation: &'static Operation) -
     }
     for param in operation.params {
         command = command.arg(param_arg(param));
+    }
+    if operation.paged {
+        command = command.arg(Arg::new(ALL).long("all").action(ArgAction::SetTrue).help(format!(
+            "Every item of every page, one JSON object per line (JSON Lines), printed as the pages \
+             arrive; --limit sets the page size (default {})",
+            operation.page_size
+        )));
     }
     if operation.body {
         command = command.arg(
@@ -220,6 +230,9 @@ where
             return EXIT_OTHER;
         }
     };
+    if operation.paged && operation_matches.get_flag(ALL) {
+        return print_all(&runtime, &cloud, service_name, operation, &params);
+    }
     let result = runtime.block_on(generated::call(&cloud, service_name, operation.id, &params, body.as_deref()));
     match result {
         Ok(output) => print_output(output),
@@ -241,6 +254,32 @@ fn completions(shell: clap_complete::Shell) -> i32 {
         Err(error) => {
             eprintln!("error: writing the output: {error}");
             EXIT_OTHER
+        }
+    }
+}
+
+/// `--all`: every item as one compact JSON line, written as it arrives.
+fn print_all(
+    runtime: &tokio::runtime::Runtime,
+    cloud: &otc_client::Cloud,
+    service: &str,
+    operation: &Operation,
+    params: &Map<String, Value>,
+) -> i32 {
+    let page_size = params
+        .get("limit")
+        .and_then(Value::as_u64)
+        .and_then(|limit| u32::try_from(limit).ok())
+        .unwrap_or(operation.page_size);
+    let mut stdout = std::io::stdout().lock();
+    let mut on_item = |item: Value| writeln!(stdout, "{item}").map_err(CallError::Write);
+    let result = runtime.block_on(generated::call_all(cloud, service, operation.id, params, page_size, &mut on_item));
+    match result.and_then(|()| stdout.flush().map_err(CallError::Write)) {
+        Ok(()) => 0,
+        Err(CallError::Write(error)) if error.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(error) => {
+            eprintln!("error: {error}");
+            exit_code(&error)
         }
     }
 }
@@ -277,7 +316,9 @@ fn print_output(output: Output) -> i32 {
 pub fn exit_code(error: &CallError) -> i32 {
     match error {
         CallError::Parameter { .. } | CallError::Body(_) | CallError::UnknownOperation(_) => EXIT_USAGE,
-        CallError::Client(otc_client::Error::Api(_) | otc_client::Error::Authentication { .. }) => EXIT_API,
+        CallError::Client(
+            otc_client::Error::Api(_) | otc_client::Error::Authentication { .. } | otc_client::Error::Stalled { .. },
+        ) => EXIT_API,
         CallError::Client(otc_client::Error::InvalidRequest { .. }) => EXIT_CONFIG,
         CallError::Client(otc_client::Error::Transport { .. } | otc_client::Error::Redirect { .. }) => EXIT_TRANSPORT,
         CallError::Stream(_) => EXIT_TRANSPORT,

@@ -31,7 +31,14 @@ pub enum CallError {
     Client(Error),
     /// A raw response body could not be read.
     Stream(String),
+    /// `--all` stopped after this many items ([`MAX_ALL_ITEMS`]).
+    TooManyItems(u64),
+    /// Writing the output failed (a closed pipe is not reported: the reader has what it wanted).
+    Write(std::io::Error),
 }
+
+/// `--all` stops with an error after this many items, whatever the server keeps naming.
+pub const MAX_ALL_ITEMS: u64 = 10_000_000;
 
 impl std::fmt::Display for CallError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -42,6 +49,8 @@ impl std::fmt::Display for CallError {
             CallError::Encode(error) => write!(f, "the response does not encode as JSON: {error}"),
             CallError::Client(error) => write!(f, "{error}"),
             CallError::Stream(error) => write!(f, "reading the response failed: {error}"),
+            CallError::TooManyItems(count) => write!(f, "stopped after {count} items (the most --all prints)"),
+            CallError::Write(error) => write!(f, "writing the output: {error}"),
         }
     }
 }
@@ -121,4 +130,52 @@ pub async fn finish_stream(result: Result<ResponseValue<otc_client::ByteStream>,
         .await
         .map_err(|error| CallError::Stream(error.to_string()))?;
     Ok(Output::Bytes(chunks.concat()))
+}
+
+/// Hands every item of a paged list to `on_item` as JSON, as the pages arrive; at most
+/// [`MAX_ALL_ITEMS`]. The stream itself ends on the last page, on an error, or when the server
+/// repeats a page (`otc_client::Error::Stalled`).
+pub async fn each_item<T: Serialize>(
+    items: impl futures_util::Stream<Item = Result<T, Error>>,
+    on_item: &mut dyn FnMut(Value) -> Result<(), CallError>,
+) -> Result<(), CallError> {
+    each_item_up_to(items, MAX_ALL_ITEMS, on_item).await
+}
+
+async fn each_item_up_to<T: Serialize>(
+    items: impl futures_util::Stream<Item = Result<T, Error>>,
+    max: u64,
+    on_item: &mut dyn FnMut(Value) -> Result<(), CallError>,
+) -> Result<(), CallError> {
+    use futures_util::TryStreamExt;
+    let mut items = std::pin::pin!(items);
+    let mut count = 0u64;
+    while let Some(item) = items.try_next().await.map_err(CallError::Client)? {
+        count += 1;
+        if count > max {
+            return Err(CallError::TooManyItems(max));
+        }
+        on_item(serde_json::to_value(item).map_err(CallError::Encode)?)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_endless_list_stops_at_the_bound() {
+        let endless = futures_util::stream::repeat_with(|| Ok::<u32, Error>(7));
+        let mut seen = 0u64;
+        let mut on_item = |item: Value| {
+            assert_eq!(item, 7);
+            seen += 1;
+            Ok(())
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let result = runtime.block_on(each_item_up_to(endless, 5, &mut on_item));
+        assert!(matches!(result, Err(CallError::TooManyItems(5))), "{result:?}");
+        assert_eq!(seen, 5);
+    }
 }

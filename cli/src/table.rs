@@ -32,6 +32,11 @@ pub struct Operation {
     /// Whether the operation takes a request body (`--body FILE|-`).
     pub body: bool,
     pub body_required: bool,
+    /// A list `otc_client::Paginate` pages through: `--all` prints every item.
+    pub paged: bool,
+    /// For a paged list, the page size of `--all` without `--limit` (the `limit` parameter's
+    /// documented default); else 0.
+    pub page_size: u32,
 }
 
 /// One parameter: a `--flag`.

@@ -58,6 +58,7 @@ fn specs() -> Vec<(String, Value)> {
 fn every_spec_operation_is_a_command_with_its_parameters() {
     let root = otc_cli::command();
     let specs = specs();
+    let paged = paged_lists();
     assert!(!specs.is_empty());
     let mut count = 0;
     for (service, spec) in &specs {
@@ -106,7 +107,8 @@ fn every_spec_operation_is_a_command_with_its_parameters() {
                 let flags: BTreeSet<String> = command
                     .get_arguments()
                     .map(|arg| arg.get_id().as_str().to_owned())
-                    .filter(|id| id != "--body" && id != "os-cloud" && id != "help")
+                    // The command line's own arguments have ids starting with `--` (`--body`, `--all`).
+                    .filter(|id| !id.starts_with("--") && id != "os-cloud" && id != "help")
                     .collect();
                 assert_eq!(flags, expected, "{service} {id}: flags");
                 let mut longs = BTreeSet::new();
@@ -119,6 +121,8 @@ fn every_spec_operation_is_a_command_with_its_parameters() {
                     operation.pointer("/externalDocs/url").and_then(Value::as_str).expect("externalDocs.url");
                 let after = command.get_after_help().map(ToString::to_string).unwrap_or_default();
                 assert!(after.starts_with("Reference: ") && after.contains(reference), "{service} {id}: {after}");
+                let has_all = command.get_arguments().any(|arg| arg.get_long() == Some("all"));
+                assert_eq!(has_all, paged.contains(id), "{service} {id}: --all");
                 let has_body = command.get_arguments().any(|arg| arg.get_id() == "--body");
                 assert_eq!(has_body, operation.get("requestBody").is_some(), "{service} {id}: --body");
             }
@@ -158,6 +162,29 @@ fn flags_keep_leading_underscores_of_ims_attributes() {
     let flag = |id: &str| list.get_arguments().find(|arg| arg.get_id() == id).and_then(|arg| arg.get_long());
     assert_eq!(flag("__imagetype"), Some("__imagetype"));
     assert_eq!(flag("container_format"), Some("container-format"));
+}
+
+/// The builders `generated-client/src/paged_lists.rs` implements `Paginate` for: the first
+/// identifier of each entry of its `offset_and_limit!` and `marker_and_limit!` invocations.
+fn paged_lists() -> BTreeSet<String> {
+    let source =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/src/paged_lists.rs"))
+            .expect("paged_lists.rs");
+    let mut names = BTreeSet::new();
+    for invocation in ["offset_and_limit! {", "marker_and_limit! {"] {
+        let start =
+            source.find(invocation).unwrap_or_else(|| panic!("no `{invocation}` in paged_lists.rs")) + invocation.len();
+        let body = &source[start..start + source[start..].find("\n}").expect("the invocation's end")];
+        for line in body.lines().map(str::trim) {
+            if let Some((name, _)) = line.split_once(" => ")
+                && !line.starts_with("//")
+            {
+                names.insert(name.to_owned());
+            }
+        }
+    }
+    assert!(names.len() >= 5, "{names:?}");
+    names
 }
 
 /// `otc_client::<service>::OPERATIONS`.

@@ -18,17 +18,23 @@ use crate::tree;
 pub fn cli_source(modules: &[Module<'_>]) -> Result<String, String> {
     let mut services = Vec::new();
     let mut arms = Vec::new();
+    let mut all_arms = Vec::new();
     for module in modules {
         let name = module.spec.name();
         let index = Index::new(module.file);
         let about = module.spec.raw.pointer("/info/title").and_then(Value::as_str).unwrap_or_default();
         let mut operations = Vec::new();
         for operation in tree::operations(&module.spec.raw) {
-            operations.push(operation_entry(&module.spec.raw, &operation).map_err(|error| {
-                let id = operation.node.get("operationId").and_then(Value::as_str).unwrap_or_default();
-                format!("{}: {id}: {error}", module.spec.path.display())
-            })?);
+            let id = operation.node.get("operationId").and_then(Value::as_str).unwrap_or_default();
+            let paged = PAGED.contains(&(name.as_str(), id));
+            operations.push(
+                operation_entry(&module.spec.raw, &operation, paged)
+                    .map_err(|error| format!("{}: {id}: {error}", module.spec.path.display()))?,
+            );
             arms.push(operation_arm(module, &index, &operation)?);
+            if paged {
+                all_arms.push(paged_arm(module, &index, &operation)?);
+            }
         }
         services.push(quote! {
             Service { name: #name, about: #about, operations: &[#(#operations),*] }
@@ -37,8 +43,10 @@ pub fn cli_source(modules: &[Module<'_>]) -> Result<String, String> {
     let file = quote! {
         use serde_json::{Map, Value};
 
+        use otc_client::Paginate;
+
         use crate::support::{
-            CallError, Output, body_json, body_raw, finish, finish_optional, finish_stream, param_from,
+            CallError, Output, body_json, body_raw, each_item, finish, finish_optional, finish_stream, param_from,
         };
         use crate::table::{Operation, Param, Service};
 
@@ -57,6 +65,23 @@ pub fn cli_source(modules: &[Module<'_>]) -> Result<String, String> {
             match (service, operation) {
                 #(#arms)*
                 _ => Err(CallError::UnknownOperation(format!("{service}/{operation}"))),
+            }
+        }
+
+        /// Every item of the paged list `operation` of `service` (`--all`), `page_size` items a
+        /// page, each handed to `on_item` as it arrives; `params` as for [`call`] (the paging
+        /// parameters are set by `Paginate::items`).
+        pub async fn call_all(
+            cloud: &otc_client::Cloud,
+            service: &str,
+            operation: &str,
+            params: &Map<String, Value>,
+            page_size: u32,
+            on_item: &mut dyn FnMut(Value) -> Result<(), CallError>,
+        ) -> Result<(), CallError> {
+            match (service, operation) {
+                #(#all_arms)*
+                _ => Err(CallError::UnknownOperation(format!("{service}/{operation} (not a paged list)"))),
             }
         }
     };
@@ -80,9 +105,27 @@ fn parameter_nodes<'a>(root: &'a Value, operation: &tree::Operation<'a>) -> Vec<
         .collect()
 }
 
-/// Flags every operation command has besides its parameters' (`--help`, the global
-/// `--os-cloud`, `--body`); a parameter's flag must not be one of them.
-pub const RESERVED_FLAGS: &[&str] = &["help", "os-cloud", "body"];
+/// Flags the command line itself gives operation commands (`--help`, the global `--os-cloud`,
+/// `--body`, `--all` on paged lists, `--wait` and its settings on IMS jobs, `--output` on
+/// downloads); a parameter's flag must not be one of them.
+pub const RESERVED_FLAGS: &[&str] =
+    &["help", "os-cloud", "body", "all", "wait", "poll-interval", "wait-timeout", "output"];
+
+/// The list operations `otc_client::Paginate` is implemented for
+/// (`generated-client/src/paged_lists.rs`), by service: they get `--all`. The generated
+/// `call_all` calls `Paginate::items` on their builders, so naming one here that lacks it does
+/// not compile; `cli/tests/commands.rs` checks that `paged_lists.rs` names no other.
+pub const PAGED: &[(&str, &str)] = &[
+    ("modelarts", "ListImage"),
+    ("modelarts", "ListNotebooks"),
+    ("modelarts", "ListAllNotebooks"),
+    ("ims", "ListImages"),
+    ("ims", "GlanceListImages"),
+];
+
+/// The page size `--all` uses without `--limit`: the `limit` parameter's documented default,
+/// else this.
+const DEFAULT_PAGE_SIZE: u64 = 100;
 
 /// A parameter's long flag: its spec name in kebab case, nothing dropped. Each `_` becomes `-`
 /// and a lower-case letter or digit followed by an upper-case one gets a `-` between them
@@ -135,7 +178,7 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn operation_entry(root: &Value, operation: &tree::Operation<'_>) -> Result<TokenStream, String> {
+fn operation_entry(root: &Value, operation: &tree::Operation<'_>, paged: bool) -> Result<TokenStream, String> {
     let id = operation.node.get("operationId").and_then(Value::as_str).unwrap_or_default();
     let command = id.to_kebab_case();
     let method = operation.method.to_uppercase();
@@ -160,6 +203,15 @@ fn operation_entry(root: &Value, operation: &tree::Operation<'_>) -> Result<Toke
     let names: Vec<&str> =
         nodes.iter().map(|parameter| parameter.get("name").and_then(Value::as_str).unwrap_or_default()).collect();
     let flags = operation_flags(&names)?;
+    let limit_default = nodes
+        .iter()
+        .find(|parameter| parameter.get("name").and_then(Value::as_str) == Some("limit"))
+        .and_then(|parameter| parameter.get("schema"))
+        .map(|schema| tree::deref(root, schema))
+        .and_then(|schema| schema.get("default"))
+        .and_then(Value::as_u64);
+    let page_size =
+        if paged { u32::try_from(limit_default.unwrap_or(DEFAULT_PAGE_SIZE)).unwrap_or(u32::MAX) } else { 0 };
     let params = nodes.into_iter().zip(flags).map(|(parameter, (name, flag))| {
         let location = parameter.get("in").and_then(Value::as_str).unwrap_or_default();
         // The configured project fills `project_id`; the flag only overrides it.
@@ -207,6 +259,24 @@ fn operation_entry(root: &Value, operation: &tree::Operation<'_>) -> Result<Toke
             params: &[#(#params),*],
             body: #body,
             body_required: #body_required,
+            paged: #paged,
+            page_size: #page_size,
+        }
+    })
+}
+
+/// The typed call's builder and parameters (body and finish as for [`operation_arm`], unused
+/// by a list), then every item through `Paginate::items`.
+fn paged_arm(module: &Module<'_>, index: &Index<'_>, operation: &tree::Operation<'_>) -> Result<TokenStream, String> {
+    let TypedCall { service, id, field, method, steps, .. } =
+        typed_call(module, index, operation, quote!(), &|_: &syn::Type| quote!())?;
+    Ok(quote! {
+        (#service, #id) => {
+            let client = cloud.#field();
+            #[allow(unused_mut)]
+            let mut request = client.#method();
+            #(#steps)*
+            each_item(request.items(page_size), on_item).await
         }
     })
 }
