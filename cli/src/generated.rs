@@ -38,6 +38,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: true,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
         ],
     },
@@ -59,6 +60,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: true,
                 paged: false,
                 page_size: 0u32,
+                job: true,
             },
             Operation {
                 id: "GlanceListImages",
@@ -426,6 +428,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: true,
                 page_size: 25u32,
+                job: false,
             },
             Operation {
                 id: "GlanceCreateImageMetadata",
@@ -441,6 +444,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: true,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "ShowJob",
@@ -477,6 +481,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "CreateImage",
@@ -492,6 +497,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: true,
                 paged: false,
                 page_size: 0u32,
+                job: true,
             },
             Operation {
                 id: "CreateDataImage",
@@ -507,6 +513,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: true,
                 paged: false,
                 page_size: 0u32,
+                job: true,
             },
             Operation {
                 id: "CreateWholeImage",
@@ -522,6 +529,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: true,
                 paged: false,
                 page_size: 0u32,
+                job: true,
             },
             Operation {
                 id: "ExportImage",
@@ -548,6 +556,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: true,
                 paged: false,
                 page_size: 0u32,
+                job: true,
             },
             Operation {
                 id: "RegisterImage",
@@ -574,6 +583,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: true,
                 paged: false,
                 page_size: 0u32,
+                job: true,
             },
             Operation {
                 id: "ShowImageQuota",
@@ -589,6 +599,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "CopyImageInRegion",
@@ -615,6 +626,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: true,
                 paged: false,
                 page_size: 0u32,
+                job: true,
             },
             Operation {
                 id: "BatchUpdateMember",
@@ -630,6 +642,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: true,
                 paged: false,
                 page_size: 0u32,
+                job: true,
             },
             Operation {
                 id: "BatchAddMembers",
@@ -645,6 +658,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: true,
                 paged: false,
                 page_size: 0u32,
+                job: true,
             },
             Operation {
                 id: "BatchDeleteMembers",
@@ -660,6 +674,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: true,
                 paged: false,
                 page_size: 0u32,
+                job: true,
             },
             Operation {
                 id: "ListImageTags",
@@ -696,6 +711,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "AddImageTag",
@@ -732,6 +748,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: true,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "BatchAddOrDeleteTags",
@@ -768,6 +785,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: true,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "DeleteImageTag",
@@ -814,6 +832,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "ListImagesTags",
@@ -840,6 +859,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "ListImageByTags",
@@ -866,6 +886,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: true,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "ListTags",
@@ -1263,6 +1284,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "AddOrUpdateTags",
@@ -1278,6 +1300,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: true,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "ListVersions",
@@ -1293,6 +1316,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "ShowVersion",
@@ -1319,6 +1343,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "GlanceListImageMemberSchemas",
@@ -1334,6 +1359,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "GlanceShowImageMemberSchemas",
@@ -1349,6 +1375,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "GlanceListImageSchemas",
@@ -1364,6 +1391,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "GlanceShowImageSchemas",
@@ -1379,6 +1407,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "GlanceListImageMembers",
@@ -1405,6 +1434,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "GlanceAddImageMember",
@@ -1431,6 +1461,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: true,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "GlanceShowImageMember",
@@ -1467,6 +1498,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "GlanceUpdateImageMember",
@@ -1503,6 +1535,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: true,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "GlanceDeleteImageMember",
@@ -1539,6 +1572,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "GlanceCreateTag",
@@ -1575,6 +1609,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "GlanceDeleteTag",
@@ -1611,6 +1646,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "ListImages",
@@ -2008,6 +2044,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: true,
                 page_size: 500u32,
+                job: false,
             },
             Operation {
                 id: "UpdateImage",
@@ -2034,6 +2071,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: true,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "GlanceShowImage",
@@ -2060,6 +2098,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "GlanceDeleteImage",
@@ -2086,6 +2125,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "GlanceUpdateImage",
@@ -2112,6 +2152,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: true,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "GlanceDownloadImageFile",
@@ -2138,6 +2179,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "GlanceUploadImageFile",
@@ -2164,6 +2206,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: true,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
         ],
     },
@@ -2296,6 +2339,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: true,
                 page_size: 200u32,
+                job: false,
             },
             Operation {
                 id: "RegisterImage",
@@ -2322,6 +2366,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: true,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "ListImageGroup",
@@ -2398,6 +2443,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "ShowNotebook",
@@ -2434,6 +2480,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "UpdateNotebook",
@@ -2470,6 +2517,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: true,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "DeleteNotebook",
@@ -2506,6 +2554,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "ShowLease",
@@ -2542,6 +2591,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "RenewLease",
@@ -2588,6 +2638,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "ShowImage",
@@ -2624,6 +2675,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "DeleteImage",
@@ -2670,6 +2722,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "CreateImage",
@@ -2706,6 +2759,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: true,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "ListFlavors",
@@ -2792,6 +2846,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "ShowSwitchableFlavors",
@@ -2848,6 +2903,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "ListAttachableObSs",
@@ -2884,6 +2940,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "AttachObs",
@@ -2920,6 +2977,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: true,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "ShowAttachableObs",
@@ -2966,6 +3024,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "CancelObs",
@@ -3012,6 +3071,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "ListNotebooks",
@@ -3153,6 +3213,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: true,
                 page_size: 10u32,
+                job: false,
             },
             Operation {
                 id: "CreateNotebook",
@@ -3179,6 +3240,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: true,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "ListAllNotebooks",
@@ -3320,6 +3382,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: true,
                 page_size: 10u32,
+                job: false,
             },
             Operation {
                 id: "StartNotebook",
@@ -3376,6 +3439,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
             Operation {
                 id: "StopNotebook",
@@ -3412,6 +3476,7 @@ pub const SERVICES: &[Service] = &[
                 body_required: false,
                 paged: false,
                 page_size: 0u32,
+                job: false,
             },
         ],
     },

@@ -20,6 +20,7 @@ use serde_json::{Map, Value};
 pub mod generated;
 pub mod support;
 pub mod table;
+pub mod wait;
 
 use support::{CallError, Output};
 use table::{Operation, Param, Service};
@@ -71,6 +72,9 @@ pub fn command() -> Command {
         for operation in service.operations {
             command = command.subcommand(operation_command(service, operation));
         }
+        if service.name == wait::WAIT_JOB_SERVICE {
+            command = command.subcommand(wait::wait_job_command());
+        }
         root = root.subcommand(command);
     }
     root
@@ -96,6 +100,9 @@ fn operation_command(service: &'static Service, operation: &'static Operation) -
              arrive; --limit sets the page size (default {})",
             operation.page_size
         )));
+    }
+    if operation.job {
+        command = wait::wait_args(command);
     }
     if operation.body {
         command = command.arg(
@@ -199,6 +206,14 @@ where
         return completions(*shell);
     }
     let Some((command, operation_matches)) = service_matches.subcommand() else { return EXIT_USAGE };
+    if service_name == wait::WAIT_JOB_SERVICE && command == wait::WAIT_JOB {
+        let Some(job_id) = wait::job_id(operation_matches) else { return EXIT_USAGE };
+        let (cloud, runtime) = match connect() {
+            Ok(both) => both,
+            Err(code) => return code,
+        };
+        return finish_waiting(runtime.block_on(wait::wait(&cloud, job_id, operation_matches)));
+    }
     let Some(operation) = generated::SERVICES
         .iter()
         .find(|service| service.name == service_name)
@@ -216,26 +231,52 @@ where
             return EXIT_USAGE;
         }
     };
-    let cloud = match otc_client::Cloud::from_env() {
-        Ok(cloud) => cloud,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return EXIT_CONFIG;
-        }
-    };
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: cannot start the runtime: {error}");
-            return EXIT_OTHER;
-        }
+    let (cloud, runtime) = match connect() {
+        Ok(both) => both,
+        Err(code) => return code,
     };
     if operation.paged && operation_matches.get_flag(ALL) {
         return print_all(&runtime, &cloud, service_name, operation, &params);
     }
     let result = runtime.block_on(generated::call(&cloud, service_name, operation.id, &params, body.as_deref()));
     match result {
+        Ok(output) if operation.job && operation_matches.get_flag(wait::WAIT) => {
+            let Some(job_id) = wait::job_id_of(&output) else {
+                eprintln!("error: the answer names no job_id to wait for");
+                return EXIT_OTHER;
+            };
+            let job_id = job_id.to_owned();
+            finish_waiting(runtime.block_on(wait::wait(&cloud, &job_id, operation_matches)))
+        }
         Ok(output) => print_output(output),
+        Err(error) => {
+            eprintln!("error: {error}");
+            exit_code(&error)
+        }
+    }
+}
+
+/// The configured cloud and a runtime to call it on, or the exit code.
+fn connect() -> Result<(otc_client::Cloud, tokio::runtime::Runtime), i32> {
+    let cloud = otc_client::Cloud::from_env().map_err(|error| {
+        eprintln!("error: {error}");
+        EXIT_CONFIG
+    })?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|error| {
+        eprintln!("error: cannot start the runtime: {error}");
+        EXIT_OTHER
+    })?;
+    Ok((cloud, runtime))
+}
+
+/// Prints the final job, or the job's error with its exit code.
+fn finish_waiting(result: Result<wait::Waited, CallError>) -> i32 {
+    match result {
+        Ok(wait::Waited::Done(job)) => print_output(job),
+        Ok(wait::Waited::Failed(error)) => {
+            eprintln!("error: {error}");
+            wait::failed_exit_code(&error)
+        }
         Err(error) => {
             eprintln!("error: {error}");
             exit_code(&error)

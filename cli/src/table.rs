@@ -37,6 +37,8 @@ pub struct Operation {
     /// For a paged list, the page size of `--all` without `--limit` (the `limit` parameter's
     /// documented default); else 0.
     pub page_size: u32,
+    /// Asynchronous: the response names a `job_id` (IMS), so `--wait` can poll it to its end.
+    pub job: bool,
 }
 
 /// One parameter: a `--flag`.

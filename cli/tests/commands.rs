@@ -121,13 +121,18 @@ fn every_spec_operation_is_a_command_with_its_parameters() {
                     operation.pointer("/externalDocs/url").and_then(Value::as_str).expect("externalDocs.url");
                 let after = command.get_after_help().map(ToString::to_string).unwrap_or_default();
                 assert!(after.starts_with("Reference: ") && after.contains(reference), "{service} {id}: {after}");
+                let has_wait = command.get_arguments().any(|arg| arg.get_long() == Some("wait"));
+                assert_eq!(has_wait, answers_with_a_job(spec, method, operation), "{service} {id}: --wait");
                 let has_all = command.get_arguments().any(|arg| arg.get_long() == Some("all"));
                 assert_eq!(has_all, paged.contains(id), "{service} {id}: --all");
                 let has_body = command.get_arguments().any(|arg| arg.get_id() == "--body");
                 assert_eq!(has_body, operation.get("requestBody").is_some(), "{service} {id}: --body");
             }
         }
-        assert_eq!(commands.len(), service_command.get_subcommands().count(), "{service}: no extra commands");
+        // Hand-written commands beside the spec's operations.
+        let extra = usize::from(service == "ims" && service_command.find_subcommand("wait-job").is_some());
+        assert_eq!(service == "ims", extra == 1, "`otc ims wait-job`");
+        assert_eq!(commands.len() + extra, service_command.get_subcommands().count(), "{service}: no extra commands");
     }
     let total: usize = otc_cli::generated::SERVICES.iter().map(|service| service.operations.len()).sum();
     assert_eq!(count, total);
@@ -185,6 +190,21 @@ fn paged_lists() -> BTreeSet<String> {
     }
     assert!(names.len() >= 5, "{names:?}");
     names
+}
+
+/// Asynchronous: not a GET, and a 2xx JSON body with a `job_id` property.
+fn answers_with_a_job(spec: &Value, method: &str, operation: &Value) -> bool {
+    method != "get"
+        && operation["responses"].as_object().expect("responses").iter().any(|(status, response)| {
+            status.starts_with('2')
+                && deref(spec, response).get("content").and_then(Value::as_object).is_some_and(|content| {
+                    content.values().any(|media| {
+                        media
+                            .get("schema")
+                            .is_some_and(|schema| deref(spec, schema)["properties"].get("job_id").is_some())
+                    })
+                })
+        })
 }
 
 /// `otc_client::<service>::OPERATIONS`.

@@ -210,6 +210,7 @@ fn operation_entry(root: &Value, operation: &tree::Operation<'_>, paged: bool) -
         .map(|schema| tree::deref(root, schema))
         .and_then(|schema| schema.get("default"))
         .and_then(Value::as_u64);
+    let job = answers_with_a_job(root, operation);
     let page_size =
         if paged { u32::try_from(limit_default.unwrap_or(DEFAULT_PAGE_SIZE)).unwrap_or(u32::MAX) } else { 0 };
     let params = nodes.into_iter().zip(flags).map(|(parameter, (name, flag))| {
@@ -261,7 +262,24 @@ fn operation_entry(root: &Value, operation: &tree::Operation<'_>, paged: bool) -
             body_required: #body_required,
             paged: #paged,
             page_size: #page_size,
+            job: #job,
         }
+    })
+}
+
+/// An asynchronous operation: not a `GET`, and a success response whose JSON body has a
+/// `job_id` (IMS answers those with the job to poll; `ShowJob` itself is a `GET`).
+fn answers_with_a_job(root: &Value, operation: &tree::Operation<'_>) -> bool {
+    if operation.method == "get" {
+        return false;
+    }
+    let Some(responses) = operation.node.get("responses").and_then(Value::as_object) else { return false };
+    responses.iter().filter(|(status, _)| status.starts_with('2')).any(|(_, response)| {
+        let response = tree::deref(root, response);
+        let Some(content) = response.get("content").and_then(Value::as_object) else { return false };
+        content.values().filter_map(|media| media.get("schema")).any(|schema| {
+            tree::deref(root, schema).get("properties").and_then(|properties| properties.get("job_id")).is_some()
+        })
     })
 }
 
