@@ -3,8 +3,8 @@
 use serde_json::{Map, Value};
 use otc_client::Paginate;
 use crate::support::{
-    CallError, Output, body_json, body_raw, each_item, finish, finish_optional,
-    finish_stream, param_from,
+    CallError, Output, RequestBody, body_json, body_raw, each_item, finish,
+    finish_optional, finish_stream, param_from,
 };
 use crate::table::{Operation, Param, Service};
 /// Every service and operation of the specs, in spec order.
@@ -39,6 +39,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
         ],
     },
@@ -61,6 +63,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: true,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "GlanceListImages",
@@ -429,6 +433,8 @@ pub const SERVICES: &[Service] = &[
                 paged: true,
                 page_size: 25u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "GlanceCreateImageMetadata",
@@ -445,6 +451,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "ShowJob",
@@ -482,6 +490,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "CreateImage",
@@ -498,6 +508,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: true,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "CreateDataImage",
@@ -514,6 +526,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: true,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "CreateWholeImage",
@@ -530,6 +544,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: true,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "ExportImage",
@@ -557,6 +573,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: true,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "RegisterImage",
@@ -584,6 +602,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: true,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "ShowImageQuota",
@@ -600,6 +620,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "CopyImageInRegion",
@@ -627,6 +649,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: true,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "BatchUpdateMember",
@@ -643,6 +667,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: true,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "BatchAddMembers",
@@ -659,6 +685,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: true,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "BatchDeleteMembers",
@@ -675,6 +703,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: true,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "ListImageTags",
@@ -712,6 +742,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "AddImageTag",
@@ -749,6 +781,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "BatchAddOrDeleteTags",
@@ -786,6 +820,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "DeleteImageTag",
@@ -833,6 +869,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "ListImagesTags",
@@ -860,6 +898,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "ListImageByTags",
@@ -887,6 +927,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "ListTags",
@@ -1285,6 +1327,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "AddOrUpdateTags",
@@ -1301,6 +1345,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "ListVersions",
@@ -1317,6 +1363,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "ShowVersion",
@@ -1344,6 +1392,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "GlanceListImageMemberSchemas",
@@ -1360,6 +1410,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "GlanceShowImageMemberSchemas",
@@ -1376,6 +1428,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "GlanceListImageSchemas",
@@ -1392,6 +1446,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "GlanceShowImageSchemas",
@@ -1408,6 +1464,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "GlanceListImageMembers",
@@ -1435,6 +1493,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "GlanceAddImageMember",
@@ -1462,6 +1522,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "GlanceShowImageMember",
@@ -1499,6 +1561,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "GlanceUpdateImageMember",
@@ -1536,6 +1600,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "GlanceDeleteImageMember",
@@ -1573,6 +1639,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "GlanceCreateTag",
@@ -1610,6 +1678,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "GlanceDeleteTag",
@@ -1647,6 +1717,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "ListImages",
@@ -2045,6 +2117,8 @@ pub const SERVICES: &[Service] = &[
                 paged: true,
                 page_size: 500u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "UpdateImage",
@@ -2072,6 +2146,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "GlanceShowImage",
@@ -2099,6 +2175,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "GlanceDeleteImage",
@@ -2126,6 +2204,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "GlanceUpdateImage",
@@ -2153,6 +2233,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "GlanceDownloadImageFile",
@@ -2180,6 +2262,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: true,
             },
             Operation {
                 id: "GlanceUploadImageFile",
@@ -2207,6 +2291,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: true,
+                raw_response: false,
             },
         ],
     },
@@ -2340,6 +2426,8 @@ pub const SERVICES: &[Service] = &[
                 paged: true,
                 page_size: 200u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "RegisterImage",
@@ -2367,6 +2455,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "ListImageGroup",
@@ -2444,6 +2534,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "ShowNotebook",
@@ -2481,6 +2573,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "UpdateNotebook",
@@ -2518,6 +2612,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "DeleteNotebook",
@@ -2555,6 +2651,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "ShowLease",
@@ -2592,6 +2690,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "RenewLease",
@@ -2639,6 +2739,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "ShowImage",
@@ -2676,6 +2778,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "DeleteImage",
@@ -2723,6 +2827,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "CreateImage",
@@ -2760,6 +2866,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "ListFlavors",
@@ -2847,6 +2955,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "ShowSwitchableFlavors",
@@ -2904,6 +3014,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "ListAttachableObSs",
@@ -2941,6 +3053,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "AttachObs",
@@ -2978,6 +3092,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "ShowAttachableObs",
@@ -3025,6 +3141,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "CancelObs",
@@ -3072,6 +3190,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "ListNotebooks",
@@ -3214,6 +3334,8 @@ pub const SERVICES: &[Service] = &[
                 paged: true,
                 page_size: 10u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "CreateNotebook",
@@ -3241,6 +3363,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "ListAllNotebooks",
@@ -3383,6 +3507,8 @@ pub const SERVICES: &[Service] = &[
                 paged: true,
                 page_size: 10u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "StartNotebook",
@@ -3440,6 +3566,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
             Operation {
                 id: "StopNotebook",
@@ -3477,6 +3605,8 @@ pub const SERVICES: &[Service] = &[
                 paged: false,
                 page_size: 0u32,
                 job: false,
+                raw_body: false,
+                raw_response: false,
             },
         ],
     },
@@ -3488,7 +3618,7 @@ pub async fn call(
     service: &str,
     operation: &str,
     params: &Map<String, Value>,
-    body: Option<&[u8]>,
+    body: Option<RequestBody>,
 ) -> Result<Output, CallError> {
     match (service, operation) {
         ("iam", "KeystoneCreateUserTokenByPassword") => {
@@ -3499,12 +3629,12 @@ pub async fn call(
                 request = request
                     .nocatalog(param_from::<::std::string::String>("nocatalog", value)?);
             }
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
                         body_json::<
                             otc_client::iam::types::KeystoneCreateUserTokenByPasswordRequest,
-                        >(bytes)?,
+                        >(body)?,
                     );
             }
             finish(request.send().await).await
@@ -3513,12 +3643,12 @@ pub async fn call(
             let client = cloud.ims();
             #[allow(unused_mut)]
             let mut request = client.import_image_quick();
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
                         body_json::<
                             otc_client::ims::types::ImportImageQuickRequest,
-                        >(bytes)?,
+                        >(body)?,
                     );
             }
             finish(request.send().await).await
@@ -3740,12 +3870,12 @@ pub async fn call(
             let client = cloud.ims();
             #[allow(unused_mut)]
             let mut request = client.glance_create_image_metadata();
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
                         body_json::<
                             otc_client::ims::types::GlanceCreateImageMetadataRequest,
-                        >(bytes)?,
+                        >(body)?,
                     );
             }
             finish(request.send().await).await
@@ -3770,10 +3900,10 @@ pub async fn call(
             let client = cloud.ims();
             #[allow(unused_mut)]
             let mut request = client.create_image();
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
-                        body_json::<otc_client::ims::types::CreateImageRequest>(bytes)?,
+                        body_json::<otc_client::ims::types::CreateImageRequest>(body)?,
                     );
             }
             finish(request.send().await).await
@@ -3782,12 +3912,12 @@ pub async fn call(
             let client = cloud.ims();
             #[allow(unused_mut)]
             let mut request = client.create_data_image();
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
                         body_json::<
                             otc_client::ims::types::CreateDataImageRequest,
-                        >(bytes)?,
+                        >(body)?,
                     );
             }
             finish(request.send().await).await
@@ -3796,12 +3926,12 @@ pub async fn call(
             let client = cloud.ims();
             #[allow(unused_mut)]
             let mut request = client.create_whole_image();
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
                         body_json::<
                             otc_client::ims::types::CreateWholeImageRequest,
-                        >(bytes)?,
+                        >(body)?,
                     );
             }
             finish(request.send().await).await
@@ -3814,10 +3944,10 @@ pub async fn call(
                 request = request
                     .image_id(param_from::<::std::string::String>("image_id", value)?);
             }
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
-                        body_json::<otc_client::ims::types::ExportImageRequest>(bytes)?,
+                        body_json::<otc_client::ims::types::ExportImageRequest>(body)?,
                     );
             }
             finish(request.send().await).await
@@ -3830,10 +3960,10 @@ pub async fn call(
                 request = request
                     .image_id(param_from::<::std::string::String>("image_id", value)?);
             }
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
-                        body_json::<otc_client::ims::types::RegisterImageRequest>(bytes)?,
+                        body_json::<otc_client::ims::types::RegisterImageRequest>(body)?,
                     );
             }
             finish(request.send().await).await
@@ -3852,12 +3982,12 @@ pub async fn call(
                 request = request
                     .image_id(param_from::<::std::string::String>("image_id", value)?);
             }
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
                         body_json::<
                             otc_client::ims::types::CopyImageInRegionRequest,
-                        >(bytes)?,
+                        >(body)?,
                     );
             }
             finish(request.send().await).await
@@ -3866,12 +3996,12 @@ pub async fn call(
             let client = cloud.ims();
             #[allow(unused_mut)]
             let mut request = client.batch_update_member();
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
                         body_json::<
                             otc_client::ims::types::BatchUpdateMemberRequest,
-                        >(bytes)?,
+                        >(body)?,
                     );
             }
             finish(request.send().await).await
@@ -3880,10 +4010,10 @@ pub async fn call(
             let client = cloud.ims();
             #[allow(unused_mut)]
             let mut request = client.batch_add_members();
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
-                        body_json::<otc_client::ims::types::ImageMembersRequest>(bytes)?,
+                        body_json::<otc_client::ims::types::ImageMembersRequest>(body)?,
                     );
             }
             finish(request.send().await).await
@@ -3892,10 +4022,10 @@ pub async fn call(
             let client = cloud.ims();
             #[allow(unused_mut)]
             let mut request = client.batch_delete_members();
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
-                        body_json::<otc_client::ims::types::ImageMembersRequest>(bytes)?,
+                        body_json::<otc_client::ims::types::ImageMembersRequest>(body)?,
                     );
             }
             finish(request.send().await).await
@@ -3930,10 +4060,10 @@ pub async fn call(
                 request = request
                     .image_id(param_from::<::std::string::String>("image_id", value)?);
             }
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
-                        body_json::<otc_client::ims::types::AddImageTagRequest>(bytes)?,
+                        body_json::<otc_client::ims::types::AddImageTagRequest>(body)?,
                     );
             }
             finish(request.send().await).await
@@ -3952,12 +4082,12 @@ pub async fn call(
                 request = request
                     .image_id(param_from::<::std::string::String>("image_id", value)?);
             }
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
                         body_json::<
                             otc_client::ims::types::BatchAddOrDeleteTagsRequest,
-                        >(bytes)?,
+                        >(body)?,
                     );
             }
             finish(request.send().await).await
@@ -4004,12 +4134,12 @@ pub async fn call(
                         param_from::<::std::string::String>("project_id", value)?,
                     );
             }
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
                         body_json::<
                             otc_client::ims::types::ListImageByTagsRequest,
-                        >(bytes)?,
+                        >(body)?,
                     );
             }
             finish(request.send().await).await
@@ -4253,12 +4383,12 @@ pub async fn call(
             let client = cloud.ims();
             #[allow(unused_mut)]
             let mut request = client.add_or_update_tags();
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
                         body_json::<
                             otc_client::ims::types::AddOrUpdateTagsRequest,
-                        >(bytes)?,
+                        >(body)?,
                     );
             }
             finish(request.send().await).await
@@ -4321,12 +4451,12 @@ pub async fn call(
                 request = request
                     .image_id(param_from::<::std::string::String>("image_id", value)?);
             }
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
                         body_json::<
                             otc_client::ims::types::GlanceAddImageMemberRequest,
-                        >(bytes)?,
+                        >(body)?,
                     );
             }
             finish(request.send().await).await
@@ -4357,12 +4487,12 @@ pub async fn call(
                 request = request
                     .member_id(param_from::<::std::string::String>("member_id", value)?);
             }
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
                         body_json::<
                             otc_client::ims::types::GlanceUpdateImageMemberRequest,
-                        >(bytes)?,
+                        >(body)?,
                     );
             }
             finish(request.send().await).await
@@ -4652,10 +4782,10 @@ pub async fn call(
                 request = request
                     .image_id(param_from::<::std::string::String>("image_id", value)?);
             }
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
-                        body_json::<otc_client::ims::types::UpdateImageRequest>(bytes)?,
+                        body_json::<otc_client::ims::types::UpdateImageRequest>(body)?,
                     );
             }
             finish(request.send().await).await
@@ -4678,12 +4808,12 @@ pub async fn call(
                 request = request
                     .image_id(param_from::<::std::string::String>("image_id", value)?);
             }
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
                         body_json::<
                             otc_client::ims::types::GlanceDeleteImageRequest,
-                        >(bytes)?,
+                        >(body)?,
                     );
             }
             finish(request.send().await).await
@@ -4696,14 +4826,14 @@ pub async fn call(
                 request = request
                     .image_id(param_from::<::std::string::String>("image_id", value)?);
             }
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
                         body_json::<
                             ::std::vec::Vec<
                                 otc_client::ims::types::GlanceUpdateImageOperation,
                             >,
-                        >(bytes)?,
+                        >(body)?,
                     );
             }
             finish(request.send().await).await
@@ -4726,8 +4856,8 @@ pub async fn call(
                 request = request
                     .image_id(param_from::<::std::string::String>("image_id", value)?);
             }
-            if let Some(bytes) = body {
-                request = request.body(body_raw(bytes));
+            if let Some(body) = body {
+                request = request.body(body_raw(body));
             }
             finish(request.send().await).await
         }
@@ -4805,12 +4935,12 @@ pub async fn call(
                         param_from::<::std::string::String>("project_id", value)?,
                     );
             }
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
                         body_json::<
                             otc_client::modelarts::types::RegisterImageRequest,
-                        >(bytes)?,
+                        >(body)?,
                     );
             }
             finish_optional(request.send().await).await
@@ -4881,12 +5011,12 @@ pub async fn call(
                         param_from::<::std::string::String>("project_id", value)?,
                     );
             }
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
                         body_json::<
                             otc_client::modelarts::types::UpdateNotebookRequest,
-                        >(bytes)?,
+                        >(body)?,
                     );
             }
             finish_optional(request.send().await).await
@@ -4937,12 +5067,12 @@ pub async fn call(
             if let Some(value) = params.get("duration") {
                 request = request.duration(param_from::<i64>("duration", value)?);
             }
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
                         body_json::<
                             otc_client::modelarts::types::RenewLeaseRequest,
-                        >(bytes)?,
+                        >(body)?,
                     );
             }
             finish_optional(request.send().await).await
@@ -4993,12 +5123,12 @@ pub async fn call(
                         param_from::<::std::string::String>("project_id", value)?,
                     );
             }
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
                         body_json::<
                             otc_client::modelarts::types::CreateImageRequest,
-                        >(bytes)?,
+                        >(body)?,
                     );
             }
             finish_optional(request.send().await).await
@@ -5104,12 +5234,12 @@ pub async fn call(
                         param_from::<::std::string::String>("project_id", value)?,
                     );
             }
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
                         body_json::<
                             otc_client::modelarts::types::AttachObsRequest,
-                        >(bytes)?,
+                        >(body)?,
                     );
             }
             finish_optional(request.send().await).await
@@ -5236,12 +5366,12 @@ pub async fn call(
                         param_from::<::std::string::String>("project_id", value)?,
                     );
             }
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
                         body_json::<
                             otc_client::modelarts::types::CreateNotebookRequest,
-                        >(bytes)?,
+                        >(body)?,
                     );
             }
             finish_optional(request.send().await).await
@@ -5334,12 +5464,12 @@ pub async fn call(
                         >("type", value)?,
                     );
             }
-            if let Some(bytes) = body {
+            if let Some(body) = body.as_ref() {
                 request = request
                     .body(
                         body_json::<
                             otc_client::modelarts::types::StartNotebookRequest,
-                        >(bytes)?,
+                        >(body)?,
                     );
             }
             finish_optional(request.send().await).await

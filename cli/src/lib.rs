@@ -20,9 +20,10 @@ use serde_json::{Map, Value};
 pub mod generated;
 pub mod support;
 pub mod table;
+pub mod transfer;
 pub mod wait;
 
-use support::{CallError, Output};
+use support::{CallError, Output, RequestBody};
 use table::{Operation, Param, Service};
 
 /// Usage errors (clap's own code).
@@ -43,6 +44,8 @@ const COMPLETIONS: &str = "completions";
 const BODY: &str = "--body";
 /// The argument id of `--all` on paged lists.
 const ALL: &str = "--all";
+/// The argument id of `--output` on raw downloads.
+const OUTPUT: &str = "--output";
 
 /// The whole command tree, from the generated table.
 pub fn command() -> Command {
@@ -105,13 +108,18 @@ fn operation_command(service: &'static Service, operation: &'static Operation) -
         command = wait::wait_args(command);
     }
     if operation.body {
-        command = command.arg(
-            Arg::new(BODY)
-                .long("body")
-                .value_name("FILE|-")
-                .required(operation.body_required)
-                .help("The request body: a JSON file, or - for standard input"),
-        );
+        let help = if operation.raw_body {
+            "The file to send, or - for standard input; streamed as it is read, a progress bar on a terminal"
+        } else {
+            "The request body: a JSON file, or - for standard input"
+        };
+        command =
+            command.arg(Arg::new(BODY).long("body").value_name("FILE|-").required(operation.body_required).help(help));
+    }
+    if operation.raw_response {
+        command = command.arg(Arg::new(OUTPUT).long("output").value_name("FILE").help(
+            "Write the file here instead of standard output; streamed as it arrives, a progress bar on a terminal",
+        ));
     }
     command
 }
@@ -223,9 +231,10 @@ where
     };
     let params = params_of(operation, operation_matches);
     let source = if operation.body { operation_matches.get_one::<String>(BODY) } else { None };
-    let body = match source.map(|source| read_body(source)) {
+    // A JSON body is read (and decoded) before anything is sent; a raw one is streamed later.
+    let mut body = match source.filter(|_| !operation.raw_body).map(|source| read_body(source)) {
         None => None,
-        Some(Ok(bytes)) => Some(bytes),
+        Some(Ok(bytes)) => Some(RequestBody::Bytes(bytes)),
         Some(Err(error)) => {
             eprintln!("error: cannot read the body: {error}");
             return EXIT_USAGE;
@@ -238,8 +247,35 @@ where
     if operation.paged && operation_matches.get_flag(ALL) {
         return print_all(&runtime, &cloud, service_name, operation, &params);
     }
-    let result = runtime.block_on(generated::call(&cloud, service_name, operation.id, &params, body.as_deref()));
+    let mut upload_bar = None;
+    if let Some(source) = source.filter(|_| operation.raw_body) {
+        match runtime.block_on(transfer::upload_body(source)) {
+            Ok((stream, bar)) => {
+                body = Some(RequestBody::Stream(stream));
+                upload_bar = bar;
+            }
+            Err(error) => {
+                eprintln!("error: cannot read the body: {error}");
+                return EXIT_USAGE;
+            }
+        }
+    }
+    let result = runtime.block_on(generated::call(&cloud, service_name, operation.id, &params, body));
+    if let Some(bar) = upload_bar {
+        if result.is_ok() { bar.finish() } else { bar.abandon() }
+    }
     match result {
+        Ok(Output::Download(response)) => {
+            let output = operation_matches.get_one::<String>(OUTPUT).map(String::as_str);
+            match runtime.block_on(transfer::download(response, output)) {
+                Ok(()) => 0,
+                Err(CallError::Write(error)) if error.kind() == std::io::ErrorKind::BrokenPipe => 0,
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    exit_code(&error)
+                }
+            }
+        }
         Ok(output) if operation.job && operation_matches.get_flag(wait::WAIT) => {
             let Some(job_id) = wait::job_id_of(&output) else {
                 eprintln!("error: the answer names no job_id to wait for");
@@ -340,7 +376,11 @@ fn print_output(output: Output) -> i32 {
                 }
             }
         }
-        Output::Bytes(bytes) => stdout.write_all(&bytes),
+        // `run` streams downloads itself; a download here would be a bug, not a silent success.
+        Output::Download(_) => {
+            eprintln!("error: a raw response cannot be printed as JSON");
+            return EXIT_OTHER;
+        }
         Output::Empty => Ok(()),
     };
     match written.and_then(|()| stdout.flush()) {

@@ -6,12 +6,11 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// What a successful call produced.
-#[derive(Debug)]
 pub enum Output {
     /// A JSON body.
     Json(Value),
-    /// A raw (`application/octet-stream`) body.
-    Bytes(Vec<u8>),
+    /// A raw (`application/octet-stream`) body, not read yet: streamed where it goes.
+    Download(ResponseValue<otc_client::ByteStream>),
     /// No body.
     Empty,
 }
@@ -31,6 +30,9 @@ pub enum CallError {
     Client(Error),
     /// A raw response body could not be read.
     Stream(String),
+    /// A streamed body given to an operation whose body is JSON (cannot happen for commands
+    /// built from the table).
+    StreamedJson,
     /// `--all` stopped after this many items ([`MAX_ALL_ITEMS`]).
     TooManyItems(u64),
     /// Writing the output failed (a closed pipe is not reported: the reader has what it wanted).
@@ -49,6 +51,7 @@ impl std::fmt::Display for CallError {
             CallError::Encode(error) => write!(f, "the response does not encode as JSON: {error}"),
             CallError::Client(error) => write!(f, "{error}"),
             CallError::Stream(error) => write!(f, "reading the response failed: {error}"),
+            CallError::StreamedJson => write!(f, "a JSON body must be read whole, not streamed"),
             CallError::TooManyItems(count) => write!(f, "stopped after {count} items (the most --all prints)"),
             CallError::Write(error) => write!(f, "writing the output: {error}"),
         }
@@ -86,8 +89,17 @@ impl std::fmt::Display for BodyError {
     }
 }
 
+/// A request body as `--body` gave it.
+pub enum RequestBody {
+    /// Read whole: JSON, decoded into the request type before anything is sent.
+    Bytes(Vec<u8>),
+    /// A raw body (an image file) streamed as it is sent, never whole in memory.
+    Stream(otc_client::Body),
+}
+
 /// A JSON request body in its generated Rust type.
-pub fn body_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CallError> {
+pub fn body_json<T: DeserializeOwned>(body: &RequestBody) -> Result<T, CallError> {
+    let RequestBody::Bytes(bytes) = body else { return Err(CallError::StreamedJson) };
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
@@ -98,9 +110,12 @@ pub fn body_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CallError> {
     })
 }
 
-/// A raw request body, as read.
-pub fn body_raw(bytes: &[u8]) -> Vec<u8> {
-    bytes.to_vec()
+/// A raw request body, as given.
+pub fn body_raw(body: RequestBody) -> otc_client::Body {
+    match body {
+        RequestBody::Bytes(bytes) => bytes.into(),
+        RequestBody::Stream(body) => body,
+    }
 }
 
 /// Turns what the generated `send()` returned into an [`Output`].
@@ -119,17 +134,9 @@ pub async fn finish_optional<T: Serialize>(
     }
 }
 
-/// [`finish`] for a raw response: its bytes, read to the end.
+/// [`finish`] for a raw response: the response itself, its body read where it is written.
 pub async fn finish_stream(result: Result<ResponseValue<otc_client::ByteStream>, Error>) -> Result<Output, CallError> {
-    use futures_util::TryStreamExt;
-    let chunks: Vec<_> = result
-        .map_err(CallError::Client)?
-        .into_inner()
-        .into_inner()
-        .try_collect()
-        .await
-        .map_err(|error| CallError::Stream(error.to_string()))?;
-    Ok(Output::Bytes(chunks.concat()))
+    Ok(Output::Download(result.map_err(CallError::Client)?))
 }
 
 /// Hands every item of a paged list to `on_item` as JSON, as the pages arrive; at most

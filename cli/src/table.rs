@@ -39,6 +39,10 @@ pub struct Operation {
     pub page_size: u32,
     /// Asynchronous: the response names a `job_id` (IMS), so `--wait` can poll it to its end.
     pub job: bool,
+    /// The body is raw bytes (an image file), streamed from `--body FILE|-`.
+    pub raw_body: bool,
+    /// The response is raw bytes (an image file), streamed to `--output FILE` or stdout.
+    pub raw_response: bool,
 }
 
 /// One parameter: a `--flag`.

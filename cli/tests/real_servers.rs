@@ -85,7 +85,8 @@ fn an_image_lives_and_dies_through_the_command_line() {
 
     // Upload a file, list, download it back, compare.
     let file = dir.path().join("disk.raw");
-    let bytes: Vec<u8> = (0..512 * 1024u32).map(|i| (i * 7 % 251) as u8).collect();
+    // A few MiB: many chunks of the 64 KiB read buffer, streamed from the file.
+    let bytes: Vec<u8> = (0..3 * 1024 * 1024 + 777u32).map(|i| (i * 7 % 251) as u8).collect();
     std::fs::write(&file, &bytes).unwrap();
     let uploaded =
         run(&servers, &["ims", "glance-upload-image-file", "--image-id", &id, "--body", file.to_str().unwrap()]);
@@ -167,4 +168,38 @@ fn all_lists_every_image_across_glances_pages() {
     let page = json_of(&run(&servers, &["ims", "glance-list-images", "--name", &name, "--limit", "1"]));
     assert_eq!(page["images"].as_array().map(Vec::len), Some(1), "{page}");
     assert!(page["next"].is_string(), "{page}");
+}
+
+#[test]
+fn an_image_file_streams_from_standard_input_and_to_an_output_file() {
+    let Some(servers) = servers() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let name = format!("otc-cli-stdin-{}", std::process::id());
+    let id = create_image(&servers, &name);
+    let images = Images { servers: &servers, ids: vec![id.clone()] };
+
+    let bytes: Vec<u8> = (0..4 * 1024 * 1024 + 123u32).map(|i| (i * 13 % 247) as u8).collect();
+    let mut upload =
+        otc(&servers, &servers.password, &["ims", "glance-upload-image-file", "--image-id", &id, "--body", "-"]);
+    let mut child = upload.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let to_send = bytes.clone();
+    let writer = std::thread::spawn(move || stdin.write_all(&to_send));
+    let uploaded = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    assert_eq!(uploaded.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&uploaded.stderr));
+
+    let shown = json_of(&run(&servers, &["ims", "glance-show-image", "--image-id", &id]));
+    assert_eq!(shown["status"], "active", "{shown}");
+    assert_eq!(shown["size"], bytes.len(), "{shown}");
+
+    let file = dir.path().join("downloaded.raw");
+    let downloaded =
+        run(&servers, &["ims", "glance-download-image-file", "--image-id", &id, "--output", file.to_str().unwrap()]);
+    assert_eq!(downloaded.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&downloaded.stderr));
+    assert!(downloaded.stdout.is_empty(), "the file went to --output");
+    assert!(std::fs::read(&file).unwrap() == bytes, "the downloaded file differs from what was sent");
+    drop(images);
+    let gone = run(&servers, &["ims", "glance-show-image", "--image-id", &id]);
+    assert_eq!(gone.status.code(), Some(4), "deleted: {}", String::from_utf8_lossy(&gone.stderr));
 }

@@ -27,11 +27,12 @@ pub fn cli_source(modules: &[Module<'_>]) -> Result<String, String> {
         for operation in tree::operations(&module.spec.raw) {
             let id = operation.node.get("operationId").and_then(Value::as_str).unwrap_or_default();
             let paged = PAGED.contains(&(name.as_str(), id));
+            let (arm, raw) = operation_arm(module, &index, &operation)?;
+            arms.push(arm);
             operations.push(
-                operation_entry(&module.spec.raw, &operation, paged)
+                operation_entry(&module.spec.raw, &operation, paged, raw)
                     .map_err(|error| format!("{}: {id}: {error}", module.spec.path.display()))?,
             );
-            arms.push(operation_arm(module, &index, &operation)?);
             if paged {
                 all_arms.push(paged_arm(module, &index, &operation)?);
             }
@@ -46,7 +47,8 @@ pub fn cli_source(modules: &[Module<'_>]) -> Result<String, String> {
         use otc_client::Paginate;
 
         use crate::support::{
-            CallError, Output, body_json, body_raw, each_item, finish, finish_optional, finish_stream, param_from,
+            CallError, Output, RequestBody, body_json, body_raw, each_item, finish, finish_optional, finish_stream,
+            param_from,
         };
         use crate::table::{Operation, Param, Service};
 
@@ -60,7 +62,7 @@ pub fn cli_source(modules: &[Module<'_>]) -> Result<String, String> {
             service: &str,
             operation: &str,
             params: &Map<String, Value>,
-            body: Option<&[u8]>,
+            body: Option<RequestBody>,
         ) -> Result<Output, CallError> {
             match (service, operation) {
                 #(#arms)*
@@ -178,7 +180,19 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn operation_entry(root: &Value, operation: &tree::Operation<'_>, paged: bool) -> Result<TokenStream, String> {
+/// Whether an operation's body and response are raw bytes rather than JSON.
+#[derive(Clone, Copy)]
+struct Raw {
+    body: bool,
+    response: bool,
+}
+
+fn operation_entry(
+    root: &Value,
+    operation: &tree::Operation<'_>,
+    paged: bool,
+    raw: Raw,
+) -> Result<TokenStream, String> {
     let id = operation.node.get("operationId").and_then(Value::as_str).unwrap_or_default();
     let command = id.to_kebab_case();
     let method = operation.method.to_uppercase();
@@ -211,6 +225,7 @@ fn operation_entry(root: &Value, operation: &tree::Operation<'_>, paged: bool) -
         .and_then(|schema| schema.get("default"))
         .and_then(Value::as_u64);
     let job = answers_with_a_job(root, operation);
+    let Raw { body: raw_body, response: raw_response } = raw;
     let page_size =
         if paged { u32::try_from(limit_default.unwrap_or(DEFAULT_PAGE_SIZE)).unwrap_or(u32::MAX) } else { 0 };
     let params = nodes.into_iter().zip(flags).map(|(parameter, (name, flag))| {
@@ -263,6 +278,8 @@ fn operation_entry(root: &Value, operation: &tree::Operation<'_>, paged: bool) -
             paged: #paged,
             page_size: #page_size,
             job: #job,
+            raw_body: #raw_body,
+            raw_response: #raw_response,
         }
     })
 }
@@ -303,22 +320,24 @@ fn operation_arm(
     module: &Module<'_>,
     index: &Index<'_>,
     operation: &tree::Operation<'_>,
-) -> Result<TokenStream, String> {
+) -> Result<(TokenStream, Raw), String> {
+    // A raw body is streamed as given (a file or standard input), never read whole.
     let raw_body = quote! {
-        if let Some(bytes) = body {
-            request = request.body(body_raw(bytes));
+        if let Some(body) = body {
+            request = request.body(body_raw(body));
         }
     };
     let json_body = |ty: &syn::Type| {
         quote! {
-            if let Some(bytes) = body {
-                request = request.body(body_json::<#ty>(bytes)?);
+            if let Some(body) = body.as_ref() {
+                request = request.body(body_json::<#ty>(body)?);
             }
         }
     };
-    let TypedCall { service, id, field, method, steps, finish } =
+    let TypedCall { service, id, field, method, steps, finish, binary_body } =
         typed_call(module, index, operation, raw_body, &json_body)?;
-    Ok(quote! {
+    let raw = Raw { body: binary_body, response: finish.to_string() == "finish_stream" };
+    let arm = quote! {
         (#service, #id) => {
             let client = cloud.#field();
             #[allow(unused_mut)]
@@ -326,7 +345,8 @@ fn operation_arm(
             #(#steps)*
             #finish(request.send().await).await
         }
-    })
+    };
+    Ok((arm, raw))
 }
 
 #[cfg(test)]
