@@ -251,7 +251,19 @@ where
         return print_all(&runtime, &cloud, service_name, operation, &params);
     }
     let mut upload_bar = None;
-    if let Some(source) = source.filter(|_| operation.raw_body) {
+    // AK/SK signing hashes the body, so it cannot sign a stream: with an access key the file is
+    // read whole first, as a JSON body is.
+    let signs = matches!(cloud.config().credentials(), Some(otc_client::Credentials::AccessKey { .. }));
+    if let Some(source) = source.filter(|_| operation.raw_body && signs) {
+        match read_body(source) {
+            Ok(bytes) => body = Some(RequestBody::Bytes(bytes)),
+            Err(error) => {
+                eprintln!("error: cannot read the body: {error}");
+                return EXIT_USAGE;
+            }
+        }
+    }
+    if let Some(source) = source.filter(|_| operation.raw_body && !signs) {
         match runtime.block_on(transfer::upload_body(source)) {
             Ok((stream, bar)) => {
                 body = Some(RequestBody::Stream(stream));

@@ -185,3 +185,29 @@ async fn on_a_terminal_a_download_shows_a_progress_bar() {
     assert!(shown.contains("1.00 MiB/1.00 MiB"), "the terminal showed: {shown:?}");
     assert!(std::fs::read(&file).expect("the file") == file_bytes());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_an_access_key_the_upload_is_read_whole_and_signed() {
+    let server = MockServer::start().await;
+    mount_upload(&server).await;
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let file = dir.path().join("disk.raw");
+    std::fs::write(&file, file_bytes()).expect("written");
+    let output = otc(
+        &server,
+        &["ims", "glance-upload-image-file", "--image-id", "img-1", "--body", file.to_str().expect("UTF-8")],
+    )
+    .env_remove("OS_TOKEN")
+    .env("OS_ACCESS_KEY", "AKEXAMPLE")
+    .env("OS_SECRET_KEY", "a-secret-key")
+    .output()
+    .expect("otc runs");
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let requests = server.received_requests().await.expect("recorded");
+    let request = &requests[0];
+    assert!(request.body == file_bytes(), "the uploaded bytes differ");
+    let authorization = request.headers.get("authorization").and_then(|value| value.to_str().ok()).unwrap_or_default();
+    assert!(authorization.starts_with("SDK-HMAC-SHA256"), "signed: {authorization}");
+    let length = request.headers.get("content-length").and_then(|value| value.to_str().ok());
+    assert_eq!(length, Some(file_bytes().len().to_string().as_str()), "sent with its length, not chunked");
+}
