@@ -101,7 +101,8 @@ async fn a_job_still_running_at_the_timeout_exits_1() {
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("did not finish") && stderr.contains("RUNNING"), "{stderr}");
     let polls = server.received_requests().await.expect("recorded").len();
-    assert!((2..=10).contains(&polls), "{polls} polls in 0.3 s at 0.05 s");
+    // At most one poll per interval within the timeout (and one at the start); at least one.
+    assert!((1..=8).contains(&polls), "{polls} polls in 0.3 s at 0.05 s");
 }
 
 fn import(server: &MockServer, extra: &[&str]) -> Output {
