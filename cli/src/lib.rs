@@ -2,11 +2,15 @@
 //! [--body FILE|-]`. The command tree is built at run time from the generated table
 //! ([`generated::SERVICES`]), and a command is sent through `otc-client`'s typed builder
 //! ([`generated::call`]), configured as the library is ([`otc_client::Cloud::from_env`]).
+//! Paged lists take `--all` ([`generated::call_all`], JSON Lines), IMS jobs `--wait` and
+//! `otc ims wait-job` ([`wait`]), image files stream ([`transfer`]); `otc completions SHELL`
+//! prints a completion script.
 //!
 //! Exit codes: 0 success, 2 usage (clap's, and values or bodies that do not decode into the
 //! operation's types), 3 configuration (including a project id neither configured nor given),
-//! 4 an API error (including IAM refusing the credentials), 5 network/transport (and redirects
-//! the runtime does not follow), 1 anything else.
+//! 4 an API error (including IAM refusing the credentials, a job that ends in FAIL, and a paged
+//! list whose server repeats a page under `--all`), 5 network/transport (and redirects the
+//! runtime does not follow), 1 anything else (a job still running at `--wait-timeout`).
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -19,9 +23,11 @@ use serde_json::{Map, Value};
 pub mod generated;
 pub mod support;
 pub mod table;
+pub mod transfer;
+pub mod wait;
 
-use support::{CallError, Output};
-use table::{Operation, Param};
+use support::{CallError, Output, RequestBody};
+use table::{Operation, Param, Service};
 
 /// Usage errors (clap's own code).
 pub const EXIT_USAGE: i32 = 2;
@@ -34,8 +40,15 @@ pub const EXIT_TRANSPORT: i32 = 5;
 /// Anything else.
 pub const EXIT_OTHER: i32 = 1;
 
+/// `otc completions SHELL`.
+const COMPLETIONS: &str = "completions";
+
 /// The argument id of `--body` (apart from any parameter's).
 const BODY: &str = "--body";
+/// The argument id of `--all` on paged lists.
+const ALL: &str = "--all";
+/// The argument id of `--output` on raw downloads.
+const OUTPUT: &str = "--output";
 
 /// The whole command tree, from the generated table.
 pub fn command() -> Command {
@@ -51,18 +64,29 @@ pub fn command() -> Command {
                 .global(true)
                 .help("The cloud of clouds.yaml to use (sets OS_CLOUD)"),
         );
+    root = root.subcommand(
+        Command::new(COMPLETIONS).about("Print a shell completion script for otc to standard output").arg(
+            Arg::new("shell")
+                .required(true)
+                .value_parser(clap::value_parser!(clap_complete::Shell))
+                .help("The shell: bash, zsh, fish, powershell or elvish"),
+        ),
+    );
     for service in generated::SERVICES {
         let mut command =
             Command::new(service.name).about(service.about).subcommand_required(true).arg_required_else_help(true);
         for operation in service.operations {
-            command = command.subcommand(operation_command(operation));
+            command = command.subcommand(operation_command(service, operation));
+        }
+        if service.name == wait::WAIT_JOB_SERVICE {
+            command = command.subcommand(wait::wait_job_command());
         }
         root = root.subcommand(command);
     }
     root
 }
 
-fn operation_command(operation: &'static Operation) -> Command {
+fn operation_command(service: &'static Service, operation: &'static Operation) -> Command {
     let mut command = Command::new(operation.command).about(operation.about);
     if !operation.long_about.is_empty() {
         command = command.long_about(format!(
@@ -70,19 +94,46 @@ fn operation_command(operation: &'static Operation) -> Command {
             operation.long_about, operation.method, operation.path, operation.id
         ));
     }
+    if let Some(reference) = reference_line(service, operation) {
+        command = command.after_help(reference);
+    }
     for param in operation.params {
         command = command.arg(param_arg(param));
     }
+    if operation.paged {
+        command = command.arg(Arg::new(ALL).long("all").action(ArgAction::SetTrue).help(format!(
+            "Every item of every page, one JSON object per line (JSON Lines), printed as the pages \
+             arrive; --limit sets the page size (default {})",
+            operation.page_size
+        )));
+    }
+    if operation.job {
+        command = wait::wait_args(command);
+    }
     if operation.body {
-        command = command.arg(
-            Arg::new(BODY)
-                .long("body")
-                .value_name("FILE|-")
-                .required(operation.body_required)
-                .help("The request body: a JSON file, or - for standard input"),
-        );
+        let help = if operation.raw_body {
+            "The file to send, or - for standard input; streamed as it is read, a progress bar on a terminal"
+        } else {
+            "The request body: a JSON file, or - for standard input"
+        };
+        command =
+            command.arg(Arg::new(BODY).long("body").value_name("FILE|-").required(operation.body_required).help(help));
+    }
+    if operation.raw_response {
+        command = command.arg(Arg::new(OUTPUT).long("output").value_name("FILE").help(
+            "Write the file here instead of standard output; streamed as it arrives, a progress bar on a terminal",
+        ));
     }
     command
+}
+
+/// `Reference: <title> (<page>, <service> reference)`, shown under both `-h` and `--help`.
+pub fn reference_line(service: &Service, operation: &Operation) -> Option<String> {
+    if operation.reference.is_empty() {
+        return None;
+    }
+    let title = if operation.reference_title.is_empty() { operation.id } else { operation.reference_title };
+    Some(format!("Reference: {title}: {} ({} reference)", operation.reference, service.about))
 }
 
 fn param_arg(param: &'static Param) -> Arg {
@@ -161,7 +212,19 @@ where
         unsafe { std::env::set_var("OS_CLOUD", cloud) };
     }
     let Some((service_name, service_matches)) = matches.subcommand() else { return EXIT_USAGE };
+    if service_name == COMPLETIONS {
+        let Some(shell) = service_matches.get_one::<clap_complete::Shell>("shell") else { return EXIT_USAGE };
+        return completions(*shell);
+    }
     let Some((command, operation_matches)) = service_matches.subcommand() else { return EXIT_USAGE };
+    if service_name == wait::WAIT_JOB_SERVICE && command == wait::WAIT_JOB {
+        let Some(job_id) = wait::job_id(operation_matches) else { return EXIT_USAGE };
+        let (cloud, runtime) = match connect() {
+            Ok(both) => both,
+            Err(code) => return code,
+        };
+        return finish_waiting(runtime.block_on(wait::wait(&cloud, job_id, operation_matches)));
+    }
     let Some(operation) = generated::SERVICES
         .iter()
         .find(|service| service.name == service_name)
@@ -171,31 +234,141 @@ where
     };
     let params = params_of(operation, operation_matches);
     let source = if operation.body { operation_matches.get_one::<String>(BODY) } else { None };
-    let body = match source.map(|source| read_body(source)) {
+    // A JSON body is read (and decoded) before anything is sent; a raw one is streamed later.
+    let mut body = match source.filter(|_| !operation.raw_body).map(|source| read_body(source)) {
         None => None,
-        Some(Ok(bytes)) => Some(bytes),
+        Some(Ok(bytes)) => Some(RequestBody::Bytes(bytes)),
         Some(Err(error)) => {
             eprintln!("error: cannot read the body: {error}");
             return EXIT_USAGE;
         }
     };
-    let cloud = match otc_client::Cloud::from_env() {
-        Ok(cloud) => cloud,
+    let (cloud, runtime) = match connect() {
+        Ok(both) => both,
+        Err(code) => return code,
+    };
+    if operation.paged && operation_matches.get_flag(ALL) {
+        return print_all(&runtime, &cloud, service_name, operation, &params);
+    }
+    let mut upload_bar = None;
+    // AK/SK signing hashes the body, so it cannot sign a stream: with an access key the file is
+    // read whole first, as a JSON body is.
+    let signs = matches!(cloud.config().credentials(), Some(otc_client::Credentials::AccessKey { .. }));
+    if let Some(source) = source.filter(|_| operation.raw_body && signs) {
+        match read_body(source) {
+            Ok(bytes) => body = Some(RequestBody::Bytes(bytes)),
+            Err(error) => {
+                eprintln!("error: cannot read the body: {error}");
+                return EXIT_USAGE;
+            }
+        }
+    }
+    if let Some(source) = source.filter(|_| operation.raw_body && !signs) {
+        match runtime.block_on(transfer::upload_body(source)) {
+            Ok((stream, bar)) => {
+                body = Some(RequestBody::Stream(stream));
+                upload_bar = bar;
+            }
+            Err(error) => {
+                eprintln!("error: cannot read the body: {error}");
+                return EXIT_USAGE;
+            }
+        }
+    }
+    let result = runtime.block_on(generated::call(&cloud, service_name, operation.id, &params, body));
+    if let Some(bar) = upload_bar {
+        if result.is_ok() { bar.finish() } else { bar.abandon() }
+    }
+    match result {
+        Ok(Output::Download(response)) => {
+            let output = operation_matches.get_one::<String>(OUTPUT).map(String::as_str);
+            match runtime.block_on(transfer::download(response, output)) {
+                Ok(()) => 0,
+                Err(CallError::Write(error)) if error.kind() == std::io::ErrorKind::BrokenPipe => 0,
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    exit_code(&error)
+                }
+            }
+        }
+        Ok(output) if operation.job && operation_matches.get_flag(wait::WAIT) => {
+            let Some(job_id) = wait::job_id_of(&output) else {
+                eprintln!("error: the answer names no job_id to wait for");
+                return EXIT_OTHER;
+            };
+            let job_id = job_id.to_owned();
+            finish_waiting(runtime.block_on(wait::wait(&cloud, &job_id, operation_matches)))
+        }
+        Ok(output) => print_output(output),
         Err(error) => {
             eprintln!("error: {error}");
-            return EXIT_CONFIG;
+            exit_code(&error)
         }
-    };
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: cannot start the runtime: {error}");
-            return EXIT_OTHER;
-        }
-    };
-    let result = runtime.block_on(generated::call(&cloud, service_name, operation.id, &params, body.as_deref()));
+    }
+}
+
+/// The configured cloud and a runtime to call it on, or the exit code.
+fn connect() -> Result<(otc_client::Cloud, tokio::runtime::Runtime), i32> {
+    let cloud = otc_client::Cloud::from_env().map_err(|error| {
+        eprintln!("error: {error}");
+        EXIT_CONFIG
+    })?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|error| {
+        eprintln!("error: cannot start the runtime: {error}");
+        EXIT_OTHER
+    })?;
+    Ok((cloud, runtime))
+}
+
+/// Prints the final job, or the job's error with its exit code.
+fn finish_waiting(result: Result<wait::Waited, CallError>) -> i32 {
     match result {
-        Ok(output) => print_output(output),
+        Ok(wait::Waited::Done(job)) => print_output(job),
+        Ok(wait::Waited::Failed(error)) => {
+            eprintln!("error: {error}");
+            wait::failed_exit_code(&error)
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            exit_code(&error)
+        }
+    }
+}
+
+/// Writes the completion script for `shell` to standard output.
+fn completions(shell: clap_complete::Shell) -> i32 {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command(), "otc", &mut script);
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(&script).and_then(|()| stdout.flush()) {
+        Ok(()) => 0,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(error) => {
+            eprintln!("error: writing the output: {error}");
+            EXIT_OTHER
+        }
+    }
+}
+
+/// `--all`: every item as one compact JSON line, written as it arrives.
+fn print_all(
+    runtime: &tokio::runtime::Runtime,
+    cloud: &otc_client::Cloud,
+    service: &str,
+    operation: &Operation,
+    params: &Map<String, Value>,
+) -> i32 {
+    let page_size = params
+        .get("limit")
+        .and_then(Value::as_u64)
+        .and_then(|limit| u32::try_from(limit).ok())
+        .unwrap_or(operation.page_size);
+    let mut stdout = std::io::stdout().lock();
+    let mut on_item = |item: Value| writeln!(stdout, "{item}").map_err(CallError::Write);
+    let result = runtime.block_on(generated::call_all(cloud, service, operation.id, params, page_size, &mut on_item));
+    match result.and_then(|()| stdout.flush().map_err(CallError::Write)) {
+        Ok(()) => 0,
+        Err(CallError::Write(error)) if error.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(error) => {
             eprintln!("error: {error}");
             exit_code(&error)
@@ -218,7 +391,11 @@ fn print_output(output: Output) -> i32 {
                 }
             }
         }
-        Output::Bytes(bytes) => stdout.write_all(&bytes),
+        // `run` streams downloads itself; a download here would be a bug, not a silent success.
+        Output::Download(_) => {
+            eprintln!("error: a raw response cannot be printed as JSON");
+            return EXIT_OTHER;
+        }
         Output::Empty => Ok(()),
     };
     match written.and_then(|()| stdout.flush()) {
@@ -235,7 +412,9 @@ fn print_output(output: Output) -> i32 {
 pub fn exit_code(error: &CallError) -> i32 {
     match error {
         CallError::Parameter { .. } | CallError::Body(_) | CallError::UnknownOperation(_) => EXIT_USAGE,
-        CallError::Client(otc_client::Error::Api(_) | otc_client::Error::Authentication { .. }) => EXIT_API,
+        CallError::Client(
+            otc_client::Error::Api(_) | otc_client::Error::Authentication { .. } | otc_client::Error::Stalled { .. },
+        ) => EXIT_API,
         CallError::Client(otc_client::Error::InvalidRequest { .. }) => EXIT_CONFIG,
         CallError::Client(otc_client::Error::Transport { .. } | otc_client::Error::Redirect { .. }) => EXIT_TRANSPORT,
         CallError::Stream(_) => EXIT_TRANSPORT,

@@ -23,10 +23,26 @@ pub struct Operation {
     pub about: &'static str,
     /// The spec's description, one line.
     pub long_about: &'static str,
+    /// The reference page the spec was transcribed from: `externalDocs.url`, a page file name
+    /// of the service's API reference (`en-us_topic_0133188204.html`).
+    pub reference: &'static str,
+    /// The page's title (`externalDocs.description`).
+    pub reference_title: &'static str,
     pub params: &'static [Param],
     /// Whether the operation takes a request body (`--body FILE|-`).
     pub body: bool,
     pub body_required: bool,
+    /// A list `otc_client::Paginate` pages through: `--all` prints every item.
+    pub paged: bool,
+    /// For a paged list, the page size of `--all` without `--limit` (the `limit` parameter's
+    /// documented default); else 0.
+    pub page_size: u32,
+    /// Asynchronous: the response names a `job_id` (IMS), so `--wait` can poll it to its end.
+    pub job: bool,
+    /// The body is raw bytes (an image file), streamed from `--body FILE|-`.
+    pub raw_body: bool,
+    /// The response is raw bytes (an image file), streamed to `--output FILE` or stdout.
+    pub raw_response: bool,
 }
 
 /// One parameter: a `--flag`.

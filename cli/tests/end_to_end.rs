@@ -214,3 +214,161 @@ async fn a_body_that_does_not_fit_is_reported_by_its_path_never_by_its_values() 
     assert!(!stderr.contains("hunter2"), "the body's value reached the error: {stderr}");
     assert!(server.received_requests().await.unwrap_or_default().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_ims_attribute_flag_sends_its_underscored_name() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/images"))
+        .and(wiremock::matchers::query_param("__imagetype", "gold"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"images": [], "first": "/v2/images"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let output = configured(&server, &["ims", "glance-list-images", "--__imagetype", "gold"])
+        .env("OTC_IMS_ENDPOINT", server.uri())
+        .output()
+        .expect("otc runs");
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    // The old rule's `--imagetype` dropped the underscores: it is no flag now.
+    let old = configured(&server, &["ims", "glance-list-images", "--imagetype", "gold"])
+        .env("OTC_IMS_ENDPOINT", server.uri())
+        .output()
+        .expect("otc runs");
+    assert_eq!(old.status.code(), Some(2));
+}
+
+fn glance_image(id: &str) -> Value {
+    json!({"id": id, "name": format!("image {id}"), "status": "active", "visibility": "private"})
+}
+
+/// Glance paging by marker: `limit` 2, the `next` link naming the last id, none on the last page.
+async fn mount_glance_pages(server: &MockServer) {
+    let page = |ids: &[&str], next: Option<&str>| {
+        let mut body =
+            json!({"images": ids.iter().map(|id| glance_image(id)).collect::<Vec<_>>(), "first": "/v2/images"});
+        if let Some(marker) = next {
+            body["next"] = json!(format!("/v2/images?marker={marker}&limit=2"));
+        }
+        ResponseTemplate::new(200).set_body_json(body)
+    };
+    use wiremock::matchers::{query_param, query_param_is_missing};
+    Mock::given(method("GET"))
+        .and(path("/v2/images"))
+        .and(query_param("limit", "2"))
+        .and(query_param_is_missing("marker"))
+        .respond_with(page(&["i1", "i2"], Some("i2")))
+        .expect(1)
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/images"))
+        .and(query_param("limit", "2"))
+        .and(query_param("marker", "i2"))
+        .respond_with(page(&["i3", "i4"], Some("i4")))
+        .expect(1)
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/images"))
+        .and(query_param("limit", "2"))
+        .and(query_param("marker", "i4"))
+        .respond_with(page(&["i5"], None))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn all_prints_every_item_of_three_pages_as_json_lines() {
+    let server = MockServer::start().await;
+    mount_glance_pages(&server).await;
+    let output = configured(&server, &["ims", "glance-list-images", "--all", "--limit", "2", "--status", "active"])
+        .env("OTC_IMS_ENDPOINT", server.uri())
+        .output()
+        .expect("otc runs");
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+    let ids: Vec<String> = stdout
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).expect("each line is one JSON item"))
+        .map(|item| item["id"].as_str().expect("an id").to_owned())
+        .collect();
+    assert_eq!(ids, ["i1", "i2", "i3", "i4", "i5"]);
+    // The filter went with every page.
+    let requests = server.received_requests().await.expect("recorded");
+    assert_eq!(requests.len(), 3);
+    assert!(requests.iter().all(|request| request.url.query().unwrap_or_default().contains("status=active")));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_all_one_page_is_printed_as_the_response() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/images"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "images": [glance_image("i1"), glance_image("i2")], "first": "/v2/images",
+            "next": "/v2/images?marker=i2&limit=2"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let output = configured(&server, &["ims", "glance-list-images", "--limit", "2"])
+        .env("OTC_IMS_ENDPOINT", server.uri())
+        .output()
+        .expect("otc runs");
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let printed: Value = serde_json::from_slice(&output.stdout).expect("one JSON document");
+    assert_eq!(printed["images"].as_array().map(Vec::len), Some(2));
+    assert_eq!(printed["next"], "/v2/images?marker=i2&limit=2");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn all_ends_with_exit_4_when_the_server_repeats_a_page() {
+    let server = MockServer::start().await;
+    // Every page names itself as the next one: the stream must stop, not loop.
+    Mock::given(method("GET"))
+        .and(path("/v2/images"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "images": [glance_image("i1")], "first": "/v2/images", "next": "/v2/images?marker=i1&limit=1"
+        })))
+        .mount(&server)
+        .await;
+    let output = configured(&server, &["ims", "glance-list-images", "--all", "--limit", "1"])
+        .env("OTC_IMS_ENDPOINT", server.uri())
+        .output()
+        .expect("otc runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("marker"), "{stderr}");
+    let requests = server.received_requests().await.expect("recorded");
+    assert!(requests.len() <= 3, "{} requests", requests.len());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn all_pages_modelarts_notebooks_by_offset() {
+    let server = MockServer::start().await;
+    use wiremock::matchers::query_param;
+    let notebook = |id: &str| json!({"id": id, "name": id});
+    for (offset, ids) in [("0", vec!["n1", "n2"]), ("2", vec!["n3", "n4"]), ("4", vec!["n5"])] {
+        Mock::given(method("GET"))
+            .and(path("/v1/p1/notebooks"))
+            .and(query_param("offset", offset))
+            .and(query_param("limit", "2"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "current": 0, "pages": 3, "size": 2, "total": 5,
+                "data": ids.iter().map(|id| notebook(id)).collect::<Vec<_>>()
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let output = otc(&server, &["modelarts", "list-notebooks", "--all", "--limit", "2"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let ids: Vec<String> = String::from_utf8(output.stdout)
+        .expect("UTF-8")
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).expect("JSON")["id"].as_str().expect("an id").to_owned())
+        .collect();
+    assert_eq!(ids, ["n1", "n2", "n3", "n4", "n5"]);
+}

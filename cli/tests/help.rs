@@ -1,4 +1,4 @@
-//! Snapshot of `otc modelarts show-notebook --help`. After a deliberate change, update it with
+//! Snapshot of `otc modelarts show-notebook --help` (with its reference page line). After a deliberate change, update it with
 //! `UPDATE_SNAPSHOTS=1 cargo test -p otc-cli --test help` and review the diff.
 
 use std::path::Path;
@@ -20,4 +20,21 @@ fn show_notebook_help() {
     }
     let expected = std::fs::read_to_string(&snapshot).expect("the snapshot (UPDATE_SNAPSHOTS=1 writes it)");
     assert_eq!(actual, expected, "help changed: UPDATE_SNAPSHOTS=1 cargo test -p otc-cli --test help");
+}
+
+#[test]
+fn short_help_names_the_reference_page_too() {
+    let output = Command::new(env!("CARGO_BIN_EXE_otc"))
+        .args(["ims", "import-image-quick", "-h"])
+        .env_clear()
+        .output()
+        .expect("otc runs");
+    assert_eq!(output.status.code(), Some(0));
+    let help = String::from_utf8(output.stdout).expect("UTF-8 help");
+    assert!(
+        help.contains(
+            "Reference: Importing an Image File Quickly: en-us_topic_0133188204.html (Image Management Service API reference)"
+        ),
+        "{help}"
+    );
 }

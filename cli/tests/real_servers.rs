@@ -1,7 +1,7 @@
 //! The built `otc` against the real Keystone and Glance that `tests/realserver` starts: password
 //! login through `OS_*` variables, then an image's whole life from the command line (create
-//! metadata, upload a file, list, download and compare, delete) and the error paths a script
-//! meets (a wrong password, an unknown id), with their exit codes.
+//! metadata, upload a file, list, download and compare, delete), `--all` across Glance's pages,
+//! and the error paths a script meets (a wrong password, an unknown id), with their exit codes.
 //!
 //! Skipped (with a message) unless `OTC_REALSERVER_KEYSTONE_URL` is set; with
 //! `OTC_REALSERVER_REQUIRED=1` (`.ci/run` sets it) a missing variable fails instead.
@@ -85,7 +85,8 @@ fn an_image_lives_and_dies_through_the_command_line() {
 
     // Upload a file, list, download it back, compare.
     let file = dir.path().join("disk.raw");
-    let bytes: Vec<u8> = (0..512 * 1024u32).map(|i| (i * 7 % 251) as u8).collect();
+    // A few MiB: many chunks of the 64 KiB read buffer, streamed from the file.
+    let bytes: Vec<u8> = (0..3 * 1024 * 1024 + 777u32).map(|i| (i * 7 % 251) as u8).collect();
     std::fs::write(&file, &bytes).unwrap();
     let uploaded =
         run(&servers, &["ims", "glance-upload-image-file", "--image-id", &id, "--body", file.to_str().unwrap()]);
@@ -115,4 +116,90 @@ fn a_wrong_password_is_an_api_error_and_is_never_echoed() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("401"), "{stderr}");
     assert!(!stderr.contains("not-the-password") && !stderr.contains(&servers.password), "{stderr}");
+}
+
+/// Creates image metadata named `name` from a body on standard input; returns its id.
+fn create_image(servers: &Servers, name: &str) -> String {
+    let mut create = otc(servers, &servers.password, &["ims", "glance-create-image-metadata", "--body", "-"]);
+    let mut child = create.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let body = json!({"name": name, "container_format": "bare", "disk_format": "raw", "min_disk": 1});
+    child.stdin.take().unwrap().write_all(body.to_string().as_bytes()).unwrap();
+    let created = json_of(&child.wait_with_output().unwrap());
+    created["id"].as_str().expect("an image id").to_owned()
+}
+
+/// Deletes the images it holds when dropped, so a failed assertion leaves no image behind.
+struct Images<'a> {
+    servers: &'a Servers,
+    ids: Vec<String>,
+}
+
+impl Drop for Images<'_> {
+    fn drop(&mut self) {
+        for id in &self.ids {
+            let _ = run(self.servers, &["ims", "glance-delete-image", "--image-id", id]);
+        }
+    }
+}
+
+#[test]
+fn all_lists_every_image_across_glances_pages() {
+    let Some(servers) = servers() else { return };
+    let name = format!("otc-cli-all-{}", std::process::id());
+    let mut images = Images { servers: &servers, ids: Vec::new() };
+    for _ in 0..3 {
+        let id = create_image(&servers, &name);
+        images.ids.push(id);
+    }
+    // One image a page: Glance names a next page three times; --all follows every one.
+    let output = run(&servers, &["ims", "glance-list-images", "--name", &name, "--limit", "1", "--all"]);
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+    let mut listed: Vec<String> = stdout
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).expect("one JSON image a line"))
+        .map(|image| image["id"].as_str().expect("an id").to_owned())
+        .collect();
+    listed.sort();
+    let mut created = images.ids.clone();
+    created.sort();
+    assert_eq!(listed, created);
+    // Without --all, the same query is one page of one image.
+    let page = json_of(&run(&servers, &["ims", "glance-list-images", "--name", &name, "--limit", "1"]));
+    assert_eq!(page["images"].as_array().map(Vec::len), Some(1), "{page}");
+    assert!(page["next"].is_string(), "{page}");
+}
+
+#[test]
+fn an_image_file_streams_from_standard_input_and_to_an_output_file() {
+    let Some(servers) = servers() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let name = format!("otc-cli-stdin-{}", std::process::id());
+    let id = create_image(&servers, &name);
+    let images = Images { servers: &servers, ids: vec![id.clone()] };
+
+    let bytes: Vec<u8> = (0..4 * 1024 * 1024 + 123u32).map(|i| (i * 13 % 247) as u8).collect();
+    let mut upload =
+        otc(&servers, &servers.password, &["ims", "glance-upload-image-file", "--image-id", &id, "--body", "-"]);
+    let mut child = upload.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let to_send = bytes.clone();
+    let writer = std::thread::spawn(move || stdin.write_all(&to_send));
+    let uploaded = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    assert_eq!(uploaded.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&uploaded.stderr));
+
+    let shown = json_of(&run(&servers, &["ims", "glance-show-image", "--image-id", &id]));
+    assert_eq!(shown["status"], "active", "{shown}");
+    assert_eq!(shown["size"], bytes.len(), "{shown}");
+
+    let file = dir.path().join("downloaded.raw");
+    let downloaded =
+        run(&servers, &["ims", "glance-download-image-file", "--image-id", &id, "--output", file.to_str().unwrap()]);
+    assert_eq!(downloaded.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&downloaded.stderr));
+    assert!(downloaded.stdout.is_empty(), "the file went to --output");
+    assert!(std::fs::read(&file).unwrap() == bytes, "the downloaded file differs from what was sent");
+    drop(images);
+    let gone = run(&servers, &["ims", "glance-show-image", "--image-id", &id]);
+    assert_eq!(gone.status.code(), Some(4), "deleted: {}", String::from_utf8_lossy(&gone.stderr));
 }

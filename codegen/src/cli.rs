@@ -1,8 +1,10 @@
 //! Emits the command line's table (`cli/src/generated.rs`): for every operation of every
-//! generated module, its command name, help text and parameters (name, location, whether
+//! generated module, its command name, help text, reference page (`externalDocs`) and parameters (name, location, whether
 //! required, description, enum values) as the spec gives them, and a dispatch function that
 //! sends the operation through its typed builder with the parameters and body deserialized from
 //! JSON, the way the golden suite's dispatch table ([`crate::dispatch`]) does.
+
+use std::collections::BTreeMap;
 
 use heck::ToKebabCase;
 use proc_macro2::TokenStream;
@@ -16,14 +18,24 @@ use crate::tree;
 pub fn cli_source(modules: &[Module<'_>]) -> Result<String, String> {
     let mut services = Vec::new();
     let mut arms = Vec::new();
+    let mut all_arms = Vec::new();
     for module in modules {
         let name = module.spec.name();
         let index = Index::new(module.file);
         let about = module.spec.raw.pointer("/info/title").and_then(Value::as_str).unwrap_or_default();
         let mut operations = Vec::new();
         for operation in tree::operations(&module.spec.raw) {
-            operations.push(operation_entry(&module.spec.raw, &operation));
-            arms.push(operation_arm(module, &index, &operation)?);
+            let id = operation.node.get("operationId").and_then(Value::as_str).unwrap_or_default();
+            let paged = PAGED.contains(&(name.as_str(), id));
+            let (arm, raw) = operation_arm(module, &index, &operation)?;
+            arms.push(arm);
+            operations.push(
+                operation_entry(&module.spec.raw, &operation, paged, raw)
+                    .map_err(|error| format!("{}: {id}: {error}", module.spec.path.display()))?,
+            );
+            if paged {
+                all_arms.push(paged_arm(module, &index, &operation)?);
+            }
         }
         services.push(quote! {
             Service { name: #name, about: #about, operations: &[#(#operations),*] }
@@ -32,8 +44,11 @@ pub fn cli_source(modules: &[Module<'_>]) -> Result<String, String> {
     let file = quote! {
         use serde_json::{Map, Value};
 
+        use otc_client::Paginate;
+
         use crate::support::{
-            CallError, Output, body_json, body_raw, finish, finish_optional, finish_stream, param_from,
+            CallError, Output, RequestBody, body_json, body_raw, each_item, finish, finish_optional, finish_stream,
+            param_from,
         };
         use crate::table::{Operation, Param, Service};
 
@@ -47,11 +62,28 @@ pub fn cli_source(modules: &[Module<'_>]) -> Result<String, String> {
             service: &str,
             operation: &str,
             params: &Map<String, Value>,
-            body: Option<&[u8]>,
+            body: Option<RequestBody>,
         ) -> Result<Output, CallError> {
             match (service, operation) {
                 #(#arms)*
                 _ => Err(CallError::UnknownOperation(format!("{service}/{operation}"))),
+            }
+        }
+
+        /// Every item of the paged list `operation` of `service` (`--all`), `page_size` items a
+        /// page, each handed to `on_item` as it arrives; `params` as for [`call`] (the paging
+        /// parameters are set by `Paginate::items`).
+        pub async fn call_all(
+            cloud: &otc_client::Cloud,
+            service: &str,
+            operation: &str,
+            params: &Map<String, Value>,
+            page_size: u32,
+            on_item: &mut dyn FnMut(Value) -> Result<(), CallError>,
+        ) -> Result<(), CallError> {
+            match (service, operation) {
+                #(#all_arms)*
+                _ => Err(CallError::UnknownOperation(format!("{service}/{operation} (not a paged list)"))),
             }
         }
     };
@@ -75,11 +107,92 @@ fn parameter_nodes<'a>(root: &'a Value, operation: &tree::Operation<'a>) -> Vec<
         .collect()
 }
 
+/// Flags the command line itself gives operation commands (`--help`, the global `--os-cloud`,
+/// `--body`, `--all` on paged lists, `--wait` and its settings on IMS jobs, `--output` on
+/// downloads); a parameter's flag must not be one of them.
+pub const RESERVED_FLAGS: &[&str] =
+    &["help", "os-cloud", "body", "all", "wait", "poll-interval", "wait-timeout", "output"];
+
+/// The list operations `otc_client::Paginate` is implemented for
+/// (`generated-client/src/paged_lists.rs`), by service: they get `--all`. The generated
+/// `call_all` calls `Paginate::items` on their builders, so naming one here that lacks it does
+/// not compile; `cli/tests/commands.rs` checks that `paged_lists.rs` names no other.
+pub const PAGED: &[(&str, &str)] = &[
+    ("modelarts", "ListImage"),
+    ("modelarts", "ListNotebooks"),
+    ("modelarts", "ListAllNotebooks"),
+    ("ims", "ListImages"),
+    ("ims", "GlanceListImages"),
+];
+
+/// The page size `--all` uses without `--limit`: the `limit` parameter's documented default,
+/// else this.
+const DEFAULT_PAGE_SIZE: u64 = 100;
+
+/// A parameter's long flag: its spec name in kebab case, nothing dropped. Each `_` becomes `-`
+/// and a lower-case letter or digit followed by an upper-case one gets a `-` between them
+/// (`sort_key` → `sort-key`, `workspaceId` → `workspace-id`), all lower case (`X-Api-Version` →
+/// `x-api-version`); leading underscores are part of the name and stay (`__imagetype` →
+/// `--__imagetype`, `__system__cmkid` → `--__system--cmkid`: IMS's `__` attributes are other
+/// parameters than the plain ones). Two parameters of one operation with the same flag, or one
+/// taking a reserved flag, fail the generation ([`operation_flags`]).
+pub fn flag_name(name: &str) -> String {
+    let rest = name.trim_start_matches('_');
+    let mut flag = name[..name.len() - rest.len()].to_owned();
+    let mut previous: Option<char> = None;
+    for c in rest.chars() {
+        if c == '_' {
+            flag.push('-');
+        } else {
+            if c.is_uppercase() && previous.is_some_and(|p| p.is_lowercase() || p.is_ascii_digit()) {
+                flag.push('-');
+            }
+            flag.extend(c.to_lowercase());
+        }
+        previous = Some(c);
+    }
+    flag
+}
+
+/// Each parameter name with its flag, or a message naming the two parameters (or the reserved
+/// flag) that would share one.
+pub fn operation_flags<'a>(names: &[&'a str]) -> Result<Vec<(&'a str, String)>, String> {
+    let mut taken: BTreeMap<String, &str> = RESERVED_FLAGS.iter().map(|flag| ((*flag).to_owned(), "")).collect();
+    let mut flags = Vec::new();
+    for name in names {
+        let flag = flag_name(name);
+        if flag.is_empty() {
+            return Err(format!("parameter `{name}` has no flag name"));
+        }
+        if let Some(other) = taken.insert(flag.clone(), name) {
+            return Err(if other.is_empty() {
+                format!("parameter `{name}` would take the reserved flag --{flag}")
+            } else {
+                format!("parameters `{other}` and `{name}` would both be --{flag}")
+            });
+        }
+        flags.push((*name, flag));
+    }
+    Ok(flags)
+}
+
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn operation_entry(root: &Value, operation: &tree::Operation<'_>) -> TokenStream {
+/// Whether an operation's body and response are raw bytes rather than JSON.
+#[derive(Clone, Copy)]
+struct Raw {
+    body: bool,
+    response: bool,
+}
+
+fn operation_entry(
+    root: &Value,
+    operation: &tree::Operation<'_>,
+    paged: bool,
+    raw: Raw,
+) -> Result<TokenStream, String> {
     let id = operation.node.get("operationId").and_then(Value::as_str).unwrap_or_default();
     let command = id.to_kebab_case();
     let method = operation.method.to_uppercase();
@@ -93,12 +206,29 @@ fn operation_entry(root: &Value, operation: &tree::Operation<'_>) -> TokenStream
             .unwrap_or_default(),
     );
     let long_about = one_line(operation.node.get("description").and_then(Value::as_str).unwrap_or_default());
+    // The reference page the operation was transcribed from (`lint` requires one).
+    let reference = operation.node.pointer("/externalDocs/url").and_then(Value::as_str).unwrap_or_default();
+    let reference_title =
+        one_line(operation.node.pointer("/externalDocs/description").and_then(Value::as_str).unwrap_or_default());
     let request_body = operation.node.get("requestBody").map(|body| tree::deref(root, body));
     let body = request_body.is_some();
     let body_required = request_body.and_then(|body| body.get("required")).and_then(Value::as_bool).unwrap_or(false);
-    let params = parameter_nodes(root, operation).into_iter().map(|parameter| {
-        let name = parameter.get("name").and_then(Value::as_str).unwrap_or_default();
-        let flag = name.to_kebab_case();
+    let nodes = parameter_nodes(root, operation);
+    let names: Vec<&str> =
+        nodes.iter().map(|parameter| parameter.get("name").and_then(Value::as_str).unwrap_or_default()).collect();
+    let flags = operation_flags(&names)?;
+    let limit_default = nodes
+        .iter()
+        .find(|parameter| parameter.get("name").and_then(Value::as_str) == Some("limit"))
+        .and_then(|parameter| parameter.get("schema"))
+        .map(|schema| tree::deref(root, schema))
+        .and_then(|schema| schema.get("default"))
+        .and_then(Value::as_u64);
+    let job = answers_with_a_job(root, operation);
+    let Raw { body: raw_body, response: raw_response } = raw;
+    let page_size =
+        if paged { u32::try_from(limit_default.unwrap_or(DEFAULT_PAGE_SIZE)).unwrap_or(u32::MAX) } else { 0 };
+    let params = nodes.into_iter().zip(flags).map(|(parameter, (name, flag))| {
         let location = parameter.get("in").and_then(Value::as_str).unwrap_or_default();
         // The configured project fills `project_id`; the flag only overrides it.
         let required = parameter.get("required").and_then(Value::as_bool).unwrap_or(false) && name != "project_id";
@@ -132,7 +262,7 @@ fn operation_entry(root: &Value, operation: &tree::Operation<'_>) -> TokenStream
             }
         }
     });
-    quote! {
+    Ok(quote! {
         Operation {
             id: #id,
             command: #command,
@@ -140,33 +270,74 @@ fn operation_entry(root: &Value, operation: &tree::Operation<'_>) -> TokenStream
             path: #path,
             about: #about,
             long_about: #long_about,
+            reference: #reference,
+            reference_title: #reference_title,
             params: &[#(#params),*],
             body: #body,
             body_required: #body_required,
+            paged: #paged,
+            page_size: #page_size,
+            job: #job,
+            raw_body: #raw_body,
+            raw_response: #raw_response,
         }
+    })
+}
+
+/// An asynchronous operation: not a `GET`, and a success response whose JSON body has a
+/// `job_id` (IMS answers those with the job to poll; `ShowJob` itself is a `GET`).
+fn answers_with_a_job(root: &Value, operation: &tree::Operation<'_>) -> bool {
+    if operation.method == "get" {
+        return false;
     }
+    let Some(responses) = operation.node.get("responses").and_then(Value::as_object) else { return false };
+    responses.iter().filter(|(status, _)| status.starts_with('2')).any(|(_, response)| {
+        let response = tree::deref(root, response);
+        let Some(content) = response.get("content").and_then(Value::as_object) else { return false };
+        content.values().filter_map(|media| media.get("schema")).any(|schema| {
+            tree::deref(root, schema).get("properties").and_then(|properties| properties.get("job_id")).is_some()
+        })
+    })
+}
+
+/// The typed call's builder and parameters (body and finish as for [`operation_arm`], unused
+/// by a list), then every item through `Paginate::items`.
+fn paged_arm(module: &Module<'_>, index: &Index<'_>, operation: &tree::Operation<'_>) -> Result<TokenStream, String> {
+    let TypedCall { service, id, field, method, steps, .. } =
+        typed_call(module, index, operation, quote!(), &|_: &syn::Type| quote!())?;
+    Ok(quote! {
+        (#service, #id) => {
+            let client = cloud.#field();
+            #[allow(unused_mut)]
+            let mut request = client.#method();
+            #(#steps)*
+            each_item(request.items(page_size), on_item).await
+        }
+    })
 }
 
 fn operation_arm(
     module: &Module<'_>,
     index: &Index<'_>,
     operation: &tree::Operation<'_>,
-) -> Result<TokenStream, String> {
+) -> Result<(TokenStream, Raw), String> {
+    // A raw body is streamed as given (a file or standard input), never read whole.
     let raw_body = quote! {
-        if let Some(bytes) = body {
-            request = request.body(body_raw(bytes));
+        if let Some(body) = body {
+            request = request.body(body_raw(body));
         }
     };
     let json_body = |ty: &syn::Type| {
         quote! {
-            if let Some(bytes) = body {
-                request = request.body(body_json::<#ty>(bytes)?);
+            if let Some(body) = body.as_ref() {
+                request = request.body(body_json::<#ty>(body)?);
             }
         }
     };
-    let TypedCall { service, id, field, method, steps, finish } =
+    let TypedCall { service, id, field, method, steps, finish, binary_body } =
         typed_call(module, index, operation, raw_body, &json_body)?;
-    Ok(quote! {
+    let raw = Raw { body: binary_body, response: finish.to_string() == "finish_stream" };
+    let arm = quote! {
         (#service, #id) => {
             let client = cloud.#field();
             #[allow(unused_mut)]
@@ -174,5 +345,31 @@ fn operation_arm(
             #(#steps)*
             #finish(request.send().await).await
         }
-    })
+    };
+    Ok((arm, raw))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_keep_every_part_of_the_name() {
+        assert_eq!(flag_name("image_id"), "image-id");
+        assert_eq!(flag_name("__imagetype"), "__imagetype");
+        assert_eq!(flag_name("__support_kvm_gpu_type"), "__support-kvm-gpu-type");
+        assert_eq!(flag_name("__system__cmkid"), "__system--cmkid");
+        assert_eq!(flag_name("workspaceId"), "workspace-id");
+        assert_eq!(flag_name("X-Api-Version"), "x-api-version");
+        assert_eq!(flag_name("nocatalog"), "nocatalog");
+    }
+
+    #[test]
+    fn colliding_flags_fail_naming_both_parameters() {
+        let error = operation_flags(&["workspace_id", "workspaceId"]).unwrap_err();
+        assert!(error.contains("`workspace_id` and `workspaceId`") && error.contains("--workspace-id"), "{error}");
+        let error = operation_flags(&["body"]).unwrap_err();
+        assert!(error.contains("reserved flag --body"), "{error}");
+        assert!(operation_flags(&["imagetype", "__imagetype"]).is_ok(), "the IMS attribute is another flag");
+    }
 }

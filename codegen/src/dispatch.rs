@@ -127,7 +127,7 @@ fn operation_arm(
             }
         }
     };
-    let TypedCall { service, id, field, method, steps, finish } =
+    let TypedCall { service, id, field, method, steps, finish, .. } =
         typed_call(module, index, operation, raw_body, &json_body)?;
     Ok(quote! {
         (#service, #id) => {
@@ -153,6 +153,8 @@ pub(crate) struct TypedCall {
     pub(crate) steps: Vec<TokenStream>,
     /// `finish`, `finish_optional` (a documented bodiless success) or `finish_stream` (raw bytes).
     pub(crate) finish: TokenStream,
+    /// The body is raw bytes (`reqwest::Body`), not JSON.
+    pub(crate) binary_body: bool,
 }
 
 pub(crate) fn typed_call(
@@ -188,13 +190,14 @@ pub(crate) fn typed_call(
             }
         });
     }
+    let mut binary_body = false;
     if operation.node.get("requestBody").is_some() {
         let (_, ty) = setters
             .iter()
             .find(|(name, _)| name == "body")
             .ok_or_else(|| fail("no builder setter `body`".to_owned()))?;
-        let binary = quote!(#ty).to_string().replace(' ', "") == "reqwest::Body";
-        steps.push(if binary { raw_body } else { json_body(&qualify(ty, &field)) });
+        binary_body = quote!(#ty).to_string().replace(' ', "") == "reqwest::Body";
+        steps.push(if binary_body { raw_body } else { json_body(&qualify(ty, &field)) });
     }
     // A raw response (`ByteStream`) has no JSON to re-encode: its bytes are read instead. An
     // optional body (`bodiless_successes`) reports whether one came.
@@ -203,7 +206,7 @@ pub(crate) fn typed_call(
         Some(output) if output.contains("ResponseValue < :: std :: option :: Option <") => quote!(finish_optional),
         _ => quote!(finish),
     };
-    Ok(TypedCall { service, id: id.to_owned(), field, method, steps, finish })
+    Ok(TypedCall { service, id: id.to_owned(), field, method, steps, finish, binary_body })
 }
 
 /// Spec names of the operation's parameters (path item level first), `$ref`s followed.
