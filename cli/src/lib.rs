@@ -27,7 +27,7 @@ pub mod transfer;
 pub mod wait;
 
 use support::{CallError, Output, RequestBody};
-use table::{Operation, Param, Service};
+use table::{BodyField, Operation, Param, Service};
 
 /// Usage errors (clap's own code).
 pub const EXIT_USAGE: i32 = 2;
@@ -49,6 +49,14 @@ const BODY: &str = "--body";
 const ALL: &str = "--all";
 /// The argument id of `--output` on raw downloads.
 const OUTPUT: &str = "--output";
+/// The help heading of the body field flags.
+pub const BODY_FIELDS: &str = "Body fields";
+
+/// The argument id of a body field's flag: `body.` and the field's name (apart from any
+/// parameter's id, which is its spec name, and from the command line's own, which start with `--`).
+pub fn body_field_id(name: &str) -> String {
+    format!("body.{name}")
+}
 
 /// The whole command tree, from the generated table.
 pub fn command() -> Command {
@@ -113,11 +121,19 @@ fn operation_command(service: &'static Service, operation: &'static Operation) -
     if operation.body {
         let help = if operation.raw_body {
             "The file to send, or - for standard input; streamed as it is read, a progress bar on a terminal"
-        } else {
+        } else if operation.body_fields.is_empty() {
             "The request body: a JSON file, or - for standard input"
+        } else {
+            "The request body: a JSON file, or - for standard input. The body field flags are set on top of it \
+             (a flag wins); without it they make the whole body"
         };
-        command =
-            command.arg(Arg::new(BODY).long("body").value_name("FILE|-").required(operation.body_required).help(help));
+        // With field flags the body can come from them alone: `run` checks that it has what the
+        // schema requires instead.
+        let required = operation.body_required && operation.body_fields.is_empty();
+        command = command.arg(Arg::new(BODY).long("body").value_name("FILE|-").required(required).help(help));
+        for field in operation.body_fields {
+            command = command.arg(body_field_arg(field));
+        }
     }
     if operation.raw_response {
         command = command.arg(Arg::new(OUTPUT).long("output").value_name("FILE").help(
@@ -156,6 +172,130 @@ fn param_arg(param: &'static Param) -> Arg {
         arg = arg.value_parser(PossibleValuesParser::new(param.values.iter().copied()));
     }
     arg
+}
+
+/// A body field's flag, under the "Body fields" heading; never required by clap (`--body` may
+/// hold the field), its value typed by [`field_value`].
+fn body_field_arg(field: &'static BodyField) -> Arg {
+    let kind = if field.kind == "array" { field.item_kind } else { field.kind };
+    let mut help = field.help.to_owned();
+    if field.kind == "array" {
+        help.push_str(" (repeat the flag for each item)");
+    }
+    help.push_str(if field.required { " [body, required]" } else { " [body]" });
+    let mut arg = Arg::new(body_field_id(field.name))
+        .long(field.flag)
+        .value_name(kind.to_uppercase())
+        .help_heading(BODY_FIELDS)
+        .help(help);
+    if field.kind == "array" {
+        arg = arg.action(ArgAction::Append);
+    }
+    if !field.values.is_empty() {
+        arg = arg.value_parser(PossibleValuesParser::new(field.values.iter().copied()));
+    } else if kind == "boolean" {
+        arg = arg.value_parser(PossibleValuesParser::new(["true", "false"]));
+    }
+    arg
+}
+
+/// A body field flag's text as JSON of the schema's type: a string as given, an integer or a
+/// number as a JSON number, `true`/`false` as a boolean. The error names the flag and the type
+/// wanted, never the text (a body may hold a secret).
+fn field_value(field: &BodyField, kind: &str, text: &str) -> Result<Value, String> {
+    let wrong = |wanted: &str| format!("invalid value for --{}: expected {wanted}", field.flag);
+    match kind {
+        "integer" => text
+            .parse::<i64>()
+            .map(Value::from)
+            .or_else(|_| text.parse::<u64>().map(Value::from))
+            .map_err(|_| wrong("an integer")),
+        "number" => text
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number)
+            .ok_or_else(|| wrong("a number")),
+        "boolean" => match text {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => Err(wrong("true or false")),
+        },
+        _ => Ok(Value::String(text.to_owned())),
+    }
+}
+
+/// The body fields given as flags, by name, typed by the schema.
+fn fields_of(operation: &Operation, matches: &ArgMatches) -> Result<Map<String, Value>, String> {
+    let mut fields = Map::new();
+    for field in operation.body_fields {
+        let Some(values) = matches.get_many::<String>(&body_field_id(field.name)) else { continue };
+        let value = if field.kind == "array" {
+            Value::Array(values.map(|text| field_value(field, field.item_kind, text)).collect::<Result<_, _>>()?)
+        } else {
+            let values: Vec<&String> = values.collect();
+            field_value(field, field.kind, values[0])?
+        };
+        fields.insert(field.name.to_owned(), value);
+    }
+    Ok(fields)
+}
+
+/// The JSON request body: `--body`'s JSON (if given) with each body field flag set on top (the
+/// flag wins; an array flag replaces the whole array), or, without `--body`, the flags alone;
+/// `None` when neither is given. Every field the schema requires must be in the result. A usage
+/// error (exit 2, before anything is sent) names the flag or field, never a value.
+fn json_body(operation: &Operation, matches: &ArgMatches, source: Option<&String>) -> Result<Option<Vec<u8>>, String> {
+    let given = match source.map(|source| read_body(source)) {
+        None => None,
+        Some(Ok(bytes)) => Some(bytes),
+        Some(Err(error)) => return Err(format!("cannot read the body: {error}")),
+    };
+    if operation.body_fields.is_empty() {
+        // Decoded (and any error reported by its path) by the typed call.
+        return Ok(given);
+    }
+    let fields = fields_of(operation, matches)?;
+    let mut body = match &given {
+        None if fields.is_empty() && operation.body_requires.is_empty() => {
+            if operation.body_required {
+                let flags: Vec<String> =
+                    operation.body_fields.iter().map(|field| format!("--{}", field.flag)).collect();
+                return Err(format!(
+                    "a request body is required: --body FILE|-, or body field flags ({})",
+                    flags.join(", ")
+                ));
+            }
+            return Ok(None);
+        }
+        None => Map::new(),
+        Some(bytes) => match serde_json::from_slice::<Value>(bytes) {
+            Ok(Value::Object(body)) => body,
+            // Not an object: nothing to set fields on; the typed call reports what is wrong.
+            Ok(_) if fields.is_empty() => return Ok(given),
+            Ok(_) => return Err("the --body JSON is not an object, so body field flags cannot be set on it".to_owned()),
+            Err(_) if fields.is_empty() => return Ok(given),
+            // serde_json's syntax messages name a position, never the text.
+            Err(error) => return Err(format!("the --body JSON does not parse: {error}")),
+        },
+    };
+    let untouched = fields.is_empty();
+    body.extend(fields);
+    for name in operation.body_requires {
+        if !body.contains_key(*name) {
+            return Err(match operation.body_fields.iter().find(|field| field.name == *name) {
+                Some(field) => {
+                    format!("the body field `{name}` is required: give --{} or set it in --body", field.flag)
+                }
+                None => format!("the body field `{name}` is required: set it in --body (it has no flag)"),
+            });
+        }
+    }
+    if untouched && given.is_some() {
+        // As given, so the typed call's errors name lines and columns of the file.
+        return Ok(given);
+    }
+    serde_json::to_vec(&Value::Object(body)).map(Some).map_err(|error| format!("cannot encode the body: {error}"))
 }
 
 /// A flag's text as the JSON the parameter's type decodes from: strings as given; numbers,
@@ -235,14 +375,16 @@ where
     let params = params_of(operation, operation_matches);
     let source = if operation.body { operation_matches.get_one::<String>(BODY) } else { None };
     // A JSON body is read (and decoded) before anything is sent; a raw one is streamed later.
-    let mut body = match source.filter(|_| !operation.raw_body).map(|source| read_body(source)) {
-        None => None,
-        Some(Ok(bytes)) => Some(RequestBody::Bytes(bytes)),
-        Some(Err(error)) => {
-            eprintln!("error: cannot read the body: {error}");
-            return EXIT_USAGE;
+    let mut body = None;
+    if operation.body && !operation.raw_body {
+        match json_body(operation, operation_matches, source) {
+            Ok(bytes) => body = bytes.map(RequestBody::Bytes),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return EXIT_USAGE;
+            }
         }
-    };
+    }
     let (cloud, runtime) = match connect() {
         Ok(both) => both,
         Err(code) => return code,

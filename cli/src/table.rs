@@ -32,6 +32,12 @@ pub struct Operation {
     /// Whether the operation takes a request body (`--body FILE|-`).
     pub body: bool,
     pub body_required: bool,
+    /// The simple top-level fields of a JSON body (strings, numbers, booleans, arrays of
+    /// those): each a flag under "Body fields", set on top of `--body`.
+    pub body_fields: &'static [BodyField],
+    /// The top-level fields the body's schema requires, flags or not: the body sent must have
+    /// them.
+    pub body_requires: &'static [&'static str],
     /// A list `otc_client::Paginate` pages through: `--all` prints every item.
     pub paged: bool,
     /// For a paged list, the page size of `--all` without `--limit` (the `limit` parameter's
@@ -63,5 +69,26 @@ pub struct Param {
     /// For an array, its items' `type` (each occurrence of the flag is one item); else empty.
     pub item_kind: &'static str,
     /// The schema's enum values, if any.
+    pub values: &'static [&'static str],
+}
+
+/// One simple top-level field of an operation's JSON request body: a `--flag` whose value is
+/// set into the body (on top of `--body`, if given).
+#[derive(Debug)]
+pub struct BodyField {
+    /// The property's name in the body (`min_disk`).
+    pub name: &'static str,
+    /// The long flag: the name in kebab case as for a parameter (`min-disk`), or `body-` and
+    /// that where a parameter or the command line's own flag has it (`body-duration`).
+    pub flag: &'static str,
+    /// The schema requires it (in the body sent, from this flag or from `--body`).
+    pub required: bool,
+    /// The property's description.
+    pub help: &'static str,
+    /// `string`, `integer`, `number`, `boolean` or `array`.
+    pub kind: &'static str,
+    /// For an array, its items' kind (each occurrence of the flag is one item); else empty.
+    pub item_kind: &'static str,
+    /// The enum of the property (or of its items), if any.
     pub values: &'static [&'static str],
 }

@@ -2,11 +2,14 @@
 //! flags (required as the spec says, enum values as the flag's possible values), and every
 //! operation of `otc-client`'s `OPERATIONS` is in the table. Every spec parameter has a long
 //! flag that keeps all of its name (leading underscores, every word), and no two arguments of a
-//! command share a flag.
+//! command share a flag. Every simple top-level property of a JSON object request body (a string,
+//! with or without an enum, integer, number, boolean, or an array of those) is a flag under
+//! "Body fields" too, and nothing else of a body is.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use clap::ArgAction;
 use serde_json::Value;
 
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -61,6 +64,7 @@ fn every_spec_operation_is_a_command_with_its_parameters() {
     let paged = paged_lists();
     assert!(!specs.is_empty());
     let mut count = 0;
+    let mut field_count = 0;
     for (service, spec) in &specs {
         let service_command = root.find_subcommand(service).unwrap_or_else(|| panic!("no `otc {service}`"));
         let mut commands = BTreeSet::new();
@@ -107,8 +111,9 @@ fn every_spec_operation_is_a_command_with_its_parameters() {
                 let flags: BTreeSet<String> = command
                     .get_arguments()
                     .map(|arg| arg.get_id().as_str().to_owned())
-                    // The command line's own arguments have ids starting with `--` (`--body`, `--all`).
-                    .filter(|id| !id.starts_with("--") && id != "os-cloud" && id != "help")
+                    // The command line's own arguments have ids starting with `--` (`--body`, `--all`),
+                    // body fields `body.` and their name.
+                    .filter(|id| !id.starts_with("--") && !id.starts_with("body.") && id != "os-cloud" && id != "help")
                     .collect();
                 assert_eq!(flags, expected, "{service} {id}: flags");
                 let mut longs = BTreeSet::new();
@@ -125,8 +130,20 @@ fn every_spec_operation_is_a_command_with_its_parameters() {
                 assert_eq!(has_wait, answers_with_a_job(spec, method, operation), "{service} {id}: --wait");
                 let has_all = command.get_arguments().any(|arg| arg.get_long() == Some("all"));
                 assert_eq!(has_all, paged.contains(id), "{service} {id}: --all");
-                let has_body = command.get_arguments().any(|arg| arg.get_id() == "--body");
-                assert_eq!(has_body, operation.get("requestBody").is_some(), "{service} {id}: --body");
+                let body = command.get_arguments().find(|arg| arg.get_id() == "--body");
+                assert_eq!(body.is_some(), operation.get("requestBody").is_some(), "{service} {id}: --body");
+                let fields = simple_body_fields(spec, operation);
+                field_count += fields.len();
+                assert_body_fields(command, &fields, &format!("{service} {id}"));
+                if let Some(body) = body {
+                    let required = deref(spec, &operation["requestBody"]).get("required") == Some(&Value::Bool(true));
+                    // With field flags clap demands nothing: the body may come from them alone.
+                    assert_eq!(
+                        body.is_required_set(),
+                        required && fields.is_empty(),
+                        "{service} {id}: --body required"
+                    );
+                }
             }
         }
         // Hand-written commands beside the spec's operations.
@@ -136,6 +153,121 @@ fn every_spec_operation_is_a_command_with_its_parameters() {
     }
     let total: usize = otc_cli::generated::SERVICES.iter().map(|service| service.operations.len()).sum();
     assert_eq!(count, total);
+    assert!(field_count >= 50, "only {field_count} body field flags: the specs' simple fields went missing");
+}
+
+/// A simple top-level property of a JSON body: its name, `type` (`array` for a list), the
+/// items' `type` for a list, and the enum (of the property or its items).
+struct Field {
+    name: String,
+    kind: String,
+    item_kind: String,
+    values: Vec<String>,
+}
+
+/// The simple top-level properties of the operation's `application/json` body when its schema
+/// (`$ref`s followed) is an object, in spec order; read without the generator's code.
+fn simple_body_fields(spec: &Value, operation: &Value) -> Vec<Field> {
+    let Some(body) = operation.get("requestBody").map(|body| deref(spec, body)) else { return Vec::new() };
+    let Some(schema) = body.pointer("/content/application~1json/schema").map(|schema| deref(spec, schema)) else {
+        return Vec::new();
+    };
+    if schema.get("type").and_then(Value::as_str) != Some("object") {
+        return Vec::new();
+    }
+    let simple = |schema: &Value| {
+        let kind = schema.get("type").and_then(Value::as_str)?;
+        let composed = ["properties", "oneOf", "anyOf", "allOf"].iter().any(|key| schema.get(key).is_some());
+        (["string", "integer", "number", "boolean"].contains(&kind) && !composed).then(|| kind.to_owned())
+    };
+    let values = |schema: &Value| -> Vec<String> {
+        schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .map(|values| values.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect())
+            .unwrap_or_default()
+    };
+    let mut fields = Vec::new();
+    for (name, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
+        let property = deref(spec, property);
+        if property.get("readOnly") == Some(&Value::Bool(true)) {
+            continue;
+        }
+        if let Some(kind) = simple(property) {
+            fields.push(Field { name: name.clone(), kind, item_kind: String::new(), values: values(property) });
+        } else if property.get("type").and_then(Value::as_str) == Some("array")
+            && let Some(items) = property.get("items").map(|items| deref(spec, items))
+            && let Some(item_kind) = simple(items)
+        {
+            fields.push(Field { name: name.clone(), kind: "array".to_owned(), item_kind, values: values(items) });
+        }
+    }
+    fields
+}
+
+/// Each field is a flag `body.<name>` under "Body fields", never demanded by clap, repeatable for
+/// a list, with the enum (or true/false) as its possible values; its long flag keeps the name as
+/// a parameter's does, or is `body-` and that exactly where a parameter or the command line's
+/// own argument has the plain flag; and no other argument is a body field.
+fn assert_body_fields(command: &clap::Command, fields: &[Field], what: &str) {
+    let own: BTreeSet<&str> = command
+        .get_arguments()
+        .filter(|arg| !arg.get_id().as_str().starts_with("body."))
+        .filter_map(|arg| arg.get_long())
+        .collect();
+    for field in fields {
+        let name = &field.name;
+        let id = format!("body.{name}");
+        let arg = command
+            .get_arguments()
+            .find(|arg| arg.get_id() == id.as_str())
+            .unwrap_or_else(|| panic!("{what}: the body field `{name}` has no flag"));
+        assert_eq!(arg.get_help_heading(), Some("Body fields"), "{what} {name}");
+        assert!(!arg.is_required_set(), "{what} {name}: clap must not demand a body field (--body may hold it)");
+        let long = arg.get_long().unwrap_or_else(|| panic!("{what}: {name} is not a --flag"));
+        match long.strip_prefix("body-").filter(|plain| own.contains(plain)) {
+            Some(plain) => assert_flag_keeps_the_name(name, plain),
+            None => {
+                assert_flag_keeps_the_name(name, long);
+                assert!(!own.contains(long), "{what}: --{long} is the body field `{name}` and another argument");
+            }
+        }
+        let possible: Vec<String> = arg.get_possible_values().iter().map(|value| value.get_name().to_owned()).collect();
+        let kind = if field.kind == "array" { &field.item_kind } else { &field.kind };
+        let expected = if field.values.is_empty() && kind == "boolean" {
+            vec!["true".to_owned(), "false".to_owned()]
+        } else {
+            field.values.clone()
+        };
+        assert_eq!(possible, expected, "{what} {name}: possible values");
+        assert_eq!(matches!(arg.get_action(), ArgAction::Append), field.kind == "array", "{what} {name}: repeatable");
+    }
+    let ids: BTreeSet<&str> =
+        command.get_arguments().map(|arg| arg.get_id().as_str()).filter(|id| id.starts_with("body.")).collect();
+    let expected: BTreeSet<String> = fields.iter().map(|field| format!("body.{}", field.name)).collect();
+    assert_eq!(ids, expected.iter().map(String::as_str).collect(), "{what}: body field flags");
+}
+
+#[test]
+fn body_fields_are_flags_and_a_taken_flag_gets_the_body_prefix() {
+    let command = otc_cli::command();
+    let find = |service: &str, operation: &str| {
+        command.find_subcommand(service).and_then(|s| s.find_subcommand(operation)).cloned().expect("the command")
+    };
+    let long = |command: &clap::Command, id: &str| {
+        command.get_arguments().find(|arg| arg.get_id() == id).and_then(|arg| arg.get_long()).map(str::to_owned)
+    };
+    // RenewLease: a `duration` query parameter and a `duration` body field.
+    let renew = find("modelarts", "renew-lease");
+    assert_eq!(long(&renew, "duration").as_deref(), Some("duration"));
+    assert_eq!(long(&renew, "body.duration").as_deref(), Some("body-duration"));
+    assert_eq!(long(&renew, "body.type").as_deref(), Some("type"));
+    // Glance's `__os_version` keeps its underscores as a parameter would.
+    let glance = find("ims", "glance-create-image-metadata");
+    assert_eq!(long(&glance, "body.__os_version").as_deref(), Some("__os-version"));
+    // IAM's password token body is one nested object: no field flags, so no password in a flag.
+    let token = find("iam", "keystone-create-user-token-by-password");
+    assert!(!token.get_arguments().any(|arg| arg.get_id().as_str().starts_with("body.")));
 }
 
 /// The flag is the parameter's name, nothing dropped: the same leading underscores, the same

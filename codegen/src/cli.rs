@@ -1,6 +1,7 @@
 //! Emits the command line's table (`cli/src/generated.rs`): for every operation of every
-//! generated module, its command name, help text, reference page (`externalDocs`) and parameters (name, location, whether
-//! required, description, enum values) as the spec gives them, and a dispatch function that
+//! generated module, its command name, help text, reference page (`externalDocs`), parameters (name, location, whether
+//! required, description, enum values) as the spec gives them, the simple top-level fields of
+//! its JSON request body ([`body_fields`]), and a dispatch function that
 //! sends the operation through its typed builder with the parameters and body deserialized from
 //! JSON, the way the golden suite's dispatch table ([`crate::dispatch`]) does.
 
@@ -50,7 +51,7 @@ pub fn cli_source(modules: &[Module<'_>]) -> Result<String, String> {
             CallError, Output, RequestBody, body_json, body_raw, each_item, finish, finish_optional, finish_stream,
             param_from,
         };
-        use crate::table::{Operation, Param, Service};
+        use crate::table::{BodyField, Operation, Param, Service};
 
         /// Every service and operation of the specs, in spec order.
         pub const SERVICES: &[Service] = &[#(#services),*];
@@ -176,6 +177,109 @@ pub fn operation_flags<'a>(names: &[&'a str]) -> Result<Vec<(&'a str, String)>, 
     Ok(flags)
 }
 
+/// Each body field name with its flag: the field's [`flag_name`], or, where that is a
+/// parameter's flag or one of the command line's own (`--body`, `--all`, …), `body-` and the
+/// field's flag name (ModelArts `RenewLease` has a `duration` query parameter and a `duration`
+/// body field: `--duration` and `--body-duration`). Two fields with one flag, or a field whose
+/// prefixed flag is taken too, fail the generation, naming both.
+pub fn body_flags<'a>(params: &[(&str, String)], fields: &[&'a str]) -> Result<Vec<(&'a str, String)>, String> {
+    let mut taken: BTreeMap<String, String> = RESERVED_FLAGS
+        .iter()
+        .map(|flag| ((*flag).to_owned(), format!("the command line's own --{flag}")))
+        .chain(params.iter().map(|(name, flag)| (flag.clone(), format!("parameter `{name}`"))))
+        .collect();
+    let mut flags = Vec::new();
+    for name in fields {
+        let plain = flag_name(name);
+        if plain.is_empty() {
+            return Err(format!("body field `{name}` has no flag name"));
+        }
+        let outside = taken.get(&plain).is_some_and(|owner| !owner.starts_with("body field"));
+        let flag = if outside { format!("body-{plain}") } else { plain };
+        if let Some(other) = taken.get(&flag) {
+            return Err(format!("body field `{name}` and {other} would both be --{flag}"));
+        }
+        taken.insert(flag.clone(), format!("body field `{name}`"));
+        flags.push((*name, flag));
+    }
+    Ok(flags)
+}
+
+/// The JSON types a flag's text maps onto.
+const SIMPLE_KINDS: [&str; 4] = ["string", "integer", "number", "boolean"];
+
+/// One simple top-level property of an operation's JSON request body: a flag.
+struct BodyField<'a> {
+    name: &'a str,
+    schema: &'a Value,
+    /// `string`, `integer`, `number`, `boolean`, or `array` of `item_kind`.
+    kind: &'a str,
+    item_kind: &'a str,
+    /// The enum of the property or of its items.
+    values: Vec<String>,
+}
+
+/// The object schema of an operation's `application/json` request body, `$ref`s followed; `None`
+/// without one (no body, raw bytes, JSON Patch arrays, a `oneOf` of several shapes).
+fn json_body_object<'a>(root: &'a Value, operation: &tree::Operation<'a>) -> Option<&'a Value> {
+    let body = tree::deref(root, operation.node.get("requestBody")?);
+    let schema = tree::deref(root, body.pointer("/content/application~1json/schema")?);
+    (schema.get("type").and_then(Value::as_str) == Some("object")).then_some(schema)
+}
+
+/// The top-level properties of the JSON body's object schema that are simple enough for a flag:
+/// a string (with or without an enum), integer, number or boolean, or an array of those (a
+/// repeatable flag), in spec order; nested objects, arrays of objects and composed schemas only
+/// come from `--body`. Read-only properties are not sent, so they are no flags. Also the names
+/// the schema requires (flags or not).
+fn body_fields<'a>(root: &'a Value, operation: &tree::Operation<'a>) -> (Vec<BodyField<'a>>, Vec<&'a str>) {
+    let Some(schema) = json_body_object(root, operation) else { return (Vec::new(), Vec::new()) };
+    let requires = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|names| names.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let simple = |schema: &'a Value| {
+        let kind = schema.get("type").and_then(Value::as_str)?;
+        let composed = ["properties", "oneOf", "anyOf", "allOf"].iter().any(|key| schema.get(key).is_some());
+        (SIMPLE_KINDS.contains(&kind) && !composed).then_some(kind)
+    };
+    let enum_values = |schema: &Value| -> Vec<String> {
+        schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .map(|values| {
+                values
+                    .iter()
+                    .filter_map(|value| match value {
+                        Value::String(text) => Some(text.clone()),
+                        Value::Number(_) | Value::Bool(_) => Some(value.to_string()),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut fields = Vec::new();
+    for (name, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
+        let property = tree::deref(root, property);
+        if property.get("readOnly").and_then(Value::as_bool) == Some(true) {
+            continue;
+        }
+        let field = if let Some(kind) = simple(property) {
+            BodyField { name, schema: property, kind, item_kind: "", values: enum_values(property) }
+        } else if property.get("type").and_then(Value::as_str) == Some("array") {
+            let Some(items) = property.get("items").map(|items| tree::deref(root, items)) else { continue };
+            let Some(item_kind) = simple(items) else { continue };
+            BodyField { name, schema: property, kind: "array", item_kind, values: enum_values(items) }
+        } else {
+            continue;
+        };
+        fields.push(field);
+    }
+    (fields, requires)
+}
+
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -217,6 +321,9 @@ fn operation_entry(
     let names: Vec<&str> =
         nodes.iter().map(|parameter| parameter.get("name").and_then(Value::as_str).unwrap_or_default()).collect();
     let flags = operation_flags(&names)?;
+    let (fields, body_requires) = body_fields(root, operation);
+    let field_names: Vec<&str> = fields.iter().map(|field| field.name).collect();
+    let field_flags = body_flags(&flags, &field_names)?;
     let limit_default = nodes
         .iter()
         .find(|parameter| parameter.get("name").and_then(Value::as_str) == Some("limit"))
@@ -262,6 +369,22 @@ fn operation_entry(
             }
         }
     });
+    let body_fields = fields.iter().zip(field_flags).map(|(field, (name, flag))| {
+        let required = body_requires.contains(&name);
+        let help = one_line(field.schema.get("description").and_then(Value::as_str).unwrap_or_default());
+        let BodyField { kind, item_kind, values, .. } = field;
+        quote! {
+            BodyField {
+                name: #name,
+                flag: #flag,
+                required: #required,
+                help: #help,
+                kind: #kind,
+                item_kind: #item_kind,
+                values: &[#(#values),*],
+            }
+        }
+    });
     Ok(quote! {
         Operation {
             id: #id,
@@ -275,6 +398,8 @@ fn operation_entry(
             params: &[#(#params),*],
             body: #body,
             body_required: #body_required,
+            body_fields: &[#(#body_fields),*],
+            body_requires: &[#(#body_requires),*],
             paged: #paged,
             page_size: #page_size,
             job: #job,
@@ -371,5 +496,41 @@ mod tests {
         let error = operation_flags(&["body"]).unwrap_err();
         assert!(error.contains("reserved flag --body"), "{error}");
         assert!(operation_flags(&["imagetype", "__imagetype"]).is_ok(), "the IMS attribute is another flag");
+    }
+
+    #[test]
+    fn body_fields_take_a_prefix_only_where_their_flag_is_taken() {
+        let params = operation_flags(&["id", "duration"]).unwrap();
+        let flags = body_flags(&params, &["duration", "type", "output", "__os_version"]).unwrap();
+        assert_eq!(
+            flags,
+            [
+                ("duration", "body-duration".to_owned()),
+                ("type", "type".to_owned()),
+                ("output", "body-output".to_owned()),
+                ("__os_version", "__os-version".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_body_field_whose_prefixed_flag_is_taken_fails_naming_both() {
+        let params = operation_flags(&["name", "body_name"]).unwrap();
+        let error = body_flags(&params, &["name"]).unwrap_err();
+        assert!(
+            error.contains("body field `name` and parameter `body_name`") && error.contains("--body-name"),
+            "{error}"
+        );
+        let error = body_flags(&[], &["body_all", "all"]).unwrap_err();
+        assert!(
+            error.contains("body field `all` and body field `body_all`") && error.contains("--body-all"),
+            "{error}"
+        );
+        let error = body_flags(&[], &["workspace_id", "workspaceId"]).unwrap_err();
+        assert!(
+            error.contains("body field `workspaceId` and body field `workspace_id`")
+                && error.contains("--workspace-id"),
+            "{error}"
+        );
     }
 }
