@@ -372,3 +372,128 @@ async fn all_pages_modelarts_notebooks_by_offset() {
         .collect();
     assert_eq!(ids, ["n1", "n2", "n3", "n4", "n5"]);
 }
+
+/// `otc` configured for `server` as the IMS endpoint.
+fn ims(server: &MockServer, args: &[&str]) -> Output {
+    configured(server, args).env("OTC_IMS_ENDPOINT", server.uri()).output().expect("otc runs")
+}
+
+/// The spec's request example `name` of IMS `CreateDataImage`.
+fn create_data_image_example(name: &str) -> Value {
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/ims.yaml")).expect("the spec");
+    let spec: Value = serde_yaml::from_str(&text).expect("YAML");
+    spec.pointer(&format!(
+        "/paths/~1v1~1cloudimages~1dataimages~1action/post/requestBody/content/application~1json/examples/{name}/value"
+    ))
+    .cloned()
+    .expect("the example")
+}
+
+async fn mount_create_data_image(server: &MockServer, body: Value) {
+    Mock::given(method("POST"))
+        .and(path("/v1/cloudimages/dataimages/action"))
+        .and(body_json(body))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"job_id": "job-1"})))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_body_from_flags_alone_is_the_specs_example() {
+    let server = MockServer::start().await;
+    // Strings, an enum, an integer (a JSON number) and a repeated array flag, no --body.
+    mount_create_data_image(&server, create_data_image_example("data_disk_from_obs_file_with_tags")).await;
+    let output = ims(
+        &server,
+        &[
+            "ims",
+            "create-data-image",
+            "--name",
+            "fedora-data1",
+            "--image-url",
+            "image-test:fedora_data1.qcow2",
+            "--description",
+            "Data disk 1 of Fedora",
+            "--min-disk",
+            "40",
+            "--tags",
+            "aaa.111",
+            "--tags",
+            "bbb.222",
+            "--os-type",
+            "Linux",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let printed: Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    assert_eq!(printed, json!({"job_id": "job-1"}));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_flag_overrides_its_field_of_the_body_file_and_required_flags_are_not_demanded() {
+    let server = MockServer::start().await;
+    mount_create_data_image(
+        &server,
+        json!({"name": "from-flag", "image_url": "b:f.qcow2", "min_disk": 60, "description": "from the file"}),
+    )
+    .await;
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let file = dir.path().join("body.json");
+    let body = json!({"name": "from-file", "image_url": "b:f.qcow2", "min_disk": 40, "description": "from the file"});
+    std::fs::write(&file, body.to_string()).expect("written");
+    let file = file.to_str().expect("UTF-8");
+    // --image-url is required by the schema, but the file holds it: clap must not ask for it.
+    let output = ims(&server, &["ims", "create-data-image", "--body", file, "--name", "from-flag", "--min-disk", "60"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_missing_required_field_exits_2_naming_its_flag_and_sends_nothing() {
+    let server = MockServer::start().await;
+    let output = ims(&server, &["ims", "create-data-image", "--name", "d", "--image-url", "b:f.qcow2"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("min_disk") && stderr.contains("--min-disk"), "{stderr}");
+    // The same field missing from --body (with another field from a flag).
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let file = dir.path().join("body.json");
+    std::fs::write(&file, r#"{"name": "d", "image_url": "b:f.qcow2"}"#).expect("written");
+    let output =
+        ims(&server, &["ims", "create-data-image", "--body", file.to_str().expect("UTF-8"), "--description", "x"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--min-disk"), "{stderr}");
+    // A required field that is no flag (an object) can only come from --body.
+    let output =
+        configured(&server, &["modelarts", "create-notebook", "--name", "n", "--flavor", "f", "--image-id", "i"])
+            .output()
+            .expect("otc runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("`volume`") && stderr.contains("--body"), "{stderr}");
+    assert!(server.received_requests().await.unwrap_or_default().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_typed_field_exits_2_naming_the_flag_never_the_value() {
+    let server = MockServer::start().await;
+    let output = ims(
+        &server,
+        &["ims", "create-data-image", "--name", "d", "--image-url", "b:f.qcow2", "--min-disk", "forty-secret"],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--min-disk") && stderr.contains("integer"), "{stderr}");
+    assert!(!stderr.contains("forty-secret"), "the value reached the error: {stderr}");
+    // Field flags cannot be set on a --body that is not a JSON object.
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let file = dir.path().join("body.json");
+    std::fs::write(&file, r#"["hunter2-secret"]"#).expect("written");
+    let output = ims(&server, &["ims", "create-data-image", "--body", file.to_str().expect("UTF-8"), "--name", "d"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not an object") && !stderr.contains("hunter2"), "{stderr}");
+    assert!(server.received_requests().await.unwrap_or_default().is_empty());
+}
