@@ -1,6 +1,7 @@
 //! The built `otc` against the real Keystone and Glance that `tests/realserver` starts: password
 //! login through `OS_*` variables, then an image's whole life from the command line (create
-//! metadata, upload a file, list, download and compare, delete), `--all` across Glance's pages,
+//! metadata from body field flags, upload a file, list, download and compare, delete; the other
+//! tests create theirs from a `--body` on standard input), `--all` across Glance's pages,
 //! and the error paths a script meets (a wrong password, an unknown id), with their exit codes.
 //!
 //! Skipped (with a message) unless `OTC_REALSERVER_KEYSTONE_URL` is set; with
@@ -74,14 +75,36 @@ fn an_image_lives_and_dies_through_the_command_line() {
     let Some(servers) = servers() else { return };
     let dir = tempfile::tempdir().unwrap();
 
-    // Create the metadata from a body on standard input.
-    let mut create = otc(&servers, &servers.password, &["ims", "glance-create-image-metadata", "--body", "-"]);
-    let mut child = create.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    let body = json!({"name": "otc-cli-test", "container_format": "bare", "disk_format": "raw", "min_disk": 1});
-    child.stdin.take().unwrap().write_all(body.to_string().as_bytes()).unwrap();
-    let created = json_of(&child.wait_with_output().unwrap());
+    // Create the metadata from body field flags alone (no --body): strings, an enum, an
+    // integer, a boolean and a repeated list.
+    let created = json_of(&run(
+        &servers,
+        &[
+            "ims",
+            "glance-create-image-metadata",
+            "--name",
+            "otc-cli-test",
+            "--container-format",
+            "bare",
+            "--disk-format",
+            "raw",
+            "--min-disk",
+            "1",
+            "--protected",
+            "false",
+            "--tags",
+            "otc-cli=flags",
+            "--tags",
+            "second",
+        ],
+    ));
     let id = created["id"].as_str().expect("an image id").to_owned();
     assert_eq!(created["name"], "otc-cli-test");
+    assert_eq!((&created["disk_format"], &created["container_format"]), (&json!("raw"), &json!("bare")), "{created}");
+    assert_eq!((&created["min_disk"], &created["protected"]), (&json!(1), &json!(false)), "{created}");
+    let mut tags: Vec<&str> = created["tags"].as_array().expect("tags").iter().filter_map(Value::as_str).collect();
+    tags.sort_unstable();
+    assert_eq!(tags, ["otc-cli=flags", "second"], "{created}");
 
     // Upload a file, list, download it back, compare.
     let file = dir.path().join("disk.raw");
