@@ -1,15 +1,17 @@
 //! `otc`: every operation of the specs as `otc <service> <operation> [--param value …]
-//! [--body FILE|-]`. The command tree is built at run time from the generated table
-//! ([`generated::SERVICES`]), and a command is sent through `otc-client`'s typed builder
-//! ([`generated::call`]), configured as the library is ([`otc_client::Cloud::from_env`]).
-//! Paged lists take `--all` ([`generated::call_all`], JSON Lines), IMS jobs `--wait` and
-//! `otc ims wait-job` ([`wait`]), image files stream ([`transfer`]); `otc completions SHELL`
-//! prints a completion script.
+//! [--body FILE|-] [--field value …]`: the simple top-level fields of a JSON body are flags too,
+//! set on top of `--body` or making the body alone ([`table::BodyField`]). The command tree is
+//! built at run time from the generated table ([`generated::SERVICES`]), and a command is sent
+//! through `otc-client`'s typed builder ([`generated::call`]), configured as the library is
+//! ([`otc_client::Cloud::from_env`]). Paged lists take `--all` ([`generated::call_all`], JSON
+//! Lines), IMS jobs `--wait` and `otc ims wait-job` ([`wait`]), image files stream
+//! ([`transfer`]); `otc completions SHELL` prints a completion script.
 //!
-//! Exit codes: 0 success, 2 usage (clap's, and values or bodies that do not decode into the
-//! operation's types), 3 configuration (including a project id neither configured nor given),
-//! 4 an API error (including IAM refusing the credentials, a job that ends in FAIL, and a paged
-//! list whose server repeats a page under `--all`), 5 network/transport (and redirects the
+//! Exit codes: 0 success, 2 usage (clap's, values or bodies that do not decode into the
+//! operation's types, and a body missing a field its schema requires), 3 configuration
+//! (including a project id neither configured nor given), 4 an API error (including IAM refusing
+//! the credentials, a job that ends in FAIL, and a paged list whose server repeats a page under
+//! `--all`), 5 network/transport (and redirects the
 //! runtime does not follow), 1 anything else (a job still running at `--wait-timeout`).
 
 use std::ffi::OsString;
