@@ -259,17 +259,16 @@ fn json_body(operation: &Operation, matches: &ArgMatches, source: Option<&String
     }
     let fields = fields_of(operation, matches)?;
     let mut body = match &given {
+        None if fields.is_empty() && !operation.body_required => return Ok(None),
         None if fields.is_empty() && operation.body_requires.is_empty() => {
-            if operation.body_required {
-                let flags: Vec<String> =
-                    operation.body_fields.iter().map(|field| format!("--{}", field.flag)).collect();
-                return Err(format!(
-                    "a request body is required: --body FILE|-, or body field flags ({})",
-                    flags.join(", ")
-                ));
-            }
-            return Ok(None);
+            let flags: Vec<String> = operation.body_fields.iter().map(|field| format!("--{}", field.flag)).collect();
+            return Err(format!(
+                "a request body is required: --body FILE|-, or body field flags ({})",
+                flags.join(", ")
+            ));
         }
+        // Without --body the flags make the body (with none, the check below names the first
+        // required field).
         None => Map::new(),
         Some(bytes) => match serde_json::from_slice::<Value>(bytes) {
             Ok(Value::Object(body)) => body,
@@ -445,10 +444,23 @@ where
         }
         Ok(output) => print_output(output),
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {error}{}", given_by_flag(operation, operation_matches, &error));
             exit_code(&error)
         }
     }
+}
+
+/// ` (from --flag)` when a body that did not decode failed at a field a flag gave (an integer
+/// out of its format's range, `--min-disk 99999999999`); else nothing.
+fn given_by_flag(operation: &Operation, matches: &ArgMatches, error: &CallError) -> String {
+    let CallError::Body(error) = error else { return String::new() };
+    operation
+        .body_fields
+        .iter()
+        .filter(|field| matches.contains_id(&body_field_id(field.name)))
+        .find(|field| error.path.strip_prefix(field.name).is_some_and(|rest| rest.is_empty() || rest.starts_with('[')))
+        .map(|field| format!(" (from --{})", field.flag))
+        .unwrap_or_default()
 }
 
 /// The configured cloud and a runtime to call it on, or the exit code.

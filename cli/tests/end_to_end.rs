@@ -487,6 +487,14 @@ async fn a_wrong_typed_field_exits_2_naming_the_flag_never_the_value() {
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("--min-disk") && stderr.contains("integer"), "{stderr}");
     assert!(!stderr.contains("forty-secret"), "the value reached the error: {stderr}");
+    // An integer, but out of the field's int32: the typed body refuses it, naming the flag too.
+    let output = ims(
+        &server,
+        &["ims", "create-data-image", "--name", "d", "--image-url", "b:f.qcow2", "--min-disk", "99999999999"],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--min-disk") && !stderr.contains("99999999999"), "{stderr}");
     // Field flags cannot be set on a --body that is not a JSON object.
     let dir = tempfile::tempdir().expect("a temporary folder");
     let file = dir.path().join("body.json");
