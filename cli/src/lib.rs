@@ -11,8 +11,8 @@
 //! operation's types, and a body missing a field its schema requires), 3 configuration
 //! (including a project id neither configured nor given), 4 an API error (including IAM refusing
 //! the credentials, a job that ends in FAIL, and a paged list whose server repeats a page under
-//! `--all`), 5 network/transport (and redirects the
-//! runtime does not follow), 1 anything else (a job still running at `--wait-timeout`).
+//! `--all`), 5 network/transport (and redirects the runtime does not follow), 1 anything else (a
+//! job still running at `--wait-timeout`).
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
