@@ -1,5 +1,5 @@
 //! The built `otc` against a loopback wiremock server, configured through the environment as
-//! the library is (`OS_TOKEN`, `OS_PROJECT_ID`, `OS_REGION_NAME`, `OTC_MODELARTS_ENDPOINT`).
+//! the library is (`OS_TOKEN`, `OS_PROJECT_ID`, `OS_REGION_NAME`, endpoint overrides; see `common`).
 
 use std::io::Write;
 use std::path::Path;
@@ -9,24 +9,12 @@ use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const TOKEN: &str = "the-secret-token";
+mod common;
+use common::{TOKEN, command};
 
 /// `otc` configured for `server` through the environment only.
-fn configured(server: &MockServer, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_otc"));
-    command
-        .args(args)
-        .env_clear()
-        .env("HOME", "/nonexistent")
-        .env("OS_TOKEN", TOKEN)
-        .env("OS_PROJECT_ID", "p1")
-        .env("OS_REGION_NAME", "eu-de")
-        .env("OTC_MODELARTS_ENDPOINT", server.uri());
-    command
-}
-
 fn otc(server: &MockServer, args: &[&str]) -> Output {
-    configured(server, args).output().expect("otc runs")
+    command(server, args).output().expect("otc runs")
 }
 
 /// The spec's example of a notebook, as ShowNotebook answers it.
@@ -147,7 +135,7 @@ async fn project_id_overrides_the_configured_project() {
 #[tokio::test(flavor = "multi_thread")]
 async fn no_project_id_exits_3() {
     let server = MockServer::start().await;
-    let output = configured(&server, &["modelarts", "show-notebook", "--id", "nb-1"])
+    let output = command(&server, &["modelarts", "show-notebook", "--id", "nb-1"])
         .env_remove("OS_PROJECT_ID")
         .output()
         .expect("otc runs");
@@ -167,7 +155,7 @@ async fn the_body_is_read_from_standard_input() {
         .expect(1)
         .mount(&server)
         .await;
-    let mut child = configured(&server, &["modelarts", "update-notebook", "--id", "nb-1", "--body", "-"])
+    let mut child = command(&server, &["modelarts", "update-notebook", "--id", "nb-1", "--body", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -199,7 +187,7 @@ async fn a_body_that_does_not_fit_is_reported_by_its_path_never_by_its_values() 
     let server = MockServer::start().await;
     // A password put where IAM's token request wants an object: serde's own message would quote it.
     let body = r#"{"auth": {"identity": {"methods": ["password"], "password": {"user": "hunter2-secret"}}}}"#;
-    let mut child = configured(&server, &["iam", "keystone-create-user-token-by-password", "--body", "-"])
+    let mut child = command(&server, &["iam", "keystone-create-user-token-by-password", "--body", "-"])
         .env("OTC_IAM_ENDPOINT", server.uri())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -225,16 +213,10 @@ async fn an_ims_attribute_flag_sends_its_underscored_name() {
         .expect(1)
         .mount(&server)
         .await;
-    let output = configured(&server, &["ims", "glance-list-images", "--__imagetype", "gold"])
-        .env("OTC_IMS_ENDPOINT", server.uri())
-        .output()
-        .expect("otc runs");
+    let output = command(&server, &["ims", "glance-list-images", "--__imagetype", "gold"]).output().expect("otc runs");
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     // The old rule's `--imagetype` dropped the underscores: it is no flag now.
-    let old = configured(&server, &["ims", "glance-list-images", "--imagetype", "gold"])
-        .env("OTC_IMS_ENDPOINT", server.uri())
-        .output()
-        .expect("otc runs");
+    let old = command(&server, &["ims", "glance-list-images", "--imagetype", "gold"]).output().expect("otc runs");
     assert_eq!(old.status.code(), Some(2));
 }
 
@@ -283,8 +265,7 @@ async fn mount_glance_pages(server: &MockServer) {
 async fn all_prints_every_item_of_three_pages_as_json_lines() {
     let server = MockServer::start().await;
     mount_glance_pages(&server).await;
-    let output = configured(&server, &["ims", "glance-list-images", "--all", "--limit", "2", "--status", "active"])
-        .env("OTC_IMS_ENDPOINT", server.uri())
+    let output = command(&server, &["ims", "glance-list-images", "--all", "--limit", "2", "--status", "active"])
         .output()
         .expect("otc runs");
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
@@ -313,10 +294,7 @@ async fn without_all_one_page_is_printed_as_the_response() {
         .expect(1)
         .mount(&server)
         .await;
-    let output = configured(&server, &["ims", "glance-list-images", "--limit", "2"])
-        .env("OTC_IMS_ENDPOINT", server.uri())
-        .output()
-        .expect("otc runs");
+    let output = command(&server, &["ims", "glance-list-images", "--limit", "2"]).output().expect("otc runs");
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     let printed: Value = serde_json::from_slice(&output.stdout).expect("one JSON document");
     assert_eq!(printed["images"].as_array().map(Vec::len), Some(2));
@@ -334,10 +312,7 @@ async fn all_ends_with_exit_4_when_the_server_repeats_a_page() {
         })))
         .mount(&server)
         .await;
-    let output = configured(&server, &["ims", "glance-list-images", "--all", "--limit", "1"])
-        .env("OTC_IMS_ENDPOINT", server.uri())
-        .output()
-        .expect("otc runs");
+    let output = command(&server, &["ims", "glance-list-images", "--all", "--limit", "1"]).output().expect("otc runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(4), "{stderr}");
     assert!(stderr.contains("marker"), "{stderr}");
@@ -373,11 +348,6 @@ async fn all_pages_modelarts_notebooks_by_offset() {
     assert_eq!(ids, ["n1", "n2", "n3", "n4", "n5"]);
 }
 
-/// `otc` configured for `server` as the IMS endpoint.
-fn ims(server: &MockServer, args: &[&str]) -> Output {
-    configured(server, args).env("OTC_IMS_ENDPOINT", server.uri()).output().expect("otc runs")
-}
-
 /// The spec's request example `name` of IMS `CreateDataImage`.
 fn create_data_image_example(name: &str) -> Value {
     let text =
@@ -405,7 +375,7 @@ async fn a_body_from_flags_alone_is_the_specs_example() {
     let server = MockServer::start().await;
     // Strings, an enum, an integer (a JSON number) and a repeated array flag, no --body.
     mount_create_data_image(&server, create_data_image_example("data_disk_from_obs_file_with_tags")).await;
-    let output = ims(
+    let output = otc(
         &server,
         &[
             "ims",
@@ -445,14 +415,14 @@ async fn a_flag_overrides_its_field_of_the_body_file_and_required_flags_are_not_
     std::fs::write(&file, body.to_string()).expect("written");
     let file = file.to_str().expect("UTF-8");
     // --image-url is required by the schema, but the file holds it: clap must not ask for it.
-    let output = ims(&server, &["ims", "create-data-image", "--body", file, "--name", "from-flag", "--min-disk", "60"]);
+    let output = otc(&server, &["ims", "create-data-image", "--body", file, "--name", "from-flag", "--min-disk", "60"]);
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_missing_required_field_exits_2_naming_its_flag_and_sends_nothing() {
     let server = MockServer::start().await;
-    let output = ims(&server, &["ims", "create-data-image", "--name", "d", "--image-url", "b:f.qcow2"]);
+    let output = otc(&server, &["ims", "create-data-image", "--name", "d", "--image-url", "b:f.qcow2"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("min_disk") && stderr.contains("--min-disk"), "{stderr}");
@@ -461,15 +431,14 @@ async fn a_missing_required_field_exits_2_naming_its_flag_and_sends_nothing() {
     let file = dir.path().join("body.json");
     std::fs::write(&file, r#"{"name": "d", "image_url": "b:f.qcow2"}"#).expect("written");
     let output =
-        ims(&server, &["ims", "create-data-image", "--body", file.to_str().expect("UTF-8"), "--description", "x"]);
+        otc(&server, &["ims", "create-data-image", "--body", file.to_str().expect("UTF-8"), "--description", "x"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("--min-disk"), "{stderr}");
     // A required field that is no flag (an object) can only come from --body.
-    let output =
-        configured(&server, &["modelarts", "create-notebook", "--name", "n", "--flavor", "f", "--image-id", "i"])
-            .output()
-            .expect("otc runs");
+    let output = command(&server, &["modelarts", "create-notebook", "--name", "n", "--flavor", "f", "--image-id", "i"])
+        .output()
+        .expect("otc runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("`volume`") && stderr.contains("--body"), "{stderr}");
@@ -479,7 +448,7 @@ async fn a_missing_required_field_exits_2_naming_its_flag_and_sends_nothing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_wrong_typed_field_exits_2_naming_the_flag_never_the_value() {
     let server = MockServer::start().await;
-    let output = ims(
+    let output = otc(
         &server,
         &["ims", "create-data-image", "--name", "d", "--image-url", "b:f.qcow2", "--min-disk", "forty-secret"],
     );
@@ -488,7 +457,7 @@ async fn a_wrong_typed_field_exits_2_naming_the_flag_never_the_value() {
     assert!(stderr.contains("--min-disk") && stderr.contains("integer"), "{stderr}");
     assert!(!stderr.contains("forty-secret"), "the value reached the error: {stderr}");
     // An integer, but out of the field's int32: the typed body refuses it, naming the flag too.
-    let output = ims(
+    let output = otc(
         &server,
         &["ims", "create-data-image", "--name", "d", "--image-url", "b:f.qcow2", "--min-disk", "99999999999"],
     );
@@ -499,7 +468,7 @@ async fn a_wrong_typed_field_exits_2_naming_the_flag_never_the_value() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let file = dir.path().join("body.json");
     std::fs::write(&file, r#"["hunter2-secret"]"#).expect("written");
-    let output = ims(&server, &["ims", "create-data-image", "--body", file.to_str().expect("UTF-8"), "--name", "d"]);
+    let output = otc(&server, &["ims", "create-data-image", "--body", file.to_str().expect("UTF-8"), "--name", "d"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("not an object") && !stderr.contains("hunter2"), "{stderr}");

@@ -3,23 +3,13 @@
 //! `--output FILE` or standard output, and an error leaves no file behind.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-fn otc(server: &MockServer, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_otc"));
-    command
-        .args(args)
-        .env_clear()
-        .env("HOME", "/nonexistent")
-        .env("OS_TOKEN", "a-token")
-        .env("OS_PROJECT_ID", "p1")
-        .env("OS_REGION_NAME", "eu-de")
-        .env("OTC_IMS_ENDPOINT", server.uri());
-    command
-}
+mod common;
+use common::{command, on_a_terminal};
 
 /// 1 MiB and a bit, not a multiple of the 64 KiB read buffer.
 fn file_bytes() -> Vec<u8> {
@@ -55,7 +45,7 @@ async fn a_file_is_uploaded_as_a_stream() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let file = dir.path().join("disk.raw");
     std::fs::write(&file, file_bytes()).expect("written");
-    let output = otc(
+    let output = command(
         &server,
         &["ims", "glance-upload-image-file", "--image-id", "img-1", "--body", file.to_str().expect("UTF-8")],
     )
@@ -72,7 +62,7 @@ async fn a_file_is_uploaded_as_a_stream() {
 async fn standard_input_is_uploaded_as_a_stream() {
     let server = MockServer::start().await;
     mount_upload(&server).await;
-    let mut child = otc(&server, &["ims", "glance-upload-image-file", "--image-id", "img-1", "--body", "-"])
+    let mut child = command(&server, &["ims", "glance-upload-image-file", "--image-id", "img-1", "--body", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -91,10 +81,12 @@ async fn standard_input_is_uploaded_as_a_stream() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_missing_upload_file_is_a_usage_error_and_nothing_is_sent() {
     let server = MockServer::start().await;
-    let output =
-        otc(&server, &["ims", "glance-upload-image-file", "--image-id", "img-1", "--body", "/nonexistent/disk.raw"])
-            .output()
-            .expect("otc runs");
+    let output = command(
+        &server,
+        &["ims", "glance-upload-image-file", "--image-id", "img-1", "--body", "/nonexistent/disk.raw"],
+    )
+    .output()
+    .expect("otc runs");
     assert_eq!(output.status.code(), Some(2), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(server.received_requests().await.unwrap_or_default().is_empty());
 }
@@ -122,7 +114,7 @@ async fn a_download_goes_to_the_output_file_or_standard_output() {
     mount_download(&server).await;
     let dir = tempfile::tempdir().expect("a temporary folder");
     let file = dir.path().join("out.raw");
-    let output = otc(
+    let output = command(
         &server,
         &["ims", "glance-download-image-file", "--image-id", "img-1", "--output", file.to_str().expect("UTF-8")],
     )
@@ -133,7 +125,7 @@ async fn a_download_goes_to_the_output_file_or_standard_output() {
     assert!(std::fs::read(&file).expect("the file") == file_bytes(), "the downloaded file differs");
 
     let output =
-        otc(&server, &["ims", "glance-download-image-file", "--image-id", "img-1"]).output().expect("otc runs");
+        command(&server, &["ims", "glance-download-image-file", "--image-id", "img-1"]).output().expect("otc runs");
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(output.stdout == file_bytes(), "standard output differs");
 }
@@ -144,7 +136,7 @@ async fn a_failed_download_exits_4_and_creates_no_file() {
     mount_download(&server).await;
     let dir = tempfile::tempdir().expect("a temporary folder");
     let file = dir.path().join("out.raw");
-    let output = otc(
+    let output = command(
         &server,
         &["ims", "glance-download-image-file", "--image-id", "missing", "--output", file.to_str().expect("UTF-8")],
     )
@@ -162,23 +154,10 @@ async fn on_a_terminal_a_download_shows_a_progress_bar() {
     mount_download(&server).await;
     let dir = tempfile::tempdir().expect("a temporary folder");
     let file = dir.path().join("out.raw");
-    let command = format!(
-        "{} ims glance-download-image-file --image-id img-1 --output {}",
-        env!("CARGO_BIN_EXE_otc"),
-        file.display()
+    let output = on_a_terminal(
+        &server,
+        &format!("{{otc}} ims glance-download-image-file --image-id img-1 --output {}", file.display()),
     );
-    let output = Command::new("script")
-        .args(["-qec", &command, "/dev/null"])
-        .env_clear()
-        .env("HOME", "/nonexistent")
-        .env("TERM", "xterm")
-        .env("OS_TOKEN", "a-token")
-        .env("OS_PROJECT_ID", "p1")
-        .env("OS_REGION_NAME", "eu-de")
-        .env("OTC_IMS_ENDPOINT", server.uri())
-        .stdin(Stdio::null())
-        .output()
-        .expect("script (util-linux) runs");
     let shown = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{shown}");
     // 1 MiB and 4321 bytes, all of it, of a known total (Content-Length).
@@ -193,7 +172,7 @@ async fn with_an_access_key_the_upload_is_read_whole_and_signed() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let file = dir.path().join("disk.raw");
     std::fs::write(&file, file_bytes()).expect("written");
-    let output = otc(
+    let output = command(
         &server,
         &["ims", "glance-upload-image-file", "--image-id", "img-1", "--body", file.to_str().expect("UTF-8")],
     )

@@ -8,18 +8,8 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-fn otc(server: &MockServer, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_otc"));
-    command
-        .args(args)
-        .env_clear()
-        .env("HOME", "/nonexistent")
-        .env("OS_TOKEN", "a-token")
-        .env("OS_PROJECT_ID", "p1")
-        .env("OS_REGION_NAME", "eu-de")
-        .env("OTC_IMS_ENDPOINT", server.uri());
-    command
-}
+mod common;
+use common::{command, on_a_terminal};
 
 fn job(id: &str, status: &str) -> Value {
     json!({"job_id": id, "job_type": "importImageQuick", "status": status, "begin_time": "1733479200000"})
@@ -59,7 +49,7 @@ async fn wait_job_prints_the_successful_job() {
     mount_job(&server, "job-1", 2, succeeded("job-1")).await;
     let mut args = vec!["ims", "wait-job", "job-1"];
     args.extend(FAST);
-    let output = otc(&server, &args).output().expect("otc runs");
+    let output = command(&server, &args).output().expect("otc runs");
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     let printed: Value = serde_json::from_slice(&output.stdout).expect("the job's JSON");
     assert_eq!(printed["status"], "SUCCESS");
@@ -78,7 +68,7 @@ async fn a_failed_job_exits_4_with_its_error() {
     mount_job(&server, "job-2", 1, failed).await;
     let mut args = vec!["ims", "wait-job", "job-2"];
     args.extend(FAST);
-    let output = otc(&server, &args).output().expect("otc runs");
+    let output = command(&server, &args).output().expect("otc runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(4), "{stderr}");
     assert!(stderr.contains("job-2") && stderr.contains("IMG.0027"), "{stderr}");
@@ -94,7 +84,7 @@ async fn a_job_still_running_at_the_timeout_exits_1() {
         .respond_with(ResponseTemplate::new(200).set_body_json(job("job-3", "RUNNING")))
         .mount(&server)
         .await;
-    let output = otc(&server, &["ims", "wait-job", "job-3", "--poll-interval", "0.05", "--wait-timeout", "0.3"])
+    let output = command(&server, &["ims", "wait-job", "job-3", "--poll-interval", "0.05", "--wait-timeout", "0.3"])
         .output()
         .expect("otc runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -108,7 +98,7 @@ async fn a_job_still_running_at_the_timeout_exits_1() {
 fn import(server: &MockServer, extra: &[&str]) -> Output {
     let mut args = vec!["ims", "import-image-quick", "--body", "-"];
     args.extend(extra);
-    let mut child = otc(server, &args)
+    let mut child = command(server, &args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -187,22 +177,8 @@ fn poll_settings_without_wait_are_a_usage_error() {
 async fn on_a_terminal_a_spinner_names_the_job() {
     let server = MockServer::start().await;
     mount_job(&server, "job-7", 2, succeeded("job-7")).await;
-    let command =
-        format!("{} ims wait-job job-7 --poll-interval 0.4 --wait-timeout 30 >/dev/null", env!("CARGO_BIN_EXE_otc"));
-    // `script` runs the command on a pseudo-terminal and copies what it shows to our stdout;
-    // standard output goes to /dev/null, so only standard error (the spinner) is on it.
-    let output = Command::new("script")
-        .args(["-qec", &command, "/dev/null"])
-        .env_clear()
-        .env("HOME", "/nonexistent")
-        .env("TERM", "xterm")
-        .env("OS_TOKEN", "a-token")
-        .env("OS_PROJECT_ID", "p1")
-        .env("OS_REGION_NAME", "eu-de")
-        .env("OTC_IMS_ENDPOINT", server.uri())
-        .stdin(Stdio::null())
-        .output()
-        .expect("script (util-linux) runs");
+    // Standard output goes to /dev/null, so only standard error (the spinner) is on the terminal.
+    let output = on_a_terminal(&server, "{otc} ims wait-job job-7 --poll-interval 0.4 --wait-timeout 30 >/dev/null");
     let shown = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{shown}");
     assert!(shown.contains("waiting for job job-7"), "the terminal showed: {shown:?}");

@@ -313,7 +313,7 @@ impl ApiError {
 
 fn code_and_message(json: &Value) -> (Option<String>, Option<String>) {
     let text = |value: Option<&Value>| match value {
-        Some(Value::String(text)) => Some(text.clone()),
+        Some(Value::String(text)) => Some(html_text::one_line_message(text)),
         Some(Value::Number(number)) => Some(number.to_string()),
         _ => None,
     };
@@ -460,6 +460,12 @@ mod tests {
             (
                 r#"{"code":404,"title":"Not Found","message":"No image found with ID x"}"#,
                 "404",
+                "No image found with ID x",
+            ),
+            // What a real Glance answers (webob's line breaks in a JSON message).
+            (
+                r#"{"message": "No image found with ID x<br /><br />\n\n\n", "code": "404 Not Found", "title": "Not Found"}"#,
+                "404 Not Found",
                 "No image found with ID x",
             ),
         ];

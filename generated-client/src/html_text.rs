@@ -32,6 +32,37 @@ pub(crate) fn to_text(html: &str) -> String {
     }
 }
 
+/// A service's error message as one line: line breaks written as `<br>`/`<br />` (Glance's JSON
+/// messages end in `<br /><br />` and blank lines) and runs of whitespace become single spaces.
+/// Nothing else is treated as markup: a message may say `size < 10`.
+pub(crate) fn one_line_message(message: &str) -> String {
+    let mut text = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find('<') {
+        text.push_str(&rest[..at]);
+        let tag = &rest[at..];
+        let end = tag.find('>').map(|end| end + 1);
+        match end.filter(|&end| is_line_break(&tag[..end])) {
+            Some(end) => {
+                text.push(' ');
+                rest = &tag[end..];
+            }
+            None => {
+                text.push('<');
+                rest = &tag[1..];
+            }
+        }
+    }
+    text.push_str(rest);
+    collapse(&text)
+}
+
+/// `<br>`, `<br/>`, `<br />` in any case.
+fn is_line_break(tag: &str) -> bool {
+    let inner = tag.trim_start_matches('<').trim_end_matches('>').trim_end_matches('/').trim();
+    inner.eq_ignore_ascii_case("br")
+}
+
 /// The raw content of the first `<name>…</name>`.
 fn element_text<'a>(html: &'a str, name: &str) -> Option<&'a str> {
     let open = find_tag(html, name, 0, false)?;
@@ -160,6 +191,20 @@ fn collapse(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_message_is_one_line_without_line_break_tags_and_keeps_other_angle_brackets() {
+        assert_eq!(
+            one_line_message("No image found with ID eb82c4a9<br /><br />\n\n\n"),
+            "No image found with ID eb82c4a9"
+        );
+        assert_eq!(one_line_message("first<BR>second<br/>third"), "first second third");
+        assert_eq!(
+            one_line_message("size must be < 10 and <b>bold</b> stays"),
+            "size must be < 10 and <b>bold</b> stays"
+        );
+        assert_eq!(one_line_message("unclosed <br"), "unclosed <br");
+    }
 
     #[test]
     fn a_gateway_page_becomes_its_text_once() {
