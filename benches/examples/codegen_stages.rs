@@ -32,7 +32,7 @@ fn main() {
     let modules = [otc_codegen::dispatch::Module { spec: &spec, file: &generated.file }];
     let dispatch = otc_codegen::dispatch::dispatch_source(&modules).expect("dispatch");
     lap("dispatch");
-    let cli = otc_codegen::cli::cli_source(&modules).expect("cli");
+    let cli = otc_codegen::cli::cli_source(&modules, &Default::default()).expect("cli");
     lap("cli");
     let mocks = [otc_codegen::mock::Module { spec: &spec, normalized: &normalized }];
     let mock = otc_codegen::mock::mock_source(&mocks).expect("mock");

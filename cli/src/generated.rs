@@ -22,6 +22,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Authenticates an IAM user by username and password and issues a token, scoped to a project or to the account (domain). The token is returned in the X-Subject-Token response header and is valid for 24 hours; obtaining a new token does not invalidate existing ones.",
                 reference: "en-us_topic_0057845583.html",
                 reference_title: "Obtaining a User Token Through Password Authentication",
+                reference_url: "https://github.com/opentelekomcloud-docs/identity-access-management/blob/9d2eac9fd0f9940ede2c67284534aca0a35d79ea/api-ref/source/apis/token_management/obtaining_a_user_token_through_password_authentication.rst",
                 params: &[
                     Param {
                         name: "nocatalog",
@@ -59,6 +60,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Creates a system disk or data disk private image from a large RAW or ZVHD2 image file (up to 1 TB) stored in an OBS bucket. The call is asynchronous: it returns a job ID whose progress is queried with the asynchronous job API.",
                 reference: "en-us_topic_0133188204.html",
                 reference_title: "Importing an Image File Quickly",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/ims_apis/image/importing_an_image_file_quickly.rst",
                 params: &[],
                 body: true,
                 body_required: true,
@@ -79,6 +81,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns images page by page, 25 per page by default. Page with limit and marker (the ID of the last image of the previous page); the response carries the link of the first page and, except on the last page, the link of the next page. Common filters: public images (__imagetype=gold&visibility=public&protected=true), private images (owner={project_id}), shared images by member status (member_status=accepted|rejected|pending&visibility=shared&__imagetype=shared).",
                 reference: "en-us_topic_0060804959.html",
                 reference_title: "Querying Images (Native OpenStack API)",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/native_openstack_apis/image_native_openstack_apis/querying_images_native_openstack_api.rst",
                 params: &[
                     Param {
                         name: "__isregistered",
@@ -451,6 +454,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Creates the metadata record of an image. No image file exists yet after the call; the file is uploaded afterwards using the returned image ID.",
                 reference: "en-us_topic_0031615565.html",
                 reference_title: "Creating Image Metadata (Native OpenStack API)",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/native_openstack_apis/image_native_openstack_apis/creating_image_metadata_native_openstack_api.rst",
                 params: &[],
                 body: true,
                 body_required: true,
@@ -553,6 +557,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns the status of an asynchronous IMS job, such as creating, importing, exporting, sharing or replicating an image. What the entities field holds depends on the job type.",
                 reference: "en-us_topic_0022473688.html",
                 reference_title: "Querying the Status of an Asynchronous Job",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/ims_apis/image_jobs/querying_the_status_of_an_asynchronous_job.rst",
                 params: &[
                     Param {
                         name: "project_id",
@@ -594,6 +599,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Creates a private image in one of three ways: a system disk or data disk image from an ECS, a system disk image from an external image file in an OBS bucket, or a system disk image from a data disk. The call is asynchronous: it returns a job ID whose progress is queried with the asynchronous job API.",
                 reference: "en-us_topic_0020092109.html",
                 reference_title: "Creating an Image",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/ims_apis/image/creating_an_image.rst",
                 params: &[],
                 body: true,
                 body_required: true,
@@ -614,6 +620,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Creates a data disk image from a data disk image file uploaded to an OBS bucket. The call is asynchronous: it returns a job ID whose progress is queried with the asynchronous job API.",
                 reference: "en-us_topic_0083905788.html",
                 reference_title: "Creating a Data Disk Image from an External Image File",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/ims_apis/image/creating_a_data_disk_image_from_an_external_image_file.rst",
                 params: &[],
                 body: true,
                 body_required: true,
@@ -707,6 +714,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Creates a full-ECS image (system and data disks) from an ECS, a CSBS backup or a CBR backup. The call is asynchronous: it returns a job ID whose progress is queried with the asynchronous job API.",
                 reference: "en-us_topic_0092380109.html",
                 reference_title: "Creating a Full-ECS Image",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/ims_apis/image/creating_a_full-ecs_image.rst",
                 params: &[],
                 body: true,
                 body_required: true,
@@ -727,6 +735,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Exports a private image as an image file to a Standard-class OBS bucket in the image's region. The call is asynchronous and returns a job ID. Full-ECS images, ISO images and private images created from Windows, SUSE, Red Hat, Ubuntu or Oracle Linux public images cannot be exported; the image must be smaller than 1 TB, and images over 128 GB support fast export only. The caller needs Tenant Administrator permissions for OBS.",
                 reference: "en-us_topic_0036994315.html",
                 reference_title: "Exporting an Image",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/ims_apis/image/exporting_an_image.rst",
                 params: &[
                     Param {
                         name: "image_id",
@@ -786,6 +795,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Registers an image file stored in a Standard-class OBS bucket as a private image, using the ID returned when the image metadata was created. The call is asynchronous and returns a job ID; the image is registered once its status becomes active. The caller needs Tenant Administrator permissions for OBS.",
                 reference: "en-us_topic_0037131984.html",
                 reference_title: "Registering an Image",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/ims_apis/image/registering_an_image.rst",
                 params: &[
                     Param {
                         name: "image_id",
@@ -827,6 +837,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns the tenant's quotas for private images in the current region: used, total, minimum and maximum values per resource type.",
                 reference: "en-us_topic_0093967372.html",
                 reference_title: "Querying the Image Quota",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/ims_apis/image_quota/querying_the_image_quota.rst",
                 params: &[],
                 body: false,
                 body_required: false,
@@ -847,6 +858,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Copies an existing image to a new image in the same region, optionally changing attributes such as the name, description or encryption key. The call is asynchronous and returns a job ID. Full-ECS images and private images created from ISO files cannot be replicated.",
                 reference: "en-us_topic_0049147856.html",
                 reference_title: "Replicating an Image Within a Region",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/ims_apis/image_replication/replicating_an_image_within_a_region.rst",
                 params: &[
                     Param {
                         name: "image_id",
@@ -915,6 +927,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Sets the sharing status of one or more images shared with a project to accepted or rejected. Accepted images appear in the image list; rejected images do not, but can still be used to create ECSs. The call is asynchronous and returns a job ID.",
                 reference: "en-us_topic_0036994323.html",
                 reference_title: "Updating the Sharing Status for Images",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/ims_apis/image_sharing/updating_the_sharing_status_for_images.rst",
                 params: &[],
                 body: true,
                 body_required: true,
@@ -972,6 +985,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Shares one or more images with one or more tenants (projects) in the same region. The call is asynchronous and returns a job ID. Keys of encrypted images must be authorized beforehand. A system or data disk image can be shared with up to 256 tenants and a full-ECS image (only when created from a CBR backup) with up to 10; images encrypted with the default key cannot be shared.",
                 reference: "en-us_topic_0036994322.html",
                 reference_title: "Adding Image Sharing Members",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/ims_apis/image_sharing/adding_image_sharing_members.rst",
                 params: &[],
                 body: true,
                 body_required: true,
@@ -1011,6 +1025,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Removes one or more tenants (projects) from the members of one or more shared images. The call is asynchronous and returns a job ID. The image IDs and project IDs are sent in a JSON request body.",
                 reference: "en-us_topic_0036994324.html",
                 reference_title: "Deleting Image Sharing Members",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/ims_apis/image_sharing/deleting_image_sharing_members.rst",
                 params: &[],
                 body: true,
                 body_required: true,
@@ -1050,6 +1065,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns every key/value tag attached to the given image.",
                 reference: "en-us_topic_0102682865.html",
                 reference_title: "Querying Tags of an Image",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/ims_apis/image_tagging/querying_tags_of_an_image.rst",
                 params: &[
                     Param {
                         name: "project_id",
@@ -1091,6 +1107,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Adds a key/value tag to an image, or overwrites the value of the tag with the same key. An image has at most 10 tags. Repeating a call with the same key and value changes nothing.",
                 reference: "en-us_topic_0102682863.html",
                 reference_title: "Adding an Image Tag",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/ims_apis/image_tagging/adding_an_image_tag.rst",
                 params: &[
                     Param {
                         name: "project_id",
@@ -1132,6 +1149,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Adds or updates (action create) or deletes (action delete) a list of key/value tags of one image. Keys in one request must be unique; deleting a tag that does not exist counts as success.",
                 reference: "en-us_topic_0102682862.html",
                 reference_title: "Adding or Deleting Image Tags in a Batch",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/ims_apis/image_tagging/adding_or_deleting_image_tags_in_a_batch.rst",
                 params: &[
                     Param {
                         name: "project_id",
@@ -1183,6 +1201,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Deletes the tag with the given key from an image. Not idempotent: a key that does not exist yields 404. Key and value are not checked for characters or length.",
                 reference: "en-us_topic_0102682864.html",
                 reference_title: "Deleting an Image Tag",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/ims_apis/image_tagging/deleting_an_image_tag.rst",
                 params: &[
                     Param {
                         name: "project_id",
@@ -1234,6 +1253,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns every tag key used on the project's images, each with the list of values it has.",
                 reference: "en-us_topic_0102682866.html",
                 reference_title: "Querying All Image Tags",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/ims_apis/image_tagging/querying_all_image_tags.rst",
                 params: &[
                     Param {
                         name: "project_id",
@@ -1265,6 +1285,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Lists a page of images (action filter) or counts the images (action count) that match tag conditions (tags, tags_any, not_tags, not_tags_any), have no tag at all (without_any_tag), or match a name or ID (matches).",
                 reference: "en-us_topic_0102682861.html",
                 reference_title: "Querying Images by Tag",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/ims_apis/image_tagging/querying_images_by_tag.rst",
                 params: &[
                     Param {
                         name: "project_id",
@@ -1333,6 +1354,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns the tags of the images that match the given filters (image attributes, sorting and paging), as a list of tag strings.",
                 reference: "en-us_topic_0067360382.html",
                 reference_title: "Querying Tags",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/ims_apis/image_tagging/querying_tags.rst",
                 params: &[
                     Param {
                         name: "__isregistered",
@@ -1735,6 +1757,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Adds a tag to an image or changes an existing one, given either as a key.value string (tag) or as a key/value object (image_tag).",
                 reference: "en-us_topic_0067360381.html",
                 reference_title: "Adding or Modifying a Tag",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/ims_apis/image_tagging/adding_or_modifying_a_tag.rst",
                 params: &[],
                 body: true,
                 body_required: true,
@@ -1774,6 +1797,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns every version of the native OpenStack image API with its status and endpoint links.",
                 reference: "en-us_topic_0066978719.html",
                 reference_title: "Querying API Versions (Native OpenStack API)",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/native_openstack_apis/api_version_query_native_openstack_api/querying_api_versions_native_openstack_api.rst",
                 params: &[],
                 body: false,
                 body_required: false,
@@ -1794,6 +1818,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns the status and endpoint links of one version of the native OpenStack image API.",
                 reference: "en-us_topic_0170918588.html",
                 reference_title: "Querying an API Version (Native OpenStack API)",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/native_openstack_apis/api_version_query_native_openstack_api/querying_an_api_version_native_openstack_api.rst",
                 params: &[
                     Param {
                         name: "version",
@@ -1825,6 +1850,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns the JSON Schema that describes a list of image sharing members, with the attributes of a member and their data types.",
                 reference: "en-us_topic_0049147877.html",
                 reference_title: "Querying a Schema for an Image Sharing Member List (Native OpenStack API)",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/native_openstack_apis/image_schema_native_openstack_apis/querying_a_schema_for_an_image_sharing_member_list_native_openstack_api.rst",
                 params: &[],
                 body: false,
                 body_required: false,
@@ -1845,6 +1871,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns the JSON Schema that describes one image sharing member, with its attributes and their data types.",
                 reference: "en-us_topic_0049147876.html",
                 reference_title: "Querying a Schema for an Image Sharing Member (Native OpenStack API)",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/native_openstack_apis/image_schema_native_openstack_apis/querying_a_schema_for_an_image_sharing_member_native_openstack_api.rst",
                 params: &[],
                 body: false,
                 body_required: false,
@@ -1865,6 +1892,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns the JSON Schema that describes an image list, including the data structure of each image in it.",
                 reference: "en-us_topic_0020091556.html",
                 reference_title: "Querying an Image List Schema (Native OpenStack API)",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/native_openstack_apis/image_schema_native_openstack_apis/querying_an_image_list_schema_native_openstack_api.rst",
                 params: &[],
                 body: false,
                 body_required: false,
@@ -1885,6 +1913,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns the JSON Schema that describes an image, with its attributes and their data types.",
                 reference: "en-us_topic_0020091555.html",
                 reference_title: "Querying an Image Schema (Native OpenStack API)",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/native_openstack_apis/image_schema_native_openstack_apis/querying_an_image_schema_native_openstack_api.rst",
                 params: &[],
                 body: false,
                 body_required: false,
@@ -1905,6 +1934,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns the members of an image, that is the tenants the image is shared with.",
                 reference: "en-us_topic_0036994320.html",
                 reference_title: "Querying Image Sharing Members (Native OpenStack API)",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/native_openstack_apis/image_sharing_native_openstack_apis/querying_image_sharing_members_native_openstack_api.rst",
                 params: &[
                     Param {
                         name: "image_id",
@@ -1936,6 +1966,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Adds the project ID of a tenant as a member of the image, so that the tenant can use the shared image. For an encrypted image, the key used by the image must be authorized first.",
                 reference: "en-us_topic_0036994317.html",
                 reference_title: "Adding an Image Sharing Member (Native OpenStack API)",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/native_openstack_apis/image_sharing_native_openstack_apis/adding_an_image_sharing_member_native_openstack_api.rst",
                 params: &[
                     Param {
                         name: "image_id",
@@ -1977,6 +2008,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns the sharing details of one tenant an image is shared with.",
                 reference: "en-us_topic_0036994319.html",
                 reference_title: "Querying Image Sharing Member Details (Native OpenStack API)",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/native_openstack_apis/image_sharing_native_openstack_apis/querying_image_sharing_member_details_native_openstack_api.rst",
                 params: &[
                     Param {
                         name: "image_id",
@@ -2018,6 +2050,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Sets the sharing status of an image for the receiving tenant, which accepts or rejects the shared image.",
                 reference: "en-us_topic_0036994318.html",
                 reference_title: "Updating the Image Sharing Status (Native OpenStack API)",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/native_openstack_apis/image_sharing_native_openstack_apis/updating_the_image_sharing_status_native_openstack_api.rst",
                 params: &[
                     Param {
                         name: "image_id",
@@ -2078,6 +2111,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Removes a tenant from the members of an image, which stops sharing the image with that tenant.",
                 reference: "en-us_topic_0036994321.html",
                 reference_title: "Deleting an Image Sharing Member (Native OpenStack API)",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/native_openstack_apis/image_sharing_native_openstack_apis/deleting_an_image_sharing_member_native_openstack_api.rst",
                 params: &[
                     Param {
                         name: "image_id",
@@ -2119,6 +2153,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Adds a custom tag key to an image. Tag values cannot be set here; use the IMS tag API (PUT /v1/cloudimages/tags) for them.",
                 reference: "en-us_topic_0020092111.html",
                 reference_title: "Adding a Tag (Native OpenStack API)",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/native_openstack_apis/image_tagging_native_openstack_apis/adding_a_tag_native_openstack_api.rst",
                 params: &[
                     Param {
                         name: "image_id",
@@ -2160,6 +2195,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Deletes a custom tag from a private image.",
                 reference: "en-us_topic_0020091553.html",
                 reference_title: "Deleting a Tag (Native OpenStack API)",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/native_openstack_apis/image_tagging_native_openstack_apis/deleting_a_tag_native_openstack_api.rst",
                 params: &[
                     Param {
                         name: "image_id",
@@ -2201,6 +2237,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns the images (public, private and shared) that match the given query parameters. Results are paged with marker (the last image ID seen) and limit, and sorted with sort_key and sort_dir.",
                 reference: "en-us_topic_0020091565.html",
                 reference_title: "Querying Images",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/ims_apis/image/querying_images.rst",
                 params: &[
                     Param {
                         name: "__isregistered",
@@ -2603,6 +2640,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Changes attributes of an active image (name, description, the __support_* capability flags, memory limits, boot mode and others) with a list of add, replace or remove operations, and returns the updated image.",
                 reference: "en-us_topic_0020091567.html",
                 reference_title: "Updating an Image",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/ims_apis/image/updating_an_image.rst",
                 params: &[
                     Param {
                         name: "image_id",
@@ -2634,6 +2672,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns the details of a public or private image.",
                 reference: "en-us_topic_0020091566.html",
                 reference_title: "Querying Image Details (Native OpenStack API)",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/native_openstack_apis/image_native_openstack_apis/querying_image_details_native_openstack_api.rst",
                 params: &[
                     Param {
                         name: "image_id",
@@ -2665,6 +2704,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Deletes one of your own private images. For a full-ECS image, the body can ask to delete its CSBS or CBR backups too.",
                 reference: "en-us_topic_0020092108.html",
                 reference_title: "Deleting an Image (Native OpenStack API)",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/native_openstack_apis/image_native_openstack_apis/deleting_an_image_native_openstack_api.rst",
                 params: &[
                     Param {
                         name: "image_id",
@@ -2706,6 +2746,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Changes attributes of an image with a list of JSON patch operations. Only custom attributes, the image name and the image description can be changed. The Content-Type header selects the patch format: application/openstack-images-v2.1-json-patch (op/path/value operations) or application/openstack-images-v2.0-json-patch (replace/add/remove operations).",
                 reference: "en-us_topic_0060804960.html",
                 reference_title: "Modifying an Image (Native OpenStack API)",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/native_openstack_apis/image_native_openstack_apis/modifying_an_image_native_openstack_api.rst",
                 params: &[
                     Param {
                         name: "image_id",
@@ -2737,6 +2778,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Streams the image file of an image back, from the file URL that image metadata names. An image without uploaded data answers 204 with no body.",
                 reference: "en-us_topic_0031615566.html",
                 reference_title: "Uploading an Image (Native OpenStack API)",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/native_openstack_apis/image_native_openstack_apis/uploading_an_image_native_openstack_api.rst",
                 params: &[
                     Param {
                         name: "image_id",
@@ -2768,6 +2810,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Uploads a local image file (smaller than 128 GB; QCOW2, VMDK, VHD, RAW, VHDX, QED, VDI, QCOW, ZVHD2 or ZVHD) to an image whose metadata was created with GlanceCreateImageMetadata. The upload is done when the image status becomes active. AK/SK signing supports bodies up to 12 MB only; use token authentication for larger files.",
                 reference: "en-us_topic_0031615566.html",
                 reference_title: "Uploading an Image (Native OpenStack API)",
+                reference_url: "https://github.com/opentelekomcloud-docs/image-management-service/blob/7f136da472e76282533d2a9d870481e723bd5100/api-ref/source/native_openstack_apis/image_native_openstack_apis/uploading_an_image_native_openstack_api.rst",
                 params: &[
                     Param {
                         name: "image_id",
@@ -2805,6 +2848,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns one page of the images that notebook instances can use, built-in and user-saved, filtered by the query parameters.",
                 reference: "ListImage.html",
                 reference_title: "Querying Supported Images",
+                reference_url: "https://github.com/opentelekomcloud-docs/modelarts/blob/1ba1873d960563c60759f67898a855d9ba3c3502/api-ref/source/development_environment_management/querying_supported_images.rst",
                 params: &[
                     Param {
                         name: "project_id",
@@ -2936,6 +2980,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Registers an image stored in SWR as a custom image in ModelArts image management.",
                 reference: "RegisterImage.html",
                 reference_title: "Registering a Custom Image",
+                reference_url: "https://github.com/opentelekomcloud-docs/modelarts/blob/1ba1873d960563c60759f67898a855d9ba3c3502/api-ref/source/development_environment_management/registering_a_custom_image.rst",
                 params: &[
                     Param {
                         name: "project_id",
@@ -3058,6 +3103,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns an overview of the user's images, aggregated by image name. The reference documents no paging parameters, so one call returns the whole list; the paging fields of the response describe it.",
                 reference: "ListImageGroup.html",
                 reference_title: "Obtaining User Image Groups",
+                reference_url: "https://github.com/opentelekomcloud-docs/modelarts/blob/1ba1873d960563c60759f67898a855d9ba3c3502/api-ref/source/development_environment_management/obtaining_user_image_groups.rst",
                 params: &[
                     Param {
                         name: "project_id",
@@ -3139,6 +3185,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns the details of one notebook instance, such as its flavor, image, status and access URL.",
                 reference: "ShowNotebook.html",
                 reference_title: "Querying Details of a Notebook Instance",
+                reference_url: "https://github.com/opentelekomcloud-docs/modelarts/blob/1ba1873d960563c60759f67898a855d9ba3c3502/api-ref/source/development_environment_management/querying_details_of_a_notebook_instance.rst",
                 params: &[
                     Param {
                         name: "id",
@@ -3180,6 +3227,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Changes the name, description, flavor, image, storage size, remote access or startup hooks of a stopped notebook instance.",
                 reference: "UpdateNotebook.html",
                 reference_title: "Updating a Notebook Instance",
+                reference_url: "https://github.com/opentelekomcloud-docs/modelarts/blob/1ba1873d960563c60759f67898a855d9ba3c3502/api-ref/source/development_environment_management/updating_a_notebook_instance.rst",
                 params: &[
                     Param {
                         name: "id",
@@ -3267,6 +3315,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Deletes a notebook instance together with its container and all of its storage.",
                 reference: "DeleteNotebook.html",
                 reference_title: "Deleting a Notebook Instance",
+                reference_url: "https://github.com/opentelekomcloud-docs/modelarts/blob/1ba1873d960563c60759f67898a855d9ba3c3502/api-ref/source/development_environment_management/deleting_a_notebook_instance.rst",
                 params: &[
                     Param {
                         name: "id",
@@ -3308,6 +3357,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns how long a running notebook instance may still run before it is stopped automatically.",
                 reference: "ShowLease.html",
                 reference_title: "Querying the Available Duration of a Running Notebook Instance",
+                reference_url: "https://github.com/opentelekomcloud-docs/modelarts/blob/1ba1873d960563c60759f67898a855d9ba3c3502/api-ref/source/development_environment_management/querying_the_available_duration_of_a_running_notebook_instance.rst",
                 params: &[
                     Param {
                         name: "id",
@@ -3349,6 +3399,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Extends the running time of a running notebook instance before it is stopped automatically.",
                 reference: "RenewLease.html",
                 reference_title: "Prolonging a Notebook Instance",
+                reference_url: "https://github.com/opentelekomcloud-docs/modelarts/blob/1ba1873d960563c60759f67898a855d9ba3c3502/api-ref/source/development_environment_management/prolonging_a_notebook_instance.rst",
                 params: &[
                     Param {
                         name: "id",
@@ -3419,6 +3470,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns the details of one image, such as its SWR address, architecture, supported flavors and status.",
                 reference: "ShowImage.html",
                 reference_title: "Obtaining Details of an Image",
+                reference_url: "https://github.com/opentelekomcloud-docs/modelarts/blob/1ba1873d960563c60759f67898a855d9ba3c3502/api-ref/source/development_environment_management/obtaining_details_of_an_image.rst",
                 params: &[
                     Param {
                         name: "id",
@@ -3460,6 +3512,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Deletes an image from ModelArts image management; for a private image, optionally also its content in SWR.",
                 reference: "DeleteImage.html",
                 reference_title: "Deleting an Image",
+                reference_url: "https://github.com/opentelekomcloud-docs/modelarts/blob/1ba1873d960563c60759f67898a855d9ba3c3502/api-ref/source/development_environment_management/deleting_an_image.rst",
                 params: &[
                     Param {
                         name: "id",
@@ -3511,6 +3564,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Saves a running notebook instance as a container image in SWR and registers it with ModelArts.",
                 reference: "CreateImage.html",
                 reference_title: "Saving a Running Instance as a Container Image",
+                reference_url: "https://github.com/opentelekomcloud-docs/modelarts/blob/1ba1873d960563c60759f67898a855d9ba3c3502/api-ref/source/development_environment_management/saving_a_running_instance_as_a_container_image.rst",
                 params: &[
                     Param {
                         name: "id",
@@ -3598,6 +3652,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns one page of the flavors (specifications) that notebook instances can be created with.",
                 reference: "ListFlavors.html",
                 reference_title: "Querying the List of Valid Specifications Supported by Notebook Instances",
+                reference_url: "https://github.com/opentelekomcloud-docs/modelarts/blob/1ba1873d960563c60759f67898a855d9ba3c3502/api-ref/source/development_environment_management/querying_the_list_of_valid_specifications_supported_by_notebook_instances.rst",
                 params: &[
                     Param {
                         name: "project_id",
@@ -3689,6 +3744,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns the flavors (specifications) an existing notebook instance can be switched to.",
                 reference: "ShowSwitchableFlavors.html",
                 reference_title: "Querying the List of Switchable Specifications Supported by Notebook Instances",
+                reference_url: "https://github.com/opentelekomcloud-docs/modelarts/blob/1ba1873d960563c60759f67898a855d9ba3c3502/api-ref/source/development_environment_management/querying_the_list_of_switchable_specifications_supported_by_notebook_instances.rst",
                 params: &[
                     Param {
                         name: "id",
@@ -3750,6 +3806,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns the OBS storage mounted to a notebook instance.",
                 reference: "ListAttachableObSs.html",
                 reference_title: "Obtaining the Notebook Instances with OBS Storage Mounted",
+                reference_url: "https://github.com/opentelekomcloud-docs/modelarts/blob/1ba1873d960563c60759f67898a855d9ba3c3502/api-ref/source/development_environment_management/obtaining_the_notebook_instances_with_obs_storage_mounted.rst",
                 params: &[
                     Param {
                         name: "instance_id",
@@ -3791,6 +3848,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Dynamically mounts an OBS bucket path or parallel file system to a directory under /data/ of a running notebook instance.",
                 reference: "AttachObs.html",
                 reference_title: "OBS Storage Mounting",
+                reference_url: "https://github.com/opentelekomcloud-docs/modelarts/blob/1ba1873d960563c60759f67898a855d9ba3c3502/api-ref/source/development_environment_management/obs_storage_mounting.rst",
                 params: &[
                     Param {
                         name: "instance_id",
@@ -3860,6 +3918,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns the details of one OBS storage mounted to a notebook instance.",
                 reference: "ShowAttachableObs.html",
                 reference_title: "Obtaining Details About a Notebook Instance with OBS Storage Mounted",
+                reference_url: "https://github.com/opentelekomcloud-docs/modelarts/blob/1ba1873d960563c60759f67898a855d9ba3c3502/api-ref/source/development_environment_management/obtaining_details_about_a_notebook_instance_with_obs_storage_mounted.rst",
                 params: &[
                     Param {
                         name: "instance_id",
@@ -3911,6 +3970,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Unmounts OBS storage that was dynamically mounted to a notebook instance.",
                 reference: "CancelObs.html",
                 reference_title: "Unmounting OBS Storage from a Notebook Instance",
+                reference_url: "https://github.com/opentelekomcloud-docs/modelarts/blob/1ba1873d960563c60759f67898a855d9ba3c3502/api-ref/source/development_environment_management/unmounting_obs_storage_from_a_notebook_instance.rst",
                 params: &[
                     Param {
                         name: "instance_id",
@@ -3962,6 +4022,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns one page of the notebook instances that match the query parameters.",
                 reference: "ListNotebooks.html",
                 reference_title: "Querying Notebook Instances",
+                reference_url: "https://github.com/opentelekomcloud-docs/modelarts/blob/1ba1873d960563c60759f67898a855d9ba3c3502/api-ref/source/development_environment_management/querying_notebook_instances.rst",
                 params: &[
                     Param {
                         name: "project_id",
@@ -4108,6 +4169,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Creates a notebook instance from a flavor, an image and a storage volume. Creation is asynchronous; ShowNotebook reports the status.",
                 reference: "CreateNotebook.html",
                 reference_title: "Creating a Notebook Instance",
+                reference_url: "https://github.com/opentelekomcloud-docs/modelarts/blob/1ba1873d960563c60759f67898a855d9ba3c3502/api-ref/source/development_environment_management/creating_a_notebook_instance.rst",
                 params: &[
                     Param {
                         name: "project_id",
@@ -4212,6 +4274,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Returns one page of all notebook instances that match the query parameters.",
                 reference: "ListAllNotebooks.html",
                 reference_title: "Querying All Notebook Instances",
+                reference_url: "https://github.com/opentelekomcloud-docs/modelarts/blob/1ba1873d960563c60759f67898a855d9ba3c3502/api-ref/source/development_environment_management/querying_all_notebook_instances.rst",
                 params: &[
                     Param {
                         name: "project_id",
@@ -4358,6 +4421,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Starts a stopped notebook instance, optionally with a running duration and auto-stop type.",
                 reference: "StartNotebook.html",
                 reference_title: "Starting a Notebook Instance",
+                reference_url: "https://github.com/opentelekomcloud-docs/modelarts/blob/1ba1873d960563c60759f67898a855d9ba3c3502/api-ref/source/development_environment_management/starting_a_notebook_instance.rst",
                 params: &[
                     Param {
                         name: "id",
@@ -4419,6 +4483,7 @@ pub const SERVICES: &[Service] = &[
                 long_about: "Stops a running notebook instance.",
                 reference: "StopNotebook.html",
                 reference_title: "Stopping a Notebook Instance",
+                reference_url: "https://github.com/opentelekomcloud-docs/modelarts/blob/1ba1873d960563c60759f67898a855d9ba3c3502/api-ref/source/development_environment_management/stopping_a_notebook_instance.rst",
                 params: &[
                     Param {
                         name: "id",

@@ -145,13 +145,19 @@ fn operation_command(service: &'static Service, operation: &'static Operation) -
     command
 }
 
-/// `Reference: <title> (<page>, <service> reference)`, shown under both `-h` and `--help`.
+/// `Reference: <title> (<page>, <service> reference)` and, on the next line, the link of the
+/// page's source at the pinned commit; shown under both `-h` and `--help`.
 pub fn reference_line(service: &Service, operation: &Operation) -> Option<String> {
     if operation.reference.is_empty() {
         return None;
     }
     let title = if operation.reference_title.is_empty() { operation.id } else { operation.reference_title };
-    Some(format!("Reference: {title}: {} ({} reference)", operation.reference, service.about))
+    let mut line = format!("Reference: {title} ({}, {} reference)", operation.reference, service.about);
+    if !operation.reference_url.is_empty() {
+        line.push_str("\n  ");
+        line.push_str(operation.reference_url);
+    }
+    Some(line)
 }
 
 fn param_arg(param: &'static Param) -> Arg {

@@ -28,6 +28,9 @@ pub struct Operation {
     pub reference: &'static str,
     /// The page's title (`externalDocs.description`).
     pub reference_title: &'static str,
+    /// The page's source at the commit `specs/reference.lock.json` pins (a link anyone can
+    /// open), or empty when the project had no lock.
+    pub reference_url: &'static str,
     pub params: &'static [Param],
     /// Whether the operation takes a request body (`--body FILE|-`).
     pub body: bool,

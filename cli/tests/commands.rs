@@ -4,7 +4,8 @@
 //! flag that keeps all of its name (leading underscores, every word), and no two arguments of a
 //! command share a flag. Every simple top-level property of a JSON object request body (a string,
 //! with or without an enum, integer, number, boolean, or an array of those) is a flag under
-//! "Body fields" too, and nothing else of a body is.
+//! "Body fields" too, and nothing else of a body is. Every command's help ends with its reference
+//! page and the link of that page's source at the commit `specs/reference.lock.json` pins.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -57,10 +58,32 @@ fn specs() -> Vec<(String, Value)> {
     specs
 }
 
+/// `(service, page name)` → the page's source link, read from the lock here (not by the
+/// generator's code).
+fn reference_links() -> std::collections::BTreeMap<(String, String), String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/reference.lock.json");
+    let lock: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("the lock")).expect("JSON");
+    let mut links = std::collections::BTreeMap::new();
+    for repository in lock["repositories"].as_array().expect("repositories") {
+        for page in repository["pages"].as_array().expect("pages") {
+            let key = (repository["service"].as_str().unwrap().to_owned(), page["name"].as_str().unwrap().to_owned());
+            let link = format!(
+                "https://github.com/{}/blob/{}/{}",
+                repository["repository"].as_str().unwrap(),
+                repository["commit"].as_str().unwrap(),
+                page["path"].as_str().unwrap()
+            );
+            links.insert(key, link);
+        }
+    }
+    links
+}
+
 #[test]
 fn every_spec_operation_is_a_command_with_its_parameters() {
     let root = otc_cli::command();
     let specs = specs();
+    let links = reference_links();
     let paged = paged_lists();
     assert!(!specs.is_empty());
     let mut count = 0;
@@ -126,6 +149,8 @@ fn every_spec_operation_is_a_command_with_its_parameters() {
                     operation.pointer("/externalDocs/url").and_then(Value::as_str).expect("externalDocs.url");
                 let after = command.get_after_help().map(ToString::to_string).unwrap_or_default();
                 assert!(after.starts_with("Reference: ") && after.contains(reference), "{service} {id}: {after}");
+                let link = &links[&(service.clone(), reference.to_owned())];
+                assert!(after.ends_with(&format!("\n  {link}")), "{service} {id}: {after}");
                 let has_wait = command.get_arguments().any(|arg| arg.get_long() == Some("wait"));
                 assert_eq!(has_wait, answers_with_a_job(spec, method, operation), "{service} {id}: --wait");
                 let has_all = command.get_arguments().any(|arg| arg.get_long() == Some("all"));

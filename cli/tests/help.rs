@@ -40,7 +40,7 @@ fn short_help_names_the_reference_page_too() {
     let help = String::from_utf8(output.stdout).expect("UTF-8 help");
     assert!(
         help.contains(
-            "Reference: Importing an Image File Quickly: en-us_topic_0133188204.html (Image Management Service API reference)"
+            "Reference: Importing an Image File Quickly (en-us_topic_0133188204.html, Image Management Service API reference)\n  https://github.com/opentelekomcloud-docs/image-management-service/blob/"
         ),
         "{help}"
     );

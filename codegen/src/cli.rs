@@ -16,7 +16,32 @@ use crate::dispatch::{Index, Module, TypedCall, typed_call};
 use crate::tree;
 
 /// The command line's source, formatted, or a message naming what could not be matched.
-pub fn cli_source(modules: &[Module<'_>]) -> Result<String, String> {
+/// `(service, page file)` → a link to the reference page of that name (`xtask` makes them from
+/// `specs/reference.lock.json`), shown in each operation's `--help`.
+pub type ReferenceLinks = std::collections::BTreeMap<(String, String), String>;
+
+/// The link of `operation`'s reference page, empty when there are no links at all.
+fn reference_link<'a>(
+    links: &'a ReferenceLinks,
+    service: &str,
+    operation: &tree::Operation<'_>,
+) -> Result<&'a str, String> {
+    if links.is_empty() {
+        return Ok("");
+    }
+    let page = operation.node.pointer("/externalDocs/url").and_then(Value::as_str).unwrap_or_default();
+    links.get(&(service.to_owned(), page.to_owned())).map(String::as_str).ok_or_else(|| {
+        format!(
+            "{} {}: its reference page `{page}` is not among the {service} pages of specs/reference.lock.json",
+            operation.method.to_uppercase(),
+            operation.path
+        )
+    })
+}
+
+/// `links` must hold every operation's `externalDocs` page unless it is empty (a project without
+/// a lock, like the benchmarks' synthetic one: then help names the page file only).
+pub fn cli_source(modules: &[Module<'_>], links: &ReferenceLinks) -> Result<String, String> {
     let mut services = Vec::new();
     let mut arms = Vec::new();
     let mut all_arms = Vec::new();
@@ -31,7 +56,7 @@ pub fn cli_source(modules: &[Module<'_>]) -> Result<String, String> {
             let (arm, raw) = operation_arm(module, &index, &operation)?;
             arms.push(arm);
             operations.push(
-                operation_entry(&module.spec.raw, &operation, paged, raw)
+                operation_entry(&module.spec.raw, &operation, paged, raw, reference_link(links, &name, &operation)?)
                     .map_err(|error| format!("{}: {id}: {error}", module.spec.path.display()))?,
             );
             if paged {
@@ -296,6 +321,7 @@ fn operation_entry(
     operation: &tree::Operation<'_>,
     paged: bool,
     raw: Raw,
+    reference_url: &str,
 ) -> Result<TokenStream, String> {
     let id = operation.node.get("operationId").and_then(Value::as_str).unwrap_or_default();
     let command = id.to_kebab_case();
@@ -395,6 +421,7 @@ fn operation_entry(
             long_about: #long_about,
             reference: #reference,
             reference_title: #reference_title,
+            reference_url: #reference_url,
             params: &[#(#params),*],
             body: #body,
             body_required: #body_required,

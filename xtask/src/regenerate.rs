@@ -116,11 +116,21 @@ pub fn plan(root: &Path) -> Result<Vec<Planned>, String> {
         outputs.iter().map(|(spec, output)| otc_codegen::dispatch::Module { spec, file: &output.file }).collect();
     planned
         .push(Planned { path: PathBuf::from(DISPATCH), contents: otc_codegen::dispatch::dispatch_source(&modules)? });
-    planned.push(Planned { path: PathBuf::from(CLI), contents: otc_codegen::cli::cli_source(&modules)? });
+    let links = reference_links(root)?;
+    planned.push(Planned { path: PathBuf::from(CLI), contents: otc_codegen::cli::cli_source(&modules, &links)? });
     planned.push(Planned { path: PathBuf::from(MOCK), contents: mock? });
     let loaded: Vec<&otc_codegen::Spec> = outputs.iter().map(|(spec, _)| *spec).collect();
     planned.push(readme(root, &loaded)?);
     Ok(planned)
+}
+
+/// The links of the reference pages `specs/reference.lock.json` pins; none in a project without
+/// a lock (the benchmarks' scratch projects).
+fn reference_links(root: &Path) -> Result<otc_codegen::cli::ReferenceLinks, String> {
+    if !root.join(crate::audit::upstream::LOCK).exists() {
+        return Ok(Default::default());
+    }
+    crate::audit::upstream::lock(root).map(|repositories| crate::audit::upstream::page_links(&repositories))
 }
 
 /// README.md with its coverage table regenerated from the specs.

@@ -26,8 +26,18 @@ pub struct Repository {
     /// `opentelekomcloud-docs/image-management-service`.
     pub repository: String,
     pub commit: String,
-    /// Paths of the pages in scope inside the repository (`api-ref/source/….rst`).
-    pub pages: Vec<String>,
+    /// The pages in scope.
+    pub pages: Vec<LockedPage>,
+}
+
+/// One upstream page as the lock lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockedPage {
+    /// Its path inside the repository (`api-ref/source/….rst`).
+    pub path: String,
+    /// The page it renders to (its `:original_name:` field), which a spec's `externalDocs.url`
+    /// names: `en-us_topic_0133188204.html`.
+    pub name: String,
 }
 
 impl Repository {
@@ -35,6 +45,25 @@ impl Repository {
     pub fn folder(&self) -> &str {
         self.repository.rsplit('/').next().unwrap_or(&self.repository)
     }
+
+    /// Where anyone can read `page`'s source at the pinned commit.
+    pub fn link(&self, page: &LockedPage) -> String {
+        format!("https://github.com/{}/blob/{}/{}", self.repository, self.commit, page.path)
+    }
+}
+
+/// `(service, page name)` → the link of the page's source at the pinned commit, for every page of
+/// the lock: what `otc --help` shows for each operation's `externalDocs` page.
+pub fn page_links(repositories: &[Repository]) -> otc_codegen::cli::ReferenceLinks {
+    repositories
+        .iter()
+        .flat_map(|repository| {
+            repository
+                .pages
+                .iter()
+                .map(move |page| ((repository.service.clone(), page.name.clone()), repository.link(page)))
+        })
+        .collect()
 }
 
 /// Reads and checks `specs/reference.lock.json`.
@@ -56,12 +85,18 @@ pub fn lock(root: &Path) -> Result<Vec<Repository>, String> {
         if commit.len() != 40 || !commit.bytes().all(|byte| byte.is_ascii_hexdigit()) {
             return Err(format!("{}: commit `{commit}` is not a full 40-digit hash", path.display()));
         }
-        let pages = entry.get("pages").and_then(Value::as_array).into_iter().flatten();
+        let mut pages = Vec::new();
+        for page in entry.get("pages").and_then(Value::as_array).into_iter().flatten() {
+            let (Ok(path), Ok(name)) = (text_of(page, "path"), text_of(page, "name")) else {
+                return Err(format!("{}: a page is not {{\"path\": …, \"name\": …}}: {page}", path.display()));
+            };
+            pages.push(LockedPage { path, name });
+        }
         repositories.push(Repository {
             service: text_of(entry, "service")?,
             repository: text_of(entry, "repository")?,
             commit,
-            pages: pages.filter_map(Value::as_str).map(str::to_owned).collect(),
+            pages,
         });
     }
     if repositories.is_empty() {
@@ -145,7 +180,7 @@ pub fn render(root: &Path, upstream: &Path, out: &Path, python: &Path) -> Result
         let folder = out.join(&repository.service);
         std::fs::create_dir_all(&folder).map_err(|error| format!("{}: {error}", folder.display()))?;
         for page in &repository.pages {
-            let source = checkout.join(page);
+            let source = checkout.join(&page.path);
             let rst = std::fs::read_to_string(&source).map_err(|error| {
                 format!(
                     "{}: {error} (clone {} at {} into {})",
@@ -157,8 +192,15 @@ pub fn render(root: &Path, upstream: &Path, out: &Path, python: &Path) -> Result
             })?;
             let name =
                 original_name(&rst).ok_or_else(|| format!("{}: no `:original_name:` field", source.display()))?;
+            if name != page.name {
+                return Err(format!(
+                    "{LOCK}: {} renders to {name}, not to {} as the lock says",
+                    source.display(),
+                    page.name
+                ));
+            }
             let target = folder.join(name);
-            manifest.push((repository, page, target.clone()));
+            manifest.push((repository, &page.path, target.clone()));
             jobs.push(json!([source, target]));
         }
     }
@@ -264,5 +306,36 @@ mod tests {
         assert_eq!(services, ["modelarts", "ims", "iam"]);
         assert!(repositories.iter().all(|repository| !repository.pages.is_empty()));
         assert_eq!(repositories[1].folder(), "image-management-service");
+        let links = page_links(&repositories);
+        assert_eq!(
+            links[&("ims".to_owned(), "en-us_topic_0133188204.html".to_owned())],
+            format!(
+                "https://github.com/opentelekomcloud-docs/image-management-service/blob/{}/{}",
+                repositories[1].commit,
+                repositories[1].pages.iter().find(|page| page.name == "en-us_topic_0133188204.html").unwrap().path
+            )
+        );
+    }
+
+    #[test]
+    fn a_page_of_the_lock_is_a_path_and_the_name_it_renders_to() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir(root.path().join("specs")).unwrap();
+        let write = |pages: &str| {
+            let text = format!(
+                r#"{{"repositories": [{{"service": "ims", "repository": "o/r", "commit": "{}", "pages": {pages}}}]}}"#,
+                "a".repeat(40)
+            );
+            std::fs::write(root.path().join(LOCK), text).unwrap();
+        };
+        write(r#"[{"path": "api-ref/source/x.rst", "name": "x.html"}]"#);
+        let repositories = lock(root.path()).unwrap();
+        assert_eq!(
+            repositories[0].pages,
+            [LockedPage { path: "api-ref/source/x.rst".to_owned(), name: "x.html".to_owned() }]
+        );
+        write(r#"["api-ref/source/x.rst"]"#);
+        let error = lock(root.path()).unwrap_err();
+        assert!(error.contains("a page is not {\"path\": …, \"name\": …}"), "{error}");
     }
 }
