@@ -56,8 +56,16 @@ pub fn cli_source(modules: &[Module<'_>], links: &ReferenceLinks) -> Result<Stri
             let (arm, raw) = operation_arm(module, &index, &operation)?;
             arms.push(arm);
             operations.push(
-                operation_entry(&module.spec.raw, &operation, paged, raw, reference_link(links, &name, &operation)?)
-                    .map_err(|error| format!("{}: {id}: {error}", module.spec.path.display()))?,
+                operation_entry(
+                    &module.spec.raw,
+                    &operation,
+                    paged,
+                    raw,
+                    reference_link(links, &name, &operation).map_err(|message| {
+                        module.spec.error(&format!("{}/externalDocs/url", operation.pointer), message).to_string()
+                    })?,
+                )
+                .map_err(|error| format!("{}: {id}: {error}", module.spec.path.display()))?,
             );
             if paged {
                 all_arms.push(paged_arm(module, &index, &operation)?);
@@ -504,6 +512,24 @@ fn operation_arm(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_operation_links_to_its_page_and_one_the_lock_lacks_is_refused() {
+        let root = serde_json::json!({"paths": {"/v1/jobs/{id}": {"get": {
+            "operationId": "ShowJob", "externalDocs": {"url": "job.html"}}}}});
+        let operations = tree::operations(&root);
+        let mut links = ReferenceLinks::new();
+        assert_eq!(reference_link(&links, "ims", &operations[0]), Ok(""), "no lock, no link");
+        links.insert(("ims".to_owned(), "other.html".to_owned()), "https://example.test/other".to_owned());
+        assert_eq!(
+            reference_link(&links, "ims", &operations[0]),
+            Err("GET /v1/jobs/{id}: its reference page `job.html` is not among the ims pages of specs/reference.lock.json"
+                .to_owned())
+        );
+        links.insert(("ims".to_owned(), "job.html".to_owned()), "https://example.test/job".to_owned());
+        assert_eq!(reference_link(&links, "ims", &operations[0]), Ok("https://example.test/job"));
+        assert!(reference_link(&links, "modelarts", &operations[0]).is_err(), "pages belong to a service");
+    }
 
     #[test]
     fn flags_keep_every_part_of_the_name() {

@@ -117,7 +117,10 @@ pub fn plan(root: &Path) -> Result<Vec<Planned>, String> {
     planned
         .push(Planned { path: PathBuf::from(DISPATCH), contents: otc_codegen::dispatch::dispatch_source(&modules)? });
     let links = reference_links(root)?;
-    planned.push(Planned { path: PathBuf::from(CLI), contents: otc_codegen::cli::cli_source(&modules, &links)? });
+    // Its messages name spec files as loaded (under `root`); a reviewer reads them relative.
+    let cli = otc_codegen::cli::cli_source(&modules, &links)
+        .map_err(|message| message.replace(&format!("{}/", root.display()), ""))?;
+    planned.push(Planned { path: PathBuf::from(CLI), contents: cli });
     planned.push(Planned { path: PathBuf::from(MOCK), contents: mock? });
     let loaded: Vec<&otc_codegen::Spec> = outputs.iter().map(|(spec, _)| *spec).collect();
     planned.push(readme(root, &loaded)?);

@@ -104,3 +104,24 @@ fn every_bad_spec_fails_regenerate_and_writes_nothing() {
         assert_eq!(generated(root, "bad.rs"), None);
     }
 }
+
+/// With a lock, every operation's reference page must be in it (its link goes into `otc
+/// --help`); the error is located at the spec's `externalDocs.url` and nothing is written.
+#[test]
+fn a_reference_page_the_lock_lacks_fails_regenerate_at_its_externaldocs() {
+    let dir = sandbox();
+    let root = dir.path();
+    let lock = serde_json::json!({"repositories": [{
+        "service": "modelarts",
+        "repository": "opentelekomcloud-docs/modelarts",
+        "commit": "1ba1873d960563c60759f67898a855d9ba3c3502",
+        "pages": [{"path": "api-ref/source/x.rst", "name": "x.html"}],
+    }]});
+    fs::write(root.join(xtask::audit::upstream::LOCK), lock.to_string()).unwrap();
+    let error = regenerate::plan(root).unwrap_err();
+    let first = error.lines().next().unwrap_or_default();
+    assert!(first.starts_with("error: specs/modelarts.yaml:"), "{error}");
+    assert!(first.contains("/externalDocs/url: ") && first.contains("is not among the modelarts pages"), "{error}");
+    assert_eq!(regenerate::run(root, false), 1);
+    assert!(!root.join("cli/src/generated.rs").exists());
+}
