@@ -15,10 +15,9 @@ use serde_json::Value;
 use crate::dispatch::{Index, Module, TypedCall, typed_call};
 use crate::tree;
 
-/// The command line's source, formatted, or a message naming what could not be matched.
 /// `(service, page file)` → a link to the reference page of that name (`xtask` makes them from
 /// `specs/reference.lock.json`), shown in each operation's `--help`.
-pub type ReferenceLinks = std::collections::BTreeMap<(String, String), String>;
+pub type ReferenceLinks = BTreeMap<(String, String), String>;
 
 /// The link of `operation`'s reference page, empty when there are no links at all.
 fn reference_link<'a>(
@@ -39,6 +38,7 @@ fn reference_link<'a>(
     })
 }
 
+/// The command line's source, formatted, or a message naming what could not be matched.
 /// `links` must hold every operation's `externalDocs` page unless it is empty (a project without
 /// a lock, like the benchmarks' synthetic one: then help names the page file only).
 pub fn cli_source(modules: &[Module<'_>], links: &ReferenceLinks) -> Result<String, String> {
@@ -494,9 +494,9 @@ fn operation_arm(
             }
         }
     };
-    let TypedCall { service, id, field, method, steps, finish, binary_body } =
+    let TypedCall { service, id, field, method, steps, finish, binary_body, binary_response } =
         typed_call(module, index, operation, raw_body, &json_body)?;
-    let raw = Raw { body: binary_body, response: finish.to_string() == "finish_stream" };
+    let raw = Raw { body: binary_body, response: binary_response };
     let arm = quote! {
         (#service, #id) => {
             let client = cloud.#field();

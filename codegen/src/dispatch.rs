@@ -155,6 +155,8 @@ pub(crate) struct TypedCall {
     pub(crate) finish: TokenStream,
     /// The body is raw bytes (`reqwest::Body`), not JSON.
     pub(crate) binary_body: bool,
+    /// The response is raw bytes (`ByteStream`, finished by `finish_stream`), not JSON.
+    pub(crate) binary_response: bool,
 }
 
 pub(crate) fn typed_call(
@@ -201,12 +203,14 @@ pub(crate) fn typed_call(
     }
     // A raw response (`ByteStream`) has no JSON to re-encode: its bytes are read instead. An
     // optional body (`bodiless_successes`) reports whether one came.
-    let finish = match send_output(index, &builder_name) {
-        Some(output) if output.contains("ByteStream") => quote!(finish_stream),
+    let output = send_output(index, &builder_name);
+    let binary_response = output.as_deref().is_some_and(|output| output.contains("ByteStream"));
+    let finish = match output {
+        _ if binary_response => quote!(finish_stream),
         Some(output) if output.contains("ResponseValue < :: std :: option :: Option <") => quote!(finish_optional),
         _ => quote!(finish),
     };
-    Ok(TypedCall { service, id: id.to_owned(), field, method, steps, finish, binary_body })
+    Ok(TypedCall { service, id: id.to_owned(), field, method, steps, finish, binary_body, binary_response })
 }
 
 /// Spec names of the operation's parameters (path item level first), `$ref`s followed.
