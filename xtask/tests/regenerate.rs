@@ -125,3 +125,17 @@ fn a_reference_page_the_lock_lacks_fails_regenerate_at_its_externaldocs() {
     assert_eq!(regenerate::run(root, false), 1);
     assert!(!root.join("cli/src/generated.rs").exists());
 }
+
+/// A fresh project lacking an output's folder gets it: `regenerate` creates the parents of
+/// every file it writes.
+#[test]
+fn regenerate_creates_missing_output_folders() {
+    let dir = sandbox();
+    let root = dir.path();
+    fs::remove_dir_all(root.join("cli")).unwrap();
+    fs::remove_dir_all(root.join("mock")).unwrap();
+    assert_eq!(regenerate::run(root, false), 0);
+    assert!(root.join("cli/src/generated.rs").is_file());
+    assert!(root.join("mock/src/generated.rs").is_file());
+    assert_eq!(regenerate::run(root, true), 0, "and it is up to date afterwards");
+}
